@@ -1,0 +1,493 @@
+//! Content-based model: items as L2-normalised sparse feature vectors,
+//! similarity by cosine.
+//!
+//! Each field with a role makes one block of the vector:
+//!
+//! * **Text**, BM25 (default): `w(t, d) = idf(t) · tf·(k1 + 1) / (tf + k1·(1 − b + b·|d|/avgdl))`
+//!   with `idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5))`, `k1 = 1.2`, `b = 0.75`;
+//!   or TF-IDF: `w(t, d) = (1 + ln tf) · (ln((1 + N)/(1 + df)) + 1)`.
+//!   `N` counts items that have the field, `|d|` is the item's token count
+//!   and `avgdl` its mean. Tokens come from [`crate::text`].
+//! * **Categorical**: one feature per value (case-folded), weight
+//!   `ln((1 + N)/(1 + df)) + 1`, so rare tags count more than common ones.
+//! * **Numeric**: the catalogue's values are cut into `B` quantile buckets
+//!   (default 8); an item gets weight 1 on its bucket and 0.5 on each
+//!   neighbouring bucket, so close prices overlap and scale does not matter.
+//!
+//! Each block is L2-normalised and multiplied by the field's weight; the
+//! whole vector is then L2-normalised. The cosine of two items is thus
+//! `Σ_f w_f² cos_f / (‖·‖‖·‖)`: field weights set each field's share.
+//!
+//! A user profile is `Σ_i h_i · v_i` over the history (weights `h_i` from
+//! [`crate::history`]), normalised and cut to its strongest
+//! `profile_features` entries, and scored against all items through an
+//! inverted index.
+
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+use crate::catalogue::{Catalogue, FieldValues};
+use crate::error::{Error, Result};
+use crate::limits;
+use crate::sparse::{sparse_dot, Csr};
+use crate::text::for_each_token;
+
+/// How text fields are weighted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum TextWeighting {
+    /// Okapi BM25 term weights (default).
+    #[default]
+    Bm25,
+    /// Log-scaled TF times smoothed IDF.
+    TfIdf,
+}
+
+/// Options of the content model.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContentConfig {
+    /// Text term weighting. Default BM25.
+    pub text_weighting: TextWeighting,
+    /// BM25 term-frequency saturation `k1` (> 0). Default 1.2.
+    pub bm25_k1: f32,
+    /// BM25 length normalisation `b` (0–1). Default 0.75.
+    pub bm25_b: f32,
+    /// Quantile buckets for numeric fields (2–100). Default 8.
+    pub numeric_buckets: usize,
+    /// Most features kept in a user profile, strongest first (≥ 1). Bounds
+    /// the cost of a query. Default 256.
+    pub profile_features: usize,
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        ContentConfig {
+            text_weighting: TextWeighting::Bm25,
+            bm25_k1: 1.2,
+            bm25_b: 0.75,
+            numeric_buckets: 8,
+            profile_features: 256,
+        }
+    }
+}
+
+impl ContentConfig {
+    /// Checks every option's range.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the option, the value and the range.
+    pub fn validate(&self) -> Result<()> {
+        if !(self.bm25_k1.is_finite() && self.bm25_k1 > 0.0) {
+            return Err(Error::config("content.bm25K1", format!("must be > 0, got {}", self.bm25_k1)));
+        }
+        if !(0.0..=1.0).contains(&self.bm25_b) {
+            return Err(Error::config("content.bm25B", format!("must be between 0 and 1, got {}", self.bm25_b)));
+        }
+        if !(2..=100).contains(&self.numeric_buckets) {
+            return Err(Error::config("content.numericBuckets", format!("must be between 2 and 100, got {}", self.numeric_buckets)));
+        }
+        if self.profile_features == 0 {
+            return Err(Error::config("content.profileFeatures", "must be ≥ 1, got 0"));
+        }
+        Ok(())
+    }
+}
+
+/// What a feature stands for, for explanations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Feature {
+    /// Index of the catalogue field.
+    pub field: u16,
+    /// The token, the category value, or the numeric range (`"9.5–12"`).
+    pub value: String,
+}
+
+/// A shared feature behind a content match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedFeature {
+    /// Field name (`"title"`, `"category"`, …).
+    pub field: String,
+    /// The shared token, value or numeric range.
+    pub value: String,
+    /// Its share of the cosine (the product of the two weights).
+    pub weight: f32,
+}
+
+/// A fitted content model.
+#[derive(Debug, Clone)]
+pub struct ContentModel {
+    vectors: Csr,
+    postings: Csr,
+    features: Vec<Feature>,
+    field_names: Vec<String>,
+    config: ContentConfig,
+}
+
+/// Collects features of one field: vocabulary and per-item weights.
+struct Block<'a> {
+    field: u16,
+    vocab: FxHashMap<String, u32>,
+    features: &'a mut Vec<Feature>,
+}
+
+impl Block<'_> {
+    fn feature(&mut self, value: &str) -> u32 {
+        if let Some(&id) = self.vocab.get(value) {
+            return id;
+        }
+        let id = self.features.len() as u32;
+        self.features.push(Feature { field: self.field, value: value.to_string() });
+        self.vocab.insert(value.to_string(), id);
+        id
+    }
+}
+
+impl ContentModel {
+    /// Builds item vectors from the catalogue's fields.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for an out-of-range option.
+    pub fn fit(catalogue: &Catalogue, config: &ContentConfig) -> Result<ContentModel> {
+        config.validate()?;
+        let n = catalogue.len();
+        let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
+        let mut features = Vec::new();
+        for (f, field) in catalogue.fields().iter().enumerate() {
+            let mut block = Block { field: f as u16, vocab: FxHashMap::default(), features: &mut features };
+            let weights = match &field.values {
+                FieldValues::Text(values) => text_block(values, config, &mut block),
+                FieldValues::Categorical(values) => categorical_block(values, &mut block),
+                FieldValues::Numeric(values) => numeric_block(values, config.numeric_buckets, &mut block),
+            };
+            for (row, mut entries) in rows.iter_mut().zip(weights) {
+                normalize(&mut entries);
+                row.extend(entries.into_iter().map(|(id, w)| (id, w * field.weight)));
+            }
+        }
+        for row in &mut rows {
+            row.sort_unstable_by_key(|&(id, _)| id);
+            normalize(row);
+        }
+        let vectors = Csr::from_rows(features.len(), rows);
+        let postings = vectors.transpose();
+        let field_names = catalogue.fields().iter().map(|f| f.name.clone()).collect();
+        Ok(ContentModel { vectors, postings, features, field_names, config: config.clone() })
+    }
+
+    /// Number of distinct features.
+    pub fn feature_count(&self) -> usize {
+        self.features.len()
+    }
+
+    /// The item's normalised feature vector.
+    pub fn vector(&self, item: u32) -> (&[u32], &[f32]) {
+        self.vectors.row(item as usize)
+    }
+
+    /// Cosine similarity of two items.
+    pub fn similarity(&self, a: u32, b: u32) -> f32 {
+        sparse_dot(self.vector(a), self.vector(b))
+    }
+
+    /// Adds the cosine of a sparse query vector with every item into `out`.
+    pub fn score_query(&self, query: &[(u32, f32)], out: &mut [f32]) {
+        for &(f, q) in query {
+            let (items, weights) = self.postings.row(f as usize);
+            for (&i, &w) in items.iter().zip(weights) {
+                out[i as usize] += q * w;
+            }
+        }
+    }
+
+    /// The item's own vector as a query.
+    pub fn item_query(&self, item: u32) -> Vec<(u32, f32)> {
+        let (ids, ws) = self.vector(item);
+        ids.iter().copied().zip(ws.iter().copied()).collect()
+    }
+
+    /// The profile of a weighted history: `Σ h_i v_i`, normalised, cut to
+    /// the strongest `profile_features` features (sorted by feature id).
+    pub fn profile(&self, history: &[(u32, f32)]) -> Vec<(u32, f32)> {
+        let mut acc: FxHashMap<u32, f32> = FxHashMap::default();
+        for &(item, h) in history {
+            let (ids, ws) = self.vector(item);
+            for (&f, &w) in ids.iter().zip(ws) {
+                *acc.entry(f).or_insert(0.0) += h * w;
+            }
+        }
+        let mut profile: Vec<(u32, f32)> = acc.into_iter().filter(|&(_, w)| w > 0.0).collect();
+        // Strongest first, ties by feature id, so the cut is deterministic.
+        profile.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        profile.truncate(self.config.profile_features);
+        profile.sort_unstable_by_key(|&(f, _)| f);
+        normalize(&mut profile);
+        profile
+    }
+
+    /// The features `query` and `item` share, by their share of the cosine,
+    /// strongest first (at most `max`).
+    pub fn explain(&self, query: &[(u32, f32)], item: u32, max: usize) -> Vec<SharedFeature> {
+        let (ids, ws) = self.vector(item);
+        let mut shared: Vec<(u32, f32)> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < query.len() && j < ids.len() {
+            match query[i].0.cmp(&ids[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    shared.push((ids[j], query[i].1 * ws[j]));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        shared.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        shared
+            .into_iter()
+            .take(max)
+            .map(|(f, w)| {
+                let feature = &self.features[f as usize];
+                SharedFeature {
+                    field: self.field_names[feature.field as usize].clone(),
+                    value: feature.value.clone(),
+                    weight: w,
+                }
+            })
+            .collect()
+    }
+}
+
+/// Scales a sparse vector to unit L2 norm (a zero vector stays zero).
+fn normalize(v: &mut [(u32, f32)]) {
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|(_, w)| *w /= norm);
+    }
+}
+
+/// Smoothed inverse document frequency `ln((1 + n)/(1 + df)) + 1`.
+fn smooth_idf(n: usize, df: u32) -> f32 {
+    ((1.0 + n as f32) / (1.0 + df as f32)).ln() + 1.0
+}
+
+fn text_block(values: &[Option<String>], config: &ContentConfig, block: &mut Block) -> Vec<Vec<(u32, f32)>> {
+    // Pass 1: term frequencies per item and document frequencies.
+    let mut tfs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(values.len());
+    let mut lengths = Vec::with_capacity(values.len());
+    let mut df: Vec<u32> = Vec::new();
+    for value in values {
+        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut len = 0usize;
+        if let Some(text) = value {
+            for_each_token(text, |t| {
+                if len < limits::MAX_TOKENS_PER_FIELD {
+                    len += 1;
+                    *counts.entry(block.feature(t)).or_insert(0) += 1;
+                }
+            });
+        }
+        let mut terms: Vec<(u32, u32)> = counts.into_iter().collect();
+        terms.sort_unstable();
+        df.resize(block.features.len(), 0);
+        for &(t, _) in &terms {
+            df[t as usize] += 1;
+        }
+        tfs.push(terms);
+        lengths.push(len);
+    }
+    // Pass 2: weights. Document frequencies are indexed by global feature id.
+    let docs = lengths.iter().filter(|&&l| l > 0).count();
+    let avgdl = lengths.iter().sum::<usize>() as f32 / docs.max(1) as f32;
+    let (k1, b) = (config.bm25_k1, config.bm25_b);
+    tfs.into_iter()
+        .zip(lengths)
+        .map(|(terms, len)| {
+            terms
+                .into_iter()
+                .map(|(t, tf)| {
+                    let (tf, d) = (tf as f32, df[t as usize]);
+                    let w = match config.text_weighting {
+                        TextWeighting::Bm25 => {
+                            let idf = (1.0 + (docs as f32 - d as f32 + 0.5) / (d as f32 + 0.5)).ln();
+                            idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len as f32 / avgdl))
+                        }
+                        TextWeighting::TfIdf => (1.0 + tf.ln()) * smooth_idf(docs, d),
+                    };
+                    (t, w)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn categorical_block(values: &[Vec<String>], block: &mut Block) -> Vec<Vec<(u32, f32)>> {
+    let mut ids: Vec<Vec<u32>> = Vec::with_capacity(values.len());
+    let mut df: Vec<u32> = Vec::new();
+    for item in values {
+        let mut feats: Vec<u32> = item.iter().map(|v| block.feature(&v.to_lowercase())).collect();
+        feats.sort_unstable();
+        feats.dedup();
+        df.resize(block.features.len(), 0);
+        for &f in &feats {
+            df[f as usize] += 1;
+        }
+        ids.push(feats);
+    }
+    let docs = values.iter().filter(|v| !v.is_empty()).count();
+    ids.into_iter()
+        .map(|feats| feats.into_iter().map(|f| (f, smooth_idf(docs, df[f as usize]))).collect())
+        .collect()
+}
+
+fn numeric_block(values: &[Option<f64>], buckets: usize, block: &mut Block) -> Vec<Vec<(u32, f32)>> {
+    let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let mut distinct = sorted.clone();
+    distinct.dedup();
+    let b = buckets.min(distinct.len()).max(1);
+    // Bucket of x: ⌊b · (values below x) / n⌋, in 0..b.
+    let bucket_of = |x: f64| (b * sorted.partition_point(|&v| v < x) / sorted.len()).min(b - 1);
+    // Label each bucket with the range of values that fall in it.
+    let mut ranges: Vec<Option<(f64, f64)>> = vec![None; b];
+    for &x in &distinct {
+        let r = &mut ranges[bucket_of(x)];
+        *r = Some(r.map_or((x, x), |(lo, _)| (lo, x)));
+    }
+    let ids: Vec<Option<u32>> = ranges
+        .iter()
+        .map(|r| r.map(|(lo, hi)| block.feature(&if lo == hi { format!("{lo}") } else { format!("{lo}–{hi}") })))
+        .collect();
+    values
+        .iter()
+        .map(|v| {
+            let Some(x) = v else { return Vec::new() };
+            let k = bucket_of(*x);
+            let mut entries = Vec::with_capacity(3);
+            for (bucket, w) in [(k.wrapping_sub(1), 0.5), (k, 1.0), (k + 1, 0.5)] {
+                if let Some(Some(id)) = ids.get(bucket) {
+                    entries.push((*id, w));
+                }
+            }
+            entries.sort_unstable_by_key(|&(id, _)| id);
+            entries
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::CatalogueConfig;
+
+    fn close(a: f32, b: f32) -> bool {
+        (a - b).abs() < 1e-5
+    }
+
+    fn model(json: &str, config: &ContentConfig) -> ContentModel {
+        ContentModel::fit(&Catalogue::from_json(json, &CatalogueConfig::default()).unwrap(), config).unwrap()
+    }
+
+    #[test]
+    fn categorical_idf_and_cosine_by_hand() {
+        // Three items, one categorical field "tags" (its weight does not
+        // matter after normalisation, since there is one block).
+        // df: a = 2, b = 1, c = 2; N = 3.
+        // idf(a) = idf(c) = ln(4/3) + 1 = 1.287682, idf(b) = ln(4/2) + 1 = 1.693147.
+        // v0 = (a, b)/‖·‖, v1 = (a, c)/‖·‖:
+        // cos = idf(a)² / (sqrt(idf(a)² + idf(b)²) · sqrt(2)·idf(a))
+        //     = 1.287682 / (2.127164 · 1.414214) = 0.428046.
+        let m = model(r#"[{"id": 0, "tags": ["a", "b"]}, {"id": 1, "tags": ["a", "c"]}, {"id": 2, "tags": ["c"]}]"#, &ContentConfig::default());
+        assert!(close(m.similarity(0, 1), 0.428046), "{}", m.similarity(0, 1));
+        assert!(close(m.similarity(0, 0), 1.0));
+        assert_eq!(m.similarity(0, 2), 0.0);
+        // v1 · v2 = idf(c)² / (sqrt(2)·idf(c) · idf(c)) = 1/sqrt(2)
+        assert!(close(m.similarity(1, 2), 0.707107), "{}", m.similarity(1, 2));
+    }
+
+    #[test]
+    fn bm25_weights_by_hand() {
+        // title "red red mug" (len 3) and "blue mug" (len 2): avgdl = 2.5, N = 2.
+        // idf(red) = ln(1 + (2 − 1 + 0.5)/(1 + 0.5)) = ln 2 = 0.693147
+        // idf(mug) = ln(1 + 0.5/2.5) = ln 1.2 = 0.182322
+        // item 0: K = 1.2·(0.25 + 0.75·3/2.5) = 1.38
+        //   w(red) = 0.693147 · 2·2.2/(2 + 1.38) = 0.902322
+        //   w(mug) = 0.182322 · 1·2.2/(1 + 1.38) = 0.168533
+        // item 1: K = 1.2·(0.25 + 0.75·2/2.5) = 1.02; w(mug) = 0.182322·2.2/2.02 = 0.198569,
+        //   w(blue) = 0.693147·2.2/2.02 = 0.754912
+        // cos = 0.168533·0.198569 / (‖v0‖‖v1‖), ‖v0‖ = 0.917925, ‖v1‖ = 0.780591
+        //     = 0.033465 / 0.716525 = 0.046705
+        let m = model(r#"[{"id": 0, "title": "red red mug"}, {"id": 1, "title": "Blue MUG"}]"#, &ContentConfig::default());
+        assert!(close(m.similarity(0, 1), 0.046705), "{}", m.similarity(0, 1));
+    }
+
+    #[test]
+    fn tfidf_weights_by_hand() {
+        // Same titles, TF-IDF: N = 2.
+        // w0(red) = (1 + ln 2)·(ln(3/2) + 1) = 1.693147·1.405465 = 2.379660
+        // w0(mug) = 1·(ln(3/3) + 1) = 1
+        // w1(blue) = 1.405465, w1(mug) = 1
+        // cos = 1 / (sqrt(2.37966² + 1)·sqrt(1.405465² + 1)) = 1/(2.581237·1.724914) = 0.224598
+        let config = ContentConfig { text_weighting: TextWeighting::TfIdf, ..Default::default() };
+        let m = model(r#"[{"id": 0, "title": "red red mug"}, {"id": 1, "title": "Blue MUG"}]"#, &config);
+        assert!(close(m.similarity(0, 1), 0.224598), "{}", m.similarity(0, 1));
+    }
+
+    #[test]
+    fn numeric_buckets_overlap_neighbours() {
+        // Prices 1, 2, 3, 4 with 4 buckets: one per price. Adjacent prices
+        // share a half-weight bucket; prices two apart share less; far apart nothing.
+        let config = ContentConfig { numeric_buckets: 4, ..Default::default() };
+        let m = model(r#"[{"id": 0, "price": 1}, {"id": 1, "price": 2}, {"id": 2, "price": 3}, {"id": 3, "price": 4}]"#, &config);
+        // v0 = (1, 0.5)/‖·‖ over buckets 0,1; v1 = (0.5, 1, 0.5)/‖·‖ over 0,1,2.
+        // cos = (0.5 + 0.5)/(sqrt(1.25)·sqrt(1.5)) = 0.730297
+        assert!(close(m.similarity(0, 1), 0.730297), "{}", m.similarity(0, 1));
+        // v0·v2 = 0.5·0.5/(1.118034·1.224745) = 0.182574
+        assert!(close(m.similarity(0, 2), 0.182574));
+        assert_eq!(m.similarity(0, 3), 0.0);
+    }
+
+    #[test]
+    fn field_weights_set_each_fields_share() {
+        // Items 0 and 1 share the category only, items 0 and 2 the title
+        // only. Each block holds one feature, so after block normalisation
+        // v0 = (w_title, w_category)/‖·‖.
+        // Default weights 1 and 1: both pairs score 1/2.
+        // Title weight 3: v0 = (3, 1)/sqrt(10): cos(0, 2) = 9/10, cos(0, 1) = 1/10.
+        let json = r#"[{"id": 0, "title": "lamp", "category": "home"},
+                       {"id": 1, "title": "chair", "category": "home"},
+                       {"id": 2, "title": "lamp", "category": "garden"}]"#;
+        let m = model(json, &ContentConfig::default());
+        assert!(close(m.similarity(0, 1), 0.5) && close(m.similarity(0, 2), 0.5));
+        let mut cc = CatalogueConfig::default();
+        cc.fields.insert("title".into(), crate::catalogue::FieldConfig { role: None, weight: Some(3.0) });
+        let m = ContentModel::fit(&Catalogue::from_json(json, &cc).unwrap(), &ContentConfig::default()).unwrap();
+        assert!(close(m.similarity(0, 2), 0.9) && close(m.similarity(0, 1), 0.1));
+    }
+
+    #[test]
+    fn cjk_titles_match_across_products() {
+        let m = model(r#"[{"id": 0, "title": "无线蓝牙耳机"}, {"id": 1, "title": "蓝牙耳机 黑色"}, {"id": 2, "title": "陶瓷茶杯"}]"#, &ContentConfig::default());
+        assert!(m.similarity(0, 1) > 0.3);
+        assert_eq!(m.similarity(0, 2), 0.0);
+        let why = m.explain(&m.item_query(0), 1, 3);
+        let values: Vec<&str> = why.iter().map(|s| s.value.as_str()).collect();
+        assert!(values.contains(&"蓝牙") && values.contains(&"耳机"), "{values:?}");
+    }
+
+    #[test]
+    fn profile_is_normalised_and_cut() {
+        let config = ContentConfig { profile_features: 2, ..Default::default() };
+        let m = model(r#"[{"id": 0, "tags": ["a", "b", "c"]}, {"id": 1, "tags": ["a"]}]"#, &config);
+        let p = m.profile(&[(0, 1.0), (1, 1.0)]);
+        assert_eq!(p.len(), 2);
+        assert!(close(p.iter().map(|(_, w)| w * w).sum::<f32>(), 1.0));
+    }
+
+    #[test]
+    fn invalid_config_is_rejected() {
+        let config = ContentConfig { bm25_b: 2.0, ..Default::default() };
+        let e = config.validate().unwrap_err();
+        assert_eq!(e.to_string(), "config content.bm25B: must be between 0 and 1, got 2");
+    }
+}

@@ -1,0 +1,145 @@
+//! The one error type of the crate.
+//!
+//! Every message says where the problem is (a JSON path such as
+//! `$.items[3].price`, or a line number), what arrived and what is accepted.
+//! [`Error::code`] gives a stable, machine-readable kind that the browser
+//! shell can branch on.
+
+use thiserror::Error;
+
+/// Result alias used throughout the crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Everything that can go wrong in pocketrec, grouped by cause.
+#[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Text that is not valid JSON (or is nested too deeply).
+    #[error("{source_name}: invalid JSON at line {line}, column {column}: {message}")]
+    Json {
+        /// What was being read ("catalogue", "config", "interactions").
+        source_name: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// The parser's description.
+        message: String,
+    },
+    /// A value at a JSON path has the wrong type or an invalid value.
+    #[error("{path}: {message}")]
+    InvalidValue {
+        /// JSON path of the offending value, e.g. `$.items[3].id`.
+        path: String,
+        /// What arrived and what is accepted.
+        message: String,
+    },
+    /// A line of a CSV file is malformed.
+    #[error("{source_name} line {line}: {message}")]
+    Csv {
+        /// What was being read.
+        source_name: String,
+        /// 1-based line number (the header is line 1).
+        line: u64,
+        /// What arrived and what is accepted.
+        message: String,
+    },
+    /// Two catalogue items share an id.
+    #[error("{path}: duplicate item id {id:?} (first seen at {first_path}); ids must be unique")]
+    DuplicateId {
+        /// Path of the second occurrence.
+        path: String,
+        /// The repeated id.
+        id: String,
+        /// Path of the first occurrence.
+        first_path: String,
+    },
+    /// An item id that the catalogue does not hold.
+    #[error("unknown item id {0:?}")]
+    UnknownItem(String),
+    /// A configuration value outside its accepted range.
+    #[error("config {field}: {message}")]
+    InvalidConfig {
+        /// Dotted name of the option, e.g. `itemKnn.neighbours`.
+        field: String,
+        /// What arrived and what is accepted.
+        message: String,
+    },
+    /// Input that is empty where data is required.
+    #[error("{0}")]
+    Empty(String),
+    /// Input beyond a documented size limit (see [`crate::limits`]).
+    #[error("{0}")]
+    LimitExceeded(String),
+}
+
+impl Error {
+    /// A stable, machine-readable code for the kind of error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Json { .. } => "invalid_json",
+            Error::InvalidValue { .. } => "invalid_value",
+            Error::Csv { .. } => "invalid_csv",
+            Error::DuplicateId { .. } => "duplicate_id",
+            Error::UnknownItem(_) => "unknown_item",
+            Error::InvalidConfig { .. } => "invalid_config",
+            Error::Empty(_) => "empty_input",
+            Error::LimitExceeded(_) => "limit_exceeded",
+        }
+    }
+
+    pub(crate) fn json(source_name: &str, err: &serde_json::Error) -> Error {
+        // serde_json appends " at line L column C" to its Display text; we
+        // report line and column as fields instead, so strip the suffix.
+        let text = err.to_string();
+        let message = match text.rfind(" at line ") {
+            Some(pos) => text[..pos].to_string(),
+            None => text,
+        };
+        Error::Json {
+            source_name: source_name.to_string(),
+            line: err.line(),
+            column: err.column(),
+            message,
+        }
+    }
+
+    pub(crate) fn value(path: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::InvalidValue {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn config(field: impl Into<String>, message: impl Into<String>) -> Error {
+        Error::InvalidConfig {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Describes a JSON value briefly for error messages: its type and, for
+/// scalars, a shortened rendering (`string "abc"`, `number 3.5`, `an object`).
+pub(crate) fn describe(value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null".to_string(),
+        Value::Bool(b) => format!("boolean {b}"),
+        Value::Number(n) => format!("number {n}"),
+        Value::String(s) => format!("string {:?}", shorten(s, 40)),
+        Value::Array(a) => format!("an array of {} elements", a.len()),
+        Value::Object(_) => "an object".to_string(),
+    }
+}
+
+/// First `max` characters of `s`, with an ellipsis when cut.
+pub(crate) fn shorten(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut out: String = s.chars().take(max).collect();
+        out.push('…');
+        out
+    }
+}
