@@ -108,6 +108,11 @@ impl Csr {
         &mut self.values[s..e]
     }
 
+    /// Positions of row `r`'s entries in [`Csr::values`].
+    pub fn row_range(&self, r: usize) -> std::ops::Range<usize> {
+        self.indptr[r]..self.indptr[r + 1]
+    }
+
     /// Number of entries in row `r`.
     pub fn row_len(&self, r: usize) -> usize {
         self.indptr[r + 1] - self.indptr[r]

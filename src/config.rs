@@ -1,0 +1,88 @@
+//! The whole configuration, as one JSON document (`--config cfg.json` in
+//! the CLI, an options object in the browser). Every section and field is
+//! optional; see each section's type for its defaults.
+//!
+//! ```json
+//! {
+//!   "catalogue": {"fields": {"colour": {"role": "categorical", "weight": 0.4}}},
+//!   "content": {"textWeighting": "bm25"},
+//!   "interactions": {"transform": "log1p", "eventWeights": {"view": 1, "cart": 3, "purchase": 5}},
+//!   "itemKnn": {"similarity": "bm25", "neighbours": 100, "shrinkage": 0},
+//!   "popularity": {"halfLifeDays": 30},
+//!   "hybrid": {"weights": {"itemKnn": 1, "content": 0.2, "popular": 0.1}}
+//! }
+//! ```
+
+use serde::Deserialize;
+
+use crate::catalogue::CatalogueConfig;
+use crate::content::ContentConfig;
+use crate::error::{Error, Result};
+use crate::hybrid::HybridConfig;
+use crate::interactions::InteractionConfig;
+use crate::item_cf::ItemKnnConfig;
+use crate::popularity::PopularityConfig;
+
+/// All options of pocketrec.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct Config {
+    /// Field roles and weights.
+    pub catalogue: CatalogueConfig,
+    /// Content model.
+    pub content: ContentConfig,
+    /// Interaction reading and weighting.
+    pub interactions: InteractionConfig,
+    /// Item-kNN model.
+    pub item_knn: ItemKnnConfig,
+    /// Popularity model.
+    pub popularity: PopularityConfig,
+    /// Blending.
+    pub hybrid: HybridConfig,
+}
+
+impl Config {
+    /// Parses and validates a JSON config. Unknown keys are errors (a typo
+    /// should not be silently ignored).
+    ///
+    /// # Errors
+    /// [`Error::Json`] with line and column (including unknown keys, with
+    /// the accepted ones listed); [`Error::InvalidConfig`] for a value out of range.
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Config> {
+        let config: Config = serde_json::from_slice(text.as_ref()).map_err(|e| Error::json("config", &e))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every section.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the first bad option.
+    pub fn validate(&self) -> Result<()> {
+        self.content.validate()?;
+        self.interactions.validate()?;
+        self.item_knn.validate()?;
+        self.popularity.validate()?;
+        self.hybrid.validate()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_object_gives_defaults() {
+        assert_eq!(Config::from_json("{}").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_reported() {
+        let e = Config::from_json(r#"{"itemKnn": {"neighbors": 5}}"#).unwrap_err();
+        assert!(e.to_string().starts_with("config: invalid JSON at line 1, column 24: unknown field `neighbors`, expected one of"), "{e}");
+        let e = Config::from_json(r#"{"itemKnn": {"similarity": "jaccard"}}"#).unwrap_err();
+        assert!(e.to_string().contains("unknown variant `jaccard`, expected one of `cosine`, `tfidf`, `bm25`"), "{e}");
+        let e = Config::from_json(r#"{"hybrid": {"weights": {"content": -1}}}"#).unwrap_err();
+        assert_eq!(e.to_string(), "config hybrid.weights.content: must be a finite number ≥ 0, got -1");
+    }
+}

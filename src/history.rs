@@ -1,0 +1,110 @@
+//! A shopper's history: events in, one weight per distinct item out.
+//!
+//! For each item, `h_i = transform(Σ event weights) · decay`, where the
+//! transform is the one used to fit (see [`crate::interactions`]) and, with
+//! a half-life `H`, `decay = 0.5^((t_ref − t_i)/H)`: `t_i` is the item's
+//! latest event and `t_ref` the query's `now`, or else the latest event in
+//! the history. Items without a timestamp are not decayed.
+
+use rustc_hash::FxHashMap;
+use serde::Deserialize;
+
+use crate::catalogue::Catalogue;
+use crate::error::{Error, Result};
+use crate::interactions::InteractionConfig;
+
+/// One thing the shopper did.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Event {
+    /// External item id.
+    pub item: String,
+    /// Weight; default 1. Must be finite; events of weight ≤ 0 are ignored.
+    #[serde(default)]
+    pub weight: Option<f32>,
+    /// Seconds since 1970.
+    #[serde(default)]
+    pub timestamp: Option<i64>,
+    /// Event type (`view`, `cart`, `purchase`, …), weighted through the config.
+    #[serde(default)]
+    pub event: Option<String>,
+}
+
+impl Event {
+    /// A plain event of weight 1 with no time or type.
+    pub fn item(id: impl Into<String>) -> Event {
+        Event { item: id.into(), weight: None, timestamp: None, event: None }
+    }
+}
+
+/// Turns events into `(item, h_i)` pairs sorted by item index.
+///
+/// Events naming items the catalogue no longer holds are left out: a
+/// shopper's stored history outlives catalogue changes.
+///
+/// # Errors
+/// [`Error::InvalidValue`] at `history[n]` for a non-finite weight or an
+/// unknown event type.
+pub fn weigh_history(events: &[Event], catalogue: &Catalogue, config: &InteractionConfig, half_life_days: Option<f64>, now: Option<i64>) -> Result<Vec<(u32, f32)>> {
+    let mut acc: FxHashMap<u32, (f32, Option<i64>)> = FxHashMap::default();
+    for (n, e) in events.iter().enumerate() {
+        let weight = e.weight.unwrap_or(1.0);
+        if !weight.is_finite() {
+            return Err(Error::value(format!("history[{n}].weight"), format!("expected a finite number, got {weight}")));
+        }
+        let factor = match &e.event {
+            Some(kind) => config.event_weight(kind, &format!("history[{n}].event"))?,
+            None => 1.0,
+        };
+        let Some(item) = catalogue.index_of(&e.item) else { continue };
+        if weight <= 0.0 {
+            continue;
+        }
+        let entry = acc.entry(item).or_insert((0.0, None));
+        entry.0 += weight * factor;
+        entry.1 = entry.1.max(e.timestamp);
+    }
+    let items: Vec<(u32, f32, Option<i64>)> = acc.into_iter().map(|(i, (w, t))| (i, config.transform.apply(w), t)).collect();
+    Ok(decay(items, half_life_days, now))
+}
+
+/// Applies the half-life decay to `(item, weight, last time)` triples and
+/// sorts them by item.
+pub fn decay(items: Vec<(u32, f32, Option<i64>)>, half_life_days: Option<f64>, now: Option<i64>) -> Vec<(u32, f32)> {
+    let reference = now.or_else(|| items.iter().filter_map(|e| e.2).max());
+    let mut out: Vec<(u32, f32)> = items
+        .into_iter()
+        .map(|(i, w, t)| match (half_life_days, t, reference) {
+            (Some(h), Some(t), Some(r)) => (i, w * 0.5f64.powf((r - t).max(0) as f64 / (h * 86_400.0)) as f32),
+            _ => (i, w),
+        })
+        .collect();
+    out.sort_unstable_by_key(|e| e.0);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalogue::CatalogueConfig;
+    use crate::interactions::WeightTransform;
+
+    #[test]
+    fn sums_events_per_item_then_transforms_and_decays() {
+        let c = Catalogue::from_json(r#"[{"id": "a"}, {"id": "b"}]"#, &CatalogueConfig::default()).unwrap();
+        let config = InteractionConfig { transform: WeightTransform::Raw, ..Default::default() };
+        let day = 86_400;
+        let events = [
+            Event { event: Some("cart".into()), timestamp: Some(0), ..Event::item("b") },
+            Event { timestamp: Some(2 * day), ..Event::item("a") },
+            Event { timestamp: Some(day), ..Event::item("b") },
+            Event::item("gone"),
+        ];
+        // b: 3 (cart) + 1 = 4, last seen day 1, one half-life before day 2 → 2.
+        let h = weigh_history(&events, &c, &config, Some(1.0), None).unwrap();
+        assert_eq!(h, [(0, 1.0), (1, 2.0)]);
+        let bad = [Event { weight: Some(f32::NAN), ..Event::item("a") }];
+        let e = weigh_history(&bad, &c, &config, None, None).unwrap_err();
+        assert_eq!(e.to_string(), "history[0].weight: expected a finite number, got NaN");
+    }
+}

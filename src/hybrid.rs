@@ -1,0 +1,465 @@
+//! The recommender: fitted models behind one query API, and the hybrid blend.
+//!
+//! **Blend.** Each model's scores are normalised by their maximum over the
+//! items that may be returned, `ŝ_m(j) = s_m(j) / max_j s_m(j)` (so each lies
+//! in [0, 1] and an item a model knows nothing about gets 0), then
+//! `score(j) = Σ_m w_m · ŝ_m(j)` over item-kNN, content and popularity.
+//!
+//! **Ranking.** Items with a positive score come first, by score, ties by
+//! item index. If fewer than `k` items have a positive score, the rest of
+//! the list is filled from the popularity order (with score 0), so a query
+//! returns `k` items whenever `k` items pass the filters. Items in the
+//! history (or the query item) are removed before ranking.
+//!
+//! **Cold start.** With no history every model but popularity is silent, so
+//! a new shopper gets the popular (or, with a half-life, trending) items;
+//! an item without interactions gets its content neighbours.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalogue::Catalogue;
+use crate::config::Config;
+use crate::content::ContentModel;
+use crate::diversity::mmr;
+use crate::error::{Error, Result};
+use crate::filter::Filter;
+use crate::history::{weigh_history, Event};
+use crate::interactions::Interactions;
+use crate::item_cf::ItemKnn;
+use crate::limits;
+use crate::popularity::Popularity;
+use crate::topk::{top_k_dense, Scored};
+
+/// Which model answers a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Model {
+    /// Most popular items.
+    Popular,
+    /// Content similarity only.
+    Content,
+    /// Item-based collaborative filtering only.
+    #[serde(alias = "item-knn")]
+    ItemKnn,
+    /// The blend of all three (default).
+    #[default]
+    Hybrid,
+}
+
+impl std::str::FromStr for Model {
+    type Err = Error;
+
+    fn from_str(s: &str) -> Result<Model> {
+        match s {
+            "popular" => Ok(Model::Popular),
+            "content" => Ok(Model::Content),
+            "item-knn" | "itemKnn" => Ok(Model::ItemKnn),
+            "hybrid" => Ok(Model::Hybrid),
+            _ => Err(Error::config("model", format!("unknown model {s:?}; accepted: popular, content, item-knn, hybrid"))),
+        }
+    }
+}
+
+/// Blend weights (each ≥ 0).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct BlendWeights {
+    /// Item-kNN weight. Default 1.
+    pub item_knn: f32,
+    /// Content weight. Default 0.2.
+    pub content: f32,
+    /// Popularity weight. Default 0.1.
+    pub popular: f32,
+}
+
+impl Default for BlendWeights {
+    fn default() -> Self {
+        BlendWeights { item_knn: 1.0, content: 0.2, popular: 0.1 }
+    }
+}
+
+/// Options of the hybrid blend.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct HybridConfig {
+    /// Weights of the normalised model scores.
+    pub weights: BlendWeights,
+}
+
+impl HybridConfig {
+    /// Checks the weights.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a negative or non-finite weight.
+    pub fn validate(&self) -> Result<()> {
+        let w = &self.weights;
+        for (name, v) in [("itemKnn", w.item_knn), ("content", w.content), ("popular", w.popular)] {
+            if !(v.is_finite() && v >= 0.0) {
+                return Err(Error::config(format!("hybrid.weights.{name}"), format!("must be a finite number ≥ 0, got {v}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Options of one query.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct Query {
+    /// Number of items wanted (0–100,000). Default 10.
+    pub k: usize,
+    /// Model to use. Default hybrid.
+    pub model: Model,
+    /// Which items may be returned.
+    pub filter: Filter,
+    /// Diversity in [0, 1]: MMR with λ = 1 − diversity. Default 0 (off).
+    pub diversity: f32,
+    /// Half-life of the history's time decay, in days. Default none.
+    pub half_life_days: Option<f64>,
+    /// Reference time for the decay (seconds since 1970). Default: the
+    /// history's latest event.
+    pub now: Option<i64>,
+    /// Blend weights for this query instead of the configured ones.
+    pub weights: Option<BlendWeights>,
+    /// Whether to compute explanations. Default true.
+    pub explain: bool,
+}
+
+impl Default for Query {
+    fn default() -> Self {
+        Query { k: 10, model: Model::Hybrid, filter: Filter::default(), diversity: 0.0, half_life_days: None, now: None, weights: None, explain: true }
+    }
+}
+
+impl Query {
+    /// A default query for `k` items from `model`.
+    pub fn new(k: usize, model: Model) -> Query {
+        Query { k, model, ..Default::default() }
+    }
+
+    /// Checks the options.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the bad option.
+    pub fn validate(&self) -> Result<()> {
+        if self.k > limits::MAX_K {
+            return Err(Error::config("k", format!("must be at most {}, got {}", limits::MAX_K, self.k)));
+        }
+        if !(0.0..=1.0).contains(&self.diversity) {
+            return Err(Error::config("diversity", format!("must be between 0 and 1, got {}", self.diversity)));
+        }
+        if let Some(h) = self.half_life_days.filter(|h| !(h.is_finite() && *h > 0.0)) {
+            return Err(Error::config("halfLifeDays", format!("must be a number of days > 0, got {h}")));
+        }
+        if let Some(w) = &self.weights {
+            HybridConfig { weights: w.clone() }.validate()?;
+        }
+        self.filter.validate()
+    }
+}
+
+/// Why an item was recommended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Reason {
+    /// A feature shared with the query item or the shopper's profile.
+    #[serde(rename_all = "camelCase")]
+    SharedFeature {
+        /// Catalogue field.
+        field: String,
+        /// Shared token, value or numeric range.
+        value: String,
+        /// Share of the content cosine.
+        weight: f32,
+    },
+    /// An item in the history (or the query item) that shoppers combine with this one.
+    #[serde(rename_all = "camelCase")]
+    AlsoInteracted {
+        /// External id of that item.
+        item: String,
+        /// Its contribution to the item-kNN score.
+        weight: f32,
+    },
+    /// Popular with shoppers.
+    #[serde(rename_all = "camelCase")]
+    Popular {
+        /// Popularity score (distinct users, decayed if configured).
+        score: f32,
+    },
+}
+
+/// One recommended item.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Recommendation {
+    /// External item id.
+    pub id: String,
+    /// Dense item index.
+    #[serde(skip)]
+    pub index: u32,
+    /// Final score (0 for items filled in from the popularity order).
+    pub score: f32,
+    /// Explanations, strongest first.
+    pub reasons: Vec<Reason>,
+}
+
+/// What a query starts from.
+enum Context<'a> {
+    History(&'a [(u32, f32)]),
+    Item(u32),
+}
+
+/// Fitted models over one catalogue.
+#[derive(Debug, Clone)]
+pub struct Recommender {
+    catalogue: Catalogue,
+    content: ContentModel,
+    item_knn: Option<ItemKnn>,
+    popularity: Popularity,
+    config: Config,
+}
+
+impl Recommender {
+    /// Fits the content model, and with interactions the item-kNN and
+    /// popularity models.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a bad option.
+    pub fn fit(catalogue: Catalogue, interactions: Option<&Interactions>, config: &Config) -> Result<Recommender> {
+        config.validate()?;
+        let content = ContentModel::fit(&catalogue, &config.content)?;
+        let (item_knn, popularity) = match interactions.filter(|log| !log.is_empty()) {
+            Some(log) => {
+                let user_items = log.aggregate(config.interactions.transform);
+                let knn = ItemKnn::fit(&user_items.matrix, &config.item_knn)?;
+                (Some(knn), Popularity::fit(&user_items, &config.popularity)?)
+            }
+            None => (None, Popularity::from_scores(vec![0.0; catalogue.len()])),
+        };
+        Ok(Recommender { catalogue, content, item_knn, popularity, config: config.clone() })
+    }
+
+    /// The catalogue.
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// The configuration used to fit.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The content model.
+    pub fn content(&self) -> &ContentModel {
+        &self.content
+    }
+
+    /// The item-kNN model, when interactions were given.
+    pub fn item_knn(&self) -> Option<&ItemKnn> {
+        self.item_knn.as_ref()
+    }
+
+    /// The popularity model.
+    pub fn popularity(&self) -> &Popularity {
+        &self.popularity
+    }
+
+    /// Recommendations for a shopper's history (empty for a new shopper).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for bad query options; [`Error::InvalidValue`]
+    /// for a malformed event.
+    pub fn recommend(&self, history: &[Event], query: &Query) -> Result<Vec<Recommendation>> {
+        query.validate()?;
+        let weighted = weigh_history(history, &self.catalogue, &self.config.interactions, query.half_life_days, query.now)?;
+        self.recommend_weighted(&weighted, query)
+    }
+
+    /// Recommendations for an already weighted history `(item, h_i)`,
+    /// sorted by item (see [`crate::history`]).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for bad query options.
+    pub fn recommend_weighted(&self, history: &[(u32, f32)], query: &Query) -> Result<Vec<Recommendation>> {
+        query.validate()?;
+        let exclude: Vec<u32> = history.iter().map(|h| h.0).collect();
+        self.rank(Context::History(history), &exclude, query)
+    }
+
+    /// Items similar to `id` ("similar products" with the content model,
+    /// "customers also bought" with item-kNN, both with hybrid).
+    ///
+    /// # Errors
+    /// [`Error::UnknownItem`] for an id the catalogue lacks;
+    /// [`Error::InvalidConfig`] for bad query options.
+    pub fn similar_items(&self, id: &str, query: &Query) -> Result<Vec<Recommendation>> {
+        query.validate()?;
+        let item = self.catalogue.require(id)?;
+        self.rank(Context::Item(item), &[item], query)
+    }
+
+    /// Most popular (or trending, with a popularity half-life) items.
+    ///
+    /// # Errors
+    /// As [`Recommender::recommend`].
+    pub fn popular(&self, query: &Query) -> Result<Vec<Recommendation>> {
+        self.recommend_weighted(&[], &Query { model: Model::Popular, ..query.clone() })
+    }
+
+    fn rank(&self, context: Context, exclude: &[u32], query: &Query) -> Result<Vec<Recommendation>> {
+        let mut allowed = query.filter.mask(&self.catalogue)?;
+        for &i in exclude {
+            allowed[i as usize] = false;
+        }
+        let content_query = self.content_query(&context, query.model);
+        let scores = self.blend(&context, content_query.as_deref(), query, &allowed);
+        let pool_size = if query.diversity > 0.0 { (query.k * 5).max(50) } else { query.k };
+        let mut ranked = top_k_dense(&scores, pool_size, 0.0, |i| allowed[i as usize]);
+        self.fill_from_popularity(&mut ranked, pool_size, &allowed);
+        if query.diversity > 0.0 {
+            ranked = mmr(&ranked, query.k, 1.0 - query.diversity, |a, b| self.item_similarity(a, b));
+        }
+        ranked.truncate(query.k);
+        Ok(ranked
+            .into_iter()
+            .map(|(index, score)| Recommendation {
+                id: self.catalogue.id(index).to_string(),
+                index,
+                score,
+                reasons: if query.explain { self.explain(&context, content_query.as_deref(), index, query.model) } else { Vec::new() },
+            })
+            .collect())
+    }
+
+    /// The content query vector, when the content model takes part.
+    fn content_query(&self, context: &Context, model: Model) -> Option<Vec<(u32, f32)>> {
+        if !matches!(model, Model::Content | Model::Hybrid) {
+            return None;
+        }
+        Some(match context {
+            Context::History(h) => self.content.profile(h),
+            Context::Item(i) => self.content.item_query(*i),
+        })
+    }
+
+    fn blend(&self, context: &Context, content_query: Option<&[(u32, f32)]>, query: &Query, allowed: &[bool]) -> Vec<f32> {
+        let n = self.catalogue.len();
+        let weights = query.weights.as_ref().unwrap_or(&self.config.hybrid.weights);
+        let (w_knn, w_content, w_pop) = match query.model {
+            Model::Popular => (0.0, 0.0, 1.0),
+            Model::Content => (0.0, 1.0, 0.0),
+            Model::ItemKnn => (1.0, 0.0, 0.0),
+            Model::Hybrid => (weights.item_knn, weights.content, weights.popular),
+        };
+        let mut total = vec![0f32; n];
+        let mut part = vec![0f32; n];
+        if w_knn > 0.0 {
+            if let Some(knn) = &self.item_knn {
+                match context {
+                    Context::History(h) => knn.score_history(h, &mut part),
+                    Context::Item(i) => knn.score_history(&[(*i, 1.0)], &mut part),
+                }
+                add_normalised(&mut total, &mut part, w_knn, allowed);
+            }
+        }
+        if let (true, Some(q)) = (w_content > 0.0, content_query) {
+            self.content.score_query(q, &mut part);
+            add_normalised(&mut total, &mut part, w_content, allowed);
+        }
+        if w_pop > 0.0 {
+            part.copy_from_slice(self.popularity.scores());
+            add_normalised(&mut total, &mut part, w_pop, allowed);
+        }
+        total
+    }
+
+    /// Appends items in popularity order until `ranked` holds `k` items.
+    fn fill_from_popularity(&self, ranked: &mut Vec<Scored>, k: usize, allowed: &[bool]) {
+        if ranked.len() >= k {
+            return;
+        }
+        let mut present = vec![false; allowed.len()];
+        ranked.iter().for_each(|&(i, _)| present[i as usize] = true);
+        for &i in self.popularity.order() {
+            if ranked.len() >= k {
+                break;
+            }
+            if allowed[i as usize] && !present[i as usize] {
+                ranked.push((i, 0.0));
+            }
+        }
+    }
+
+    /// Similarity used by diversity re-ranking: content cosine, or item-kNN
+    /// similarity scaled by the item's strongest link when items have no
+    /// content features.
+    fn item_similarity(&self, a: u32, b: u32) -> f32 {
+        if self.content.feature_count() > 0 {
+            return self.content.similarity(a, b);
+        }
+        self.item_knn.as_ref().map_or(0.0, |knn| {
+            let top = knn.neighbours(a).1.iter().copied().fold(0.0, f32::max);
+            if top > 0.0 { knn.similarity(a, b) / top } else { 0.0 }
+        })
+    }
+
+    fn explain(&self, context: &Context, content_query: Option<&[(u32, f32)]>, item: u32, model: Model) -> Vec<Reason> {
+        let mut reasons = Vec::new();
+        if let (Some(knn), Model::ItemKnn | Model::Hybrid) = (&self.item_knn, model) {
+            let because = match context {
+                Context::History(h) => knn.explain(h, item, 3),
+                Context::Item(i) => knn.explain(&[(*i, 1.0)], item, 1),
+            };
+            reasons.extend(because.into_iter().map(|(i, w)| Reason::AlsoInteracted { item: self.catalogue.id(i).to_string(), weight: w }));
+        }
+        if let Some(q) = content_query {
+            reasons.extend(self.content.explain(q, item, 3).into_iter().map(|s| Reason::SharedFeature { field: s.field, value: s.value, weight: s.weight }));
+        }
+        let pop = self.popularity.scores()[item as usize];
+        if pop > 0.0 && (model == Model::Popular || reasons.is_empty()) {
+            reasons.push(Reason::Popular { score: pop });
+        }
+        reasons
+    }
+}
+
+/// `total += w · part / max(part over allowed items)`, then clears `part`.
+fn add_normalised(total: &mut [f32], part: &mut [f32], w: f32, allowed: &[bool]) {
+    let max = part.iter().zip(allowed).filter(|(_, &a)| a).map(|(&s, _)| s).fold(0.0f32, f32::max);
+    if max > 0.0 {
+        let scale = w / max;
+        for (t, &p) in total.iter_mut().zip(part.iter()) {
+            if p > 0.0 {
+                *t += scale * p;
+            }
+        }
+    }
+    part.iter_mut().for_each(|p| *p = 0.0);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_and_blend_by_hand() {
+        // part = (2, 4, 0): max over allowed items (all) = 4;
+        // w = 0.5 → total += (0.25, 0.5, 0).
+        let mut total = vec![0.0, 0.0, 1.0];
+        let mut part = vec![2.0, 4.0, 0.0];
+        add_normalised(&mut total, &mut part, 0.5, &[true; 3]);
+        assert_eq!(total, [0.25, 0.5, 1.0]);
+        assert_eq!(part, [0.0; 3]);
+        // The max is taken over allowed items only: item 1 excluded → max 2.
+        let mut total = vec![0.0; 3];
+        let mut part = vec![2.0, 4.0, 1.0];
+        add_normalised(&mut total, &mut part, 1.0, &[true, false, true]);
+        assert_eq!(total, [1.0, 2.0, 0.5]);
+    }
+
+    #[test]
+    fn model_names_parse() {
+        assert_eq!("item-knn".parse::<Model>().unwrap(), Model::ItemKnn);
+        let e = "svd".parse::<Model>().unwrap_err();
+        assert_eq!(e.to_string(), "config model: unknown model \"svd\"; accepted: popular, content, item-knn, hybrid");
+    }
+}

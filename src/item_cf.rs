@@ -1,0 +1,313 @@
+//! Item-based collaborative filtering ("customers also bought").
+//!
+//! Items are vectors over users: `X` is the items × users matrix of
+//! transformed weights (see [`crate::interactions`]). A weighting turns `X`
+//! into `W`; item-item similarity is `s(i, j) = W_i · W_j`. The three
+//! weightings follow the definitions of the `implicit` library's
+//! CosineRecommender, TFIDFRecommender and BM25Recommender, so comparisons
+//! with it are like for like. With `N` items and `df_u` the number of items
+//! user `u` touched, `idf_u = ln(N / (1 + df_u))`:
+//!
+//! * **Cosine**: `W_i = X_i / ‖X_i‖`.
+//! * **TF-IDF**: `W_iu = √X_iu · idf_u`, then each row L2-normalised.
+//! * **BM25**: `W_iu = X_iu (k1 + 1) / (k1 (1 − b + b·len_i/avglen) + X_iu) · idf_u`
+//!   with `len_i = Σ_u X_iu`; rows are not normalised (`k1` 1.2, `b` 0.75).
+//!
+//! Shrinkage damps pairs with little support: with `n_ij` users in common,
+//! `s'(i, j) = s(i, j) · n_ij / (n_ij + λ)` (λ = 0 turns it off). Only the
+//! `K` most similar other items are kept per item (ties by item index), so
+//! memory is O(items × K); the n × n matrix is never built.
+//!
+//! Scoring a history with weights `h_i`: `score(j) = Σ_i h_i · s'(i, j)`.
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::sparse::Csr;
+use crate::topk::top_k;
+
+/// The item-item similarity definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Similarity {
+    /// Cosine of the raw item vectors.
+    Cosine,
+    /// Cosine of TF-IDF weighted item vectors.
+    Tfidf,
+    /// Dot product of BM25 weighted item vectors (default).
+    #[default]
+    Bm25,
+}
+
+/// Options of the item-kNN model.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct ItemKnnConfig {
+    /// Similarity definition. Default BM25.
+    pub similarity: Similarity,
+    /// Neighbours kept per item, `K` (1–10,000). Default 100.
+    pub neighbours: usize,
+    /// Shrinkage λ (≥ 0). Default 0 (off).
+    pub shrinkage: f32,
+    /// BM25 `k1` (> 0). Default 1.2.
+    pub bm25_k1: f32,
+    /// BM25 `b` (0–1). Default 0.75.
+    pub bm25_b: f32,
+}
+
+impl Default for ItemKnnConfig {
+    fn default() -> Self {
+        ItemKnnConfig { similarity: Similarity::Bm25, neighbours: 100, shrinkage: 0.0, bm25_k1: 1.2, bm25_b: 0.75 }
+    }
+}
+
+impl ItemKnnConfig {
+    /// Checks every option's range.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the option, the value and the range.
+    pub fn validate(&self) -> Result<()> {
+        if !(1..=10_000).contains(&self.neighbours) {
+            return Err(Error::config("itemKnn.neighbours", format!("must be between 1 and 10000, got {}", self.neighbours)));
+        }
+        if !(self.shrinkage.is_finite() && self.shrinkage >= 0.0) {
+            return Err(Error::config("itemKnn.shrinkage", format!("must be a finite number ≥ 0, got {}", self.shrinkage)));
+        }
+        if !(self.bm25_k1.is_finite() && self.bm25_k1 > 0.0) {
+            return Err(Error::config("itemKnn.bm25K1", format!("must be > 0, got {}", self.bm25_k1)));
+        }
+        if !(0.0..=1.0).contains(&self.bm25_b) {
+            return Err(Error::config("itemKnn.bm25B", format!("must be between 0 and 1, got {}", self.bm25_b)));
+        }
+        Ok(())
+    }
+}
+
+/// A fitted item-kNN model: the top-K neighbours of every item.
+#[derive(Debug, Clone)]
+pub struct ItemKnn {
+    /// Items × items; row `i` holds `i`'s neighbours sorted by item index.
+    neighbours: Csr,
+}
+
+impl ItemKnn {
+    /// Computes the neighbour lists from a users × items matrix.
+    ///
+    /// Cost: O(Σ_u n_u²) multiply-adds, where `n_u` is user `u`'s item count.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for an out-of-range option.
+    pub fn fit(user_items: &Csr, config: &ItemKnnConfig) -> Result<ItemKnn> {
+        config.validate()?;
+        let weighted = weigh(&user_items.transpose(), config);
+        let by_user = weighted.transpose();
+        let n = weighted.rows();
+        let mut acc = vec![0f32; n];
+        let mut support = vec![0u32; n];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut rows = Vec::with_capacity(n);
+        for i in 0..n {
+            let (users, wi) = weighted.row(i);
+            for (&u, &w_iu) in users.iter().zip(wi) {
+                let (items, wu) = by_user.row(u as usize);
+                for (&j, &w_ju) in items.iter().zip(wu) {
+                    if support[j as usize] == 0 {
+                        touched.push(j);
+                    }
+                    acc[j as usize] += w_iu * w_ju;
+                    support[j as usize] += 1;
+                }
+            }
+            let candidates = touched
+                .iter()
+                .filter(|&&j| j as usize != i)
+                .map(|&j| {
+                    let n_ij = support[j as usize] as f32;
+                    (j, acc[j as usize] * n_ij / (n_ij + config.shrinkage))
+                })
+                .filter(|&(_, s)| s > 0.0)
+                .collect();
+            let mut row = top_k(candidates, config.neighbours);
+            row.sort_unstable_by_key(|&(j, _)| j);
+            rows.push(row);
+            for &j in &touched {
+                acc[j as usize] = 0.0;
+                support[j as usize] = 0;
+            }
+            touched.clear();
+        }
+        Ok(ItemKnn { neighbours: Csr::from_rows(n, rows) })
+    }
+
+    /// The neighbours of `item` (by item index) and their similarities.
+    pub fn neighbours(&self, item: u32) -> (&[u32], &[f32]) {
+        self.neighbours.row(item as usize)
+    }
+
+    /// Similarity of `i` to `j` if `j` is among `i`'s neighbours, else 0.
+    pub fn similarity(&self, i: u32, j: u32) -> f32 {
+        self.neighbours.get(i as usize, j)
+    }
+
+    /// Adds `Σ_i h_i · s(i, j)` for every item `j` into `out`.
+    pub fn score_history(&self, history: &[(u32, f32)], out: &mut [f32]) {
+        for &(i, h) in history {
+            let (items, sims) = self.neighbours(i);
+            for (&j, &s) in items.iter().zip(sims) {
+                out[j as usize] += h * s;
+            }
+        }
+    }
+
+    /// The history items that contributed most to `item`'s score, with
+    /// their contributions `h_i · s(i, item)`, strongest first (at most `max`).
+    pub fn explain(&self, history: &[(u32, f32)], item: u32, max: usize) -> Vec<(u32, f32)> {
+        let contributions = history
+            .iter()
+            .map(|&(i, h)| (i, h * self.similarity(i, item)))
+            .filter(|&(_, c)| c > 0.0)
+            .collect();
+        top_k(contributions, max)
+    }
+
+    /// Total number of stored neighbour links.
+    pub fn link_count(&self) -> usize {
+        self.neighbours.nnz()
+    }
+}
+
+/// Applies the configured weighting to the items × users matrix.
+fn weigh(items_users: &Csr, config: &ItemKnnConfig) -> Csr {
+    let mut w = items_users.clone();
+    let n_items = w.rows() as f32;
+    let mut df = vec![0u32; w.cols()];
+    let (cols, _) = w.values_mut();
+    for &u in cols {
+        df[u as usize] += 1;
+    }
+    let idf: Vec<f32> = df.iter().map(|&d| (n_items / (1.0 + d as f32)).ln()).collect();
+    match config.similarity {
+        Similarity::Cosine => w.normalize_rows(),
+        Similarity::Tfidf => {
+            let (cols, vals) = w.values_mut();
+            for (v, &u) in vals.iter_mut().zip(cols) {
+                *v = v.sqrt() * idf[u as usize];
+            }
+            w.normalize_rows();
+        }
+        Similarity::Bm25 => {
+            let lengths: Vec<f32> = (0..w.rows()).map(|i| w.row(i).1.iter().sum()).collect();
+            let avg = lengths.iter().sum::<f32>() / lengths.len().max(1) as f32;
+            let (k1, b) = (config.bm25_k1, config.bm25_b);
+            for (i, &len) in lengths.iter().enumerate() {
+                let norm = k1 * (1.0 - b + b * len / avg);
+                let range = w.row_range(i);
+                let (cols, vals) = w.values_mut();
+                for (v, &u) in vals[range.clone()].iter_mut().zip(&cols[range]) {
+                    *v = *v * (k1 + 1.0) / (norm + *v) * idf[u as usize];
+                }
+            }
+        }
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn close(a: f32, b: f32) -> bool {
+        (a - b).abs() < 1e-5
+    }
+
+    /// Users × items:
+    /// ```text
+    ///        i0 i1 i2 i3
+    ///   u0    1  1  0  0
+    ///   u1    1  1  1  0
+    ///   u2    0  1  1  0
+    ///   u3    0  0  0  1
+    /// ```
+    fn matrix() -> Csr {
+        let t = [(0, 0, 1.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 1.0), (1, 2, 1.0), (2, 1, 1.0), (2, 2, 1.0), (3, 3, 1.0)];
+        Csr::from_triplets(4, 4, &t)
+    }
+
+    fn fit(similarity: Similarity, shrinkage: f32) -> ItemKnn {
+        ItemKnn::fit(&matrix(), &ItemKnnConfig { similarity, shrinkage, ..Default::default() }).unwrap()
+    }
+
+    #[test]
+    fn cosine_by_hand() {
+        // i0 = (u0, u1), i1 = (u0, u1, u2), i2 = (u1, u2).
+        // cos(i0, i1) = 2/(√2·√3) = 0.816497; cos(i0, i2) = 1/(√2·√2) = 0.5.
+        let m = fit(Similarity::Cosine, 0.0);
+        assert!(close(m.similarity(0, 1), 0.816497));
+        assert!(close(m.similarity(0, 2), 0.5));
+        assert_eq!(m.similarity(0, 3), 0.0);
+        assert_eq!(m.similarity(0, 0), 0.0, "an item is not its own neighbour");
+    }
+
+    #[test]
+    fn tfidf_by_hand() {
+        // N = 4 items; df: u0 = 2, u1 = 3, u2 = 2, u3 = 1.
+        // idf = ln(4/3) = 0.287682 (u0, u2), ln(4/4) = 0 (u1), ln(4/2) = 0.693147 (u3).
+        // i0 = (0.287682, 0) → normalised (1, 0); i1 = (0.287682, 0, 0.287682) → (1/√2, 0, 1/√2);
+        // i2 = (0, 0.287682) → (0, 1) over (u1, u2).
+        // s(i0, i1) = 1/√2 = 0.707107; s(i0, i2) = 0; s(i1, i2) = 0.707107.
+        let m = fit(Similarity::Tfidf, 0.0);
+        assert!(close(m.similarity(0, 1), 0.707107));
+        assert_eq!(m.similarity(0, 2), 0.0);
+        assert!(close(m.similarity(1, 2), 0.707107));
+    }
+
+    #[test]
+    fn bm25_by_hand() {
+        // len: i0 = 2, i1 = 3, i2 = 2, i3 = 1; avg = 2. k1 = 1.2, b = 0.75.
+        // norm_i = 1.2 (0.25 + 0.75 len/2): i0 = 1.2, i1 = 1.65, i2 = 1.2.
+        // W_iu = 2.2/(norm_i + 1) · idf_u:
+        //   i0: u0 = 1·0.287682 = 0.287682, u1 = 0
+        //   i1: u0 = 2.2/2.65·0.287682 = 0.238830, u1 = 0, u2 = 0.238830
+        //   i2: u1 = 0, u2 = 0.287682
+        // s(i0, i1) = 0.287682 · 0.238830 = 0.068707; s(i1, i2) = 0.068707.
+        let m = fit(Similarity::Bm25, 0.0);
+        assert!(close(m.similarity(0, 1), 0.068707), "{}", m.similarity(0, 1));
+        assert!(close(m.similarity(1, 0), 0.068707));
+        assert!(close(m.similarity(2, 1), 0.068707));
+    }
+
+    #[test]
+    fn shrinkage_by_hand() {
+        // Cosine with λ = 2: s(i0, i1) has n = 2 common users → 0.816497 · 2/4 = 0.408248;
+        // s(i0, i2) has n = 1 → 0.5 · 1/3 = 0.166667.
+        let m = fit(Similarity::Cosine, 2.0);
+        assert!(close(m.similarity(0, 1), 0.408248));
+        assert!(close(m.similarity(0, 2), 0.166667));
+    }
+
+    #[test]
+    fn top_k_keeps_the_best_neighbours() {
+        let m = ItemKnn::fit(&matrix(), &ItemKnnConfig { similarity: Similarity::Cosine, neighbours: 1, ..Default::default() }).unwrap();
+        // i1's neighbours: i0 (0.816497) and i2 (0.816497) tie; the lower index wins.
+        assert_eq!(m.neighbours(1).0, &[0]);
+        assert_eq!(m.link_count(), 3);
+    }
+
+    #[test]
+    fn scoring_and_explanations() {
+        let m = fit(Similarity::Cosine, 0.0);
+        // History {i0: 2, i2: 1}: score(i1) = 2·0.816497 + 1·0.816497 = 2.449490.
+        let mut out = vec![0.0; 4];
+        m.score_history(&[(0, 2.0), (2, 1.0)], &mut out);
+        assert!(close(out[1], 2.449490));
+        assert_eq!(out[3], 0.0);
+        let why = m.explain(&[(0, 2.0), (2, 1.0)], 1, 5);
+        assert_eq!(why.iter().map(|w| w.0).collect::<Vec<_>>(), [0, 2]);
+    }
+
+    #[test]
+    fn bad_config() {
+        let e = ItemKnn::fit(&matrix(), &ItemKnnConfig { neighbours: 0, ..Default::default() }).unwrap_err();
+        assert_eq!(e.to_string(), "config itemKnn.neighbours: must be between 1 and 10000, got 0");
+    }
+}
