@@ -238,6 +238,12 @@ impl Recommender {
         Ok(Recommender { catalogue, content, item_knn, popularity, config: config.clone() })
     }
 
+    /// Assembles a recommender from models fitted separately (the CLI
+    /// does this to time each model's fit).
+    pub fn from_parts(catalogue: Catalogue, content: ContentModel, item_knn: Option<ItemKnn>, popularity: Popularity, config: Config) -> Recommender {
+        Recommender { catalogue, content, item_knn, popularity, config }
+    }
+
     /// The catalogue.
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue

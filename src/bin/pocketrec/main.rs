@@ -1,1 +1,463 @@
-fn main(){}
+//! `pocketrec`: the command-line face of the engine, for evaluation, batch
+//! runs and docs. Its commands and output formats are a stable contract
+//! (benchmarks and external scoring scripts depend on them).
+
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+
+use pocketrec::catalogue::Catalogue;
+use pocketrec::config::Config;
+use pocketrec::content::ContentModel;
+use pocketrec::eval::{evaluate, split, Metrics, SplitKind};
+use pocketrec::filter::Filter;
+use pocketrec::history::decay;
+use pocketrec::hybrid::{Model, Query, Recommendation, Recommender};
+use pocketrec::interactions::Interactions;
+use pocketrec::item_cf::ItemKnn;
+use pocketrec::movielens;
+use pocketrec::popularity::Popularity;
+
+#[derive(Parser)]
+#[command(name = "pocketrec", version, about = "Recommendations that run on the shopper's device: content, item-based and hybrid")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Recommend for each user in a list; one JSON object per line.
+    Recommend(RecommendArgs),
+    /// Items similar to one item, as JSON.
+    Similar(SimilarArgs),
+    /// Split interactions, fit on the training part and score the rest.
+    Eval(EvalArgs),
+    /// Write the train/test split that `eval` uses, as CSV files.
+    Split(SplitArgs),
+}
+
+#[derive(Args)]
+struct Inputs {
+    /// Catalogue JSON, or a MovieLens folder (or its movies.csv).
+    #[arg(long)]
+    catalog: PathBuf,
+    /// Config JSON (field roles, weights, model options).
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct QueryArgs {
+    /// Number of items per answer.
+    #[arg(long, default_value_t = 10)]
+    k: usize,
+    /// popular, content, item-knn or hybrid.
+    #[arg(long, default_value = "hybrid")]
+    model: String,
+    /// Diversity in [0, 1] (MMR with λ = 1 − diversity).
+    #[arg(long, default_value_t = 0.0)]
+    diversity: f32,
+    /// Half-life in days for the time decay of a user's history.
+    #[arg(long)]
+    half_life_days: Option<f64>,
+    /// Only items not flagged out of stock.
+    #[arg(long)]
+    in_stock_only: bool,
+    /// Only items in these categories (repeatable).
+    #[arg(long = "category")]
+    categories: Vec<String>,
+    /// Never items in these categories (repeatable).
+    #[arg(long = "exclude-category")]
+    exclude_categories: Vec<String>,
+    /// Never these item ids (repeatable).
+    #[arg(long)]
+    exclude: Vec<String>,
+    /// Lowest price.
+    #[arg(long)]
+    min_price: Option<f64>,
+    /// Highest price.
+    #[arg(long)]
+    max_price: Option<f64>,
+}
+
+impl QueryArgs {
+    fn query(&self, model: Model) -> Query {
+        Query {
+            k: self.k,
+            model,
+            diversity: self.diversity,
+            half_life_days: self.half_life_days,
+            filter: Filter {
+                exclude: self.exclude.clone(),
+                in_stock_only: self.in_stock_only,
+                categories: self.categories.clone(),
+                exclude_categories: self.exclude_categories.clone(),
+                min_price: self.min_price,
+                max_price: self.max_price,
+            },
+            ..Query::default()
+        }
+    }
+}
+
+#[derive(Args)]
+struct RecommendArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Interactions (CSV with a header, or JSON) to fit on; users' histories come from here.
+    #[arg(long)]
+    interactions: Option<PathBuf>,
+    /// Users to recommend for, one id per line.
+    #[arg(long)]
+    users: PathBuf,
+    #[command(flatten)]
+    query: QueryArgs,
+    /// Output file (JSON lines); standard output if absent.
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct SimilarArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Interactions, for item-knn and hybrid.
+    #[arg(long)]
+    interactions: Option<PathBuf>,
+    /// The item to find neighbours of.
+    #[arg(long)]
+    item: String,
+    #[command(flatten)]
+    query: QueryArgs,
+}
+
+#[derive(Args)]
+struct SplitOptions {
+    /// random (per user) or temporal (each user's latest items).
+    #[arg(long, default_value = "random")]
+    split: String,
+    /// Share of each user's items held out.
+    #[arg(long, default_value_t = 0.2)]
+    test_fraction: f64,
+    /// Seed of the random split.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+}
+
+#[derive(Args)]
+struct EvalArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// All interactions (CSV with a header, or JSON).
+    #[arg(long)]
+    interactions: PathBuf,
+    #[command(flatten)]
+    split: SplitOptions,
+    /// Cut-off of the metrics.
+    #[arg(long, default_value_t = 10)]
+    k: usize,
+    /// Models to evaluate, comma-separated.
+    #[arg(long, default_value = "popular,content,item-knn,hybrid", value_delimiter = ',')]
+    models: Vec<String>,
+    /// Half-life in days for the time decay of users' histories.
+    #[arg(long)]
+    half_life_days: Option<f64>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct SplitArgs {
+    /// Catalogue, to resolve item ids (interactions with unknown items are dropped).
+    #[arg(long)]
+    catalog: PathBuf,
+    /// All interactions.
+    #[arg(long)]
+    interactions: PathBuf,
+    #[command(flatten)]
+    split: SplitOptions,
+    /// Folder for train.csv, test.csv and users.txt.
+    #[arg(long)]
+    out_dir: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Recommend(args) => recommend(args),
+        Command::Similar(args) => similar(args),
+        Command::Eval(args) => eval(args),
+        Command::Split(args) => write_split(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("could not read {what} from {}", path.display()))
+}
+
+fn load_config(path: Option<&Path>) -> Result<Config> {
+    match path {
+        Some(p) => Config::from_json(read(p, "config")?).with_context(|| format!("in {}", p.display())),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Reads a catalogue: JSON, or the MovieLens layout (a folder with
+/// movies.csv and optionally tags.csv, or movies.csv itself).
+fn load_catalogue(path: &Path, config: &Config) -> Result<Catalogue> {
+    let movies = if path.is_dir() { Some(path.join("movies.csv")) } else { (path.file_name() == Some("movies.csv".as_ref())).then(|| path.to_path_buf()) };
+    let catalogue = match movies {
+        Some(movies) => {
+            let tags_path = movies.with_file_name("tags.csv");
+            let tags = if tags_path.exists() { Some(read(&tags_path, "tags")?) } else { None };
+            let value = movielens::catalogue_json(&read(&movies, "movies")?, tags.as_deref())?;
+            Catalogue::from_value(value, &config.catalogue)
+        }
+        None => Catalogue::from_json(read(path, "catalogue")?, &config.catalogue),
+    };
+    catalogue.with_context(|| format!("in catalogue {}", path.display()))
+}
+
+fn load_interactions(path: &Path, catalogue: &Catalogue, config: &Config) -> Result<Interactions> {
+    let bytes = read(path, "interactions")?;
+    let log = if path.extension().is_some_and(|e| e == "json") {
+        Interactions::from_json(bytes, catalogue, &config.interactions)
+    } else {
+        Interactions::from_csv(bytes, catalogue, &config.interactions)
+    }
+    .with_context(|| format!("in {}", path.display()))?;
+    for w in log.warnings() {
+        eprintln!("warning: {}: {w}", path.display());
+    }
+    Ok(log)
+}
+
+/// Seconds spent fitting each model.
+#[derive(Default)]
+struct FitTimes {
+    content: f64,
+    item_knn: f64,
+    popular: f64,
+}
+
+impl FitTimes {
+    fn for_model(&self, model: Model) -> f64 {
+        match model {
+            Model::Popular => self.popular,
+            Model::Content => self.content,
+            Model::ItemKnn => self.item_knn,
+            Model::Hybrid => self.content + self.item_knn + self.popular,
+        }
+    }
+}
+
+fn fit(catalogue: Catalogue, log: Option<&Interactions>, config: &Config) -> Result<(Recommender, FitTimes)> {
+    config.validate()?;
+    let mut times = FitTimes::default();
+    let start = Instant::now();
+    let content = ContentModel::fit(&catalogue, &config.content)?;
+    times.content = start.elapsed().as_secs_f64();
+    let (knn, popularity) = match log.filter(|l| !l.is_empty()) {
+        Some(log) => {
+            let start = Instant::now();
+            let user_items = log.aggregate(config.interactions.transform);
+            let knn = ItemKnn::fit(&user_items.matrix, &config.item_knn)?;
+            times.item_knn = start.elapsed().as_secs_f64();
+            let start = Instant::now();
+            let pop = Popularity::fit(&log.aggregate(config.interactions.transform), &config.popularity)?;
+            times.popular = start.elapsed().as_secs_f64();
+            (Some(knn), pop)
+        }
+        None => (None, Popularity::from_scores(vec![0.0; catalogue.len()])),
+    };
+    Ok((Recommender::from_parts(catalogue, content, knn, popularity, config.clone()), times))
+}
+
+fn progress_bar(len: usize, label: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {eta}").expect("the template is valid").progress_chars("=> "));
+    bar.set_message(label.to_string());
+    bar
+}
+
+fn recommend(args: RecommendArgs) -> Result<()> {
+    let config = load_config(args.inputs.config.as_deref())?;
+    let model: Model = args.query.model.parse()?;
+    let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
+    let log = args.interactions.as_deref().map(|p| load_interactions(p, &catalogue, &config)).transpose()?;
+    let users_text = String::from_utf8(read(&args.users, "users")?).with_context(|| format!("{} is not UTF-8 text", args.users.display()))?;
+    let users: Vec<&str> = users_text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let (rec, _) = fit(catalogue, log.as_ref(), &config)?;
+    let user_items = log.as_ref().map(|l| l.aggregate(config.interactions.transform));
+    let query = Query { explain: false, ..args.query.query(model) };
+    let mut out: Box<dyn Write> = match &args.out {
+        Some(p) => Box::new(BufWriter::new(std::fs::File::create(p).with_context(|| format!("could not create {}", p.display()))?)),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let bar = progress_bar(users.len(), "recommending");
+    for user in users {
+        let history = match (&log, &user_items) {
+            (Some(log), Some(ui)) => log.user_index(user).map_or_else(Vec::new, |u| decay(ui.history(u as usize).collect(), query.half_life_days, None)),
+            _ => Vec::new(),
+        };
+        let recs = rec.recommend_weighted(&history, &query)?;
+        let line = json!({
+            "user": user,
+            "items": recs.iter().map(|r| &r.id).collect::<Vec<_>>(),
+            "scores": recs.iter().map(|r| r.score).collect::<Vec<_>>(),
+        });
+        writeln!(out, "{line}")?;
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    out.flush()?;
+    Ok(())
+}
+
+fn similar(args: SimilarArgs) -> Result<()> {
+    let config = load_config(args.inputs.config.as_deref())?;
+    let model: Model = args.query.model.parse()?;
+    let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
+    let log = args.interactions.as_deref().map(|p| load_interactions(p, &catalogue, &config)).transpose()?;
+    if matches!(model, Model::ItemKnn) && log.is_none() {
+        bail!("--model item-knn needs --interactions");
+    }
+    let (rec, _) = fit(catalogue, log.as_ref(), &config)?;
+    let recs = rec.similar_items(&args.item, &args.query.query(model))?;
+    let out = json!({"item": args.item, "model": model, "items": recs.iter().map(rec_json).collect::<Vec<_>>()});
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
+fn rec_json(r: &Recommendation) -> serde_json::Value {
+    json!({"id": r.id, "score": r.score, "reasons": r.reasons})
+}
+
+fn load_split(catalog: &Path, interactions: &Path, options: &SplitOptions, config: &Config) -> Result<(Catalogue, Interactions, pocketrec::eval::Split)> {
+    let kind: SplitKind = options.split.parse()?;
+    let catalogue = load_catalogue(catalog, config)?;
+    let log = load_interactions(interactions, &catalogue, config)?;
+    if log.is_empty() {
+        bail!("{}: no usable interactions", interactions.display());
+    }
+    let parts = split(&log, kind, options.test_fraction, options.seed)?;
+    Ok((catalogue, log, parts))
+}
+
+fn eval(args: EvalArgs) -> Result<()> {
+    let config = load_config(args.inputs.config.as_deref())?;
+    let models: Vec<Model> = args.models.iter().map(|m| m.parse()).collect::<Result<_, _>>()?;
+    let (catalogue, _, parts) = load_split(&args.inputs.catalog, &args.interactions, &args.split, &config)?;
+    let train_ui = parts.train.aggregate(config.interactions.transform);
+    let test_ui = parts.test.aggregate(config.interactions.transform);
+    let (rec, times) = fit(catalogue, Some(&parts.train), &config)?;
+    let mut results = Vec::new();
+    for model in models {
+        let query = Query { k: args.k, model, half_life_days: args.half_life_days, explain: false, ..Query::default() };
+        let bar = progress_bar(0, &format!("{model:?}"));
+        let start = Instant::now();
+        let metrics = evaluate(&rec, &train_ui, &test_ui, &query, |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })?;
+        bar.finish_and_clear();
+        let ms_per_user = start.elapsed().as_secs_f64() * 1000.0 / metrics.users.max(1) as f64;
+        results.push((model, metrics, times.for_model(model), ms_per_user));
+    }
+    if args.json {
+        print_json(&args, &results)
+    } else {
+        print_table(&args, &parts, &results);
+        Ok(())
+    }
+}
+
+type EvalRow = (Model, Metrics, f64, f64);
+
+fn model_name(model: Model) -> &'static str {
+    match model {
+        Model::Popular => "popular",
+        Model::Content => "content",
+        Model::ItemKnn => "item-knn",
+        Model::Hybrid => "hybrid",
+    }
+}
+
+fn print_json(args: &EvalArgs, results: &[EvalRow]) -> Result<()> {
+    let rows: Vec<_> = results
+        .iter()
+        .map(|(model, m, fit, ms)| {
+            json!({"model": model_name(*model), "users": m.users, "precision": m.precision, "recall": m.recall, "ndcg": m.ndcg,
+                   "map": m.map, "hitRate": m.hit_rate, "coverage": m.coverage, "fitSeconds": fit, "msPerUser": ms})
+        })
+        .collect();
+    let out = json!({"split": args.split.split, "testFraction": args.split.test_fraction, "seed": args.split.seed, "k": args.k, "results": rows});
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
+fn print_table(args: &EvalArgs, parts: &pocketrec::eval::Split, results: &[EvalRow]) {
+    let k = args.k;
+    println!("split {} (test fraction {}, seed {}): {} train rows, {} test rows", args.split.split, args.split.test_fraction, args.split.seed, parts.train.len(), parts.test.len());
+    println!("| model | users | P@{k} | R@{k} | NDCG@{k} | MAP@{k} | hit rate | coverage | fit s | ms/user |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    for (model, m, fit, ms) in results {
+        println!(
+            "| {} | {} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.3} | {:.3} |",
+            model_name(*model), m.users, m.precision, m.recall, m.ndcg, m.map, m.hit_rate, m.coverage, fit, ms
+        );
+    }
+}
+
+fn write_split(args: SplitArgs) -> Result<()> {
+    let config = Config::default();
+    let (catalogue, log, parts) = load_split(&args.catalog, &args.interactions, &args.split, &config)?;
+    std::fs::create_dir_all(&args.out_dir).with_context(|| format!("could not create {}", args.out_dir.display()))?;
+    for (name, part) in [("train.csv", &parts.train), ("test.csv", &parts.test)] {
+        let path = args.out_dir.join(name);
+        let mut w = BufWriter::new(std::fs::File::create(&path).with_context(|| format!("could not create {}", path.display()))?);
+        writeln!(w, "user,item,weight,timestamp")?;
+        for r in 0..part.len() {
+            let (u, i, weight, t) = part.row(r);
+            let t = t.map_or(String::new(), |t| t.to_string());
+            writeln!(w, "{},{},{},{}", csv_field(part.user_id(u)), csv_field(catalogue.id(i)), weight, t)?;
+        }
+        w.flush()?;
+    }
+    let mut users: Vec<u32> = (0..parts.test.len()).map(|r| parts.test.row(r).0).collect();
+    users.sort_unstable();
+    users.dedup();
+    let path = args.out_dir.join("users.txt");
+    let mut w = BufWriter::new(std::fs::File::create(&path).with_context(|| format!("could not create {}", path.display()))?);
+    for u in users {
+        writeln!(w, "{}", log.user_id(u))?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Quotes a CSV field when it holds a comma, quote or line break.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
