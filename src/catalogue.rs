@@ -30,14 +30,14 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::error::{describe, shorten, Error, Result};
 use crate::limits;
 
 /// What a catalogue field contributes to the content model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Role {
     /// Free text, tokenised and weighted by BM25 or TF-IDF.
@@ -51,7 +51,7 @@ pub enum Role {
 }
 
 /// Per-field override in the config (`"fields": {"colour": {"role": "categorical", "weight": 0.4}}`).
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct FieldConfig {
     /// Role to use instead of the default or inferred one.
@@ -62,7 +62,7 @@ pub struct FieldConfig {
 }
 
 /// How to read a catalogue.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct CatalogueConfig {
     /// Overrides by field name. Naming a field no item has is an error.

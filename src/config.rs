@@ -9,22 +9,24 @@
 //!   "interactions": {"transform": "log1p", "eventWeights": {"view": 1, "cart": 3, "purchase": 5}},
 //!   "itemKnn": {"similarity": "bm25", "neighbours": 100, "shrinkage": 0},
 //!   "popularity": {"halfLifeDays": 30},
-//!   "hybrid": {"weights": {"itemKnn": 1, "content": 0.2, "popular": 0.1}}
+//!   "hybrid": {"weights": {"itemKnn": 1, "content": 0.2, "popular": 0.1}},
+//!   "history": {"halfLifeDays": 7}
 //! }
 //! ```
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalogue::CatalogueConfig;
 use crate::content::ContentConfig;
 use crate::error::{Error, Result};
+use crate::history::HistoryConfig;
 use crate::hybrid::HybridConfig;
 use crate::interactions::InteractionConfig;
 use crate::item_cf::ItemKnnConfig;
 use crate::popularity::PopularityConfig;
 
 /// All options of pocketrec.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Config {
     /// Field roles and weights.
@@ -39,6 +41,8 @@ pub struct Config {
     pub popularity: PopularityConfig,
     /// Blending.
     pub hybrid: HybridConfig,
+    /// History weighting defaults.
+    pub history: HistoryConfig,
 }
 
 impl Config {
@@ -63,6 +67,7 @@ impl Config {
         self.interactions.validate()?;
         self.item_knn.validate()?;
         self.popularity.validate()?;
+        self.history.validate()?;
         self.hybrid.validate()
     }
 }

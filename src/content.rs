@@ -24,7 +24,7 @@
 //! inverted index.
 
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalogue::{Catalogue, FieldValues};
 use crate::error::{Error, Result};
@@ -33,7 +33,7 @@ use crate::sparse::{sparse_dot, Csr};
 use crate::text::for_each_token;
 
 /// How text fields are weighted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum TextWeighting {
     /// Okapi BM25 term weights (default).
@@ -44,7 +44,7 @@ pub enum TextWeighting {
 }
 
 /// Options of the content model.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContentConfig {
     /// Text term weighting. Default BM25.

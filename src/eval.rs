@@ -179,7 +179,8 @@ pub fn evaluate(recommender: &Recommender, train: &UserItems, test: &UserItems, 
     let mut acc = MetricsAccumulator::new(query.k);
     let users: Vec<usize> = (0..test.matrix.rows()).filter(|&u| test.matrix.row_len(u) > 0).collect();
     for (n, &u) in users.iter().enumerate() {
-        let history = if u < train.matrix.rows() { decay(train.history(u).collect(), query.half_life_days, query.now) } else { Vec::new() };
+        let half_life = recommender.half_life_days(query);
+        let history = if u < train.matrix.rows() { decay(train.history(u).collect(), half_life, query.now) } else { Vec::new() };
         let recs = recommender.recommend_weighted(&history, query)?;
         let items: Vec<u32> = recs.iter().map(|r| r.index).collect();
         let relevant: FxHashSet<u32> = test.matrix.row(u).0.iter().copied().collect();

@@ -7,7 +7,7 @@ use crate::catalogue::Catalogue;
 use crate::error::{Error, Result};
 
 /// Which items may be recommended. Every condition must hold.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Filter {
     /// Item ids never to return (ids the catalogue lacks are ignored).
@@ -55,6 +55,9 @@ impl Filter {
     /// As [`Filter::validate`].
     pub fn mask(&self, catalogue: &Catalogue) -> Result<Vec<bool>> {
         self.validate()?;
+        if self.is_empty() {
+            return Ok(vec![true; catalogue.len()]);
+        }
         let fold = |v: &[String]| v.iter().map(|s| s.trim().to_lowercase()).collect::<Vec<_>>();
         let (include, exclude_cats) = (fold(&self.categories), fold(&self.exclude_categories));
         let mut mask: Vec<bool> = (0..catalogue.len() as u32)

@@ -13,6 +13,29 @@ use crate::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::interactions::InteractionConfig;
 
+/// Defaults for weighing histories.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct HistoryConfig {
+    /// Half-life of the time decay, in days (> 0); a query's own
+    /// `halfLifeDays` overrides it. Default none: no decay.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub half_life_days: Option<f64>,
+}
+
+impl HistoryConfig {
+    /// Checks the half-life.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a half-life that is not > 0.
+    pub fn validate(&self) -> Result<()> {
+        match self.half_life_days {
+            Some(h) if !(h.is_finite() && h > 0.0) => Err(Error::config("history.halfLifeDays", format!("must be a number of days > 0, got {h}"))),
+            _ => Ok(()),
+        }
+    }
+}
+
 /// One thing the shopper did.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -79,7 +79,7 @@ impl Default for BlendWeights {
 }
 
 /// Options of the hybrid blend.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct HybridConfig {
     /// Weights of the normalised model scores.
@@ -103,7 +103,7 @@ impl HybridConfig {
 }
 
 /// Options of one query.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct Query {
     /// Number of items wanted (0–100,000). Default 10.
@@ -114,7 +114,8 @@ pub struct Query {
     pub filter: Filter,
     /// Diversity in [0, 1]: MMR with λ = 1 − diversity. Default 0 (off).
     pub diversity: f32,
-    /// Half-life of the history's time decay, in days. Default none.
+    /// Half-life of the history's time decay, in days. Default: the
+    /// config's `history.halfLifeDays` (none unless set).
     pub half_life_days: Option<f64>,
     /// Reference time for the decay (seconds since 1970). Default: the
     /// history's latest event.
@@ -276,8 +277,13 @@ impl Recommender {
     /// for a malformed event.
     pub fn recommend(&self, history: &[Event], query: &Query) -> Result<Vec<Recommendation>> {
         query.validate()?;
-        let weighted = weigh_history(history, &self.catalogue, &self.config.interactions, query.half_life_days, query.now)?;
+        let weighted = weigh_history(history, &self.catalogue, &self.config.interactions, self.half_life_days(query), query.now)?;
         self.recommend_weighted(&weighted, query)
+    }
+
+    /// The history half-life in effect: the query's, else the config's.
+    pub fn half_life_days(&self, query: &Query) -> Option<f64> {
+        query.half_life_days.or(self.config.history.half_life_days)
     }
 
     /// Recommendations for an already weighted history `(item, h_i)`,

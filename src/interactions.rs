@@ -26,7 +26,7 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::catalogue::Catalogue;
@@ -35,7 +35,7 @@ use crate::limits;
 use crate::sparse::Csr;
 
 /// How the summed weight `x` of a (user, item) pair becomes a matrix entry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum WeightTransform {
     /// `1` for any interaction.
@@ -62,7 +62,7 @@ impl WeightTransform {
 }
 
 /// How interactions are read and weighted.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct InteractionConfig {
     /// Weight multiplier per event type. Default: `view` 1, `click` 1,

@@ -20,14 +20,14 @@
 //!
 //! Scoring a history with weights `h_i`: `score(j) = Σ_i h_i · s'(i, j)`.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::sparse::Csr;
 use crate::topk::top_k;
 
 /// The item-item similarity definition.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Similarity {
     /// Cosine of the raw item vectors.
@@ -40,7 +40,7 @@ pub enum Similarity {
 }
 
 /// Options of the item-kNN model.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct ItemKnnConfig {
     /// Similarity definition. Default BM25.

@@ -15,5 +15,6 @@ pub mod popularity;
 pub mod sparse;
 pub mod text;
 pub mod topk;
+pub mod tune;
 
 pub use error::{Error, Result};

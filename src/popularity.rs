@@ -7,13 +7,13 @@
 //! (default) every user counts 1: the number of distinct users, which a
 //! single customer ordering thousands cannot inflate.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::interactions::UserItems;
 
 /// Options of the popularity model.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct PopularityConfig {
     /// Half-life of the time decay in days (> 0). Default none: no decay.

@@ -241,7 +241,8 @@ DATASETS = {
 
 def read_interactions(path: Path) -> list[tuple[str, str, float, int]]:
     with open(path, newline="", encoding="utf-8") as f:
-        return [(r["user"], r["item"], float(r["weight"]), int(float(r["timestamp"])))
+        # weight and timestamp may be empty; an empty weight counts 1, an empty timestamp 0
+        return [(r["user"], r["item"], float(r.get("weight") or 1.0), int(float(r.get("timestamp") or 0)))
                 for r in csv.DictReader(f)]
 
 
@@ -290,12 +291,16 @@ def python_split(all_csv: Path, mode: str, test_fraction: float, seed: int, out_
     (out_dir / "users.txt").write_text("".join(f"{u}\n" for u in test_users), encoding="utf-8")
 
 
-def pocketrec_split(binary: Path, all_csv: Path, mode: str, out_dir: Path) -> None:
+def pocketrec_split(binary: Path, all_csv: Path, catalog: Path, mode: str, out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in ("train.csv", "test.csv", "users.txt"):  # never score a stale split
         (out_dir / name).unlink(missing_ok=True)
     cmd = [str(binary), "split", "--interactions", str(all_csv), "--split", mode,
            "--test-fraction", str(TEST_FRACTION), "--seed", str(SEED), "--out-dir", str(out_dir)]
+    # The split resolves item ids against the catalogue when the CLI asks for one.
+    help_text = subprocess.run([str(binary), "split", "--help"], capture_output=True, text=True).stdout
+    if "--catalog" in help_text:
+        cmd += ["--catalog", str(catalog)]
     try:
         res = subprocess.run(cmd, capture_output=True, text=True, timeout=POCKETREC_TIMEOUT_S)
     except subprocess.TimeoutExpired as e:
@@ -673,7 +678,7 @@ def main(argv=None) -> int:
                 if args.python_split:
                     python_split(info["interactions"], split, TEST_FRACTION, SEED, split_dir)
                 else:
-                    pocketrec_split(binary, info["interactions"], split, split_dir)
+                    pocketrec_split(binary, info["interactions"], info["catalog"], split, split_dir)
             except (RuntimeError, OSError) as e:
                 print(f"\nerror: {ds}/{split}: split failed: {e}", flush=True)
                 report["results"][ds][split] = {"error": f"split failed: {e}"}

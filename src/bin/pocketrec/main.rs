@@ -23,6 +23,7 @@ use pocketrec::interactions::Interactions;
 use pocketrec::item_cf::ItemKnn;
 use pocketrec::movielens;
 use pocketrec::popularity::Popularity;
+use pocketrec::tune::{tune, TuneOptions, Tuned};
 
 #[derive(Parser)]
 #[command(name = "pocketrec", version, about = "Recommendations that run on the shopper's device: content, item-based and hybrid")]
@@ -41,6 +42,8 @@ enum Command {
     Eval(EvalArgs),
     /// Write the train/test split that `eval` uses, as CSV files.
     Split(SplitArgs),
+    /// Choose options on a validation split of the interactions; write the config.
+    Tune(TuneArgs),
 }
 
 #[derive(Args)]
@@ -172,6 +175,37 @@ struct EvalArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Tune the config on a validation split of the training part first
+    /// (the test part is never seen while tuning).
+    #[arg(long)]
+    tune: bool,
+}
+
+#[derive(Args)]
+struct TuneArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// Interactions to tune on (a training set).
+    #[arg(long)]
+    interactions: PathBuf,
+    /// Validation split: temporal (default) or random.
+    #[arg(long, default_value = "temporal")]
+    split: String,
+    /// Share of each user's items held out for validation.
+    #[arg(long, default_value_t = 0.2)]
+    test_fraction: f64,
+    /// Seed of a random validation split.
+    #[arg(long, default_value_t = 7)]
+    seed: u64,
+    /// Cut-off of the NDCG maximised.
+    #[arg(long, default_value_t = 10)]
+    k: usize,
+    /// Where to write the tuned config (JSON); standard output if absent.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Print every candidate's score to standard error.
+    #[arg(long)]
+    verbose: bool,
 }
 
 #[derive(Args)]
@@ -195,6 +229,7 @@ fn main() -> ExitCode {
         Command::Similar(args) => similar(args),
         Command::Eval(args) => eval(args),
         Command::Split(args) => write_split(args),
+        Command::Tune(args) => tune_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -314,7 +349,7 @@ fn recommend(args: RecommendArgs) -> Result<()> {
     let bar = progress_bar(users.len(), "recommending");
     for user in users {
         let history = match (&log, &user_items) {
-            (Some(log), Some(ui)) => log.user_index(user).map_or_else(Vec::new, |u| decay(ui.history(u as usize).collect(), query.half_life_days, None)),
+            (Some(log), Some(ui)) => log.user_index(user).map_or_else(Vec::new, |u| decay(ui.history(u as usize).collect(), rec.half_life_days(&query), None)),
             _ => Vec::new(),
         };
         let recs = rec.recommend_weighted(&history, &query)?;
@@ -365,6 +400,15 @@ fn eval(args: EvalArgs) -> Result<()> {
     let config = load_config(args.inputs.config.as_deref())?;
     let models: Vec<Model> = args.models.iter().map(|m| m.parse()).collect::<Result<_, _>>()?;
     let (catalogue, _, parts) = load_split(&args.inputs.catalog, &args.interactions, &args.split, &config)?;
+    let config = if args.tune {
+        let options = TuneOptions { split: args.split.split.parse()?, test_fraction: args.split.test_fraction, seed: args.split.seed.wrapping_add(1), k: args.k };
+        let start = Instant::now();
+        let tuned = run_tune(&catalogue, &parts.train, &config, &options, false)?;
+        eprintln!("tuned in {:.1} s (validation NDCG@{} {:.4})", start.elapsed().as_secs_f64(), args.k, tuned.ndcg);
+        tuned.config
+    } else {
+        config
+    };
     let train_ui = parts.train.aggregate(config.interactions.transform);
     let test_ui = parts.test.aggregate(config.interactions.transform);
     let (rec, times) = fit(catalogue, Some(&parts.train), &config)?;
@@ -450,6 +494,33 @@ fn write_split(args: SplitArgs) -> Result<()> {
         writeln!(w, "{}", log.user_id(u))?;
     }
     w.flush()?;
+    Ok(())
+}
+
+fn run_tune(catalogue: &Catalogue, log: &Interactions, base: &Config, options: &TuneOptions, verbose: bool) -> Result<Tuned> {
+    let spinner = if std::io::stderr().is_terminal() { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
+    let tuned = tune(catalogue, log, base, options, |stage| spinner.set_message(stage.to_string()))?;
+    spinner.finish_and_clear();
+    if verbose {
+        for trial in &tuned.trials {
+            eprintln!("{:.4}  {}", trial.ndcg, trial.description);
+        }
+    }
+    Ok(tuned)
+}
+
+fn tune_command(args: TuneArgs) -> Result<()> {
+    let config = load_config(args.inputs.config.as_deref())?;
+    let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
+    let log = load_interactions(&args.interactions, &catalogue, &config)?;
+    let options = TuneOptions { split: args.split.parse()?, test_fraction: args.test_fraction, seed: args.seed, k: args.k };
+    let tuned = run_tune(&catalogue, &log, &config, &options, args.verbose)?;
+    eprintln!("validation NDCG@{}: {:.4}", args.k, tuned.ndcg);
+    let text = serde_json::to_string_pretty(&tuned.config)?;
+    match &args.out {
+        Some(p) => std::fs::write(p, text + "\n").with_context(|| format!("could not write {}", p.display()))?,
+        None => println!("{text}"),
+    }
     Ok(())
 }
 

@@ -1,0 +1,192 @@
+//! Choosing options from the data: validation-based tuning.
+//!
+//! Shops differ. A film site's heavy raters want many neighbours and strong
+//! shrinkage; a gift shop's sparse baskets want few neighbours and binary
+//! weights; recency matters more in some than others. Rather than ask a
+//! shop owner to guess, [`tune`] holds out part of the *training*
+//! interactions (never the data being evaluated), scores candidate settings
+//! on it by NDCG@k, and returns the best config. The search is staged
+//! (coordinate-wise), each stage keeping the best so far; ties keep the
+//! earlier candidate, so the result is deterministic:
+//!
+//! 1. item-kNN: transform × similarity × neighbours × shrinkage;
+//! 2. history half-life (none, 1, 7, 30, 180, 720 days);
+//! 3. popularity half-life (none, 7, 30, 180 days);
+//! 4. blend weights (item-kNN 1; content and popularity on a grid), plus
+//!    each single model alone, so on the validation data the hybrid is
+//!    never below its best component.
+
+use crate::catalogue::Catalogue;
+use crate::config::Config;
+use crate::content::ContentModel;
+use crate::error::{Error, Result};
+use crate::eval::{evaluate, split, SplitKind};
+use crate::hybrid::{BlendWeights, Model, Query, Recommender};
+use crate::interactions::{Interactions, WeightTransform};
+use crate::item_cf::{ItemKnn, Similarity};
+use crate::popularity::Popularity;
+
+/// How to tune.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TuneOptions {
+    /// Split of the training data used for validation. Default temporal
+    /// (predicting the future is what a shop needs).
+    pub split: SplitKind,
+    /// Share of each user's items held out. Default 0.2.
+    pub test_fraction: f64,
+    /// Seed of a random split. Default 7.
+    pub seed: u64,
+    /// Cut-off of the NDCG being maximised. Default 10.
+    pub k: usize,
+}
+
+impl Default for TuneOptions {
+    fn default() -> Self {
+        TuneOptions { split: SplitKind::Temporal, test_fraction: 0.2, seed: 7, k: 10 }
+    }
+}
+
+/// One candidate and its validation score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trial {
+    /// Stage name and the settings tried.
+    pub description: String,
+    /// Validation NDCG@k.
+    pub ndcg: f64,
+}
+
+/// The outcome of tuning.
+#[derive(Debug, Clone)]
+pub struct Tuned {
+    /// The chosen config (the base config with the tuned options replaced).
+    pub config: Config,
+    /// Validation NDCG@k of the hybrid under the chosen config.
+    pub ndcg: f64,
+    /// Every candidate tried, in order.
+    pub trials: Vec<Trial>,
+}
+
+const TRANSFORMS: [WeightTransform; 2] = [WeightTransform::Log1p, WeightTransform::Binary];
+const SIMILARITIES: [Similarity; 3] = [Similarity::Bm25, Similarity::Tfidf, Similarity::Cosine];
+const NEIGHBOURS: [usize; 2] = [100, 20];
+const SHRINKAGE: [f32; 3] = [0.0, 10.0, 50.0];
+const HISTORY_HALF_LIVES: [Option<f64>; 6] = [None, Some(1.0), Some(7.0), Some(30.0), Some(180.0), Some(720.0)];
+const POPULARITY_HALF_LIVES: [Option<f64>; 4] = [None, Some(7.0), Some(30.0), Some(180.0)];
+const CONTENT_WEIGHTS: [f32; 6] = [0.0, 0.05, 0.1, 0.3, 0.6, 1.0];
+const POPULAR_WEIGHTS: [f32; 4] = [0.0, 0.05, 0.15, 0.4];
+
+/// Shared state of one tuning run: the validation split and the fixed parts.
+struct Bench<'a> {
+    catalogue: &'a Catalogue,
+    content: ContentModel,
+    train: Interactions,
+    valid: Interactions,
+    k: usize,
+}
+
+impl Bench<'_> {
+    /// Fits every model under `config` on the validation-training part.
+    fn fit(&self, config: &Config) -> Result<Recommender> {
+        let user_items = self.train.aggregate(config.interactions.transform);
+        let knn = ItemKnn::fit(&user_items.matrix, &config.item_knn)?;
+        let pop = Popularity::fit(&user_items, &config.popularity)?;
+        Ok(Recommender::from_parts(self.catalogue.clone(), self.content.clone(), Some(knn), pop, config.clone()))
+    }
+
+    /// Validation NDCG@k of `model` under the recommender's config.
+    fn score(&self, rec: &Recommender, model: Model) -> Result<f64> {
+        let transform = rec.config().interactions.transform;
+        let query = Query { k: self.k, model, explain: false, ..Query::default() };
+        let metrics = evaluate(rec, &self.train.aggregate(transform), &self.valid.aggregate(transform), &query, |_, _| {})?;
+        Ok(metrics.ndcg)
+    }
+}
+
+/// Keeps the best candidate of a stage (the first on ties).
+struct Best {
+    config: Config,
+    ndcg: f64,
+}
+
+impl Best {
+    fn offer(&mut self, config: &Config, ndcg: f64, trials: &mut Vec<Trial>, description: String) {
+        trials.push(Trial { description, ndcg });
+        if ndcg > self.ndcg {
+            self.config = config.clone();
+            self.ndcg = ndcg;
+        }
+    }
+}
+
+/// Tunes `base` on a validation split of `log` (see the module docs).
+/// `progress` receives a line per stage.
+///
+/// # Errors
+/// [`Error::Empty`] when the log is too small to hold out validation data;
+/// [`Error::InvalidConfig`] for a bad base config or options.
+pub fn tune(catalogue: &Catalogue, log: &Interactions, base: &Config, options: &TuneOptions, mut progress: impl FnMut(&str)) -> Result<Tuned> {
+    base.validate()?;
+    let parts = split(log, options.split, options.test_fraction, options.seed)?;
+    if parts.train.is_empty() || parts.test.is_empty() {
+        return Err(Error::Empty("tune: too few interactions to hold out validation data (users need at least two items)".into()));
+    }
+    let bench = Bench { catalogue, content: ContentModel::fit(catalogue, &base.content)?, train: parts.train, valid: parts.test, k: options.k };
+    let mut trials = Vec::new();
+
+    progress("tuning item-kNN");
+    let mut best = Best { config: base.clone(), ndcg: f64::NEG_INFINITY };
+    for transform in TRANSFORMS {
+        for similarity in SIMILARITIES {
+            for neighbours in NEIGHBOURS {
+                for shrinkage in SHRINKAGE {
+                    let mut c = best.config.clone();
+                    c.interactions.transform = transform;
+                    c.item_knn.similarity = similarity;
+                    c.item_knn.neighbours = neighbours;
+                    c.item_knn.shrinkage = shrinkage;
+                    let ndcg = bench.score(&bench.fit(&c)?, Model::ItemKnn)?;
+                    best.offer(&c, ndcg, &mut trials, format!("item-kNN {transform:?} {similarity:?} K={neighbours} shrinkage={shrinkage}"));
+                }
+            }
+        }
+    }
+
+    progress("tuning the history half-life");
+    let rec = bench.fit(&best.config)?;
+    for half_life in HISTORY_HALF_LIVES {
+        let mut c = best.config.clone();
+        c.history.half_life_days = half_life;
+        let rec = Recommender::from_parts(rec.catalogue().clone(), rec.content().clone(), rec.item_knn().cloned(), rec.popularity().clone(), c.clone());
+        let ndcg = bench.score(&rec, Model::ItemKnn)?;
+        best.offer(&c, ndcg, &mut trials, format!("history half-life {half_life:?} days"));
+    }
+
+    progress("tuning popularity");
+    let mut pop_best = Best { config: best.config.clone(), ndcg: f64::NEG_INFINITY };
+    for half_life in POPULARITY_HALF_LIVES {
+        let mut c = best.config.clone();
+        c.popularity.half_life_days = half_life;
+        let ndcg = bench.score(&bench.fit(&c)?, Model::Popular)?;
+        pop_best.offer(&c, ndcg, &mut trials, format!("popularity half-life {half_life:?} days"));
+    }
+
+    progress("tuning blend weights");
+    let rec = bench.fit(&pop_best.config)?;
+    let mut blend = Best { config: pop_best.config.clone(), ndcg: f64::NEG_INFINITY };
+    let mut candidates: Vec<BlendWeights> = Vec::new();
+    for content in CONTENT_WEIGHTS {
+        for popular in POPULAR_WEIGHTS {
+            candidates.push(BlendWeights { item_knn: 1.0, content, popular });
+        }
+    }
+    candidates.push(BlendWeights { item_knn: 0.0, content: 1.0, popular: 0.0 });
+    candidates.push(BlendWeights { item_knn: 0.0, content: 0.0, popular: 1.0 });
+    for weights in candidates {
+        let mut c = pop_best.config.clone();
+        c.hybrid.weights = weights.clone();
+        let rec = Recommender::from_parts(rec.catalogue().clone(), rec.content().clone(), rec.item_knn().cloned(), rec.popularity().clone(), c.clone());
+        let ndcg = bench.score(&rec, Model::Hybrid)?;
+        blend.offer(&c, ndcg, &mut trials, format!("blend itemKnn={} content={} popular={}", weights.item_knn, weights.content, weights.popular));
+    }
+    Ok(Tuned { config: blend.config, ndcg: blend.ndcg, trials })
+}
