@@ -151,6 +151,25 @@ fn default_weight(role: Role) -> f32 {
     }
 }
 
+impl CatalogueConfig {
+    /// Checks the field weights (the field names are checked against the
+    /// catalogue when it is read).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for a negative or non-finite weight.
+    pub fn validate(&self) -> Result<()> {
+        for (name, field) in &self.fields {
+            if let Some(w) = field.weight.filter(|w| !(w.is_finite() && *w >= 0.0)) {
+                return Err(Error::config(
+                    format!("catalogue.fields.{name}.weight"),
+                    format!("must be a finite number ≥ 0, got {w}"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Catalogue {
     /// Parses catalogue JSON text (or bytes; invalid UTF-8 is reported with
     /// its position).
@@ -211,29 +230,29 @@ impl Catalogue {
         Ok(catalogue)
     }
 
-    fn read_fields(&mut self, objects: &[&Map<String, Value>], prefix: &str, config: &CatalogueConfig) -> Result<()> {
+    fn read_fields(
+        &mut self,
+        objects: &[&Map<String, Value>],
+        prefix: &str,
+        config: &CatalogueConfig,
+    ) -> Result<()> {
         let names = field_names(objects);
-        for (name, field) in &config.fields {
+        config.validate()?;
+        for name in config.fields.keys() {
             if !names.contains(name) {
                 return Err(Error::config(
-                    format!("fields.{name}"),
+                    format!("catalogue.fields.{name}"),
                     format!("no item has a field {name:?}; the catalogue's fields are {names:?}"),
                 ));
-            }
-            if let Some(w) = field.weight {
-                if !(w.is_finite() && w >= 0.0) {
-                    return Err(Error::config(
-                        format!("fields.{name}.weight"),
-                        format!("must be a finite number ≥ 0, got {w}"),
-                    ));
-                }
             }
         }
         for name in &names {
             let over = config.fields.get(name).cloned().unwrap_or_default();
             let (role, weight) = match (over.role, known_field(name)) {
                 (Some(role), known) => {
-                    let w = known.filter(|k| k.0 == role).map_or(default_weight(role), |k| k.1);
+                    let w = known
+                        .filter(|k| k.0 == role)
+                        .map_or(default_weight(role), |k| k.1);
                     (role, w)
                 }
                 (None, Some(known)) => known,
@@ -246,32 +265,65 @@ impl Catalogue {
                 }
             };
             let weight = over.weight.unwrap_or(weight);
-            if role == Role::Ignore || weight == 0.0 && over.role.is_none() && role != Role::Numeric {
+            // A field of weight 0 is kept: it takes no part in similarity,
+            // but filters (category, price) may still need its values.
+            if role == Role::Ignore {
                 continue;
             }
             let values = read_column(name, role, objects, prefix)?;
-            self.fields.push(Field { name: name.clone(), weight, values });
+            self.fields.push(Field {
+                name: name.clone(),
+                weight,
+                values,
+            });
         }
-        self.category_field = self.find_field(config.category_field.as_deref(), CATEGORY_NAMES, Role::Categorical, "categoryField")?;
-        self.price_field = self.find_field(config.price_field.as_deref(), &["price"], Role::Numeric, "priceField")?;
+        self.category_field = self.find_field(
+            config.category_field.as_deref(),
+            CATEGORY_NAMES,
+            Role::Categorical,
+            "categoryField",
+        )?;
+        self.price_field = self.find_field(
+            config.price_field.as_deref(),
+            &["price"],
+            Role::Numeric,
+            "priceField",
+        )?;
         Ok(())
     }
 
-    fn find_field(&self, configured: Option<&str>, defaults: &[&str], role: Role, option: &str) -> Result<Option<usize>> {
+    fn find_field(
+        &self,
+        configured: Option<&str>,
+        defaults: &[&str],
+        role: Role,
+        option: &str,
+    ) -> Result<Option<usize>> {
         if let Some(name) = configured {
             return match self.fields.iter().position(|f| f.name == name) {
                 Some(i) if self.fields[i].role() == role => Ok(Some(i)),
-                Some(_) => Err(Error::config(option, format!("field {name:?} must have the role {role:?}"))),
-                None => Err(Error::config(option, format!("no {role:?} field named {name:?} in the catalogue"))),
+                Some(_) => Err(Error::config(
+                    option,
+                    format!("field {name:?} must have the role {role:?}"),
+                )),
+                None => Err(Error::config(
+                    option,
+                    format!("no {role:?} field named {name:?} in the catalogue"),
+                )),
             };
         }
-        Ok(defaults
-            .iter()
-            .find_map(|d| self.fields.iter().position(|f| f.name == *d && f.role() == role)))
+        Ok(defaults.iter().find_map(|d| {
+            self.fields
+                .iter()
+                .position(|f| f.name == *d && f.role() == role)
+        }))
     }
 
     fn read_titles(&self) -> Vec<Option<String>> {
-        let title = self.fields.iter().find(|f| matches!(f.name.as_str(), "title" | "name"));
+        let title = self
+            .fields
+            .iter()
+            .find(|f| matches!(f.name.as_str(), "title" | "name"));
         match title.map(|f| &f.values) {
             Some(FieldValues::Text(v)) => v.clone(),
             _ => vec![None; self.ids.len()],
@@ -305,7 +357,8 @@ impl Catalogue {
 
     /// Dense index of an external id, or [`Error::UnknownItem`].
     pub fn require(&self, id: &str) -> Result<u32> {
-        self.index_of(id).ok_or_else(|| Error::UnknownItem(id.to_string()))
+        self.index_of(id)
+            .ok_or_else(|| Error::UnknownItem(id.to_string()))
     }
 
     /// The fields the content model uses.
@@ -364,7 +417,10 @@ fn root_items(value: Value) -> Result<(Vec<Value>, String)> {
             Some(Value::Array(items)) => Ok((items, "$.items".to_string())),
             Some(other) => Err(Error::value(
                 "$.items",
-                format!("expected an array of item objects, got {}", describe(&other)),
+                format!(
+                    "expected an array of item objects, got {}",
+                    describe(&other)
+                ),
             )),
             None => {
                 let keys: Vec<&String> = map.keys().take(8).collect();
@@ -376,7 +432,10 @@ fn root_items(value: Value) -> Result<(Vec<Value>, String)> {
         },
         other => Err(Error::value(
             "$",
-            format!("expected an array of items or an object with an \"items\" array, got {}", describe(&other)),
+            format!(
+                "expected an array of items or an object with an \"items\" array, got {}",
+                describe(&other)
+            ),
         )),
     }
 }
@@ -387,28 +446,45 @@ fn check_items<'a>(items: &'a [Value], prefix: &str) -> Result<Vec<&'a Map<Strin
         .enumerate()
         .map(|(i, v)| {
             v.as_object().ok_or_else(|| {
-                Error::value(format!("{prefix}[{i}]"), format!("expected an item object, got {}", describe(v)))
+                Error::value(
+                    format!("{prefix}[{i}]"),
+                    format!("expected an item object, got {}", describe(v)),
+                )
             })
         })
         .collect()
 }
 
-fn read_ids(objects: &[&Map<String, Value>], prefix: &str) -> Result<(Vec<String>, FxHashMap<String, u32>)> {
+fn read_ids(
+    objects: &[&Map<String, Value>],
+    prefix: &str,
+) -> Result<(Vec<String>, FxHashMap<String, u32>)> {
     let mut ids = Vec::with_capacity(objects.len());
     let mut index = FxHashMap::with_capacity_and_hasher(objects.len(), Default::default());
     for (i, obj) in objects.iter().enumerate() {
         let path = format!("{prefix}[{i}].id");
         let id = match obj.get("id") {
-            None => return Err(Error::value(path, "missing id; every item needs an \"id\" (a non-empty string or an integer)")),
+            None => {
+                return Err(Error::value(
+                    path,
+                    "missing id; every item needs an \"id\" (a non-empty string or an integer)",
+                ))
+            }
             Some(Value::String(s)) if s.trim().is_empty() => {
-                return Err(Error::value(path, "empty id; ids must be non-empty strings or integers"))
+                return Err(Error::value(
+                    path,
+                    "empty id; ids must be non-empty strings or integers",
+                ))
             }
             Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
             Some(other) => {
                 return Err(Error::value(
                     path,
-                    format!("expected a non-empty string or an integer, got {}", describe(other)),
+                    format!(
+                        "expected a non-empty string or an integer, got {}",
+                        describe(other)
+                    ),
                 ))
             }
         };
@@ -420,7 +496,11 @@ fn read_ids(objects: &[&Map<String, Value>], prefix: &str) -> Result<(Vec<String
             )));
         }
         if let Some(&first) = index.get(&id) {
-            return Err(Error::DuplicateId { path, id, first_path: format!("{prefix}[{first}].id") });
+            return Err(Error::DuplicateId {
+                path,
+                id,
+                first_path: format!("{prefix}[{first}].id"),
+            });
         }
         index.insert(id.clone(), i as u32);
         ids.push(id);
@@ -469,21 +549,35 @@ fn field_names(objects: &[&Map<String, Value>]) -> Vec<String> {
 /// Infers a role from the values of an unrecognised field; returns a note
 /// when the field is left out.
 fn infer_role(name: &str, objects: &[&Map<String, Value>]) -> (Role, Option<String>) {
-    let values: Vec<&Value> = objects.iter().filter_map(|o| o.get(name)).filter(|v| !v.is_null()).collect();
+    let values: Vec<&Value> = objects
+        .iter()
+        .filter_map(|o| o.get(name))
+        .filter(|v| !v.is_null())
+        .collect();
     if values.is_empty() {
         return (Role::Ignore, None);
     }
     if values.iter().all(|v| v.is_number()) {
         return (Role::Numeric, None);
     }
-    if values.iter().all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string))) {
+    if values
+        .iter()
+        .all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+    {
         return (Role::Categorical, None);
     }
     if values.iter().all(|v| v.is_string()) {
         let strings: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
-        let mean_len = strings.iter().map(|s| s.chars().count()).sum::<usize>() as f64 / strings.len() as f64;
-        if strings.iter().any(|s| s.starts_with("http://") || s.starts_with("https://")) {
-            return (Role::Ignore, Some(format!("field {name:?} holds URLs: ignored")));
+        let mean_len =
+            strings.iter().map(|s| s.chars().count()).sum::<usize>() as f64 / strings.len() as f64;
+        if strings
+            .iter()
+            .any(|s| s.starts_with("http://") || s.starts_with("https://"))
+        {
+            return (
+                Role::Ignore,
+                Some(format!("field {name:?} holds URLs: ignored")),
+            );
         }
         if mean_len > 40.0 {
             return (Role::Text, None);
@@ -494,20 +588,42 @@ fn infer_role(name: &str, objects: &[&Map<String, Value>]) -> (Role, Option<Stri
         }
         return (Role::Ignore, Some(format!("field {name:?} holds short, mostly unique strings (codes?): ignored; set its role in the config to use it")));
     }
-    (Role::Ignore, Some(format!("field {name:?} holds objects or mixed types: ignored")))
+    (
+        Role::Ignore,
+        Some(format!(
+            "field {name:?} holds objects or mixed types: ignored"
+        )),
+    )
 }
 
-fn read_column(name: &str, role: Role, objects: &[&Map<String, Value>], prefix: &str) -> Result<FieldValues> {
+fn read_column(
+    name: &str,
+    role: Role,
+    objects: &[&Map<String, Value>],
+    prefix: &str,
+) -> Result<FieldValues> {
     let path = |i: usize| format!("{prefix}[{i}].{name}");
     Ok(match role {
         Role::Text => FieldValues::Text(
-            objects.iter().enumerate().map(|(i, o)| read_text(o.get(name), &path(i))).collect::<Result<_>>()?,
+            objects
+                .iter()
+                .enumerate()
+                .map(|(i, o)| read_text(o.get(name), &path(i)))
+                .collect::<Result<_>>()?,
         ),
         Role::Categorical => FieldValues::Categorical(
-            objects.iter().enumerate().map(|(i, o)| read_categories(o.get(name), &path(i))).collect::<Result<_>>()?,
+            objects
+                .iter()
+                .enumerate()
+                .map(|(i, o)| read_categories(o.get(name), &path(i)))
+                .collect::<Result<_>>()?,
         ),
         Role::Numeric => FieldValues::Numeric(
-            objects.iter().enumerate().map(|(i, o)| read_number(o.get(name), &path(i))).collect::<Result<_>>()?,
+            objects
+                .iter()
+                .enumerate()
+                .map(|(i, o)| read_number(o.get(name), &path(i)))
+                .collect::<Result<_>>()?,
         ),
         Role::Ignore => unreachable!("ignored fields are skipped before reading"),
     })
@@ -533,7 +649,10 @@ fn read_text(v: Option<&Value>, path: &str) -> Result<Option<String>> {
             Ok(Some(s.clone()))
         }
         Some(Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(other) => Err(Error::value(path, format!("expected text (a string), got {}", describe(other)))),
+        Some(other) => Err(Error::value(
+            path,
+            format!("expected text (a string), got {}", describe(other)),
+        )),
     }
 }
 
@@ -550,7 +669,10 @@ fn read_categories(v: Option<&Value>, path: &str) -> Result<Vec<String>> {
             Value::Number(n) => Ok(Some(n.to_string())),
             other => Err(Error::value(
                 path,
-                format!("expected a string or an array of strings, got {}", describe(other)),
+                format!(
+                    "expected a string or an array of strings, got {}",
+                    describe(other)
+                ),
             )),
         }
     };
@@ -613,9 +735,21 @@ mod tests {
     #[test]
     fn known_fields_get_their_roles() {
         let c = cat(r#"[{"id": 1, "title": "Red mug", "category": "kitchen", "tags": ["mug", "red"], "price": "4.50", "inStock": false, "image": "x.png"}]"#).unwrap();
-        let roles: Vec<(&str, Role)> = c.fields().iter().map(|f| (f.name.as_str(), f.role())).collect();
+        let roles: Vec<(&str, Role)> = c
+            .fields()
+            .iter()
+            .map(|f| (f.name.as_str(), f.role()))
+            .collect();
         // Fields come in name order (deterministic whatever the key order of each item).
-        assert_eq!(roles, [("category", Role::Categorical), ("price", Role::Numeric), ("tags", Role::Categorical), ("title", Role::Text)]);
+        assert_eq!(
+            roles,
+            [
+                ("category", Role::Categorical),
+                ("price", Role::Numeric),
+                ("tags", Role::Categorical),
+                ("title", Role::Text)
+            ]
+        );
         assert_eq!(c.price(0), Some(4.5));
         assert!(!c.is_available(0));
         assert_eq!(c.categories(0), ["kitchen"]);
@@ -629,16 +763,37 @@ mod tests {
             {"id": 2, "colour": "red", "weight": 3, "blurb": "another very long piece of text about the product, going on", "code": "X2"},
             {"id": 3, "colour": "blue", "weight": 1, "blurb": "and one more very long piece of text about this product", "code": "X3"}
         ]"#).unwrap();
-        let roles: Vec<(&str, Role)> = c.fields().iter().map(|f| (f.name.as_str(), f.role())).collect();
-        assert_eq!(roles, [("blurb", Role::Text), ("colour", Role::Categorical), ("weight", Role::Numeric)]);
+        let roles: Vec<(&str, Role)> = c
+            .fields()
+            .iter()
+            .map(|f| (f.name.as_str(), f.role()))
+            .collect();
+        assert_eq!(
+            roles,
+            [
+                ("blurb", Role::Text),
+                ("colour", Role::Categorical),
+                ("weight", Role::Numeric)
+            ]
+        );
         assert!(c.notes()[0].contains("\"code\""));
     }
 
     #[test]
     fn config_overrides_role_and_weight() {
         let mut config = CatalogueConfig::default();
-        config.fields.insert("code".into(), FieldConfig { role: Some(Role::Categorical), weight: Some(2.0) });
-        let c = Catalogue::from_json(r#"[{"id": 1, "code": "X1"}, {"id": 2, "code": "X2"}]"#, &config).unwrap();
+        config.fields.insert(
+            "code".into(),
+            FieldConfig {
+                role: Some(Role::Categorical),
+                weight: Some(2.0),
+            },
+        );
+        let c = Catalogue::from_json(
+            r#"[{"id": 1, "code": "X1"}, {"id": 2, "code": "X2"}]"#,
+            &config,
+        )
+        .unwrap();
         assert_eq!(c.fields()[0].role(), Role::Categorical);
         assert_eq!(c.fields()[0].weight, 2.0);
     }
@@ -646,17 +801,33 @@ mod tests {
     #[test]
     fn errors_name_the_path_what_arrived_and_what_is_accepted() {
         let e = cat(r#"{"items": [{"id": "a"}, {"id": "a"}]}"#).unwrap_err();
-        assert_eq!(e.to_string(), r#"$.items[1].id: duplicate item id "a" (first seen at $.items[0].id); ids must be unique"#);
+        assert_eq!(
+            e.to_string(),
+            r#"$.items[1].id: duplicate item id "a" (first seen at $.items[0].id); ids must be unique"#
+        );
         let e = cat(r#"[{"id": "a"}, {"title": "x"}]"#).unwrap_err();
         assert!(e.to_string().starts_with("$[1].id: missing id"), "{e}");
         let e = cat(r#"[{"id": 1.5}]"#).unwrap_err();
-        assert_eq!(e.to_string(), "$[0].id: expected a non-empty string or an integer, got number 1.5");
+        assert_eq!(
+            e.to_string(),
+            "$[0].id: expected a non-empty string or an integer, got number 1.5"
+        );
         let e = cat(r#"[{"id": 1, "price": "cheap"}]"#).unwrap_err();
-        assert_eq!(e.to_string(), r#"$[0].price: expected a finite number, got string "cheap""#);
+        assert_eq!(
+            e.to_string(),
+            r#"$[0].price: expected a finite number, got string "cheap""#
+        );
         let e = cat(r#"[{"id": 1, "tags": ["a", {"b": 1}]}]"#).unwrap_err();
-        assert_eq!(e.to_string(), "$[0].tags[1]: expected a string or an array of strings, got an object");
+        assert_eq!(
+            e.to_string(),
+            "$[0].tags[1]: expected a string or an array of strings, got an object"
+        );
         let e = cat(r#"{"products": []}"#).unwrap_err();
-        assert!(e.to_string().contains(r#"got an object with keys ["products"]"#), "{e}");
+        assert!(
+            e.to_string()
+                .contains(r#"got an object with keys ["products"]"#),
+            "{e}"
+        );
         let e = cat(r#"[{"id": 1}"#).unwrap_err();
         assert_eq!(e.code(), "invalid_json");
         assert_eq!(cat("[]").unwrap_err().code(), "empty_input");
@@ -665,16 +836,28 @@ mod tests {
     #[test]
     fn config_naming_a_missing_field_is_an_error() {
         let mut config = CatalogueConfig::default();
-        config.fields.insert("colour".into(), FieldConfig::default());
+        config
+            .fields
+            .insert("colour".into(), FieldConfig::default());
         let e = Catalogue::from_json(r#"[{"id": 1, "title": "x"}]"#, &config).unwrap_err();
-        assert_eq!(e.to_string(), r#"config fields.colour: no item has a field "colour"; the catalogue's fields are ["id", "title"]"#);
+        assert_eq!(
+            e.to_string(),
+            r#"config catalogue.fields.colour: no item has a field "colour"; the catalogue's fields are ["id", "title"]"#
+        );
     }
 
     #[test]
     fn deep_nesting_and_huge_strings_are_refused() {
-        let deep = format!("[{{\"id\": 1, \"x\": {}{}}}]", "[".repeat(10_000), "]".repeat(10_000));
+        let deep = format!(
+            "[{{\"id\": 1, \"x\": {}{}}}]",
+            "[".repeat(10_000),
+            "]".repeat(10_000)
+        );
         assert_eq!(cat(&deep).unwrap_err().code(), "invalid_json");
-        let huge = format!("[{{\"id\": 1, \"title\": \"{}\"}}]", "a".repeat(limits::MAX_STRING_BYTES + 1));
+        let huge = format!(
+            "[{{\"id\": 1, \"title\": \"{}\"}}]",
+            "a".repeat(limits::MAX_STRING_BYTES + 1)
+        );
         let e = cat(&huge).unwrap_err();
         assert_eq!(e.code(), "limit_exceeded");
         assert!(e.to_string().starts_with("$[0].title: string of"), "{e}");
@@ -682,7 +865,8 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_reported_with_position() {
-        let e = Catalogue::from_json(b"[{\"id\": \"\xff\"}]", &CatalogueConfig::default()).unwrap_err();
+        let e =
+            Catalogue::from_json(b"[{\"id\": \"\xff\"}]", &CatalogueConfig::default()).unwrap_err();
         assert_eq!(e.code(), "invalid_json");
         assert!(e.to_string().contains("line 1"), "{e}");
     }

@@ -53,7 +53,8 @@ impl Config {
     /// [`Error::Json`] with line and column (including unknown keys, with
     /// the accepted ones listed); [`Error::InvalidConfig`] for a value out of range.
     pub fn from_json(text: impl AsRef<[u8]>) -> Result<Config> {
-        let config: Config = serde_json::from_slice(text.as_ref()).map_err(|e| Error::json("config", &e))?;
+        let config: Config =
+            serde_json::from_slice(text.as_ref()).map_err(|e| Error::json("config", &e))?;
         config.validate()?;
         Ok(config)
     }
@@ -63,6 +64,7 @@ impl Config {
     /// # Errors
     /// [`Error::InvalidConfig`] naming the first bad option.
     pub fn validate(&self) -> Result<()> {
+        self.catalogue.validate()?;
         self.content.validate()?;
         self.interactions.validate()?;
         self.item_knn.validate()?;
@@ -86,8 +88,15 @@ mod tests {
         let e = Config::from_json(r#"{"itemKnn": {"neighbors": 5}}"#).unwrap_err();
         assert!(e.to_string().starts_with("config: invalid JSON at line 1, column 24: unknown field `neighbors`, expected one of"), "{e}");
         let e = Config::from_json(r#"{"itemKnn": {"similarity": "jaccard"}}"#).unwrap_err();
-        assert!(e.to_string().contains("unknown variant `jaccard`, expected one of `cosine`, `tfidf`, `bm25`"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("unknown variant `jaccard`, expected one of `cosine`, `tfidf`, `bm25`"),
+            "{e}"
+        );
         let e = Config::from_json(r#"{"hybrid": {"weights": {"content": -1}}}"#).unwrap_err();
-        assert_eq!(e.to_string(), "config hybrid.weights.content: must be a finite number ≥ 0, got -1");
+        assert_eq!(
+            e.to_string(),
+            "config hybrid.weights.content: must be a finite number ≥ 0, got -1"
+        );
     }
 }

@@ -26,7 +26,7 @@
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{Catalogue, FieldValues};
+use crate::catalogue::{Catalogue, FieldValues, Role};
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::sparse::{sparse_dot, Csr};
@@ -79,16 +79,28 @@ impl ContentConfig {
     /// [`Error::InvalidConfig`] naming the option, the value and the range.
     pub fn validate(&self) -> Result<()> {
         if !(self.bm25_k1.is_finite() && self.bm25_k1 > 0.0) {
-            return Err(Error::config("content.bm25K1", format!("must be > 0, got {}", self.bm25_k1)));
+            return Err(Error::config(
+                "content.bm25K1",
+                format!("must be > 0, got {}", self.bm25_k1),
+            ));
         }
         if !(0.0..=1.0).contains(&self.bm25_b) {
-            return Err(Error::config("content.bm25B", format!("must be between 0 and 1, got {}", self.bm25_b)));
+            return Err(Error::config(
+                "content.bm25B",
+                format!("must be between 0 and 1, got {}", self.bm25_b),
+            ));
         }
         if !(2..=100).contains(&self.numeric_buckets) {
-            return Err(Error::config("content.numericBuckets", format!("must be between 2 and 100, got {}", self.numeric_buckets)));
+            return Err(Error::config(
+                "content.numericBuckets",
+                format!("must be between 2 and 100, got {}", self.numeric_buckets),
+            ));
         }
         if self.profile_features == 0 {
-            return Err(Error::config("content.profileFeatures", "must be ≥ 1, got 0"));
+            return Err(Error::config(
+                "content.profileFeatures",
+                "must be ≥ 1, got 0",
+            ));
         }
         Ok(())
     }
@@ -106,6 +118,10 @@ pub struct Feature {
 /// A shared feature behind a content match.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedFeature {
+    /// Index of the catalogue field.
+    pub field_index: usize,
+    /// Role of the field.
+    pub role: Role,
     /// Field name (`"title"`, `"category"`, …).
     pub field: String,
     /// The shared token, value or numeric range.
@@ -121,8 +137,16 @@ pub struct ContentModel {
     postings: Csr,
     features: Vec<Feature>,
     field_names: Vec<String>,
+    field_roles: Vec<Role>,
     config: ContentConfig,
 }
+
+/// Words too common to explain anything (explanations only: the index keeps
+/// them, and BM25's IDF already gives them little weight).
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "its", "of",
+    "on", "or", "our", "the", "this", "to", "with", "you", "your",
+];
 
 /// Collects features of one field: vocabulary and per-item weights.
 struct Block<'a> {
@@ -137,7 +161,10 @@ impl Block<'_> {
             return id;
         }
         let id = self.features.len() as u32;
-        self.features.push(Feature { field: self.field, value: value.to_string() });
+        self.features.push(Feature {
+            field: self.field,
+            value: value.to_string(),
+        });
         self.vocab.insert(value.to_string(), id);
         id
     }
@@ -154,11 +181,20 @@ impl ContentModel {
         let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
         let mut features = Vec::new();
         for (f, field) in catalogue.fields().iter().enumerate() {
-            let mut block = Block { field: f as u16, vocab: FxHashMap::default(), features: &mut features };
+            if field.weight == 0.0 {
+                continue;
+            }
+            let mut block = Block {
+                field: f as u16,
+                vocab: FxHashMap::default(),
+                features: &mut features,
+            };
             let weights = match &field.values {
                 FieldValues::Text(values) => text_block(values, config, &mut block),
                 FieldValues::Categorical(values) => categorical_block(values, &mut block),
-                FieldValues::Numeric(values) => numeric_block(values, config.numeric_buckets, &mut block),
+                FieldValues::Numeric(values) => {
+                    numeric_block(values, config.numeric_buckets, &mut block)
+                }
             };
             for (row, mut entries) in rows.iter_mut().zip(weights) {
                 normalize(&mut entries);
@@ -172,7 +208,15 @@ impl ContentModel {
         let vectors = Csr::from_rows(features.len(), rows);
         let postings = vectors.transpose();
         let field_names = catalogue.fields().iter().map(|f| f.name.clone()).collect();
-        Ok(ContentModel { vectors, postings, features, field_names, config: config.clone() })
+        let field_roles = catalogue.fields().iter().map(|f| f.role()).collect();
+        Ok(ContentModel {
+            vectors,
+            postings,
+            features,
+            field_names,
+            field_roles,
+            config: config.clone(),
+        })
     }
 
     /// Number of distinct features.
@@ -226,7 +270,9 @@ impl ContentModel {
     }
 
     /// The features `query` and `item` share, by their share of the cosine,
-    /// strongest first (at most `max`).
+    /// strongest first (at most `max`). Common function words (`for`,
+    /// `with`, …) and one-letter Latin tokens are left out, and a numeric
+    /// field is named once (its neighbouring buckets overlap).
     pub fn explain(&self, query: &[(u32, f32)], item: u32, max: usize) -> Vec<SharedFeature> {
         let (ids, ws) = self.vector(item);
         let mut shared: Vec<(u32, f32)> = Vec::new();
@@ -243,18 +289,30 @@ impl ContentModel {
             }
         }
         shared.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        shared
-            .into_iter()
-            .take(max)
-            .map(|(f, w)| {
-                let feature = &self.features[f as usize];
-                SharedFeature {
-                    field: self.field_names[feature.field as usize].clone(),
-                    value: feature.value.clone(),
-                    weight: w,
-                }
-            })
-            .collect()
+        let mut out: Vec<SharedFeature> = Vec::new();
+        for (f, w) in shared {
+            let feature = &self.features[f as usize];
+            let field = feature.field as usize;
+            let role = self.field_roles[field];
+            let trivial = role == Role::Text
+                && (STOP_WORDS.contains(&feature.value.as_str())
+                    || feature.value.len() == 1 && feature.value.is_ascii());
+            let repeated = role == Role::Numeric && out.iter().any(|s| s.field_index == field);
+            if trivial || repeated {
+                continue;
+            }
+            out.push(SharedFeature {
+                field_index: field,
+                role,
+                field: self.field_names[field].clone(),
+                value: feature.value.clone(),
+                weight: w,
+            });
+            if out.len() == max {
+                break;
+            }
+        }
+        out
     }
 }
 
@@ -271,7 +329,11 @@ fn smooth_idf(n: usize, df: u32) -> f32 {
     ((1.0 + n as f32) / (1.0 + df as f32)).ln() + 1.0
 }
 
-fn text_block(values: &[Option<String>], config: &ContentConfig, block: &mut Block) -> Vec<Vec<(u32, f32)>> {
+fn text_block(
+    values: &[Option<String>],
+    config: &ContentConfig,
+    block: &mut Block,
+) -> Vec<Vec<(u32, f32)>> {
     // Pass 1: term frequencies per item and document frequencies.
     let mut tfs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(values.len());
     let mut lengths = Vec::with_capacity(values.len());
@@ -309,7 +371,8 @@ fn text_block(values: &[Option<String>], config: &ContentConfig, block: &mut Blo
                     let (tf, d) = (tf as f32, df[t as usize]);
                     let w = match config.text_weighting {
                         TextWeighting::Bm25 => {
-                            let idf = (1.0 + (docs as f32 - d as f32 + 0.5) / (d as f32 + 0.5)).ln();
+                            let idf =
+                                (1.0 + (docs as f32 - d as f32 + 0.5) / (d as f32 + 0.5)).ln();
                             idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len as f32 / avgdl))
                         }
                         TextWeighting::TfIdf => (1.0 + tf.ln()) * smooth_idf(docs, d),
@@ -325,7 +388,10 @@ fn categorical_block(values: &[Vec<String>], block: &mut Block) -> Vec<Vec<(u32,
     let mut ids: Vec<Vec<u32>> = Vec::with_capacity(values.len());
     let mut df: Vec<u32> = Vec::new();
     for item in values {
-        let mut feats: Vec<u32> = item.iter().map(|v| block.feature(&v.to_lowercase())).collect();
+        let mut feats: Vec<u32> = item
+            .iter()
+            .map(|v| block.feature(&v.to_lowercase()))
+            .collect();
         feats.sort_unstable();
         feats.dedup();
         df.resize(block.features.len(), 0);
@@ -336,11 +402,20 @@ fn categorical_block(values: &[Vec<String>], block: &mut Block) -> Vec<Vec<(u32,
     }
     let docs = values.iter().filter(|v| !v.is_empty()).count();
     ids.into_iter()
-        .map(|feats| feats.into_iter().map(|f| (f, smooth_idf(docs, df[f as usize]))).collect())
+        .map(|feats| {
+            feats
+                .into_iter()
+                .map(|f| (f, smooth_idf(docs, df[f as usize])))
+                .collect()
+        })
         .collect()
 }
 
-fn numeric_block(values: &[Option<f64>], buckets: usize, block: &mut Block) -> Vec<Vec<(u32, f32)>> {
+fn numeric_block(
+    values: &[Option<f64>],
+    buckets: usize,
+    block: &mut Block,
+) -> Vec<Vec<(u32, f32)>> {
     let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
     sorted.sort_unstable_by(f64::total_cmp);
     let mut distinct = sorted.clone();
@@ -356,7 +431,15 @@ fn numeric_block(values: &[Option<f64>], buckets: usize, block: &mut Block) -> V
     }
     let ids: Vec<Option<u32>> = ranges
         .iter()
-        .map(|r| r.map(|(lo, hi)| block.feature(&if lo == hi { format!("{lo}") } else { format!("{lo}–{hi}") })))
+        .map(|r| {
+            r.map(|(lo, hi)| {
+                block.feature(&if lo == hi {
+                    format!("{lo}")
+                } else {
+                    format!("{lo}–{hi}")
+                })
+            })
+        })
         .collect();
     values
         .iter()
@@ -385,7 +468,11 @@ mod tests {
     }
 
     fn model(json: &str, config: &ContentConfig) -> ContentModel {
-        ContentModel::fit(&Catalogue::from_json(json, &CatalogueConfig::default()).unwrap(), config).unwrap()
+        ContentModel::fit(
+            &Catalogue::from_json(json, &CatalogueConfig::default()).unwrap(),
+            config,
+        )
+        .unwrap()
     }
 
     #[test]
@@ -397,12 +484,23 @@ mod tests {
         // v0 = (a, b)/‖·‖, v1 = (a, c)/‖·‖:
         // cos = idf(a)² / (sqrt(idf(a)² + idf(b)²) · sqrt(2)·idf(a))
         //     = 1.287682 / (2.127164 · 1.414214) = 0.428046.
-        let m = model(r#"[{"id": 0, "tags": ["a", "b"]}, {"id": 1, "tags": ["a", "c"]}, {"id": 2, "tags": ["c"]}]"#, &ContentConfig::default());
-        assert!(close(m.similarity(0, 1), 0.428046), "{}", m.similarity(0, 1));
+        let m = model(
+            r#"[{"id": 0, "tags": ["a", "b"]}, {"id": 1, "tags": ["a", "c"]}, {"id": 2, "tags": ["c"]}]"#,
+            &ContentConfig::default(),
+        );
+        assert!(
+            close(m.similarity(0, 1), 0.428046),
+            "{}",
+            m.similarity(0, 1)
+        );
         assert!(close(m.similarity(0, 0), 1.0));
         assert_eq!(m.similarity(0, 2), 0.0);
         // v1 · v2 = idf(c)² / (sqrt(2)·idf(c) · idf(c)) = 1/sqrt(2)
-        assert!(close(m.similarity(1, 2), 0.707107), "{}", m.similarity(1, 2));
+        assert!(
+            close(m.similarity(1, 2), std::f32::consts::FRAC_1_SQRT_2),
+            "{}",
+            m.similarity(1, 2)
+        );
     }
 
     #[test]
@@ -417,8 +515,15 @@ mod tests {
         //   w(blue) = 0.693147·2.2/2.02 = 0.754912
         // cos = 0.168533·0.198569 / (‖v0‖‖v1‖), ‖v0‖ = 0.917925, ‖v1‖ = 0.780591
         //     = 0.033465 / 0.716525 = 0.046705
-        let m = model(r#"[{"id": 0, "title": "red red mug"}, {"id": 1, "title": "Blue MUG"}]"#, &ContentConfig::default());
-        assert!(close(m.similarity(0, 1), 0.046705), "{}", m.similarity(0, 1));
+        let m = model(
+            r#"[{"id": 0, "title": "red red mug"}, {"id": 1, "title": "Blue MUG"}]"#,
+            &ContentConfig::default(),
+        );
+        assert!(
+            close(m.similarity(0, 1), 0.046705),
+            "{}",
+            m.similarity(0, 1)
+        );
     }
 
     #[test]
@@ -428,20 +533,40 @@ mod tests {
         // w0(mug) = 1·(ln(3/3) + 1) = 1
         // w1(blue) = 1.405465, w1(mug) = 1
         // cos = 1 / (sqrt(2.37966² + 1)·sqrt(1.405465² + 1)) = 1/(2.581237·1.724914) = 0.224598
-        let config = ContentConfig { text_weighting: TextWeighting::TfIdf, ..Default::default() };
-        let m = model(r#"[{"id": 0, "title": "red red mug"}, {"id": 1, "title": "Blue MUG"}]"#, &config);
-        assert!(close(m.similarity(0, 1), 0.224598), "{}", m.similarity(0, 1));
+        let config = ContentConfig {
+            text_weighting: TextWeighting::TfIdf,
+            ..Default::default()
+        };
+        let m = model(
+            r#"[{"id": 0, "title": "red red mug"}, {"id": 1, "title": "Blue MUG"}]"#,
+            &config,
+        );
+        assert!(
+            close(m.similarity(0, 1), 0.224598),
+            "{}",
+            m.similarity(0, 1)
+        );
     }
 
     #[test]
     fn numeric_buckets_overlap_neighbours() {
         // Prices 1, 2, 3, 4 with 4 buckets: one per price. Adjacent prices
         // share a half-weight bucket; prices two apart share less; far apart nothing.
-        let config = ContentConfig { numeric_buckets: 4, ..Default::default() };
-        let m = model(r#"[{"id": 0, "price": 1}, {"id": 1, "price": 2}, {"id": 2, "price": 3}, {"id": 3, "price": 4}]"#, &config);
+        let config = ContentConfig {
+            numeric_buckets: 4,
+            ..Default::default()
+        };
+        let m = model(
+            r#"[{"id": 0, "price": 1}, {"id": 1, "price": 2}, {"id": 2, "price": 3}, {"id": 3, "price": 4}]"#,
+            &config,
+        );
         // v0 = (1, 0.5)/‖·‖ over buckets 0,1; v1 = (0.5, 1, 0.5)/‖·‖ over 0,1,2.
         // cos = (0.5 + 0.5)/(sqrt(1.25)·sqrt(1.5)) = 0.730297
-        assert!(close(m.similarity(0, 1), 0.730297), "{}", m.similarity(0, 1));
+        assert!(
+            close(m.similarity(0, 1), 0.730297),
+            "{}",
+            m.similarity(0, 1)
+        );
         // v0·v2 = 0.5·0.5/(1.118034·1.224745) = 0.182574
         assert!(close(m.similarity(0, 2), 0.182574));
         assert_eq!(m.similarity(0, 3), 0.0);
@@ -460,25 +585,47 @@ mod tests {
         let m = model(json, &ContentConfig::default());
         assert!(close(m.similarity(0, 1), 0.5) && close(m.similarity(0, 2), 0.5));
         let mut cc = CatalogueConfig::default();
-        cc.fields.insert("title".into(), crate::catalogue::FieldConfig { role: None, weight: Some(3.0) });
-        let m = ContentModel::fit(&Catalogue::from_json(json, &cc).unwrap(), &ContentConfig::default()).unwrap();
+        cc.fields.insert(
+            "title".into(),
+            crate::catalogue::FieldConfig {
+                role: None,
+                weight: Some(3.0),
+            },
+        );
+        let m = ContentModel::fit(
+            &Catalogue::from_json(json, &cc).unwrap(),
+            &ContentConfig::default(),
+        )
+        .unwrap();
         assert!(close(m.similarity(0, 2), 0.9) && close(m.similarity(0, 1), 0.1));
     }
 
     #[test]
     fn cjk_titles_match_across_products() {
-        let m = model(r#"[{"id": 0, "title": "无线蓝牙耳机"}, {"id": 1, "title": "蓝牙耳机 黑色"}, {"id": 2, "title": "陶瓷茶杯"}]"#, &ContentConfig::default());
+        let m = model(
+            r#"[{"id": 0, "title": "无线蓝牙耳机"}, {"id": 1, "title": "蓝牙耳机 黑色"}, {"id": 2, "title": "陶瓷茶杯"}]"#,
+            &ContentConfig::default(),
+        );
         assert!(m.similarity(0, 1) > 0.3);
         assert_eq!(m.similarity(0, 2), 0.0);
         let why = m.explain(&m.item_query(0), 1, 3);
         let values: Vec<&str> = why.iter().map(|s| s.value.as_str()).collect();
-        assert!(values.contains(&"蓝牙") && values.contains(&"耳机"), "{values:?}");
+        assert!(
+            values.contains(&"蓝牙") && values.contains(&"耳机"),
+            "{values:?}"
+        );
     }
 
     #[test]
     fn profile_is_normalised_and_cut() {
-        let config = ContentConfig { profile_features: 2, ..Default::default() };
-        let m = model(r#"[{"id": 0, "tags": ["a", "b", "c"]}, {"id": 1, "tags": ["a"]}]"#, &config);
+        let config = ContentConfig {
+            profile_features: 2,
+            ..Default::default()
+        };
+        let m = model(
+            r#"[{"id": 0, "tags": ["a", "b", "c"]}, {"id": 1, "tags": ["a"]}]"#,
+            &config,
+        );
         let p = m.profile(&[(0, 1.0), (1, 1.0)]);
         assert_eq!(p.len(), 2);
         assert!(close(p.iter().map(|(_, w)| w * w).sum::<f32>(), 1.0));
@@ -486,8 +633,14 @@ mod tests {
 
     #[test]
     fn invalid_config_is_rejected() {
-        let config = ContentConfig { bm25_b: 2.0, ..Default::default() };
+        let config = ContentConfig {
+            bm25_b: 2.0,
+            ..Default::default()
+        };
         let e = config.validate().unwrap_err();
-        assert_eq!(e.to_string(), "config content.bm25B: must be between 0 and 1, got 2");
+        assert_eq!(
+            e.to_string(),
+            "config content.bm25B: must be between 0 and 1, got 2"
+        );
     }
 }

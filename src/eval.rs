@@ -16,7 +16,7 @@
 //! * MAP = `Σ_i P@i · rel_i / min(k, |R|)`;
 //! * coverage = distinct items recommended to anyone / catalogue size.
 //!
-//! Each is averaged over the users with test items.
+//! Each is averaged over the users with test items. `k` must be ≥ 1.
 
 use rustc_hash::FxHashSet;
 
@@ -41,7 +41,10 @@ impl std::str::FromStr for SplitKind {
         match s {
             "random" => Ok(SplitKind::Random),
             "temporal" => Ok(SplitKind::Temporal),
-            _ => Err(Error::config("split", format!("unknown split {s:?}; accepted: random, temporal"))),
+            _ => Err(Error::config(
+                "split",
+                format!("unknown split {s:?}; accepted: random, temporal"),
+            )),
         }
     }
 }
@@ -61,7 +64,10 @@ pub struct Split {
 /// [`Error::InvalidConfig`] for a fraction outside (0, 1).
 pub fn split(log: &Interactions, kind: SplitKind, test_fraction: f64, seed: u64) -> Result<Split> {
     if !(test_fraction > 0.0 && test_fraction < 1.0) {
-        return Err(Error::config("testFraction", format!("must be between 0 and 1 (exclusive), got {test_fraction}")));
+        return Err(Error::config(
+            "testFraction",
+            format!("must be between 0 and 1 (exclusive), got {test_fraction}"),
+        ));
     }
     // Each user's distinct items with their first time.
     let mut per_user: Vec<Vec<(u32, i64)>> = vec![Vec::new(); log.user_count()];
@@ -76,7 +82,11 @@ pub fn split(log: &Interactions, kind: SplitKind, test_fraction: f64, seed: u64)
         // Keep each item once, with its earliest time.
         items.dedup_by_key(|e| e.0);
         let n = items.len();
-        let t = if n < 2 { 0 } else { ((test_fraction * n as f64).round() as usize).clamp(1, n - 1) };
+        let t = if n < 2 {
+            0
+        } else {
+            ((test_fraction * n as f64).round() as usize).clamp(1, n - 1)
+        };
         match kind {
             SplitKind::Random => rng.shuffle(items),
             SplitKind::Temporal => {
@@ -89,9 +99,16 @@ pub fn split(log: &Interactions, kind: SplitKind, test_fraction: f64, seed: u64)
     let (mut train, mut test) = (Vec::new(), Vec::new());
     for r in 0..log.len() {
         let (u, i, _, _) = log.row(r);
-        if test_items[u as usize].contains(&i) { test.push(r) } else { train.push(r) }
+        if test_items[u as usize].contains(&i) {
+            test.push(r)
+        } else {
+            train.push(r)
+        }
     }
-    Ok(Split { train: log.select(&train), test: log.select(&test) })
+    Ok(Split {
+        train: log.select(&train),
+        test: log.select(&test),
+    })
 }
 
 /// Averaged ranking metrics.
@@ -124,7 +141,11 @@ pub struct MetricsAccumulator {
 impl MetricsAccumulator {
     /// Metrics at cut-off `k`.
     pub fn new(k: usize) -> MetricsAccumulator {
-        MetricsAccumulator { k, sums: Metrics::default(), seen: FxHashSet::default() }
+        MetricsAccumulator {
+            k,
+            sums: Metrics::default(),
+            seen: FxHashSet::default(),
+        }
     }
 
     /// Adds one user's ranked list against their relevant items.
@@ -175,12 +196,27 @@ impl MetricsAccumulator {
 ///
 /// # Errors
 /// [`Error::InvalidConfig`] for bad query options.
-pub fn evaluate(recommender: &Recommender, train: &UserItems, test: &UserItems, query: &Query, mut progress: impl FnMut(usize, usize)) -> Result<Metrics> {
+pub fn evaluate(
+    recommender: &Recommender,
+    train: &UserItems,
+    test: &UserItems,
+    query: &Query,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Metrics> {
+    if query.k == 0 {
+        return Err(Error::config("k", "must be ≥ 1 for evaluation, got 0"));
+    }
     let mut acc = MetricsAccumulator::new(query.k);
-    let users: Vec<usize> = (0..test.matrix.rows()).filter(|&u| test.matrix.row_len(u) > 0).collect();
+    let users: Vec<usize> = (0..test.matrix.rows())
+        .filter(|&u| test.matrix.row_len(u) > 0)
+        .collect();
     for (n, &u) in users.iter().enumerate() {
         let half_life = recommender.half_life_days(query);
-        let history = if u < train.matrix.rows() { decay(train.history(u).collect(), half_life, query.now) } else { Vec::new() };
+        let history = if u < train.matrix.rows() {
+            decay(train.history(u).collect(), half_life, query.now)
+        } else {
+            Vec::new()
+        };
         let recs = recommender.recommend_weighted(&history, query)?;
         let items: Vec<u32> = recs.iter().map(|r| r.index).collect();
         let relevant: FxHashSet<u32> = test.matrix.row(u).0.iter().copied().collect();
@@ -212,7 +248,11 @@ mod tests {
         assert_eq!(m.users, 2);
         assert!(close(m.precision, 2.0 / 3.0 / 2.0));
         assert!(close(m.recall, 0.5));
-        assert!(close(m.ndcg, 0.919721 / 2.0) || (m.ndcg - 0.919721 / 2.0).abs() < 1e-6, "{}", m.ndcg);
+        assert!(
+            close(m.ndcg, 0.919721 / 2.0) || (m.ndcg - 0.919721 / 2.0).abs() < 1e-6,
+            "{}",
+            m.ndcg
+        );
         assert!((m.map - 0.833333 / 2.0).abs() < 1e-6);
         assert!(close(m.hit_rate, 0.5));
         assert!(close(m.coverage, 0.6));
@@ -240,11 +280,18 @@ mod tests {
 
     #[test]
     fn random_split_is_seeded() {
-        let items = |s: &Split| (0..s.test.len()).map(|r| s.test.row(r).1).collect::<Vec<_>>();
+        let items = |s: &Split| {
+            (0..s.test.len())
+                .map(|r| s.test.row(r).1)
+                .collect::<Vec<_>>()
+        };
         let a = split(&log(), SplitKind::Random, 0.3, 7).unwrap();
         let b = split(&log(), SplitKind::Random, 0.3, 7).unwrap();
         assert_eq!(items(&a), items(&b));
         assert_eq!(items(&a).len(), 3);
-        assert_eq!(split(&log(), SplitKind::Random, 1.0, 7).unwrap_err().code(), "invalid_config");
+        assert_eq!(
+            split(&log(), SplitKind::Random, 1.0, 7).unwrap_err().code(),
+            "invalid_config"
+        );
     }
 }

@@ -31,14 +31,23 @@ impl Filter {
     /// # Errors
     /// [`Error::InvalidConfig`] for a non-finite bound or `minPrice > maxPrice`.
     pub fn validate(&self) -> Result<()> {
-        for (name, v) in [("filter.minPrice", self.min_price), ("filter.maxPrice", self.max_price)] {
+        for (name, v) in [
+            ("filter.minPrice", self.min_price),
+            ("filter.maxPrice", self.max_price),
+        ] {
             if let Some(v) = v.filter(|v| !v.is_finite()) {
-                return Err(Error::config(name, format!("must be a finite number, got {v}")));
+                return Err(Error::config(
+                    name,
+                    format!("must be a finite number, got {v}"),
+                ));
             }
         }
         if let (Some(lo), Some(hi)) = (self.min_price, self.max_price) {
             if lo > hi {
-                return Err(Error::config("filter.minPrice", format!("must be ≤ maxPrice ({hi}), got {lo}")));
+                return Err(Error::config(
+                    "filter.minPrice",
+                    format!("must be ≤ maxPrice ({hi}), got {lo}"),
+                ));
             }
         }
         Ok(())
@@ -58,7 +67,11 @@ impl Filter {
         if self.is_empty() {
             return Ok(vec![true; catalogue.len()]);
         }
-        let fold = |v: &[String]| v.iter().map(|s| s.trim().to_lowercase()).collect::<Vec<_>>();
+        let fold = |v: &[String]| {
+            v.iter()
+                .map(|s| s.trim().to_lowercase())
+                .collect::<Vec<_>>()
+        };
         let (include, exclude_cats) = (fold(&self.categories), fold(&self.exclude_categories));
         let mut mask: Vec<bool> = (0..catalogue.len() as u32)
             .map(|i| {
@@ -66,13 +79,18 @@ impl Filter {
                     return false;
                 }
                 let cats = catalogue.categories(i);
-                let has = |wanted: &[String]| cats.iter().any(|c| wanted.contains(&c.to_lowercase()));
+                let has =
+                    |wanted: &[String]| cats.iter().any(|c| wanted.contains(&c.to_lowercase()));
                 if !include.is_empty() && !has(&include) || has(&exclude_cats) {
                     return false;
                 }
                 if self.min_price.is_some() || self.max_price.is_some() {
-                    let Some(p) = catalogue.price(i) else { return false };
-                    if self.min_price.is_some_and(|lo| p < lo) || self.max_price.is_some_and(|hi| p > hi) {
+                    let Some(p) = catalogue.price(i) else {
+                        return false;
+                    };
+                    if self.min_price.is_some_and(|lo| p < lo)
+                        || self.max_price.is_some_and(|hi| p > hi)
+                    {
                         return false;
                     }
                 }
@@ -105,12 +123,50 @@ mod tests {
         .unwrap();
         let mask = |f: Filter| f.mask(&c).unwrap();
         assert_eq!(mask(Filter::default()), [true; 4]);
-        assert_eq!(mask(Filter { in_stock_only: true, ..Default::default() }), [true, false, true, true]);
-        assert_eq!(mask(Filter { categories: vec!["TOYS".into()], ..Default::default() }), [true, false, true, false]);
-        assert_eq!(mask(Filter { exclude_categories: vec!["garden".into()], ..Default::default() }), [true, false, false, true]);
-        assert_eq!(mask(Filter { min_price: Some(10.0), max_price: Some(50.0), ..Default::default() }), [false, true, false, true]);
-        assert_eq!(mask(Filter { exclude: vec!["a".into(), "zz".into()], ..Default::default() }), [false, true, true, true]);
-        let bad = Filter { min_price: Some(9.0), max_price: Some(1.0), ..Default::default() };
-        assert_eq!(bad.mask(&c).unwrap_err().to_string(), "config filter.minPrice: must be ≤ maxPrice (1), got 9");
+        assert_eq!(
+            mask(Filter {
+                in_stock_only: true,
+                ..Default::default()
+            }),
+            [true, false, true, true]
+        );
+        assert_eq!(
+            mask(Filter {
+                categories: vec!["TOYS".into()],
+                ..Default::default()
+            }),
+            [true, false, true, false]
+        );
+        assert_eq!(
+            mask(Filter {
+                exclude_categories: vec!["garden".into()],
+                ..Default::default()
+            }),
+            [true, false, false, true]
+        );
+        assert_eq!(
+            mask(Filter {
+                min_price: Some(10.0),
+                max_price: Some(50.0),
+                ..Default::default()
+            }),
+            [false, true, false, true]
+        );
+        assert_eq!(
+            mask(Filter {
+                exclude: vec!["a".into(), "zz".into()],
+                ..Default::default()
+            }),
+            [false, true, true, true]
+        );
+        let bad = Filter {
+            min_price: Some(9.0),
+            max_price: Some(1.0),
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.mask(&c).unwrap_err().to_string(),
+            "config filter.minPrice: must be ≤ maxPrice (1), got 9"
+        );
     }
 }

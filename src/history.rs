@@ -4,7 +4,9 @@
 //! transform is the one used to fit (see [`crate::interactions`]) and, with
 //! a half-life `H`, `decay = 0.5^((t_ref − t_i)/H)`: `t_i` is the item's
 //! latest event and `t_ref` the query's `now`, or else the latest event in
-//! the history. Items without a timestamp are not decayed.
+//! the history. Items without a timestamp are not decayed. Finally the
+//! weights are scaled so the largest is 1: only their ratios matter to the
+//! ranking, and this keeps any finite input from overflowing later sums.
 
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
@@ -30,7 +32,10 @@ impl HistoryConfig {
     /// [`Error::InvalidConfig`] for a half-life that is not > 0.
     pub fn validate(&self) -> Result<()> {
         match self.half_life_days {
-            Some(h) if !(h.is_finite() && h > 0.0) => Err(Error::config("history.halfLifeDays", format!("must be a number of days > 0, got {h}"))),
+            Some(h) if !(h.is_finite() && h > 0.0) => Err(Error::config(
+                "history.halfLifeDays",
+                format!("must be a number of days > 0, got {h}"),
+            )),
             _ => Ok(()),
         }
     }
@@ -56,7 +61,12 @@ pub struct Event {
 impl Event {
     /// A plain event of weight 1 with no time or type.
     pub fn item(id: impl Into<String>) -> Event {
-        Event { item: id.into(), weight: None, timestamp: None, event: None }
+        Event {
+            item: id.into(),
+            weight: None,
+            timestamp: None,
+            event: None,
+        }
     }
 }
 
@@ -68,42 +78,85 @@ impl Event {
 /// # Errors
 /// [`Error::InvalidValue`] at `history[n]` for a non-finite weight or an
 /// unknown event type.
-pub fn weigh_history(events: &[Event], catalogue: &Catalogue, config: &InteractionConfig, half_life_days: Option<f64>, now: Option<i64>) -> Result<Vec<(u32, f32)>> {
-    let mut acc: FxHashMap<u32, (f32, Option<i64>)> = FxHashMap::default();
+pub fn weigh_history(
+    events: &[Event],
+    catalogue: &Catalogue,
+    config: &InteractionConfig,
+    half_life_days: Option<f64>,
+    now: Option<i64>,
+) -> Result<Vec<(u32, f32)>> {
+    // Summed in f64: a shopper's weights may be large (quantities), and the
+    // final scaling brings them back to [0, 1].
+    let mut acc: FxHashMap<u32, (f64, Option<i64>)> = FxHashMap::default();
     for (n, e) in events.iter().enumerate() {
         let weight = e.weight.unwrap_or(1.0);
         if !weight.is_finite() {
-            return Err(Error::value(format!("history[{n}].weight"), format!("expected a finite number, got {weight}")));
+            return Err(Error::value(
+                format!("history[{n}].weight"),
+                format!("expected a finite number, got {weight}"),
+            ));
         }
         let factor = match &e.event {
             Some(kind) => config.event_weight(kind, &format!("history[{n}].event"))?,
             None => 1.0,
         };
-        let Some(item) = catalogue.index_of(&e.item) else { continue };
+        let Some(item) = catalogue.index_of(&e.item) else {
+            continue;
+        };
         if weight <= 0.0 {
             continue;
         }
         let entry = acc.entry(item).or_insert((0.0, None));
-        entry.0 += weight * factor;
+        entry.0 += weight as f64 * factor as f64;
         entry.1 = entry.1.max(e.timestamp);
     }
-    let items: Vec<(u32, f32, Option<i64>)> = acc.into_iter().map(|(i, (w, t))| (i, config.transform.apply(w), t)).collect();
-    Ok(decay(items, half_life_days, now))
+    let items = acc
+        .into_iter()
+        .map(|(i, (w, t))| (i, config.transform.apply_f64(w), t))
+        .collect();
+    Ok(decay_f64(items, half_life_days, now))
 }
 
-/// Applies the half-life decay to `(item, weight, last time)` triples and
-/// sorts them by item.
-pub fn decay(items: Vec<(u32, f32, Option<i64>)>, half_life_days: Option<f64>, now: Option<i64>) -> Vec<(u32, f32)> {
+/// Applies the half-life decay to `(item, weight, last time)` triples,
+/// scales the weights so the largest is 1, and sorts them by item.
+pub fn decay(
+    items: Vec<(u32, f32, Option<i64>)>,
+    half_life_days: Option<f64>,
+    now: Option<i64>,
+) -> Vec<(u32, f32)> {
+    decay_f64(
+        items
+            .into_iter()
+            .map(|(i, w, t)| (i, w as f64, t))
+            .collect(),
+        half_life_days,
+        now,
+    )
+}
+
+fn decay_f64(
+    items: Vec<(u32, f64, Option<i64>)>,
+    half_life_days: Option<f64>,
+    now: Option<i64>,
+) -> Vec<(u32, f32)> {
     let reference = now.or_else(|| items.iter().filter_map(|e| e.2).max());
-    let mut out: Vec<(u32, f32)> = items
+    let mut out: Vec<(u32, f64)> = items
         .into_iter()
         .map(|(i, w, t)| match (half_life_days, t, reference) {
-            (Some(h), Some(t), Some(r)) => (i, w * 0.5f64.powf((r - t).max(0) as f64 / (h * 86_400.0)) as f32),
+            // f64 differences: no i64 overflow whatever `now` and `t` are.
+            (Some(h), Some(t), Some(r)) => (
+                i,
+                w * 0.5f64.powf((r as f64 - t as f64).max(0.0) / (h * 86_400.0)),
+            ),
             _ => (i, w),
         })
         .collect();
+    let max = out.iter().map(|e| e.1).fold(0.0, f64::max);
+    if max > 0.0 && max.is_finite() {
+        out.iter_mut().for_each(|e| e.1 /= max);
+    }
     out.sort_unstable_by_key(|e| e.0);
-    out
+    out.into_iter().map(|(i, w)| (i, w as f32)).collect()
 }
 
 #[cfg(test)]
@@ -114,20 +167,41 @@ mod tests {
 
     #[test]
     fn sums_events_per_item_then_transforms_and_decays() {
-        let c = Catalogue::from_json(r#"[{"id": "a"}, {"id": "b"}]"#, &CatalogueConfig::default()).unwrap();
-        let config = InteractionConfig { transform: WeightTransform::Raw, ..Default::default() };
+        let c = Catalogue::from_json(r#"[{"id": "a"}, {"id": "b"}]"#, &CatalogueConfig::default())
+            .unwrap();
+        let config = InteractionConfig {
+            transform: WeightTransform::Raw,
+            ..Default::default()
+        };
         let day = 86_400;
         let events = [
-            Event { event: Some("cart".into()), timestamp: Some(0), ..Event::item("b") },
-            Event { timestamp: Some(2 * day), ..Event::item("a") },
-            Event { timestamp: Some(day), ..Event::item("b") },
+            Event {
+                event: Some("cart".into()),
+                timestamp: Some(0),
+                ..Event::item("b")
+            },
+            Event {
+                timestamp: Some(2 * day),
+                ..Event::item("a")
+            },
+            Event {
+                timestamp: Some(day),
+                ..Event::item("b")
+            },
             Event::item("gone"),
         ];
-        // b: 3 (cart) + 1 = 4, last seen day 1, one half-life before day 2 → 2.
+        // b: 3 (cart) + 1 = 4, last seen day 1, one half-life before day 2 → 2;
+        // a: 1. Scaled by the largest (2): a = 0.5, b = 1.
         let h = weigh_history(&events, &c, &config, Some(1.0), None).unwrap();
-        assert_eq!(h, [(0, 1.0), (1, 2.0)]);
-        let bad = [Event { weight: Some(f32::NAN), ..Event::item("a") }];
+        assert_eq!(h, [(0, 0.5), (1, 1.0)]);
+        let bad = [Event {
+            weight: Some(f32::NAN),
+            ..Event::item("a")
+        }];
         let e = weigh_history(&bad, &c, &config, None, None).unwrap_err();
-        assert_eq!(e.to_string(), "history[0].weight: expected a finite number, got NaN");
+        assert_eq!(
+            e.to_string(),
+            "history[0].weight: expected a finite number, got NaN"
+        );
     }
 }

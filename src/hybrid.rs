@@ -17,7 +17,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::Catalogue;
+use crate::catalogue::{Catalogue, FieldValues, Role};
 use crate::config::Config;
 use crate::content::ContentModel;
 use crate::diversity::mmr;
@@ -46,6 +46,18 @@ pub enum Model {
     Hybrid,
 }
 
+impl Model {
+    /// The model's name on the command line: `popular`, `content`, `item-knn`, `hybrid`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Model::Popular => "popular",
+            Model::Content => "content",
+            Model::ItemKnn => "item-knn",
+            Model::Hybrid => "hybrid",
+        }
+    }
+}
+
 impl std::str::FromStr for Model {
     type Err = Error;
 
@@ -55,7 +67,10 @@ impl std::str::FromStr for Model {
             "content" => Ok(Model::Content),
             "item-knn" | "itemKnn" => Ok(Model::ItemKnn),
             "hybrid" => Ok(Model::Hybrid),
-            _ => Err(Error::config("model", format!("unknown model {s:?}; accepted: popular, content, item-knn, hybrid"))),
+            _ => Err(Error::config(
+                "model",
+                format!("unknown model {s:?}; accepted: popular, content, item-knn, hybrid"),
+            )),
         }
     }
 }
@@ -74,7 +89,11 @@ pub struct BlendWeights {
 
 impl Default for BlendWeights {
     fn default() -> Self {
-        BlendWeights { item_knn: 1.0, content: 0.2, popular: 0.1 }
+        BlendWeights {
+            item_knn: 1.0,
+            content: 0.2,
+            popular: 0.1,
+        }
     }
 }
 
@@ -93,9 +112,16 @@ impl HybridConfig {
     /// [`Error::InvalidConfig`] for a negative or non-finite weight.
     pub fn validate(&self) -> Result<()> {
         let w = &self.weights;
-        for (name, v) in [("itemKnn", w.item_knn), ("content", w.content), ("popular", w.popular)] {
+        for (name, v) in [
+            ("itemKnn", w.item_knn),
+            ("content", w.content),
+            ("popular", w.popular),
+        ] {
             if !(v.is_finite() && v >= 0.0) {
-                return Err(Error::config(format!("hybrid.weights.{name}"), format!("must be a finite number ≥ 0, got {v}")));
+                return Err(Error::config(
+                    format!("hybrid.weights.{name}"),
+                    format!("must be a finite number ≥ 0, got {v}"),
+                ));
             }
         }
         Ok(())
@@ -128,14 +154,27 @@ pub struct Query {
 
 impl Default for Query {
     fn default() -> Self {
-        Query { k: 10, model: Model::Hybrid, filter: Filter::default(), diversity: 0.0, half_life_days: None, now: None, weights: None, explain: true }
+        Query {
+            k: 10,
+            model: Model::Hybrid,
+            filter: Filter::default(),
+            diversity: 0.0,
+            half_life_days: None,
+            now: None,
+            weights: None,
+            explain: true,
+        }
     }
 }
 
 impl Query {
     /// A default query for `k` items from `model`.
     pub fn new(k: usize, model: Model) -> Query {
-        Query { k, model, ..Default::default() }
+        Query {
+            k,
+            model,
+            ..Default::default()
+        }
     }
 
     /// Checks the options.
@@ -144,13 +183,22 @@ impl Query {
     /// [`Error::InvalidConfig`] naming the bad option.
     pub fn validate(&self) -> Result<()> {
         if self.k > limits::MAX_K {
-            return Err(Error::config("k", format!("must be at most {}, got {}", limits::MAX_K, self.k)));
+            return Err(Error::config(
+                "k",
+                format!("must be at most {}, got {}", limits::MAX_K, self.k),
+            ));
         }
         if !(0.0..=1.0).contains(&self.diversity) {
-            return Err(Error::config("diversity", format!("must be between 0 and 1, got {}", self.diversity)));
+            return Err(Error::config(
+                "diversity",
+                format!("must be between 0 and 1, got {}", self.diversity),
+            ));
         }
         if let Some(h) = self.half_life_days.filter(|h| !(h.is_finite() && *h > 0.0)) {
-            return Err(Error::config("halfLifeDays", format!("must be a number of days > 0, got {h}")));
+            return Err(Error::config(
+                "halfLifeDays",
+                format!("must be a number of days > 0, got {h}"),
+            ));
         }
         if let Some(w) = &self.weights {
             HybridConfig { weights: w.clone() }.validate()?;
@@ -225,8 +273,18 @@ impl Recommender {
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] for a bad option.
-    pub fn fit(catalogue: Catalogue, interactions: Option<&Interactions>, config: &Config) -> Result<Recommender> {
+    pub fn fit(
+        catalogue: Catalogue,
+        interactions: Option<&Interactions>,
+        config: &Config,
+    ) -> Result<Recommender> {
         config.validate()?;
+        if let Some(log) = interactions.filter(|log| log.item_count() != catalogue.len()) {
+            return Err(Error::value(
+                "interactions",
+                format!("were read against a catalogue of {} items, but this catalogue has {}; read them with this catalogue", log.item_count(), catalogue.len()),
+            ));
+        }
         let content = ContentModel::fit(&catalogue, &config.content)?;
         let (item_knn, popularity) = match interactions.filter(|log| !log.is_empty()) {
             Some(log) => {
@@ -236,13 +294,31 @@ impl Recommender {
             }
             None => (None, Popularity::from_scores(vec![0.0; catalogue.len()])),
         };
-        Ok(Recommender { catalogue, content, item_knn, popularity, config: config.clone() })
+        Ok(Recommender {
+            catalogue,
+            content,
+            item_knn,
+            popularity,
+            config: config.clone(),
+        })
     }
 
     /// Assembles a recommender from models fitted separately (the CLI
     /// does this to time each model's fit).
-    pub fn from_parts(catalogue: Catalogue, content: ContentModel, item_knn: Option<ItemKnn>, popularity: Popularity, config: Config) -> Recommender {
-        Recommender { catalogue, content, item_knn, popularity, config }
+    pub fn from_parts(
+        catalogue: Catalogue,
+        content: ContentModel,
+        item_knn: Option<ItemKnn>,
+        popularity: Popularity,
+        config: Config,
+    ) -> Recommender {
+        Recommender {
+            catalogue,
+            content,
+            item_knn,
+            popularity,
+            config,
+        }
     }
 
     /// The catalogue.
@@ -277,7 +353,13 @@ impl Recommender {
     /// for a malformed event.
     pub fn recommend(&self, history: &[Event], query: &Query) -> Result<Vec<Recommendation>> {
         query.validate()?;
-        let weighted = weigh_history(history, &self.catalogue, &self.config.interactions, self.half_life_days(query), query.now)?;
+        let weighted = weigh_history(
+            history,
+            &self.catalogue,
+            &self.config.interactions,
+            self.half_life_days(query),
+            query.now,
+        )?;
         self.recommend_weighted(&weighted, query)
     }
 
@@ -290,9 +372,32 @@ impl Recommender {
     /// sorted by item (see [`crate::history`]).
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for bad query options.
-    pub fn recommend_weighted(&self, history: &[(u32, f32)], query: &Query) -> Result<Vec<Recommendation>> {
+    /// [`Error::InvalidConfig`] for bad query options; [`Error::InvalidValue`]
+    /// for an index outside the catalogue or a weight that is not a finite
+    /// number ≥ 0.
+    pub fn recommend_weighted(
+        &self,
+        history: &[(u32, f32)],
+        query: &Query,
+    ) -> Result<Vec<Recommendation>> {
         query.validate()?;
+        for (n, &(item, w)) in history.iter().enumerate() {
+            if item as usize >= self.catalogue.len() {
+                return Err(Error::value(
+                    format!("history[{n}]"),
+                    format!(
+                        "item index {item} is outside the catalogue of {} items",
+                        self.catalogue.len()
+                    ),
+                ));
+            }
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(Error::value(
+                    format!("history[{n}]"),
+                    format!("weight must be a finite number ≥ 0, got {w}"),
+                ));
+            }
+        }
         let exclude: Vec<u32> = history.iter().map(|h| h.0).collect();
         self.rank(Context::History(history), &exclude, query)
     }
@@ -314,21 +419,38 @@ impl Recommender {
     /// # Errors
     /// As [`Recommender::recommend`].
     pub fn popular(&self, query: &Query) -> Result<Vec<Recommendation>> {
-        self.recommend_weighted(&[], &Query { model: Model::Popular, ..query.clone() })
+        self.recommend_weighted(
+            &[],
+            &Query {
+                model: Model::Popular,
+                ..query.clone()
+            },
+        )
     }
 
-    fn rank(&self, context: Context, exclude: &[u32], query: &Query) -> Result<Vec<Recommendation>> {
+    fn rank(
+        &self,
+        context: Context,
+        exclude: &[u32],
+        query: &Query,
+    ) -> Result<Vec<Recommendation>> {
         let mut allowed = query.filter.mask(&self.catalogue)?;
         for &i in exclude {
             allowed[i as usize] = false;
         }
         let content_query = self.content_query(&context, query.model);
         let scores = self.blend(&context, content_query.as_deref(), query, &allowed);
-        let pool_size = if query.diversity > 0.0 { (query.k * 5).max(50) } else { query.k };
+        let pool_size = if query.diversity > 0.0 {
+            (query.k * 5).max(50)
+        } else {
+            query.k
+        };
         let mut ranked = top_k_dense(&scores, pool_size, 0.0, |i| allowed[i as usize]);
         self.fill_from_popularity(&mut ranked, pool_size, &allowed);
         if query.diversity > 0.0 {
-            ranked = mmr(&ranked, query.k, 1.0 - query.diversity, |a, b| self.item_similarity(a, b));
+            ranked = mmr(&ranked, query.k, 1.0 - query.diversity, |a, b| {
+                self.item_similarity(a, b)
+            });
         }
         ranked.truncate(query.k);
         Ok(ranked
@@ -337,7 +459,11 @@ impl Recommender {
                 id: self.catalogue.id(index).to_string(),
                 index,
                 score,
-                reasons: if query.explain { self.explain(&context, content_query.as_deref(), index, query.model) } else { Vec::new() },
+                reasons: if query.explain {
+                    self.explain(&context, content_query.as_deref(), index, query.model)
+                } else {
+                    Vec::new()
+                },
             })
             .collect())
     }
@@ -353,9 +479,18 @@ impl Recommender {
         })
     }
 
-    fn blend(&self, context: &Context, content_query: Option<&[(u32, f32)]>, query: &Query, allowed: &[bool]) -> Vec<f32> {
+    fn blend(
+        &self,
+        context: &Context,
+        content_query: Option<&[(u32, f32)]>,
+        query: &Query,
+        allowed: &[bool],
+    ) -> Vec<f32> {
         let n = self.catalogue.len();
-        let weights = query.weights.as_ref().unwrap_or(&self.config.hybrid.weights);
+        let weights = query
+            .weights
+            .as_ref()
+            .unwrap_or(&self.config.hybrid.weights);
         let (w_knn, w_content, w_pop) = match query.model {
             Model::Popular => (0.0, 0.0, 1.0),
             Model::Content => (0.0, 1.0, 0.0),
@@ -410,21 +545,48 @@ impl Recommender {
         }
         self.item_knn.as_ref().map_or(0.0, |knn| {
             let top = knn.neighbours(a).1.iter().copied().fold(0.0, f32::max);
-            if top > 0.0 { knn.similarity(a, b) / top } else { 0.0 }
+            if top > 0.0 {
+                knn.similarity(a, b) / top
+            } else {
+                0.0
+            }
         })
     }
 
-    fn explain(&self, context: &Context, content_query: Option<&[(u32, f32)]>, item: u32, model: Model) -> Vec<Reason> {
+    fn explain(
+        &self,
+        context: &Context,
+        content_query: Option<&[(u32, f32)]>,
+        item: u32,
+        model: Model,
+    ) -> Vec<Reason> {
         let mut reasons = Vec::new();
         if let (Some(knn), Model::ItemKnn | Model::Hybrid) = (&self.item_knn, model) {
             let because = match context {
                 Context::History(h) => knn.explain(h, item, 3),
                 Context::Item(i) => knn.explain(&[(*i, 1.0)], item, 1),
             };
-            reasons.extend(because.into_iter().map(|(i, w)| Reason::AlsoInteracted { item: self.catalogue.id(i).to_string(), weight: w }));
+            reasons.extend(because.into_iter().map(|(i, w)| Reason::AlsoInteracted {
+                item: self.catalogue.id(i).to_string(),
+                weight: w,
+            }));
         }
         if let Some(q) = content_query {
-            reasons.extend(self.content.explain(q, item, 3).into_iter().map(|s| Reason::SharedFeature { field: s.field, value: s.value, weight: s.weight }));
+            reasons.extend(self.content.explain(q, item, 3).into_iter().map(|s| {
+                // A numeric match is shown with the item's own value ("price
+                // 89.5"), not the bucket range that happened to overlap.
+                let value = match (&self.catalogue.fields()[s.field_index].values, s.role) {
+                    (FieldValues::Numeric(v), Role::Numeric) => {
+                        v[item as usize].map_or(s.value, |x| format!("{x}"))
+                    }
+                    _ => s.value,
+                };
+                Reason::SharedFeature {
+                    field: s.field,
+                    value,
+                    weight: s.weight,
+                }
+            }));
         }
         let pop = self.popularity.scores()[item as usize];
         if pop > 0.0 && (model == Model::Popular || reasons.is_empty()) {
@@ -436,7 +598,12 @@ impl Recommender {
 
 /// `total += w · part / max(part over allowed items)`, then clears `part`.
 fn add_normalised(total: &mut [f32], part: &mut [f32], w: f32, allowed: &[bool]) {
-    let max = part.iter().zip(allowed).filter(|(_, &a)| a).map(|(&s, _)| s).fold(0.0f32, f32::max);
+    let max = part
+        .iter()
+        .zip(allowed)
+        .filter(|(_, &a)| a)
+        .map(|(&s, _)| s)
+        .fold(0.0f32, f32::max);
     if max > 0.0 {
         let scale = w / max;
         for (t, &p) in total.iter_mut().zip(part.iter()) {
@@ -472,6 +639,9 @@ mod tests {
     fn model_names_parse() {
         assert_eq!("item-knn".parse::<Model>().unwrap(), Model::ItemKnn);
         let e = "svd".parse::<Model>().unwrap_err();
-        assert_eq!(e.to_string(), "config model: unknown model \"svd\"; accepted: popular, content, item-knn, hybrid");
+        assert_eq!(
+            e.to_string(),
+            "config model: unknown model \"svd\"; accepted: popular, content, item-knn, hybrid"
+        );
     }
 }

@@ -52,6 +52,11 @@ pub enum WeightTransform {
 impl WeightTransform {
     /// Applies the transform to a summed weight.
     pub fn apply(self, x: f32) -> f32 {
+        self.apply_f64(x as f64) as f32
+    }
+
+    /// Applies the transform in double precision.
+    pub fn apply_f64(self, x: f64) -> f64 {
         match self {
             WeightTransform::Binary => 1.0,
             WeightTransform::Log1p => x.ln_1p(),
@@ -74,11 +79,21 @@ pub struct InteractionConfig {
 
 impl Default for InteractionConfig {
     fn default() -> Self {
-        let event_weights = [("view", 1.0), ("click", 1.0), ("wishlist", 2.0), ("cart", 3.0), ("purchase", 5.0), ("order", 5.0)]
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect();
-        InteractionConfig { event_weights, transform: WeightTransform::Log1p }
+        let event_weights = [
+            ("view", 1.0),
+            ("click", 1.0),
+            ("wishlist", 2.0),
+            ("cart", 3.0),
+            ("purchase", 5.0),
+            ("order", 5.0),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        InteractionConfig {
+            event_weights,
+            transform: WeightTransform::Log1p,
+        }
     }
 }
 
@@ -90,7 +105,10 @@ impl InteractionConfig {
     pub fn validate(&self) -> Result<()> {
         for (event, &w) in &self.event_weights {
             if !(w.is_finite() && w > 0.0) {
-                return Err(Error::config(format!("interactions.eventWeights.{event}"), format!("must be a finite number > 0, got {w}")));
+                return Err(Error::config(
+                    format!("interactions.eventWeights.{event}"),
+                    format!("must be a finite number > 0, got {w}"),
+                ));
             }
         }
         Ok(())
@@ -102,7 +120,14 @@ impl InteractionConfig {
     /// [`Error::InvalidValue`] at `path` for a type not in `eventWeights`.
     pub fn event_weight(&self, event: &str, path: &str) -> Result<f32> {
         self.event_weights.get(event).copied().ok_or_else(|| {
-            Error::value(path, format!("unknown event type {:?}; accepted: {:?}", shorten(event, 40), self.event_weights.keys().collect::<Vec<_>>()))
+            Error::value(
+                path,
+                format!(
+                    "unknown event type {:?}; accepted: {:?}",
+                    shorten(event, 40),
+                    self.event_weights.keys().collect::<Vec<_>>()
+                ),
+            )
         })
     }
 }
@@ -138,30 +163,59 @@ impl UserItems {
     pub fn history(&self, user: usize) -> impl Iterator<Item = (u32, f32, Option<i64>)> + '_ {
         let (items, weights) = self.matrix.row(user);
         let seen = &self.last_seen[self.matrix.row_range(user)];
-        items.iter().zip(weights).zip(seen).map(|((&i, &w), &t)| (i, w, t))
+        items
+            .iter()
+            .zip(weights)
+            .zip(seen)
+            .map(|((&i, &w), &t)| (i, w, t))
     }
 }
 
 impl Interactions {
     /// An empty log for a catalogue of `n_items` items.
     pub fn new(n_items: usize) -> Interactions {
-        Interactions { n_items, ..Default::default() }
+        Interactions {
+            n_items,
+            ..Default::default()
+        }
     }
 
-    /// Adds one row. `weight` must be finite; rows with weight ≤ 0 are
-    /// skipped and counted.
+    /// Adds one row. Rows with weight ≤ 0 are skipped and counted.
     ///
     /// # Errors
-    /// [`Error::LimitExceeded`] past [`limits::MAX_INTERACTIONS`] rows.
-    pub fn push(&mut self, user: &str, item: u32, weight: f32, timestamp: Option<i64>) -> Result<()> {
-        debug_assert!(weight.is_finite(), "callers check weights");
-        debug_assert!((item as usize) < self.n_items, "callers map items through the catalogue");
+    /// [`Error::InvalidValue`] for an item index outside the catalogue, a
+    /// weight that is not finite or above [`limits::MAX_WEIGHT`], or a
+    /// timestamp outside years 1–9999; [`Error::LimitExceeded`] past
+    /// [`limits::MAX_INTERACTIONS`] rows.
+    pub fn push(
+        &mut self,
+        user: &str,
+        item: u32,
+        weight: f32,
+        timestamp: Option<i64>,
+    ) -> Result<()> {
+        if item as usize >= self.n_items {
+            return Err(Error::value(
+                "item",
+                format!(
+                    "index {item} is outside the catalogue of {} items",
+                    self.n_items
+                ),
+            ));
+        }
+        check_weight(weight).map_err(|m| Error::value("weight", m))?;
+        if let Some(t) = timestamp {
+            check_timestamp(t).map_err(|m| Error::value("timestamp", m))?;
+        }
         if weight <= 0.0 {
             self.skipped_non_positive += 1;
             return Ok(());
         }
         if self.user.len() >= limits::MAX_INTERACTIONS {
-            return Err(Error::LimitExceeded(format!("interactions: more than the limit of {} rows", limits::MAX_INTERACTIONS)));
+            return Err(Error::LimitExceeded(format!(
+                "interactions: more than the limit of {} rows",
+                limits::MAX_INTERACTIONS
+            )));
         }
         let u = match self.user_index.get(user) {
             Some(&u) => u,
@@ -191,11 +245,18 @@ impl Interactions {
     /// # Errors
     /// [`Error::Csv`] with the line number for a missing column, a
     /// malformed value or invalid UTF-8; [`Error::Empty`] for no header.
-    pub fn from_csv(text: impl AsRef<[u8]>, catalogue: &Catalogue, config: &InteractionConfig) -> Result<Interactions> {
+    pub fn from_csv(
+        text: impl AsRef<[u8]>,
+        catalogue: &Catalogue,
+        config: &InteractionConfig,
+    ) -> Result<Interactions> {
         config.validate()?;
         let text = text.as_ref();
         check_size(text.len())?;
-        let mut reader = csv::ReaderBuilder::new().flexible(true).trim(csv::Trim::All).from_reader(text);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(text);
         let header = reader.headers().map_err(|e| csv_error(&e, 1))?.clone();
         if header.iter().all(str::is_empty) {
             return Err(Error::Empty("interactions: the CSV is empty; it needs a header row such as user,item,weight,timestamp".into()));
@@ -210,9 +271,20 @@ impl Interactions {
         Ok(out)
     }
 
-    fn read_csv_row(&mut self, record: &csv::StringRecord, columns: &Columns, line: u64, catalogue: &Catalogue, config: &InteractionConfig) -> Result<()> {
+    fn read_csv_row(
+        &mut self,
+        record: &csv::StringRecord,
+        columns: &Columns,
+        line: u64,
+        catalogue: &Catalogue,
+        config: &InteractionConfig,
+    ) -> Result<()> {
         let field = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("");
-        let bad = |message: String| Error::Csv { source_name: "interactions".into(), line, message };
+        let bad = |message: String| Error::Csv {
+            source_name: "interactions".into(),
+            line,
+            message,
+        };
         let (user, item) = (field(Some(columns.user)), field(Some(columns.item)));
         if user.is_empty() || item.is_empty() {
             self.skipped_no_user += 1;
@@ -228,8 +300,11 @@ impl Interactions {
         };
         let event = field(columns.event);
         if !event.is_empty() {
-            weight *= config.event_weight(event, "event").map_err(|err| bad(err.to_string()))?;
+            weight *= config
+                .event_weight(event, "event")
+                .map_err(|err| bad(err.to_string()))?;
         }
+        check_weight(weight).map_err(bad)?;
         let timestamp = match field(columns.timestamp) {
             "" => None,
             t => Some(parse_timestamp(t).map_err(bad)?),
@@ -244,18 +319,34 @@ impl Interactions {
     /// # Errors
     /// [`Error::Json`] for bad JSON; [`Error::InvalidValue`] with the path
     /// of a malformed row.
-    pub fn from_json(text: impl AsRef<[u8]>, catalogue: &Catalogue, config: &InteractionConfig) -> Result<Interactions> {
+    pub fn from_json(
+        text: impl AsRef<[u8]>,
+        catalogue: &Catalogue,
+        config: &InteractionConfig,
+    ) -> Result<Interactions> {
         config.validate()?;
         let text = text.as_ref();
         check_size(text.len())?;
-        let value: Value = serde_json::from_slice(text).map_err(|e| Error::json("interactions", &e))?;
+        let value: Value =
+            serde_json::from_slice(text).map_err(|e| Error::json("interactions", &e))?;
         let (rows, prefix) = match value {
             Value::Array(rows) => (rows, "$"),
             Value::Object(mut map) => match map.remove("interactions") {
                 Some(Value::Array(rows)) => (rows, "$.interactions"),
-                _ => return Err(Error::value("$", "expected an array of interactions or an object with an \"interactions\" array")),
+                _ => return Err(Error::value(
+                    "$",
+                    "expected an array of interactions or an object with an \"interactions\" array",
+                )),
             },
-            other => return Err(Error::value("$", format!("expected an array of interactions, got {}", describe(&other)))),
+            other => {
+                return Err(Error::value(
+                    "$",
+                    format!(
+                        "expected an array of interactions, got {}",
+                        describe(&other)
+                    ),
+                ))
+            }
         };
         let mut out = Interactions::new(catalogue.len());
         for (i, row) in rows.iter().enumerate() {
@@ -264,14 +355,28 @@ impl Interactions {
         Ok(out)
     }
 
-    fn read_json_row(&mut self, row: &Value, path: &str, catalogue: &Catalogue, config: &InteractionConfig) -> Result<()> {
-        let obj = row.as_object().ok_or_else(|| Error::value(path, format!("expected an interaction object, got {}", describe(row))))?;
+    fn read_json_row(
+        &mut self,
+        row: &Value,
+        path: &str,
+        catalogue: &Catalogue,
+        config: &InteractionConfig,
+    ) -> Result<()> {
+        let obj = row.as_object().ok_or_else(|| {
+            Error::value(
+                path,
+                format!("expected an interaction object, got {}", describe(row)),
+            )
+        })?;
         let id = |name: &str| -> Result<Option<String>> {
             match obj.get(name) {
                 None | Some(Value::Null) => Ok(None),
                 Some(Value::String(s)) => Ok((!s.is_empty()).then(|| s.clone())),
                 Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
-                Some(other) => Err(Error::value(format!("{path}.{name}"), format!("expected a string or an integer, got {}", describe(other)))),
+                Some(other) => Err(Error::value(
+                    format!("{path}.{name}"),
+                    format!("expected a string or an integer, got {}", describe(other)),
+                )),
             }
         };
         let (Some(user), Some(item)) = (id("user")?, id("item")?) else {
@@ -285,19 +390,41 @@ impl Interactions {
         let mut weight = match obj.get("weight") {
             None | Some(Value::Null) => 1.0,
             Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN) as f32,
-            Some(other) => return Err(Error::value(format!("{path}.weight"), format!("expected a finite number, got {}", describe(other)))),
+            Some(other) => {
+                return Err(Error::value(
+                    format!("{path}.weight"),
+                    format!("expected a finite number, got {}", describe(other)),
+                ))
+            }
         };
         if !weight.is_finite() {
-            return Err(Error::value(format!("{path}.weight"), format!("expected a finite number, got {weight}")));
+            return Err(Error::value(
+                format!("{path}.weight"),
+                format!("expected a finite number, got {weight}"),
+            ));
         }
         if let Some(Value::String(e)) = obj.get("event") {
             weight *= config.event_weight(e, &format!("{path}.event"))?;
         }
+        check_weight(weight).map_err(|m| Error::value(format!("{path}.weight"), m))?;
         let timestamp = match obj.get("timestamp") {
             None | Some(Value::Null) => None,
-            Some(Value::Number(n)) => Some(n.as_f64().map(|x| x as i64).ok_or_else(|| Error::value(format!("{path}.timestamp"), "expected seconds since 1970"))?),
-            Some(Value::String(s)) => Some(parse_timestamp(s).map_err(|m| Error::value(format!("{path}.timestamp"), m))?),
-            Some(other) => return Err(Error::value(format!("{path}.timestamp"), format!("expected seconds or an ISO 8601 date, got {}", describe(other)))),
+            Some(Value::Number(n)) => Some(
+                parse_timestamp(&n.to_string())
+                    .map_err(|m| Error::value(format!("{path}.timestamp"), m))?,
+            ),
+            Some(Value::String(s)) => {
+                Some(parse_timestamp(s).map_err(|m| Error::value(format!("{path}.timestamp"), m))?)
+            }
+            Some(other) => {
+                return Err(Error::value(
+                    format!("{path}.timestamp"),
+                    format!(
+                        "expected seconds or an ISO 8601 date, got {}",
+                        describe(other)
+                    ),
+                ))
+            }
         };
         self.push(&user, index, weight, timestamp)
     }
@@ -334,20 +461,34 @@ impl Interactions {
 
     /// Row `r` as `(user, item, weight, timestamp)`.
     pub fn row(&self, r: usize) -> (u32, u32, f32, Option<i64>) {
-        (self.user[r], self.item[r], self.weight[r], self.timestamp[r])
+        (
+            self.user[r],
+            self.item[r],
+            self.weight[r],
+            self.timestamp[r],
+        )
     }
 
     /// Human-readable notes on skipped rows (empty when none were skipped).
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.skipped_unknown > 0 {
-            out.push(format!("{} interactions name items not in the catalogue and were skipped (e.g. {:?})", self.skipped_unknown, self.unknown_examples));
+            out.push(format!(
+                "{} interactions name items not in the catalogue and were skipped (e.g. {:?})",
+                self.skipped_unknown, self.unknown_examples
+            ));
         }
         if self.skipped_no_user > 0 {
-            out.push(format!("{} interactions without a user or item were skipped", self.skipped_no_user));
+            out.push(format!(
+                "{} interactions without a user or item were skipped",
+                self.skipped_no_user
+            ));
         }
         if self.skipped_non_positive > 0 {
-            out.push(format!("{} interactions with weight ≤ 0 were skipped", self.skipped_non_positive));
+            out.push(format!(
+                "{} interactions with weight ≤ 0 were skipped",
+                self.skipped_non_positive
+            ));
         }
         out
     }
@@ -371,6 +512,7 @@ impl Interactions {
     pub fn aggregate(&self, transform: WeightTransform) -> UserItems {
         let mut order: Vec<usize> = (0..self.len()).collect();
         order.sort_unstable_by_key(|&r| (self.user[r], self.item[r]));
+        // Sums stay finite: each row is at most MAX_WEIGHT (checked on entry).
         let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); self.users.len()];
         let mut last_seen: Vec<Option<i64>> = Vec::new();
         for &r in &order {
@@ -390,13 +532,19 @@ impl Interactions {
         for row in &mut rows {
             row.iter_mut().for_each(|e| e.1 = transform.apply(e.1));
         }
-        UserItems { matrix: Csr::from_rows(self.n_items, rows), last_seen }
+        UserItems {
+            matrix: Csr::from_rows(self.n_items, rows),
+            last_seen,
+        }
     }
 }
 
 fn check_size(len: usize) -> Result<()> {
     if len > limits::MAX_INPUT_BYTES {
-        return Err(Error::LimitExceeded(format!("interactions: {len} bytes is more than the limit of {} bytes", limits::MAX_INPUT_BYTES)));
+        return Err(Error::LimitExceeded(format!(
+            "interactions: {len} bytes is more than the limit of {} bytes",
+            limits::MAX_INPUT_BYTES
+        )));
     }
     Ok(())
 }
@@ -404,10 +552,17 @@ fn check_size(len: usize) -> Result<()> {
 fn csv_error(e: &csv::Error, fallback_line: u64) -> Error {
     let line = e.position().map_or(fallback_line, |p| p.line());
     let message = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 in field {}; the file must be UTF-8 text", err.field() + 1),
+        csv::ErrorKind::Utf8 { err, .. } => format!(
+            "invalid UTF-8 in field {}; the file must be UTF-8 text",
+            err.field() + 1
+        ),
         _ => e.to_string(),
     };
-    Error::Csv { source_name: "interactions".into(), line, message }
+    Error::Csv {
+        source_name: "interactions".into(),
+        line,
+        message,
+    }
 }
 
 /// Positions of the recognised columns in a CSV header.
@@ -420,20 +575,47 @@ struct Columns {
 }
 
 impl Columns {
-    const USER: &'static [&'static str] = &["user", "user_id", "userid", "customer", "customerid", "customer_id", "visitor", "session"];
-    const ITEM: &'static [&'static str] = &["item", "item_id", "itemid", "product", "productid", "product_id", "movieid", "stockcode", "sku"];
-    const WEIGHT: &'static [&'static str] = &["weight", "rating", "quantity", "qty", "count", "value"];
-    const TIMESTAMP: &'static [&'static str] = &["timestamp", "time", "ts", "date", "datetime", "invoicedate"];
+    const USER: &'static [&'static str] = &[
+        "user",
+        "user_id",
+        "userid",
+        "customer",
+        "customerid",
+        "customer_id",
+        "visitor",
+        "session",
+    ];
+    const ITEM: &'static [&'static str] = &[
+        "item",
+        "item_id",
+        "itemid",
+        "product",
+        "productid",
+        "product_id",
+        "movieid",
+        "stockcode",
+        "sku",
+    ];
+    const WEIGHT: &'static [&'static str] =
+        &["weight", "rating", "quantity", "qty", "count", "value"];
+    const TIMESTAMP: &'static [&'static str] =
+        &["timestamp", "time", "ts", "date", "datetime", "invoicedate"];
     const EVENT: &'static [&'static str] = &["event", "event_type", "eventtype", "type", "action"];
 
     fn find(header: &csv::StringRecord) -> Result<Columns> {
-        let names: Vec<String> = header.iter().map(|h| h.trim_start_matches('\u{feff}').to_lowercase()).collect();
+        let names: Vec<String> = header
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
+            .collect();
         let find = |accepted: &[&str]| names.iter().position(|n| accepted.contains(&n.as_str()));
         let require = |accepted: &[&str], what: &str| {
             find(accepted).ok_or_else(|| Error::Csv {
                 source_name: "interactions".into(),
                 line: 1,
-                message: format!("no {what} column in the header {:?}; accepted names: {accepted:?}", header.iter().collect::<Vec<_>>()),
+                message: format!(
+                    "no {what} column in the header {:?}; accepted names: {accepted:?}",
+                    header.iter().collect::<Vec<_>>()
+                ),
             })
         };
         Ok(Columns {
@@ -446,23 +628,59 @@ impl Columns {
     }
 }
 
+/// A weight must be finite and at most [`limits::MAX_WEIGHT`].
+fn check_weight(w: f32) -> std::result::Result<(), String> {
+    if !w.is_finite() || w > limits::MAX_WEIGHT {
+        return Err(format!(
+            "weight {w} (after its event multiplier) must be a finite number ≤ {:e}",
+            limits::MAX_WEIGHT
+        ));
+    }
+    Ok(())
+}
+
+/// A timestamp must fall in years 1–9999.
+fn check_timestamp(t: i64) -> std::result::Result<i64, String> {
+    if (limits::MIN_TIMESTAMP..=limits::MAX_TIMESTAMP).contains(&t) {
+        Ok(t)
+    } else {
+        Err(format!(
+            "timestamp {t} is outside years 1–9999 (seconds {} to {})",
+            limits::MIN_TIMESTAMP,
+            limits::MAX_TIMESTAMP
+        ))
+    }
+}
+
 fn parse_weight(text: &str) -> std::result::Result<f32, String> {
     match text.parse::<f32>() {
         Ok(w) if w.is_finite() => Ok(w),
-        _ => Err(format!("weight {:?} is not a finite number", shorten(text, 40))),
+        _ => Err(format!(
+            "weight {:?} is not a finite number",
+            shorten(text, 40)
+        )),
     }
 }
 
 /// Parses seconds since 1970 (an integer or decimal), or an ISO 8601 date
 /// or date-time in UTC: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]][Z]`, with
-/// `T` or a space between date and time.
+/// `T` or a space between date and time. Years 1–9999 only.
 pub fn parse_timestamp(text: &str) -> std::result::Result<i64, String> {
-    let bad = || format!("timestamp {:?} is neither seconds since 1970 nor an ISO 8601 date (YYYY-MM-DD[ HH:MM:SS])", shorten(text, 40));
+    let bad = || {
+        format!("timestamp {:?} is neither seconds since 1970 nor an ISO 8601 date (YYYY-MM-DD[ HH:MM:SS]) in years 1–9999", shorten(text, 40))
+    };
     if let Ok(secs) = text.parse::<i64>() {
-        return Ok(secs);
+        return check_timestamp(secs);
     }
     if let Ok(secs) = text.parse::<f64>() {
-        return if secs.is_finite() { Ok(secs as i64) } else { Err(bad()) };
+        let in_range = secs.is_finite()
+            && secs >= limits::MIN_TIMESTAMP as f64
+            && secs <= limits::MAX_TIMESTAMP as f64;
+        return if in_range {
+            Ok(secs as i64)
+        } else {
+            Err(bad())
+        };
     }
     let text = text.strip_suffix('Z').unwrap_or(text);
     let (date, time) = match text.find(['T', ' ']) {
@@ -471,9 +689,12 @@ pub fn parse_timestamp(text: &str) -> std::result::Result<i64, String> {
     };
     let num = |s: &str| s.parse::<i64>().map_err(|_| bad());
     let parts: Vec<&str> = date.split('-').collect();
-    let [y, m, d] = parts[..] else { return Err(bad()) };
+    let [y, m, d] = parts[..] else {
+        return Err(bad());
+    };
     let (y, m, d) = (num(y)?, num(m)?, num(d)?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=days_in_month(y, m)).contains(&d)
+    {
         return Err(bad());
     }
     let mut secs = days_from_civil(y, m, d) * 86_400;
@@ -491,6 +712,15 @@ pub fn parse_timestamp(text: &str) -> std::result::Result<i64, String> {
         secs += h * 3600 + mi * 60 + s;
     }
     Ok(secs)
+}
+
+fn days_in_month(y: i64, m: i64) -> i64 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
@@ -511,7 +741,11 @@ mod tests {
     use crate::catalogue::CatalogueConfig;
 
     fn catalogue() -> Catalogue {
-        Catalogue::from_json(r#"[{"id": "a"}, {"id": "b"}, {"id": "c"}]"#, &CatalogueConfig::default()).unwrap()
+        Catalogue::from_json(
+            r#"[{"id": "a"}, {"id": "b"}, {"id": "c"}]"#,
+            &CatalogueConfig::default(),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -524,7 +758,10 @@ mod tests {
         assert_eq!(log.row(1), (1, 2, 1.0, Some(10)));
         let w = log.warnings();
         assert_eq!(w.len(), 3);
-        assert!(w[0].starts_with("1 interactions name items not in the catalogue"), "{w:?}");
+        assert!(
+            w[0].starts_with("1 interactions name items not in the catalogue"),
+            "{w:?}"
+        );
     }
 
     #[test]
@@ -532,16 +769,35 @@ mod tests {
         let c = catalogue();
         let cfg = InteractionConfig::default();
         let e = Interactions::from_csv("user,item,weight\nu,a,1\nu,b,NaN\n", &c, &cfg).unwrap_err();
-        assert_eq!(e.to_string(), r#"interactions line 3: weight "NaN" is not a finite number"#);
+        assert_eq!(
+            e.to_string(),
+            r#"interactions line 3: weight "NaN" is not a finite number"#
+        );
         let e = Interactions::from_csv("who,what\nu,a\n", &c, &cfg).unwrap_err();
         assert!(e.to_string().starts_with(r#"interactions line 1: no user column in the header ["who", "what"]; accepted names"#), "{e}");
         let e = Interactions::from_csv("user,item,event\nu,a,stare\n", &c, &cfg).unwrap_err();
-        assert!(e.to_string().contains("line 2") && e.to_string().contains("unknown event type \"stare\"; accepted: [\"cart\""), "{e}");
-        let e = Interactions::from_csv("user,item,timestamp\nu,a,yesterday\n", &c, &cfg).unwrap_err();
-        assert!(e.to_string().starts_with("interactions line 2: timestamp \"yesterday\""), "{e}");
-        assert_eq!(Interactions::from_csv("", &c, &cfg).unwrap_err().code(), "empty_input");
+        assert!(
+            e.to_string().contains("line 2")
+                && e.to_string()
+                    .contains("unknown event type \"stare\"; accepted: [\"cart\""),
+            "{e}"
+        );
+        let e =
+            Interactions::from_csv("user,item,timestamp\nu,a,yesterday\n", &c, &cfg).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("interactions line 2: timestamp \"yesterday\""),
+            "{e}"
+        );
+        assert_eq!(
+            Interactions::from_csv("", &c, &cfg).unwrap_err().code(),
+            "empty_input"
+        );
         let e = Interactions::from_csv(b"user,item\nu,\xff\n".as_slice(), &c, &cfg).unwrap_err();
-        assert_eq!(e.to_string(), "interactions line 2: invalid UTF-8 in field 2; the file must be UTF-8 text");
+        assert_eq!(
+            e.to_string(),
+            "interactions line 2: invalid UTF-8 in field 2; the file must be UTF-8 text"
+        );
     }
 
     #[test]
@@ -550,8 +806,12 @@ mod tests {
         let cfg = InteractionConfig::default();
         let log = Interactions::from_json(r#"{"interactions": [{"user": 1, "item": "b", "event": "purchase", "timestamp": "1970-01-02"}]}"#, &c, &cfg).unwrap();
         assert_eq!(log.row(0), (0, 1, 5.0, Some(86_400)));
-        let e = Interactions::from_json(r#"[{"user": "u", "item": "a", "weight": "x"}]"#, &c, &cfg).unwrap_err();
-        assert_eq!(e.to_string(), r#"$[0].weight: expected a finite number, got string "x""#);
+        let e = Interactions::from_json(r#"[{"user": "u", "item": "a", "weight": "x"}]"#, &c, &cfg)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"$[0].weight: expected a finite number, got string "x""#
+        );
     }
 
     #[test]
@@ -567,7 +827,10 @@ mod tests {
         assert_eq!(h, [(0, 2f32.ln(), None), (1, 4f32.ln(), Some(9))]);
         let h: Vec<_> = agg.history(1).collect();
         assert_eq!(h, [(2, 8f32.ln(), Some(1))]);
-        assert_eq!(log.aggregate(WeightTransform::Binary).matrix.row(0).1, &[1.0, 1.0]);
+        assert_eq!(
+            log.aggregate(WeightTransform::Binary).matrix.row(0).1,
+            &[1.0, 1.0]
+        );
     }
 
     #[test]
@@ -576,5 +839,9 @@ mod tests {
         assert_eq!(parse_timestamp("2000-03-01T00:00:00Z"), Ok(951_868_800));
         assert_eq!(parse_timestamp("964982703"), Ok(964_982_703));
         assert!(parse_timestamp("2000-13-01").is_err());
+        assert!(parse_timestamp("2021-02-29").is_err());
+        assert_eq!(parse_timestamp("2020-02-29"), Ok(1_582_934_400));
+        assert!(parse_timestamp("99999-01-01").is_err());
+        assert!(parse_timestamp("1e300").is_err());
     }
 }

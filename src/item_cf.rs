@@ -6,7 +6,9 @@
 //! weightings follow the definitions of the `implicit` library's
 //! CosineRecommender, TFIDFRecommender and BM25Recommender, so comparisons
 //! with it are like for like. With `N` items and `df_u` the number of items
-//! user `u` touched, `idf_u = ln(N / (1 + df_u))`:
+//! user `u` touched, `idf_u = max(0, ln(N / (1 + df_u)))` (implicit does not
+//! clamp; the two differ only for users who touched nearly every item, whom
+//! implicit would give negative weight):
 //!
 //! * **Cosine**: `W_i = X_i / ‖X_i‖`.
 //! * **TF-IDF**: `W_iu = √X_iu · idf_u`, then each row L2-normalised.
@@ -57,7 +59,13 @@ pub struct ItemKnnConfig {
 
 impl Default for ItemKnnConfig {
     fn default() -> Self {
-        ItemKnnConfig { similarity: Similarity::Bm25, neighbours: 100, shrinkage: 0.0, bm25_k1: 1.2, bm25_b: 0.75 }
+        ItemKnnConfig {
+            similarity: Similarity::Bm25,
+            neighbours: 100,
+            shrinkage: 0.0,
+            bm25_k1: 1.2,
+            bm25_b: 0.75,
+        }
     }
 }
 
@@ -68,16 +76,28 @@ impl ItemKnnConfig {
     /// [`Error::InvalidConfig`] naming the option, the value and the range.
     pub fn validate(&self) -> Result<()> {
         if !(1..=10_000).contains(&self.neighbours) {
-            return Err(Error::config("itemKnn.neighbours", format!("must be between 1 and 10000, got {}", self.neighbours)));
+            return Err(Error::config(
+                "itemKnn.neighbours",
+                format!("must be between 1 and 10000, got {}", self.neighbours),
+            ));
         }
         if !(self.shrinkage.is_finite() && self.shrinkage >= 0.0) {
-            return Err(Error::config("itemKnn.shrinkage", format!("must be a finite number ≥ 0, got {}", self.shrinkage)));
+            return Err(Error::config(
+                "itemKnn.shrinkage",
+                format!("must be a finite number ≥ 0, got {}", self.shrinkage),
+            ));
         }
         if !(self.bm25_k1.is_finite() && self.bm25_k1 > 0.0) {
-            return Err(Error::config("itemKnn.bm25K1", format!("must be > 0, got {}", self.bm25_k1)));
+            return Err(Error::config(
+                "itemKnn.bm25K1",
+                format!("must be > 0, got {}", self.bm25_k1),
+            ));
         }
         if !(0.0..=1.0).contains(&self.bm25_b) {
-            return Err(Error::config("itemKnn.bm25B", format!("must be between 0 and 1, got {}", self.bm25_b)));
+            return Err(Error::config(
+                "itemKnn.bm25B",
+                format!("must be between 0 and 1, got {}", self.bm25_b),
+            ));
         }
         Ok(())
     }
@@ -136,7 +156,9 @@ impl ItemKnn {
             }
             touched.clear();
         }
-        Ok(ItemKnn { neighbours: Csr::from_rows(n, rows) })
+        Ok(ItemKnn {
+            neighbours: Csr::from_rows(n, rows),
+        })
     }
 
     /// The neighbours of `item` (by item index) and their similarities.
@@ -185,7 +207,10 @@ fn weigh(items_users: &Csr, config: &ItemKnnConfig) -> Csr {
     for &u in cols {
         df[u as usize] += 1;
     }
-    let idf: Vec<f32> = df.iter().map(|&d| (n_items / (1.0 + d as f32)).ln()).collect();
+    let idf: Vec<f32> = df
+        .iter()
+        .map(|&d| (n_items / (1.0 + d as f32)).ln().max(0.0))
+        .collect();
     match config.similarity {
         Similarity::Cosine => w.normalize_rows(),
         Similarity::Tfidf => {
@@ -229,12 +254,29 @@ mod tests {
     ///   u3    0  0  0  1
     /// ```
     fn matrix() -> Csr {
-        let t = [(0, 0, 1.0), (0, 1, 1.0), (1, 0, 1.0), (1, 1, 1.0), (1, 2, 1.0), (2, 1, 1.0), (2, 2, 1.0), (3, 3, 1.0)];
+        let t = [
+            (0, 0, 1.0),
+            (0, 1, 1.0),
+            (1, 0, 1.0),
+            (1, 1, 1.0),
+            (1, 2, 1.0),
+            (2, 1, 1.0),
+            (2, 2, 1.0),
+            (3, 3, 1.0),
+        ];
         Csr::from_triplets(4, 4, &t)
     }
 
     fn fit(similarity: Similarity, shrinkage: f32) -> ItemKnn {
-        ItemKnn::fit(&matrix(), &ItemKnnConfig { similarity, shrinkage, ..Default::default() }).unwrap()
+        ItemKnn::fit(
+            &matrix(),
+            &ItemKnnConfig {
+                similarity,
+                shrinkage,
+                ..Default::default()
+            },
+        )
+        .unwrap()
     }
 
     #[test]
@@ -256,9 +298,9 @@ mod tests {
         // i2 = (0, 0.287682) → (0, 1) over (u1, u2).
         // s(i0, i1) = 1/√2 = 0.707107; s(i0, i2) = 0; s(i1, i2) = 0.707107.
         let m = fit(Similarity::Tfidf, 0.0);
-        assert!(close(m.similarity(0, 1), 0.707107));
+        assert!(close(m.similarity(0, 1), std::f32::consts::FRAC_1_SQRT_2));
         assert_eq!(m.similarity(0, 2), 0.0);
-        assert!(close(m.similarity(1, 2), 0.707107));
+        assert!(close(m.similarity(1, 2), std::f32::consts::FRAC_1_SQRT_2));
     }
 
     #[test]
@@ -271,7 +313,11 @@ mod tests {
         //   i2: u1 = 0, u2 = 0.287682
         // s(i0, i1) = 0.287682 · 0.238830 = 0.068707; s(i1, i2) = 0.068707.
         let m = fit(Similarity::Bm25, 0.0);
-        assert!(close(m.similarity(0, 1), 0.068707), "{}", m.similarity(0, 1));
+        assert!(
+            close(m.similarity(0, 1), 0.068707),
+            "{}",
+            m.similarity(0, 1)
+        );
         assert!(close(m.similarity(1, 0), 0.068707));
         assert!(close(m.similarity(2, 1), 0.068707));
     }
@@ -287,7 +333,15 @@ mod tests {
 
     #[test]
     fn top_k_keeps_the_best_neighbours() {
-        let m = ItemKnn::fit(&matrix(), &ItemKnnConfig { similarity: Similarity::Cosine, neighbours: 1, ..Default::default() }).unwrap();
+        let m = ItemKnn::fit(
+            &matrix(),
+            &ItemKnnConfig {
+                similarity: Similarity::Cosine,
+                neighbours: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
         // i1's neighbours: i0 (0.816497) and i2 (0.816497) tie; the lower index wins.
         assert_eq!(m.neighbours(1).0, &[0]);
         assert_eq!(m.link_count(), 3);
@@ -299,7 +353,7 @@ mod tests {
         // History {i0: 2, i2: 1}: score(i1) = 2·0.816497 + 1·0.816497 = 2.449490.
         let mut out = vec![0.0; 4];
         m.score_history(&[(0, 2.0), (2, 1.0)], &mut out);
-        assert!(close(out[1], 2.449490));
+        assert!(close(out[1], 2.449_49));
         assert_eq!(out[3], 0.0);
         let why = m.explain(&[(0, 2.0), (2, 1.0)], 1, 5);
         assert_eq!(why.iter().map(|w| w.0).collect::<Vec<_>>(), [0, 2]);
@@ -307,7 +361,17 @@ mod tests {
 
     #[test]
     fn bad_config() {
-        let e = ItemKnn::fit(&matrix(), &ItemKnnConfig { neighbours: 0, ..Default::default() }).unwrap_err();
-        assert_eq!(e.to_string(), "config itemKnn.neighbours: must be between 1 and 10000, got 0");
+        let e = ItemKnn::fit(
+            &matrix(),
+            &ItemKnnConfig {
+                neighbours: 0,
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "config itemKnn.neighbours: must be between 1 and 10000, got 0"
+        );
     }
 }

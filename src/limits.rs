@@ -19,5 +19,13 @@ pub const MAX_ARRAY_LEN: usize = 1024;
 pub const MAX_TOKENS_PER_FIELD: usize = 4096;
 /// Most interaction rows (50,000,000).
 pub const MAX_INTERACTIONS: usize = 50_000_000;
+/// Largest weight of one interaction or history event, after its event-type
+/// multiplier (10⁹). Sums of up to [`MAX_INTERACTIONS`] such weights stay
+/// far inside `f32` range, so no later step can overflow.
+pub const MAX_WEIGHT: f32 = 1e9;
+/// Earliest timestamp accepted: 0001-01-01T00:00:00Z, in seconds.
+pub const MIN_TIMESTAMP: i64 = -62_135_596_800;
+/// Latest timestamp accepted: 9999-12-31T23:59:59Z, in seconds.
+pub const MAX_TIMESTAMP: i64 = 253_402_300_799;
 /// Largest `k` a query may ask for.
 pub const MAX_K: usize = 100_000;

@@ -23,7 +23,10 @@ pub fn catalogue_json(movies_csv: &[u8], tags_csv: Option<&[u8]>) -> Result<Valu
     for (line, record) in records(movies_csv, "movies.csv", 3)? {
         let (id, full_title, genres) = (&record[0], &record[1], &record[2]);
         let (title, year) = split_year(full_title);
-        let genres: Vec<&str> = genres.split('|').filter(|g| !g.is_empty() && *g != "(no genres listed)").collect();
+        let genres: Vec<&str> = genres
+            .split('|')
+            .filter(|g| !g.is_empty() && *g != "(no genres listed)")
+            .collect();
         let mut item = Map::new();
         item.insert("id".into(), json!(id));
         item.insert("title".into(), json!(title));
@@ -32,17 +35,26 @@ pub fn catalogue_json(movies_csv: &[u8], tags_csv: Option<&[u8]>) -> Result<Valu
             item.insert("year".into(), json!(year));
         }
         if index.insert(id.to_string(), items.len()).is_some() {
-            return Err(Error::Csv { source_name: "movies.csv".into(), line, message: format!("duplicate movieId {id:?}") });
+            return Err(Error::Csv {
+                source_name: "movies.csv".into(),
+                line,
+                message: format!("duplicate movieId {id:?}"),
+            });
         }
         items.push(item);
     }
     if let Some(tags) = tags_csv {
         for (_, record) in records(tags, "tags.csv", 3)? {
-            let Some(&i) = index.get(&record[1]) else { continue };
+            let Some(&i) = index.get(&record[1]) else {
+                continue;
+            };
             let tag = record[2].trim().to_lowercase();
             let entry = items[i].entry("tags").or_insert_with(|| json!([]));
             let list = entry.as_array_mut().expect("tags are stored as an array");
-            if !tag.is_empty() && list.len() < limits::MAX_ARRAY_LEN && !list.iter().any(|t| t == &tag) {
+            if !tag.is_empty()
+                && list.len() < limits::MAX_ARRAY_LEN
+                && !list.iter().any(|t| t == &tag)
+            {
                 list.push(json!(tag));
             }
         }
@@ -55,10 +67,18 @@ fn records(text: &[u8], name: &str, columns: usize) -> Result<Vec<(u64, Vec<Stri
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text);
     let mut out = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::Csv { source_name: name.into(), line: e.position().map_or(0, |p| p.line()), message: e.to_string() })?;
+        let record = record.map_err(|e| Error::Csv {
+            source_name: name.into(),
+            line: e.position().map_or(0, |p| p.line()),
+            message: e.to_string(),
+        })?;
         let line = record.position().map_or(0, |p| p.line());
         if record.len() < columns {
-            return Err(Error::Csv { source_name: name.into(), line, message: format!("expected {columns} fields, got {}", record.len()) });
+            return Err(Error::Csv {
+                source_name: name.into(),
+                line,
+                message: format!("expected {columns} fields, got {}", record.len()),
+            });
         }
         out.push((line, record.iter().map(str::to_string).collect()));
     }
@@ -85,7 +105,10 @@ mod tests {
         let movies = b"movieId,title,genres\n1,Toy Story (1995),Adventure|Animation\n2,\"Heat, The (1995)\",(no genres listed)\n";
         let tags = b"userId,movieId,tag,timestamp\n5,1,Pixar,1\n6,1,pixar,2\n6,9,orphan,3\n";
         let v = catalogue_json(movies, Some(tags)).unwrap();
-        assert_eq!(v["items"][0], json!({"id": "1", "title": "Toy Story", "year": 1995, "genres": ["Adventure", "Animation"], "tags": ["pixar"]}));
+        assert_eq!(
+            v["items"][0],
+            json!({"id": "1", "title": "Toy Story", "year": 1995, "genres": ["Adventure", "Animation"], "tags": ["pixar"]})
+        );
         assert_eq!(v["items"][1]["title"], "Heat, The");
         assert_eq!(v["items"][1]["genres"], json!([]));
         let e = catalogue_json(b"movieId,title,genres\n1,x\n", None).unwrap_err();

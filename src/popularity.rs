@@ -27,7 +27,10 @@ impl PopularityConfig {
     /// [`Error::InvalidConfig`] for a half-life that is not > 0.
     pub fn validate(&self) -> Result<()> {
         match self.half_life_days {
-            Some(h) if !(h.is_finite() && h > 0.0) => Err(Error::config("popularity.halfLifeDays", format!("must be a number of days > 0, got {h}"))),
+            Some(h) if !(h.is_finite() && h > 0.0) => Err(Error::config(
+                "popularity.halfLifeDays",
+                format!("must be a number of days > 0, got {h}"),
+            )),
             _ => Ok(()),
         }
     }
@@ -54,7 +57,10 @@ impl Popularity {
         for u in 0..user_items.matrix.rows() {
             for (i, _, t) in user_items.history(u) {
                 let decay = match (config.half_life_days, t, latest) {
-                    (Some(h), Some(t), Some(latest)) => 0.5f64.powf((latest - t) as f64 / (h * 86_400.0)) as f32,
+                    // f64 differences: no i64 overflow whatever the timestamps.
+                    (Some(h), Some(t), Some(latest)) => {
+                        0.5f64.powf((latest as f64 - t as f64) / (h * 86_400.0)) as f32
+                    }
                     _ => 1.0,
                 };
                 scores[i as usize] += decay;
@@ -66,7 +72,11 @@ impl Popularity {
     /// Popularity from given scores (all zero for a catalogue without interactions).
     pub fn from_scores(scores: Vec<f32>) -> Popularity {
         let mut order: Vec<u32> = (0..scores.len() as u32).collect();
-        order.sort_by(|&a, &b| scores[b as usize].total_cmp(&scores[a as usize]).then(a.cmp(&b)));
+        order.sort_by(|&a, &b| {
+            scores[b as usize]
+                .total_cmp(&scores[a as usize])
+                .then(a.cmp(&b))
+        });
         Popularity { scores, order }
     }
 
@@ -92,7 +102,11 @@ mod tests {
         log.push("a", 0, 1000.0, Some(0)).unwrap();
         log.push("b", 1, 1.0, Some(0)).unwrap();
         log.push("c", 1, 1.0, Some(0)).unwrap();
-        let p = Popularity::fit(&log.aggregate(WeightTransform::Raw), &PopularityConfig::default()).unwrap();
+        let p = Popularity::fit(
+            &log.aggregate(WeightTransform::Raw),
+            &PopularityConfig::default(),
+        )
+        .unwrap();
         assert_eq!(p.scores(), &[1.0, 2.0, 0.0]);
         assert_eq!(p.order(), &[1, 0, 2]);
     }
@@ -103,11 +117,15 @@ mod tests {
         let mut log = Interactions::new(2);
         log.push("a", 0, 1.0, Some(0)).unwrap();
         log.push("b", 1, 1.0, Some(2 * day)).unwrap();
-        let config = PopularityConfig { half_life_days: Some(1.0) };
+        let config = PopularityConfig {
+            half_life_days: Some(1.0),
+        };
         let p = Popularity::fit(&log.aggregate(WeightTransform::Binary), &config).unwrap();
         // Item 0 is two half-lives older than the latest event: 0.25.
         assert_eq!(p.scores(), &[0.25, 1.0]);
-        let bad = PopularityConfig { half_life_days: Some(0.0) };
+        let bad = PopularityConfig {
+            half_life_days: Some(0.0),
+        };
         assert_eq!(bad.validate().unwrap_err().code(), "invalid_config");
     }
 }

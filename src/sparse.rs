@@ -34,14 +34,24 @@ impl Csr {
             values[*slot] = v;
             *slot += 1;
         }
-        let mut m = Csr { indptr: counts, indices, values, cols };
+        let mut m = Csr {
+            indptr: counts,
+            indices,
+            values,
+            cols,
+        };
         m.sort_and_merge_rows();
         m
     }
 
     /// Builds a matrix from rows already in order, each with sorted, distinct columns.
     pub fn from_rows(cols: usize, rows: impl IntoIterator<Item = Vec<(u32, f32)>>) -> Csr {
-        let mut m = Csr { indptr: vec![0], indices: Vec::new(), values: Vec::new(), cols };
+        let mut m = Csr {
+            indptr: vec![0],
+            indices: Vec::new(),
+            values: Vec::new(),
+            cols,
+        };
         for row in rows {
             for (c, v) in row {
                 m.indices.push(c);
@@ -61,7 +71,12 @@ impl Csr {
         for r in 0..self.rows() {
             row.clear();
             let (s, e) = (self.indptr[r], self.indptr[r + 1]);
-            row.extend(self.indices[s..e].iter().copied().zip(self.values[s..e].iter().copied()));
+            row.extend(
+                self.indices[s..e]
+                    .iter()
+                    .copied()
+                    .zip(self.values[s..e].iter().copied()),
+            );
             row.sort_by_key(|&(c, _)| c);
             let mut last: Option<u32> = None;
             for &(c, v) in &row {
@@ -155,7 +170,12 @@ impl Csr {
                 *slot += 1;
             }
         }
-        Csr { indptr: counts, indices, values, cols: self.rows() }
+        Csr {
+            indptr: counts,
+            indices,
+            values,
+            cols: self.rows(),
+        }
     }
 
     /// Scales each row to unit L2 norm (rows of norm 0 stay 0).

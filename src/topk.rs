@@ -28,7 +28,12 @@ pub fn top_k(mut candidates: Vec<Scored>, k: usize) -> Vec<Scored> {
 
 /// The `k` best items of a dense score array among those `keep` accepts and
 /// whose score is finite and above `floor`.
-pub fn top_k_dense(scores: &[f32], k: usize, floor: f32, keep: impl Fn(u32) -> bool) -> Vec<Scored> {
+pub fn top_k_dense(
+    scores: &[f32],
+    k: usize,
+    floor: f32,
+    keep: impl Fn(u32) -> bool,
+) -> Vec<Scored> {
     let candidates = scores
         .iter()
         .enumerate()
@@ -57,6 +62,9 @@ mod tests {
     #[test]
     fn dense_respects_floor_filter_and_nan() {
         let scores = [0.5, f32::NAN, 0.0, 0.9, 0.7];
-        assert_eq!(top_k_dense(&scores, 5, 0.0, |i| i != 4), [(3, 0.9), (0, 0.5)]);
+        assert_eq!(
+            top_k_dense(&scores, 5, 0.0, |i| i != 4),
+            [(3, 0.9), (0, 0.5)]
+        );
     }
 }

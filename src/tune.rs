@@ -42,7 +42,12 @@ pub struct TuneOptions {
 
 impl Default for TuneOptions {
     fn default() -> Self {
-        TuneOptions { split: SplitKind::Temporal, test_fraction: 0.2, seed: 7, k: 10 }
+        TuneOptions {
+            split: SplitKind::Temporal,
+            test_fraction: 0.2,
+            seed: 7,
+            k: 10,
+        }
     }
 }
 
@@ -70,7 +75,14 @@ const TRANSFORMS: [WeightTransform; 2] = [WeightTransform::Log1p, WeightTransfor
 const SIMILARITIES: [Similarity; 3] = [Similarity::Bm25, Similarity::Tfidf, Similarity::Cosine];
 const NEIGHBOURS: [usize; 2] = [100, 20];
 const SHRINKAGE: [f32; 3] = [0.0, 10.0, 50.0];
-const HISTORY_HALF_LIVES: [Option<f64>; 6] = [None, Some(1.0), Some(7.0), Some(30.0), Some(180.0), Some(720.0)];
+const HISTORY_HALF_LIVES: [Option<f64>; 6] = [
+    None,
+    Some(1.0),
+    Some(7.0),
+    Some(30.0),
+    Some(180.0),
+    Some(720.0),
+];
 const POPULARITY_HALF_LIVES: [Option<f64>; 4] = [None, Some(7.0), Some(30.0), Some(180.0)];
 const CONTENT_WEIGHTS: [f32; 6] = [0.0, 0.05, 0.1, 0.3, 0.6, 1.0];
 const POPULAR_WEIGHTS: [f32; 4] = [0.0, 0.05, 0.15, 0.4];
@@ -90,14 +102,31 @@ impl Bench<'_> {
         let user_items = self.train.aggregate(config.interactions.transform);
         let knn = ItemKnn::fit(&user_items.matrix, &config.item_knn)?;
         let pop = Popularity::fit(&user_items, &config.popularity)?;
-        Ok(Recommender::from_parts(self.catalogue.clone(), self.content.clone(), Some(knn), pop, config.clone()))
+        Ok(Recommender::from_parts(
+            self.catalogue.clone(),
+            self.content.clone(),
+            Some(knn),
+            pop,
+            config.clone(),
+        ))
     }
 
     /// Validation NDCG@k of `model` under the recommender's config.
     fn score(&self, rec: &Recommender, model: Model) -> Result<f64> {
         let transform = rec.config().interactions.transform;
-        let query = Query { k: self.k, model, explain: false, ..Query::default() };
-        let metrics = evaluate(rec, &self.train.aggregate(transform), &self.valid.aggregate(transform), &query, |_, _| {})?;
+        let query = Query {
+            k: self.k,
+            model,
+            explain: false,
+            ..Query::default()
+        };
+        let metrics = evaluate(
+            rec,
+            &self.train.aggregate(transform),
+            &self.valid.aggregate(transform),
+            &query,
+            |_, _| {},
+        )?;
         Ok(metrics.ndcg)
     }
 }
@@ -124,17 +153,32 @@ impl Best {
 /// # Errors
 /// [`Error::Empty`] when the log is too small to hold out validation data;
 /// [`Error::InvalidConfig`] for a bad base config or options.
-pub fn tune(catalogue: &Catalogue, log: &Interactions, base: &Config, options: &TuneOptions, mut progress: impl FnMut(&str)) -> Result<Tuned> {
+pub fn tune(
+    catalogue: &Catalogue,
+    log: &Interactions,
+    base: &Config,
+    options: &TuneOptions,
+    mut progress: impl FnMut(&str),
+) -> Result<Tuned> {
     base.validate()?;
     let parts = split(log, options.split, options.test_fraction, options.seed)?;
     if parts.train.is_empty() || parts.test.is_empty() {
         return Err(Error::Empty("tune: too few interactions to hold out validation data (users need at least two items)".into()));
     }
-    let bench = Bench { catalogue, content: ContentModel::fit(catalogue, &base.content)?, train: parts.train, valid: parts.test, k: options.k };
+    let bench = Bench {
+        catalogue,
+        content: ContentModel::fit(catalogue, &base.content)?,
+        train: parts.train,
+        valid: parts.test,
+        k: options.k,
+    };
     let mut trials = Vec::new();
 
     progress("tuning item-kNN");
-    let mut best = Best { config: base.clone(), ndcg: f64::NEG_INFINITY };
+    let mut best = Best {
+        config: base.clone(),
+        ndcg: f64::NEG_INFINITY,
+    };
     for transform in TRANSFORMS {
         for similarity in SIMILARITIES {
             for neighbours in NEIGHBOURS {
@@ -156,37 +200,89 @@ pub fn tune(catalogue: &Catalogue, log: &Interactions, base: &Config, options: &
     for half_life in HISTORY_HALF_LIVES {
         let mut c = best.config.clone();
         c.history.half_life_days = half_life;
-        let rec = Recommender::from_parts(rec.catalogue().clone(), rec.content().clone(), rec.item_knn().cloned(), rec.popularity().clone(), c.clone());
+        let rec = Recommender::from_parts(
+            rec.catalogue().clone(),
+            rec.content().clone(),
+            rec.item_knn().cloned(),
+            rec.popularity().clone(),
+            c.clone(),
+        );
         let ndcg = bench.score(&rec, Model::ItemKnn)?;
-        best.offer(&c, ndcg, &mut trials, format!("history half-life {half_life:?} days"));
+        best.offer(
+            &c,
+            ndcg,
+            &mut trials,
+            format!("history half-life {half_life:?} days"),
+        );
     }
 
     progress("tuning popularity");
-    let mut pop_best = Best { config: best.config.clone(), ndcg: f64::NEG_INFINITY };
+    let mut pop_best = Best {
+        config: best.config.clone(),
+        ndcg: f64::NEG_INFINITY,
+    };
     for half_life in POPULARITY_HALF_LIVES {
         let mut c = best.config.clone();
         c.popularity.half_life_days = half_life;
         let ndcg = bench.score(&bench.fit(&c)?, Model::Popular)?;
-        pop_best.offer(&c, ndcg, &mut trials, format!("popularity half-life {half_life:?} days"));
+        pop_best.offer(
+            &c,
+            ndcg,
+            &mut trials,
+            format!("popularity half-life {half_life:?} days"),
+        );
     }
 
     progress("tuning blend weights");
     let rec = bench.fit(&pop_best.config)?;
-    let mut blend = Best { config: pop_best.config.clone(), ndcg: f64::NEG_INFINITY };
+    let mut blend = Best {
+        config: pop_best.config.clone(),
+        ndcg: f64::NEG_INFINITY,
+    };
     let mut candidates: Vec<BlendWeights> = Vec::new();
     for content in CONTENT_WEIGHTS {
         for popular in POPULAR_WEIGHTS {
-            candidates.push(BlendWeights { item_knn: 1.0, content, popular });
+            candidates.push(BlendWeights {
+                item_knn: 1.0,
+                content,
+                popular,
+            });
         }
     }
-    candidates.push(BlendWeights { item_knn: 0.0, content: 1.0, popular: 0.0 });
-    candidates.push(BlendWeights { item_knn: 0.0, content: 0.0, popular: 1.0 });
+    candidates.push(BlendWeights {
+        item_knn: 0.0,
+        content: 1.0,
+        popular: 0.0,
+    });
+    candidates.push(BlendWeights {
+        item_knn: 0.0,
+        content: 0.0,
+        popular: 1.0,
+    });
     for weights in candidates {
         let mut c = pop_best.config.clone();
         c.hybrid.weights = weights.clone();
-        let rec = Recommender::from_parts(rec.catalogue().clone(), rec.content().clone(), rec.item_knn().cloned(), rec.popularity().clone(), c.clone());
+        let rec = Recommender::from_parts(
+            rec.catalogue().clone(),
+            rec.content().clone(),
+            rec.item_knn().cloned(),
+            rec.popularity().clone(),
+            c.clone(),
+        );
         let ndcg = bench.score(&rec, Model::Hybrid)?;
-        blend.offer(&c, ndcg, &mut trials, format!("blend itemKnn={} content={} popular={}", weights.item_knn, weights.content, weights.popular));
+        blend.offer(
+            &c,
+            ndcg,
+            &mut trials,
+            format!(
+                "blend itemKnn={} content={} popular={}",
+                weights.item_knn, weights.content, weights.popular
+            ),
+        );
     }
-    Ok(Tuned { config: blend.config, ndcg: blend.ndcg, trials })
+    Ok(Tuned {
+        config: blend.config,
+        ndcg: blend.ndcg,
+        trials,
+    })
 }

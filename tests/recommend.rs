@@ -37,11 +37,27 @@ use pocketrec::Error;
 
 const SHOP: &str = include_str!("fixtures/shop.json");
 const SHOP_LOG: &str = include_str!("fixtures/shop_interactions.csv");
-const MODELS: [Model; 4] = [Model::Popular, Model::Content, Model::ItemKnn, Model::Hybrid];
+const MODELS: [Model; 4] = [
+    Model::Popular,
+    Model::Content,
+    Model::ItemKnn,
+    Model::Hybrid,
+];
 const N_ITEMS: usize = 12;
 
 const POPULAR_ORDER: [&str; N_ITEMS] = [
-    "bt-earbuds", "bt-sport", "mug", "headphones", "speaker", "teapot", "kettle", "grinder", "shoes", "bottle", "floor-lamp", "desk-lamp",
+    "bt-earbuds",
+    "bt-sport",
+    "mug",
+    "headphones",
+    "speaker",
+    "teapot",
+    "kettle",
+    "grinder",
+    "shoes",
+    "bottle",
+    "floor-lamp",
+    "desk-lamp",
 ];
 
 fn shop_catalogue() -> Catalogue {
@@ -49,7 +65,8 @@ fn shop_catalogue() -> Catalogue {
 }
 
 fn shop_log(catalogue: &Catalogue) -> Interactions {
-    Interactions::from_csv(SHOP_LOG, catalogue, &InteractionConfig::default()).expect("the interactions fixture is valid")
+    Interactions::from_csv(SHOP_LOG, catalogue, &InteractionConfig::default())
+        .expect("the interactions fixture is valid")
 }
 
 fn shop() -> Recommender {
@@ -96,18 +113,41 @@ fn close(a: f32, b: f32) -> bool {
 }
 
 fn query(k: usize, model: Model, filter: Filter) -> Query {
-    Query { filter, ..Query::new(k, model) }
+    Query {
+        filter,
+        ..Query::new(k, model)
+    }
 }
 
 /// Checks the invariants every answer must satisfy.
 fn check_list(recs: &[Recommendation], excluded: &[&str], k: usize, catalogue: &Catalogue) {
     assert_eq!(recs.len(), k, "{:?}", ids(recs));
     let distinct: HashSet<&str> = ids(recs).into_iter().collect();
-    assert_eq!(distinct.len(), recs.len(), "duplicate ids in {:?}", ids(recs));
+    assert_eq!(
+        distinct.len(),
+        recs.len(),
+        "duplicate ids in {:?}",
+        ids(recs)
+    );
     for r in recs {
-        assert!(!excluded.contains(&r.id.as_str()), "{} was excluded but returned: {:?}", r.id, ids(recs));
-        assert!(r.score.is_finite() && r.score >= 0.0, "score of {} is {}", r.id, r.score);
-        assert_eq!(catalogue.index_of(&r.id), Some(r.index), "index of {}", r.id);
+        assert!(
+            !excluded.contains(&r.id.as_str()),
+            "{} was excluded but returned: {:?}",
+            r.id,
+            ids(recs)
+        );
+        assert!(
+            r.score.is_finite() && r.score >= 0.0,
+            "score of {} is {}",
+            r.id,
+            r.score
+        );
+        assert_eq!(
+            catalogue.index_of(&r.id),
+            Some(r.index),
+            "index of {}",
+            r.id
+        );
     }
 }
 
@@ -126,7 +166,11 @@ fn fixture_reads_as_designed() {
     assert_eq!(c.ids()[0], "bt-earbuds");
     assert_eq!(c.ids()[11], "desk-lamp");
     // Fields in name order; inStock is the availability flag, not a feature.
-    let roles: Vec<(&str, Role)> = c.fields().iter().map(|f| (f.name.as_str(), f.role())).collect();
+    let roles: Vec<(&str, Role)> = c
+        .fields()
+        .iter()
+        .map(|f| (f.name.as_str(), f.role()))
+        .collect();
     assert_eq!(
         roles,
         [
@@ -158,8 +202,16 @@ fn fixture_reads_as_designed() {
 #[test]
 fn popularity_counts_distinct_users() {
     let rec = shop();
-    assert_eq!(rec.popularity().scores(), &[4.0, 3.0, 2.0, 2.0, 3.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 0.0]);
-    let order: Vec<&str> = rec.popularity().order().iter().map(|&i| rec.catalogue().id(i)).collect();
+    assert_eq!(
+        rec.popularity().scores(),
+        &[4.0, 3.0, 2.0, 2.0, 3.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0, 0.0]
+    );
+    let order: Vec<&str> = rec
+        .popularity()
+        .order()
+        .iter()
+        .map(|&i| rec.catalogue().id(i))
+        .collect();
     assert_eq!(order, POPULAR_ORDER);
 }
 
@@ -176,12 +228,20 @@ fn history_items_are_never_returned_and_k_is_exact() {
         for model in MODELS {
             // Exactly k whenever k candidates exist.
             for k in [1, 3, candidates] {
-                let recs = rec.recommend(&events(&history), &Query::new(k, model)).unwrap();
+                let recs = rec
+                    .recommend(&events(&history), &Query::new(k, model))
+                    .unwrap();
                 check_list(&recs, &excluded, k, rec.catalogue());
-                assert!(non_increasing(&recs), "{model:?} {user}: {:?}", scores(&recs));
+                assert!(
+                    non_increasing(&recs),
+                    "{model:?} {user}: {:?}",
+                    scores(&recs)
+                );
             }
             // Asking for more than there are gives every candidate, once.
-            let recs = rec.recommend(&events(&history), &Query::new(N_ITEMS + 5, model)).unwrap();
+            let recs = rec
+                .recommend(&events(&history), &Query::new(N_ITEMS + 5, model))
+                .unwrap();
             check_list(&recs, &excluded, candidates, rec.catalogue());
         }
     }
@@ -190,7 +250,14 @@ fn history_items_are_never_returned_and_k_is_exact() {
 #[test]
 fn repeated_events_count_once_in_the_exclusion() {
     let rec = shop();
-    let history = [Event::item("mug"), Event::item("mug"), Event { weight: Some(3.0), ..Event::item("mug") }];
+    let history = [
+        Event::item("mug"),
+        Event::item("mug"),
+        Event {
+            weight: Some(3.0),
+            ..Event::item("mug")
+        },
+    ];
     for model in MODELS {
         let recs = rec.recommend(&history, &Query::new(20, model)).unwrap();
         check_list(&recs, &["mug"], N_ITEMS - 1, rec.catalogue());
@@ -206,14 +273,18 @@ fn answers_are_deterministic_and_survive_a_refit() {
     histories.push(Vec::new());
     for model in MODELS {
         for diversity in [0.0, 0.6] {
-            let q = Query { diversity, ..Query::new(7, model) };
+            let q = Query {
+                diversity,
+                ..Query::new(7, model)
+            };
             for history in &histories {
                 let a = first.recommend(&events(history), &q).unwrap();
                 let b = first.recommend(&events(history), &q).unwrap();
                 let c = second.recommend(&events(history), &q).unwrap();
                 assert_eq!(a, b, "{model:?} twice");
                 assert_eq!(a, c, "{model:?} after refit");
-                let bits = |r: &[Recommendation]| r.iter().map(|x| x.score.to_bits()).collect::<Vec<_>>();
+                let bits =
+                    |r: &[Recommendation]| r.iter().map(|x| x.score.to_bits()).collect::<Vec<_>>();
                 assert_eq!(bits(&a), bits(&c));
             }
             for id in POPULAR_ORDER {
@@ -226,7 +297,10 @@ fn answers_are_deterministic_and_survive_a_refit() {
     // A clone answers like the original.
     let cloned = first.clone();
     let q = Query::new(5, Model::Hybrid);
-    assert_eq!(cloned.recommend(&events(&histories[0]), &q).unwrap(), first.recommend(&events(&histories[0]), &q).unwrap());
+    assert_eq!(
+        cloned.recommend(&events(&histories[0]), &q).unwrap(),
+        first.recommend(&events(&histories[0]), &q).unwrap()
+    );
 }
 
 #[test]
@@ -235,12 +309,22 @@ fn every_score_is_finite_in_every_mode() {
     for model in MODELS {
         for (_, history) in user_histories() {
             for diversity in [0.0, 0.3, 1.0] {
-                let q = Query { diversity, half_life_days: Some(0.5), ..Query::new(N_ITEMS, model) };
+                let q = Query {
+                    diversity,
+                    half_life_days: Some(0.5),
+                    ..Query::new(N_ITEMS, model)
+                };
                 for r in rec.recommend(&events(&history), &q).unwrap() {
-                    assert!(r.score.is_finite(), "{model:?}: {} has score {}", r.id, r.score);
+                    assert!(
+                        r.score.is_finite(),
+                        "{model:?}: {} has score {}",
+                        r.id,
+                        r.score
+                    );
                     for reason in &r.reasons {
                         let w = match reason {
-                            Reason::SharedFeature { weight, .. } | Reason::AlsoInteracted { weight, .. } => *weight,
+                            Reason::SharedFeature { weight, .. }
+                            | Reason::AlsoInteracted { weight, .. } => *weight,
                             Reason::Popular { score } => *score,
                         };
                         assert!(w.is_finite() && w > 0.0, "{reason:?}");
@@ -256,7 +340,9 @@ fn similar_items_never_returns_the_query_item() {
     let rec = shop();
     for model in MODELS {
         for id in POPULAR_ORDER {
-            let recs = rec.similar_items(id, &Query::new(N_ITEMS - 1, model)).unwrap();
+            let recs = rec
+                .similar_items(id, &Query::new(N_ITEMS - 1, model))
+                .unwrap();
             check_list(&recs, &[id], N_ITEMS - 1, rec.catalogue());
             let recs = rec.similar_items(id, &Query::new(100, model)).unwrap();
             check_list(&recs, &[id], N_ITEMS - 1, rec.catalogue());
@@ -269,7 +355,10 @@ fn k_zero_returns_nothing() {
     let rec = shop();
     for model in MODELS {
         for diversity in [0.0, 0.5] {
-            let q = Query { diversity, ..Query::new(0, model) };
+            let q = Query {
+                diversity,
+                ..Query::new(0, model)
+            };
             assert!(rec.recommend(&[], &q).unwrap().is_empty());
             assert!(rec.recommend(&[Event::item("mug")], &q).unwrap().is_empty());
             assert!(rec.similar_items("mug", &q).unwrap().is_empty());
@@ -290,19 +379,39 @@ fn empty_history_gets_the_popular_order_from_every_model() {
         assert_eq!(ids(&recs), POPULAR_ORDER, "{model:?}");
     }
     // Popular: distinct users / 4 (the maximum); desk-lamp filled in with 0.
-    let popular = rec.recommend(&[], &Query::new(N_ITEMS, Model::Popular)).unwrap();
-    assert_eq!(scores(&popular), [1.0, 0.75, 0.75, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.0]);
+    let popular = rec
+        .recommend(&[], &Query::new(N_ITEMS, Model::Popular))
+        .unwrap();
+    assert_eq!(
+        scores(&popular),
+        [1.0, 0.75, 0.75, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.0]
+    );
     // Hybrid: only popularity speaks, at weight 0.1.
-    let hybrid = rec.recommend(&[], &Query::new(N_ITEMS, Model::Hybrid)).unwrap();
+    let hybrid = rec
+        .recommend(&[], &Query::new(N_ITEMS, Model::Hybrid))
+        .unwrap();
     for (h, p) in hybrid.iter().zip(&popular) {
-        assert!(close(h.score, 0.1 * p.score), "{} {} {}", h.id, h.score, p.score);
+        assert!(
+            close(h.score, 0.1 * p.score),
+            "{} {} {}",
+            h.id,
+            h.score,
+            p.score
+        );
     }
     // Content and item-kNN know nothing: every item is filled in with 0.
     for model in [Model::Content, Model::ItemKnn] {
-        assert!(rec.recommend(&[], &Query::new(N_ITEMS, model)).unwrap().iter().all(|r| r.score == 0.0));
+        assert!(rec
+            .recommend(&[], &Query::new(N_ITEMS, model))
+            .unwrap()
+            .iter()
+            .all(|r| r.score == 0.0));
     }
     // popular() is the popular model with an empty history, whatever the query's model.
-    assert_eq!(rec.popular(&Query::new(5, Model::Content)).unwrap(), popular[..5].to_vec());
+    assert_eq!(
+        rec.popular(&Query::new(5, Model::Content)).unwrap(),
+        popular[..5].to_vec()
+    );
 }
 
 #[test]
@@ -311,10 +420,18 @@ fn a_history_of_unknown_items_is_a_cold_start() {
     let rec = shop();
     for model in MODELS {
         let q = Query::new(6, model);
-        let gone = rec.recommend(&[Event::item("discontinued"), Event::item("also-gone")], &q).unwrap();
+        let gone = rec
+            .recommend(&[Event::item("discontinued"), Event::item("also-gone")], &q)
+            .unwrap();
         assert_eq!(gone, rec.recommend(&[], &q).unwrap(), "{model:?}");
-        let mixed = rec.recommend(&[Event::item("discontinued"), Event::item("teapot")], &q).unwrap();
-        assert_eq!(mixed, rec.recommend(&[Event::item("teapot")], &q).unwrap(), "{model:?}");
+        let mixed = rec
+            .recommend(&[Event::item("discontinued"), Event::item("teapot")], &q)
+            .unwrap();
+        assert_eq!(
+            mixed,
+            rec.recommend(&[Event::item("teapot")], &q).unwrap(),
+            "{model:?}"
+        );
     }
 }
 
@@ -322,7 +439,9 @@ fn a_history_of_unknown_items_is_a_cold_start() {
 fn equal_scores_are_ordered_by_item_index_not_by_id() {
     // bt-sport (index 1) and mug (index 4) both have 3 users: exactly equal scores.
     let rec = shop();
-    let recs = rec.recommend(&[Event::item("bt-earbuds")], &Query::new(2, Model::Popular)).unwrap();
+    let recs = rec
+        .recommend(&[Event::item("bt-earbuds")], &Query::new(2, Model::Popular))
+        .unwrap();
     assert_eq!(ids(&recs), ["bt-sport", "mug"]);
     assert_eq!(recs[0].score, recs[1].score);
 
@@ -351,7 +470,9 @@ fn equal_scores_are_ordered_by_item_index_not_by_id() {
 #[test]
 fn an_item_without_interactions_gets_its_content_neighbours_under_hybrid() {
     let rec = shop();
-    let recs = rec.similar_items("desk-lamp", &Query::new(3, Model::Hybrid)).unwrap();
+    let recs = rec
+        .similar_items("desk-lamp", &Query::new(3, Model::Hybrid))
+        .unwrap();
     // floor-lamp shares category, brand and both tags: the best content match
     // (normalised content score 1) plus popularity 2/4:
     // 0.2 · 1 + 0.1 · 0.5 = 0.25. bt-earbuds comes next on popularity alone (0.1).
@@ -368,12 +489,20 @@ fn an_item_without_interactions_gets_its_content_neighbours_under_hybrid() {
         .collect();
     assert!(shared.contains(&("category", "home")), "{shared:?}");
     assert!(shared.contains(&("brand", "lumo")), "{shared:?}");
-    assert!(!recs[0].reasons.iter().any(|r| matches!(r, Reason::AlsoInteracted { .. })), "desk-lamp has no interactions");
+    assert!(
+        !recs[0]
+            .reasons
+            .iter()
+            .any(|r| matches!(r, Reason::AlsoInteracted { .. })),
+        "desk-lamp has no interactions"
+    );
     // bt-earbuds shares nothing with a lamp: it is there for its popularity.
     assert_eq!(recs[1].reasons, [Reason::Popular { score: 4.0 }]);
 
     // Item-kNN alone knows nothing about desk-lamp: popular order, scores 0.
-    let knn = rec.similar_items("desk-lamp", &Query::new(N_ITEMS, Model::ItemKnn)).unwrap();
+    let knn = rec
+        .similar_items("desk-lamp", &Query::new(N_ITEMS, Model::ItemKnn))
+        .unwrap();
     assert_eq!(ids(&knn), POPULAR_ORDER[..11]);
     assert!(knn.iter().all(|r| r.score == 0.0));
 }
@@ -385,19 +514,36 @@ fn an_item_without_interactions_gets_its_content_neighbours_under_hybrid() {
 #[test]
 fn in_stock_filter_applies_before_the_cut() {
     let rec = shop();
-    let in_stock = Filter { in_stock_only: true, ..Default::default() };
+    let in_stock = Filter {
+        in_stock_only: true,
+        ..Default::default()
+    };
     // 10 items are in stock; without the filter speaker and kettle are in the top 10.
-    let expected: Vec<&str> = POPULAR_ORDER.iter().copied().filter(|id| !["speaker", "kettle"].contains(id)).collect();
+    let expected: Vec<&str> = POPULAR_ORDER
+        .iter()
+        .copied()
+        .filter(|id| !["speaker", "kettle"].contains(id))
+        .collect();
     for model in MODELS {
-        let recs = rec.recommend(&[], &query(10, model, in_stock.clone())).unwrap();
+        let recs = rec
+            .recommend(&[], &query(10, model, in_stock.clone()))
+            .unwrap();
         assert_eq!(ids(&recs), expected, "{model:?}");
-        let recs = rec.recommend(&[], &query(20, model, in_stock.clone())).unwrap();
+        let recs = rec
+            .recommend(&[], &query(20, model, in_stock.clone()))
+            .unwrap();
         assert_eq!(recs.len(), 10, "only 10 pass");
     }
     for (_, history) in user_histories() {
         for model in MODELS {
-            let recs = rec.recommend(&events(&history), &query(20, model, in_stock.clone())).unwrap();
-            let passing = 10 - history.iter().filter(|h| !["speaker", "kettle"].contains(&h.as_str())).count();
+            let recs = rec
+                .recommend(&events(&history), &query(20, model, in_stock.clone()))
+                .unwrap();
+            let passing = 10
+                - history
+                    .iter()
+                    .filter(|h| !["speaker", "kettle"].contains(&h.as_str()))
+                    .count();
             let mut excluded: Vec<&str> = history.iter().map(String::as_str).collect();
             excluded.extend(["speaker", "kettle"]);
             check_list(&recs, &excluded, passing, rec.catalogue());
@@ -409,62 +555,133 @@ fn in_stock_filter_applies_before_the_cut() {
 fn category_include_and_exclude_apply_before_the_cut() {
     let rec = shop();
     // Case-insensitive: the catalogue says "Kitchen".
-    let kitchen = Filter { categories: vec!["KITCHEN".into()], ..Default::default() };
-    let recs = rec.recommend(&[], &query(3, Model::Popular, kitchen.clone())).unwrap();
+    let kitchen = Filter {
+        categories: vec!["KITCHEN".into()],
+        ..Default::default()
+    };
+    let recs = rec
+        .recommend(&[], &query(3, Model::Popular, kitchen.clone()))
+        .unwrap();
     assert_eq!(ids(&recs), ["mug", "teapot", "kettle"]);
     // Similar items to an audio product, restricted to the kitchen: still 2 items,
     // though the 2 best content matches are audio.
     for model in MODELS {
-        let recs = rec.similar_items("bt-earbuds", &query(2, model, kitchen.clone())).unwrap();
+        let recs = rec
+            .similar_items("bt-earbuds", &query(2, model, kitchen.clone()))
+            .unwrap();
         assert_eq!(recs.len(), 2, "{model:?}");
-        assert!(recs.iter().all(|r| rec.catalogue().categories(r.index) == ["Kitchen"]), "{:?}", ids(&recs));
+        assert!(
+            recs.iter()
+                .all(|r| rec.catalogue().categories(r.index) == ["Kitchen"]),
+            "{:?}",
+            ids(&recs)
+        );
     }
     // u1 bought three of the four audio items: only the speaker is left.
-    let audio = Filter { categories: vec!["audio".into()], ..Default::default() };
+    let audio = Filter {
+        categories: vec!["audio".into()],
+        ..Default::default()
+    };
     let history = events(&["bt-earbuds".into(), "bt-sport".into(), "headphones".into()]);
     for model in MODELS {
-        assert_eq!(ids(&rec.recommend(&history, &query(5, model, audio.clone())).unwrap()), ["speaker"], "{model:?}");
+        assert_eq!(
+            ids(&rec
+                .recommend(&history, &query(5, model, audio.clone()))
+                .unwrap()),
+            ["speaker"],
+            "{model:?}"
+        );
     }
     // Several categories: any of them.
-    let two = Filter { categories: vec!["home".into(), "sports".into()], ..Default::default() };
+    let two = Filter {
+        categories: vec!["home".into(), "sports".into()],
+        ..Default::default()
+    };
     let recs = rec.recommend(&[], &query(10, Model::Popular, two)).unwrap();
     assert_eq!(ids(&recs), ["shoes", "bottle", "floor-lamp", "desk-lamp"]);
 
-    let not_audio_or_home = Filter { exclude_categories: vec!["Audio".into(), "home".into()], ..Default::default() };
+    let not_audio_or_home = Filter {
+        exclude_categories: vec!["Audio".into(), "home".into()],
+        ..Default::default()
+    };
     for model in MODELS {
-        let recs = rec.recommend(&[], &query(6, model, not_audio_or_home.clone())).unwrap();
-        assert_eq!(ids(&recs), ["mug", "teapot", "kettle", "grinder", "shoes", "bottle"], "{model:?}");
+        let recs = rec
+            .recommend(&[], &query(6, model, not_audio_or_home.clone()))
+            .unwrap();
+        assert_eq!(
+            ids(&recs),
+            ["mug", "teapot", "kettle", "grinder", "shoes", "bottle"],
+            "{model:?}"
+        );
     }
     // A category nobody has: nothing passes.
-    let none = Filter { categories: vec!["garden".into()], ..Default::default() };
-    assert!(rec.recommend(&[], &query(5, Model::Hybrid, none)).unwrap().is_empty());
+    let none = Filter {
+        categories: vec!["garden".into()],
+        ..Default::default()
+    };
+    assert!(rec
+        .recommend(&[], &query(5, Model::Hybrid, none))
+        .unwrap()
+        .is_empty());
 }
 
 #[test]
 fn price_range_is_inclusive_and_applies_before_the_cut() {
     let rec = shop();
-    let range = Filter { min_price: Some(25.0), max_price: Some(55.0), ..Default::default() };
+    let range = Filter {
+        min_price: Some(25.0),
+        max_price: Some(55.0),
+        ..Default::default()
+    };
     // Prices: teapot 25, kettle 40, grinder 55, desk-lamp 35; both ends included.
     for model in MODELS {
         let recs = rec.recommend(&[], &query(4, model, range.clone())).unwrap();
-        assert_eq!(ids(&recs), ["teapot", "kettle", "grinder", "desk-lamp"], "{model:?}");
+        assert_eq!(
+            ids(&recs),
+            ["teapot", "kettle", "grinder", "desk-lamp"],
+            "{model:?}"
+        );
     }
     // The mug's price came as the string "12.50".
-    let cheap = Filter { max_price: Some(12.5), ..Default::default() };
-    assert_eq!(ids(&rec.recommend(&[], &query(5, Model::Hybrid, cheap)).unwrap()), ["mug"]);
-    let dear = Filter { min_price: Some(120.0), ..Default::default() };
-    assert_eq!(ids(&rec.recommend(&[], &query(5, Model::Hybrid, dear)).unwrap()), ["bt-earbuds", "bt-sport", "shoes"]);
+    let cheap = Filter {
+        max_price: Some(12.5),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&rec.recommend(&[], &query(5, Model::Hybrid, cheap)).unwrap()),
+        ["mug"]
+    );
+    let dear = Filter {
+        min_price: Some(120.0),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(&rec.recommend(&[], &query(5, Model::Hybrid, dear)).unwrap()),
+        ["bt-earbuds", "bt-sport", "shoes"]
+    );
 }
 
 #[test]
 fn excluded_ids_are_left_out_and_the_list_stays_full() {
     let rec = shop();
-    let filter = Filter { exclude: vec!["bt-earbuds".into(), "mug".into(), "no-such-item".into()], ..Default::default() };
+    let filter = Filter {
+        exclude: vec!["bt-earbuds".into(), "mug".into(), "no-such-item".into()],
+        ..Default::default()
+    };
     for model in MODELS {
-        let recs = rec.recommend(&[], &query(10, model, filter.clone())).unwrap();
+        let recs = rec
+            .recommend(&[], &query(10, model, filter.clone()))
+            .unwrap();
         check_list(&recs, &["bt-earbuds", "mug"], 10, rec.catalogue());
-        let recs = rec.similar_items("bt-sport", &query(9, model, filter.clone())).unwrap();
-        check_list(&recs, &["bt-earbuds", "mug", "bt-sport"], 9, rec.catalogue());
+        let recs = rec
+            .similar_items("bt-sport", &query(9, model, filter.clone()))
+            .unwrap();
+        check_list(
+            &recs,
+            &["bt-earbuds", "mug", "bt-sport"],
+            9,
+            rec.catalogue(),
+        );
     }
 }
 
@@ -473,11 +690,30 @@ fn combined_filters_with_a_history_fill_to_k() {
     let rec = shop();
     // u4 bought mug, grinder, kettle, teapot (all kitchen). In stock and not
     // kitchen: bt-earbuds, bt-sport, headphones, shoes, bottle, floor-lamp, desk-lamp.
-    let filter = Filter { in_stock_only: true, exclude_categories: vec!["kitchen".into()], ..Default::default() };
-    let history = events(&["mug".into(), "grinder".into(), "kettle".into(), "teapot".into()]);
-    let passing = ["bt-earbuds", "bt-sport", "headphones", "shoes", "bottle", "floor-lamp", "desk-lamp"];
+    let filter = Filter {
+        in_stock_only: true,
+        exclude_categories: vec!["kitchen".into()],
+        ..Default::default()
+    };
+    let history = events(&[
+        "mug".into(),
+        "grinder".into(),
+        "kettle".into(),
+        "teapot".into(),
+    ]);
+    let passing = [
+        "bt-earbuds",
+        "bt-sport",
+        "headphones",
+        "shoes",
+        "bottle",
+        "floor-lamp",
+        "desk-lamp",
+    ];
     for model in MODELS {
-        let recs = rec.recommend(&history, &query(7, model, filter.clone())).unwrap();
+        let recs = rec
+            .recommend(&history, &query(7, model, filter.clone()))
+            .unwrap();
         let got: BTreeSet<&str> = ids(&recs).into_iter().collect();
         assert_eq!(got, passing.into_iter().collect(), "{model:?}");
         assert!(non_increasing(&recs));
@@ -485,17 +721,25 @@ fn combined_filters_with_a_history_fill_to_k() {
 }
 
 #[test]
-#[ignore = "bug: a category field given weight 0 is dropped, so the category filter silently matches nothing"]
 fn category_filter_works_when_the_category_weight_is_zero() {
-    // The docs say weight 0 "leaves the field out" of similarity; price (numeric)
-    // is kept for its filter, but the category field is dropped entirely, so
-    // `categories: ["kitchen"]` then returns an empty list.
+    // Weight 0 leaves the field out of similarity, but the filter still sees it.
     let mut config = CatalogueConfig::default();
-    config.fields.insert("category".into(), FieldConfig { role: None, weight: Some(0.0) });
+    config.fields.insert(
+        "category".into(),
+        FieldConfig {
+            role: None,
+            weight: Some(0.0),
+        },
+    );
     let c = Catalogue::from_json(SHOP, &config).unwrap();
     let rec = Recommender::fit(c, None, &Config::default()).unwrap();
-    let kitchen = Filter { categories: vec!["kitchen".into()], ..Default::default() };
-    let recs = rec.recommend(&[], &query(10, Model::Popular, kitchen)).unwrap();
+    let kitchen = Filter {
+        categories: vec!["kitchen".into()],
+        ..Default::default()
+    };
+    let recs = rec
+        .recommend(&[], &query(10, Model::Popular, kitchen))
+        .unwrap();
     assert_eq!(ids(&recs), ["mug", "teapot", "kettle", "grinder"]);
 }
 
@@ -510,7 +754,12 @@ fn diversity_case() -> Recommender {
         &CatalogueConfig::default(),
     )
     .unwrap();
-    let log = Interactions::from_csv("user,item\nu1,a1\nu2,a1\nu3,a1\nu1,a2\nu2,a2\nu4,b\n", &c, &InteractionConfig::default()).unwrap();
+    let log = Interactions::from_csv(
+        "user,item\nu1,a1\nu2,a1\nu3,a1\nu1,a2\nu2,a2\nu4,b\n",
+        &c,
+        &InteractionConfig::default(),
+    )
+    .unwrap();
     Recommender::fit(c, Some(&log), &Config::default()).unwrap()
 }
 
@@ -521,18 +770,50 @@ fn diversity_reorders_near_duplicates_by_hand() {
     assert_eq!(ids(&plain), ["a1", "a2", "b"]);
     assert_eq!(scores(&plain), [1.0, 2.0 / 3.0, 1.0 / 3.0]);
     // Diversity 0 is the plain order.
-    let zero = rec.recommend(&[], &Query { diversity: 0.0, ..Query::new(3, Model::Popular) }).unwrap();
+    let zero = rec
+        .recommend(
+            &[],
+            &Query {
+                diversity: 0.0,
+                ..Query::new(3, Model::Popular)
+            },
+        )
+        .unwrap();
     assert_eq!(zero, plain);
     // Diversity 0.5 (λ = 0.5), after a1: a2 → 0.5·(2/3) − 0.5·1 = −1/6;
     // b → 0.5·(1/3) − 0 = 1/6, so b comes second. Scores are the original ones.
-    let diverse = rec.recommend(&[], &Query { diversity: 0.5, ..Query::new(3, Model::Popular) }).unwrap();
+    let diverse = rec
+        .recommend(
+            &[],
+            &Query {
+                diversity: 0.5,
+                ..Query::new(3, Model::Popular)
+            },
+        )
+        .unwrap();
     assert_eq!(ids(&diverse), ["a1", "b", "a2"]);
     assert_eq!(scores(&diverse), [1.0, 1.0 / 3.0, 2.0 / 3.0]);
     // Diversity 0.2 (λ = 0.8): a2 → 0.8·(2/3) − 0.2 = 1/3 beats b → 0.8·(1/3) = 4/15.
-    let mild = rec.recommend(&[], &Query { diversity: 0.2, ..Query::new(3, Model::Popular) }).unwrap();
+    let mild = rec
+        .recommend(
+            &[],
+            &Query {
+                diversity: 0.2,
+                ..Query::new(3, Model::Popular)
+            },
+        )
+        .unwrap();
     assert_eq!(ids(&mild), ["a1", "a2", "b"]);
     // k = 2 cuts after the re-ranking.
-    let two = rec.recommend(&[], &Query { diversity: 0.5, ..Query::new(2, Model::Popular) }).unwrap();
+    let two = rec
+        .recommend(
+            &[],
+            &Query {
+                diversity: 0.5,
+                ..Query::new(2, Model::Popular)
+            },
+        )
+        .unwrap();
     assert_eq!(ids(&two), ["a1", "b"]);
 }
 
@@ -542,11 +823,29 @@ fn diversity_keeps_the_invariants_on_the_shop() {
     for model in MODELS {
         for (_, history) in user_histories() {
             let excluded: Vec<&str> = history.iter().map(String::as_str).collect();
-            let plain = rec.recommend(&events(&history), &Query::new(5, model)).unwrap();
-            let zero = rec.recommend(&events(&history), &Query { diversity: 0.0, ..Query::new(5, model) }).unwrap();
+            let plain = rec
+                .recommend(&events(&history), &Query::new(5, model))
+                .unwrap();
+            let zero = rec
+                .recommend(
+                    &events(&history),
+                    &Query {
+                        diversity: 0.0,
+                        ..Query::new(5, model)
+                    },
+                )
+                .unwrap();
             assert_eq!(plain, zero);
             for diversity in [0.3, 1.0] {
-                let recs = rec.recommend(&events(&history), &Query { diversity, ..Query::new(5, model) }).unwrap();
+                let recs = rec
+                    .recommend(
+                        &events(&history),
+                        &Query {
+                            diversity,
+                            ..Query::new(5, model)
+                        },
+                    )
+                    .unwrap();
                 check_list(&recs, &excluded, 5, rec.catalogue());
                 // The first pick is always the most relevant item.
                 assert_eq!(recs[0].id, plain[0].id, "{model:?} diversity {diversity}");
@@ -562,15 +861,25 @@ fn diversity_keeps_the_invariants_on_the_shop() {
 #[test]
 fn content_results_name_shared_values_including_chinese_bigrams() {
     let rec = shop();
-    let recs = rec.similar_items("bt-earbuds", &Query::new(3, Model::Content)).unwrap();
+    let recs = rec
+        .similar_items("bt-earbuds", &Query::new(3, Model::Content))
+        .unwrap();
     // The other 蓝牙耳机 (Bluetooth earphones) is the best match.
     assert_eq!(recs[0].id, "bt-sport");
     for r in recs.iter().filter(|r| r.score > 0.0) {
         assert!(!r.reasons.is_empty(), "{}", r.id);
-        assert!(r.reasons.iter().all(|x| matches!(x, Reason::SharedFeature { .. })), "{:?}", r.reasons);
+        assert!(
+            r.reasons
+                .iter()
+                .all(|x| matches!(x, Reason::SharedFeature { .. })),
+            "{:?}",
+            r.reasons
+        );
     }
     let has = |r: &Recommendation, f: &str, v: &str| {
-        r.reasons.iter().any(|x| matches!(x, Reason::SharedFeature { field, value, .. } if field == f && value == v))
+        r.reasons.iter().any(
+            |x| matches!(x, Reason::SharedFeature { field, value, .. } if field == f && value == v),
+        )
     };
     assert!(has(&recs[0], "title", "蓝牙"), "{:?}", recs[0].reasons);
     assert!(has(&recs[0], "category", "audio"), "{:?}", recs[0].reasons);
@@ -592,7 +901,9 @@ fn content_results_name_shared_values_including_chinese_bigrams() {
     )
     .unwrap();
     let rec = Recommender::fit(c, None, &Config::default()).unwrap();
-    let recs = rec.similar_items("e1", &Query::new(2, Model::Content)).unwrap();
+    let recs = rec
+        .similar_items("e1", &Query::new(2, Model::Content))
+        .unwrap();
     assert_eq!(ids(&recs), ["e2", "cup"]);
     let values: BTreeSet<&str> = recs[0]
         .reasons
@@ -615,7 +926,9 @@ fn content_results_name_shared_values_including_chinese_bigrams() {
 fn item_knn_results_name_history_items() {
     let rec = shop();
     let history = ["bt-earbuds".to_string(), "headphones".to_string()];
-    let recs = rec.recommend(&events(&history), &Query::new(5, Model::ItemKnn)).unwrap();
+    let recs = rec
+        .recommend(&events(&history), &Query::new(5, Model::ItemKnn))
+        .unwrap();
     assert!(recs[0].score > 0.0);
     for r in recs.iter().filter(|r| r.score > 0.0) {
         assert!(!r.reasons.is_empty(), "{}", r.id);
@@ -630,7 +943,10 @@ fn item_knn_results_name_history_items() {
         }
     }
     // The speaker was bought with the earbuds (u2, u3) and with the headphones (u2).
-    let speaker = recs.iter().find(|r| r.id == "speaker").expect("speaker is recommended");
+    let speaker = recs
+        .iter()
+        .find(|r| r.id == "speaker")
+        .expect("speaker is recommended");
     let named: BTreeSet<&str> = speaker
         .reasons
         .iter()
@@ -643,12 +959,34 @@ fn item_knn_results_name_history_items() {
 
     // similar_items with item-kNN: exactly the items that share a user with
     // bt-earbuds score above 0, and each names bt-earbuds.
-    let recs = rec.similar_items("bt-earbuds", &Query::new(11, Model::ItemKnn)).unwrap();
-    let positive: BTreeSet<&str> = recs.iter().filter(|r| r.score > 0.0).map(|r| r.id.as_str()).collect();
-    assert_eq!(positive, ["bt-sport", "headphones", "speaker", "mug", "grinder", "floor-lamp"].into_iter().collect());
+    let recs = rec
+        .similar_items("bt-earbuds", &Query::new(11, Model::ItemKnn))
+        .unwrap();
+    let positive: BTreeSet<&str> = recs
+        .iter()
+        .filter(|r| r.score > 0.0)
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(
+        positive,
+        [
+            "bt-sport",
+            "headphones",
+            "speaker",
+            "mug",
+            "grinder",
+            "floor-lamp"
+        ]
+        .into_iter()
+        .collect()
+    );
     assert_eq!(recs[0].score, 1.0, "normalised by the best");
     for r in recs.iter().filter(|r| r.score > 0.0) {
-        assert!(matches!(&r.reasons[..], [Reason::AlsoInteracted { item, .. }] if item == "bt-earbuds"), "{:?}", r.reasons);
+        assert!(
+            matches!(&r.reasons[..], [Reason::AlsoInteracted { item, .. }] if item == "bt-earbuds"),
+            "{:?}",
+            r.reasons
+        );
     }
 }
 
@@ -657,13 +995,25 @@ fn popular_results_carry_their_user_counts_and_explain_false_gives_none() {
     let rec = shop();
     let recs = rec.recommend(&[], &Query::new(3, Model::Popular)).unwrap();
     let reasons: Vec<&[Reason]> = recs.iter().map(|r| r.reasons.as_slice()).collect();
-    assert_eq!(reasons, [&[Reason::Popular { score: 4.0 }][..], &[Reason::Popular { score: 3.0 }], &[Reason::Popular { score: 3.0 }]]);
+    assert_eq!(
+        reasons,
+        [
+            &[Reason::Popular { score: 4.0 }][..],
+            &[Reason::Popular { score: 3.0 }],
+            &[Reason::Popular { score: 3.0 }]
+        ]
+    );
     for model in MODELS {
-        let q = Query { explain: false, ..Query::new(5, model) };
+        let q = Query {
+            explain: false,
+            ..Query::new(5, model)
+        };
         let quiet = rec.recommend(&[Event::item("mug")], &q).unwrap();
         assert!(quiet.iter().all(|r| r.reasons.is_empty()));
         // Same items and scores as with explanations.
-        let loud = rec.recommend(&[Event::item("mug")], &Query::new(5, model)).unwrap();
+        let loud = rec
+            .recommend(&[Event::item("mug")], &Query::new(5, model))
+            .unwrap();
         assert_eq!(ids(&quiet), ids(&loud));
         assert_eq!(scores(&quiet), scores(&loud));
     }
@@ -681,7 +1031,12 @@ fn blend_case() -> Recommender {
         &CatalogueConfig::default(),
     )
     .unwrap();
-    let log = Interactions::from_csv("user,item\nu1,x\nu1,z\nu2,x\nu2,z\nu3,y\n", &c, &InteractionConfig::default()).unwrap();
+    let log = Interactions::from_csv(
+        "user,item\nu1,x\nu1,z\nu2,x\nu2,z\nu3,y\n",
+        &c,
+        &InteractionConfig::default(),
+    )
+    .unwrap();
     let config = Config::from_json(r#"{"itemKnn": {"similarity": "cosine"}}"#).unwrap();
     Recommender::fit(c, Some(&log), &config).unwrap()
 }
@@ -692,35 +1047,67 @@ fn hybrid_blend_by_hand() {
     // Similar to x, allowed y and z. Each model is normalised by its max:
     // item-kNN z 1; content y 1; popularity y 1/2, z 1.
     // z = 1·1 + 0.1·1 = 1.1; y = 0.2·1 + 0.1·0.5 = 0.25.
-    let recs = rec.similar_items("x", &Query::new(2, Model::Hybrid)).unwrap();
+    let recs = rec
+        .similar_items("x", &Query::new(2, Model::Hybrid))
+        .unwrap();
     assert_eq!(ids(&recs), ["z", "y"]);
-    assert!(close(recs[0].score, 1.1) && close(recs[1].score, 0.25), "{:?}", scores(&recs));
-    assert!(matches!(&recs[0].reasons[..], [Reason::AlsoInteracted { item, weight }] if item == "x" && close(*weight, 1.0)), "{:?}", recs[0].reasons);
+    assert!(
+        close(recs[0].score, 1.1) && close(recs[1].score, 0.25),
+        "{:?}",
+        scores(&recs)
+    );
+    assert!(
+        matches!(&recs[0].reasons[..], [Reason::AlsoInteracted { item, weight }] if item == "x" && close(*weight, 1.0)),
+        "{:?}",
+        recs[0].reasons
+    );
     assert!(
         matches!(&recs[1].reasons[..], [Reason::SharedFeature { field, value, weight }] if field == "tags" && value == "a" && close(*weight, 1.0)),
         "{:?}",
         recs[1].reasons
     );
     // A history of x alone gives the same blend.
-    let from_history = rec.recommend(&[Event::item("x")], &Query::new(2, Model::Hybrid)).unwrap();
+    let from_history = rec
+        .recommend(&[Event::item("x")], &Query::new(2, Model::Hybrid))
+        .unwrap();
     assert_eq!(ids(&from_history), ["z", "y"]);
     assert!(close(from_history[0].score, 1.1) && close(from_history[1].score, 0.25));
     // Per-query weights: content only. z is filled in with 0.
-    let content_only = Query { weights: Some(BlendWeights { item_knn: 0.0, content: 1.0, popular: 0.0 }), ..Query::new(2, Model::Hybrid) };
+    let content_only = Query {
+        weights: Some(BlendWeights {
+            item_knn: 0.0,
+            content: 1.0,
+            popular: 0.0,
+        }),
+        ..Query::new(2, Model::Hybrid)
+    };
     let recs = rec.similar_items("x", &content_only).unwrap();
     assert_eq!(ids(&recs), ["y", "z"]);
     assert!(close(recs[0].score, 1.0));
     assert_eq!(recs[1].score, 0.0);
     // Configured weights instead of the defaults.
     let c = rec.catalogue().clone();
-    let log = Interactions::from_csv("user,item\nu1,x\nu1,z\nu2,x\nu2,z\nu3,y\n", &c, &InteractionConfig::default()).unwrap();
+    let log = Interactions::from_csv(
+        "user,item\nu1,x\nu1,z\nu2,x\nu2,z\nu3,y\n",
+        &c,
+        &InteractionConfig::default(),
+    )
+    .unwrap();
     let config = Config::from_json(r#"{"itemKnn": {"similarity": "cosine"}, "hybrid": {"weights": {"itemKnn": 0.1, "content": 1, "popular": 0}}}"#).unwrap();
     let rec2 = Recommender::fit(c, Some(&log), &config).unwrap();
-    let recs = rec2.similar_items("x", &Query::new(2, Model::Hybrid)).unwrap();
+    let recs = rec2
+        .similar_items("x", &Query::new(2, Model::Hybrid))
+        .unwrap();
     assert_eq!(ids(&recs), ["y", "z"]);
-    assert!(close(recs[0].score, 1.0) && close(recs[1].score, 0.1), "{:?}", scores(&recs));
+    assert!(
+        close(recs[0].score, 1.0) && close(recs[1].score, 0.1),
+        "{:?}",
+        scores(&recs)
+    );
     // Popular model: z 2/2, y 1/2.
-    let recs = rec.similar_items("x", &Query::new(2, Model::Popular)).unwrap();
+    let recs = rec
+        .similar_items("x", &Query::new(2, Model::Popular))
+        .unwrap();
     assert_eq!(ids(&recs), ["z", "y"]);
     assert_eq!(scores(&recs), [1.0, 0.5]);
 }
@@ -738,7 +1125,10 @@ fn models_can_be_fitted_separately_and_assembled() {
     let whole = shop();
     for model in MODELS {
         let q = Query::new(6, model);
-        assert_eq!(parts.recommend(&[Event::item("teapot")], &q).unwrap(), whole.recommend(&[Event::item("teapot")], &q).unwrap());
+        assert_eq!(
+            parts.recommend(&[Event::item("teapot")], &q).unwrap(),
+            whole.recommend(&[Event::item("teapot")], &q).unwrap()
+        );
     }
     assert!(whole.item_knn().is_some_and(|k| k.link_count() > 0));
 }
@@ -752,11 +1142,18 @@ fn queries_parse_from_browser_json() {
     assert!(q.explain, "explain defaults to true");
     let q: Query = serde_json::from_str(r#"{"model": "itemKnn"}"#).unwrap();
     assert_eq!((q.k, q.model), (10, Model::ItemKnn));
-    assert!(serde_json::from_str::<Query>(r#"{"kk": 3}"#).is_err(), "unknown keys are refused");
+    assert!(
+        serde_json::from_str::<Query>(r#"{"kk": 3}"#).is_err(),
+        "unknown keys are refused"
+    );
     assert_eq!("content".parse::<Model>().unwrap(), Model::Content);
     let e = "svd".parse::<Model>().unwrap_err();
     assert_eq!(e.code(), "invalid_config");
-    assert!(e.to_string().contains("accepted: popular, content, item-knn, hybrid"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("accepted: popular, content, item-knn, hybrid"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -765,12 +1162,41 @@ fn time_decay_favours_recent_history() {
     // one with the audio item recent: a short half-life follows the recent one.
     let rec = shop();
     let day = 86_400;
-    let audio_recent = [Event { timestamp: Some(0), ..Event::item("mug") }, Event { timestamp: Some(30 * day), ..Event::item("headphones") }];
-    let kitchen_recent = [Event { timestamp: Some(30 * day), ..Event::item("mug") }, Event { timestamp: Some(0), ..Event::item("headphones") }];
-    let q = Query { half_life_days: Some(1.0), ..Query::new(1, Model::Content) };
+    let audio_recent = [
+        Event {
+            timestamp: Some(0),
+            ..Event::item("mug")
+        },
+        Event {
+            timestamp: Some(30 * day),
+            ..Event::item("headphones")
+        },
+    ];
+    let kitchen_recent = [
+        Event {
+            timestamp: Some(30 * day),
+            ..Event::item("mug")
+        },
+        Event {
+            timestamp: Some(0),
+            ..Event::item("headphones")
+        },
+    ];
+    let q = Query {
+        half_life_days: Some(1.0),
+        ..Query::new(1, Model::Content)
+    };
     let top = |h: &[Event]| rec.recommend(h, &q).unwrap()[0].id.clone();
-    assert_eq!(rec.catalogue().categories(rec.catalogue().index_of(&top(&audio_recent)).unwrap()), ["Audio"]);
-    assert_eq!(rec.catalogue().categories(rec.catalogue().index_of(&top(&kitchen_recent)).unwrap()), ["Kitchen"]);
+    assert_eq!(
+        rec.catalogue()
+            .categories(rec.catalogue().index_of(&top(&audio_recent)).unwrap()),
+        ["Audio"]
+    );
+    assert_eq!(
+        rec.catalogue()
+            .categories(rec.catalogue().index_of(&top(&kitchen_recent)).unwrap()),
+        ["Kitchen"]
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -781,40 +1207,108 @@ fn time_decay_favours_recent_history() {
 fn unknown_item_in_similar_items() {
     let rec = shop();
     for model in MODELS {
-        let e = rec.similar_items("no-such-item", &Query::new(3, model)).unwrap_err();
+        let e = rec
+            .similar_items("no-such-item", &Query::new(3, model))
+            .unwrap_err();
         assert_eq!(e, Error::UnknownItem("no-such-item".into()));
         assert_eq!(e.code(), "unknown_item");
         assert_eq!(e.to_string(), r#"unknown item id "no-such-item""#);
     }
     // Ids are exact: no trimming, no case folding.
-    assert_eq!(rec.similar_items("MUG", &Query::default()).unwrap_err().code(), "unknown_item");
-    assert_eq!(rec.similar_items(" mug", &Query::default()).unwrap_err().code(), "unknown_item");
+    assert_eq!(
+        rec.similar_items("MUG", &Query::default())
+            .unwrap_err()
+            .code(),
+        "unknown_item"
+    );
+    assert_eq!(
+        rec.similar_items(" mug", &Query::default())
+            .unwrap_err()
+            .code(),
+        "unknown_item"
+    );
 }
 
 #[test]
 fn bad_query_options_are_refused() {
     let rec = shop();
     let cases: Vec<(Query, &str)> = vec![
-        (Query::new(100_001, Model::Hybrid), "config k: must be at most 100000, got 100001"),
-        (Query { diversity: 1.5, ..Query::default() }, "config diversity: must be between 0 and 1, got 1.5"),
-        (Query { diversity: f32::NAN, ..Query::default() }, "config diversity: must be between 0 and 1, got NaN"),
-        (Query { half_life_days: Some(0.0), ..Query::default() }, "config halfLifeDays: must be a number of days > 0, got 0"),
         (
-            Query { weights: Some(BlendWeights { item_knn: 1.0, content: -0.5, popular: 0.1 }), ..Query::default() },
+            Query::new(100_001, Model::Hybrid),
+            "config k: must be at most 100000, got 100001",
+        ),
+        (
+            Query {
+                diversity: 1.5,
+                ..Query::default()
+            },
+            "config diversity: must be between 0 and 1, got 1.5",
+        ),
+        (
+            Query {
+                diversity: f32::NAN,
+                ..Query::default()
+            },
+            "config diversity: must be between 0 and 1, got NaN",
+        ),
+        (
+            Query {
+                half_life_days: Some(0.0),
+                ..Query::default()
+            },
+            "config halfLifeDays: must be a number of days > 0, got 0",
+        ),
+        (
+            Query {
+                weights: Some(BlendWeights {
+                    item_knn: 1.0,
+                    content: -0.5,
+                    popular: 0.1,
+                }),
+                ..Query::default()
+            },
             "config hybrid.weights.content: must be a finite number ≥ 0, got -0.5",
         ),
-        (Query { filter: Filter { min_price: Some(9.0), max_price: Some(1.0), ..Default::default() }, ..Query::default() }, "config filter.minPrice: must be ≤ maxPrice (1), got 9"),
-        (Query { filter: Filter { max_price: Some(f64::INFINITY), ..Default::default() }, ..Query::default() }, "config filter.maxPrice: must be a finite number, got inf"),
+        (
+            Query {
+                filter: Filter {
+                    min_price: Some(9.0),
+                    max_price: Some(1.0),
+                    ..Default::default()
+                },
+                ..Query::default()
+            },
+            "config filter.minPrice: must be ≤ maxPrice (1), got 9",
+        ),
+        (
+            Query {
+                filter: Filter {
+                    max_price: Some(f64::INFINITY),
+                    ..Default::default()
+                },
+                ..Query::default()
+            },
+            "config filter.maxPrice: must be a finite number, got inf",
+        ),
     ];
     for (q, message) in cases {
-        for result in [rec.recommend(&[], &q), rec.similar_items("mug", &q), rec.recommend_weighted(&[], &q)] {
+        for result in [
+            rec.recommend(&[], &q),
+            rec.similar_items("mug", &q),
+            rec.recommend_weighted(&[], &q),
+        ] {
             let e = result.unwrap_err();
             assert_eq!(e.code(), "invalid_config");
             assert_eq!(e.to_string(), message);
         }
     }
     // The largest k accepted works.
-    assert_eq!(rec.recommend(&[], &Query::new(100_000, Model::Hybrid)).unwrap().len(), N_ITEMS);
+    assert_eq!(
+        rec.recommend(&[], &Query::new(100_000, Model::Hybrid))
+            .unwrap()
+            .len(),
+        N_ITEMS
+    );
 }
 
 #[test]
@@ -832,9 +1326,18 @@ fn recommender_and_models_are_send_and_sync() {
     assert_send_sync::<Error>();
     // And usable from threads at once.
     let rec = shop();
-    let expected = rec.recommend(&[Event::item("mug")], &Query::new(5, Model::Hybrid)).unwrap();
+    let expected = rec
+        .recommend(&[Event::item("mug")], &Query::new(5, Model::Hybrid))
+        .unwrap();
     std::thread::scope(|s| {
-        let handles: Vec<_> = (0..4).map(|_| s.spawn(|| rec.recommend(&[Event::item("mug")], &Query::new(5, Model::Hybrid)).unwrap())).collect();
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    rec.recommend(&[Event::item("mug")], &Query::new(5, Model::Hybrid))
+                        .unwrap()
+                })
+            })
+            .collect();
         for h in handles {
             assert_eq!(h.join().unwrap(), expected);
         }

@@ -7,7 +7,10 @@ use pocketrec::catalogue::{Catalogue, CatalogueConfig};
 use pocketrec::interactions::Interactions;
 use serde_json::json;
 
-const SYLLABLES: &[&str] = &["ka", "lo", "mi", "ter", "ban", "sol", "vek", "ra", "tin", "por", "del", "ux", "ga", "ne", "shi", "mo"];
+const SYLLABLES: &[&str] = &[
+    "ka", "lo", "mi", "ter", "ban", "sol", "vek", "ra", "tin", "por", "del", "ux", "ga", "ne",
+    "shi", "mo",
+];
 
 fn word(rng: &mut fastrand::Rng, vocab: usize) -> String {
     // Zipf-like word choice: low indices are much more frequent.
@@ -23,7 +26,10 @@ fn word(rng: &mut fastrand::Rng, vocab: usize) -> String {
 }
 
 fn words(rng: &mut fastrand::Rng, n: usize, vocab: usize) -> String {
-    (0..n).map(|_| word(rng, vocab)).collect::<Vec<_>>().join(" ")
+    (0..n)
+        .map(|_| word(rng, vocab))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A catalogue of `n` items.
@@ -44,7 +50,8 @@ pub fn catalogue(n: usize, seed: u64) -> Catalogue {
             })
         })
         .collect();
-    Catalogue::from_value(json!({ "items": items }), &CatalogueConfig::default()).expect("synthetic catalogue is valid")
+    Catalogue::from_value(json!({ "items": items }), &CatalogueConfig::default())
+        .expect("synthetic catalogue is valid")
 }
 
 /// About `rows` interactions by `users` users over `n_items` items.
@@ -58,9 +65,14 @@ pub fn interactions(n_items: usize, users: usize, rows: usize, seed: u64) -> Int
         for t in 0..per_user {
             // Popular items are likelier; most picks come from the favourite category.
             let rank = ((n_items as f64).powf(rng.f64()) - 1.0) as usize;
-            let item = if rng.f64() < 0.7 { (rank / 50) * 50 + favourite } else { rank };
+            let item = if rng.f64() < 0.7 {
+                (rank / 50) * 50 + favourite
+            } else {
+                rank
+            };
             let item = item.min(n_items - 1) as u32;
-            log.push(&user, item, rng.usize(1..4) as f32, Some(t as i64 * 3600)).expect("within limits");
+            log.push(&user, item, rng.usize(1..4) as f32, Some(t as i64 * 3600))
+                .expect("within limits");
         }
     }
     log

@@ -26,7 +26,11 @@ use pocketrec::popularity::Popularity;
 use pocketrec::tune::{tune, TuneOptions, Tuned};
 
 #[derive(Parser)]
-#[command(name = "pocketrec", version, about = "Recommendations that run on the shopper's device: content, item-based and hybrid")]
+#[command(
+    name = "pocketrec",
+    version,
+    about = "Recommendations that run on the shopper's device: content, item-based and hybrid"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -167,7 +171,11 @@ struct EvalArgs {
     #[arg(long, default_value_t = 10)]
     k: usize,
     /// Models to evaluate, comma-separated.
-    #[arg(long, default_value = "popular,content,item-knn,hybrid", value_delimiter = ',')]
+    #[arg(
+        long,
+        default_value = "popular,content,item-knn,hybrid",
+        value_delimiter = ','
+    )]
     models: Vec<String>,
     /// Half-life in days for the time decay of users' histories.
     #[arg(long)]
@@ -233,6 +241,13 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A reader that stops early (`| head`) is not an error.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
@@ -246,7 +261,9 @@ fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
 
 fn load_config(path: Option<&Path>) -> Result<Config> {
     match path {
-        Some(p) => Config::from_json(read(p, "config")?).with_context(|| format!("in {}", p.display())),
+        Some(p) => {
+            Config::from_json(read(p, "config")?).with_context(|| format!("in {}", p.display()))
+        }
         None => Ok(Config::default()),
     }
 }
@@ -254,11 +271,19 @@ fn load_config(path: Option<&Path>) -> Result<Config> {
 /// Reads a catalogue: JSON, or the MovieLens layout (a folder with
 /// movies.csv and optionally tags.csv, or movies.csv itself).
 fn load_catalogue(path: &Path, config: &Config) -> Result<Catalogue> {
-    let movies = if path.is_dir() { Some(path.join("movies.csv")) } else { (path.file_name() == Some("movies.csv".as_ref())).then(|| path.to_path_buf()) };
+    let movies = if path.is_dir() {
+        Some(path.join("movies.csv"))
+    } else {
+        (path.file_name() == Some("movies.csv".as_ref())).then(|| path.to_path_buf())
+    };
     let catalogue = match movies {
         Some(movies) => {
             let tags_path = movies.with_file_name("tags.csv");
-            let tags = if tags_path.exists() { Some(read(&tags_path, "tags")?) } else { None };
+            let tags = if tags_path.exists() {
+                Some(read(&tags_path, "tags")?)
+            } else {
+                None
+            };
             let value = movielens::catalogue_json(&read(&movies, "movies")?, tags.as_deref())?;
             Catalogue::from_value(value, &config.catalogue)
         }
@@ -300,7 +325,11 @@ impl FitTimes {
     }
 }
 
-fn fit(catalogue: Catalogue, log: Option<&Interactions>, config: &Config) -> Result<(Recommender, FitTimes)> {
+fn fit(
+    catalogue: Catalogue,
+    log: Option<&Interactions>,
+    config: &Config,
+) -> Result<(Recommender, FitTimes)> {
     config.validate()?;
     let mut times = FitTimes::default();
     let start = Instant::now();
@@ -313,13 +342,19 @@ fn fit(catalogue: Catalogue, log: Option<&Interactions>, config: &Config) -> Res
             let knn = ItemKnn::fit(&user_items.matrix, &config.item_knn)?;
             times.item_knn = start.elapsed().as_secs_f64();
             let start = Instant::now();
-            let pop = Popularity::fit(&log.aggregate(config.interactions.transform), &config.popularity)?;
+            let pop = Popularity::fit(
+                &log.aggregate(config.interactions.transform),
+                &config.popularity,
+            )?;
             times.popular = start.elapsed().as_secs_f64();
             (Some(knn), pop)
         }
         None => (None, Popularity::from_scores(vec![0.0; catalogue.len()])),
     };
-    Ok((Recommender::from_parts(catalogue, content, knn, popularity, config.clone()), times))
+    Ok((
+        Recommender::from_parts(catalogue, content, knn, popularity, config.clone()),
+        times,
+    ))
 }
 
 fn progress_bar(len: usize, label: &str) -> ProgressBar {
@@ -327,7 +362,11 @@ fn progress_bar(len: usize, label: &str) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len as u64);
-    bar.set_style(ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {eta}").expect("the template is valid").progress_chars("=> "));
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {eta}")
+            .expect("the template is valid")
+            .progress_chars("=> "),
+    );
     bar.set_message(label.to_string());
     bar
 }
@@ -336,20 +375,43 @@ fn recommend(args: RecommendArgs) -> Result<()> {
     let config = load_config(args.inputs.config.as_deref())?;
     let model: Model = args.query.model.parse()?;
     let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
-    let log = args.interactions.as_deref().map(|p| load_interactions(p, &catalogue, &config)).transpose()?;
-    let users_text = String::from_utf8(read(&args.users, "users")?).with_context(|| format!("{} is not UTF-8 text", args.users.display()))?;
-    let users: Vec<&str> = users_text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let log = args
+        .interactions
+        .as_deref()
+        .map(|p| load_interactions(p, &catalogue, &config))
+        .transpose()?;
+    let users_text = String::from_utf8(read(&args.users, "users")?)
+        .with_context(|| format!("{} is not UTF-8 text", args.users.display()))?;
+    let users: Vec<&str> = users_text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
     let (rec, _) = fit(catalogue, log.as_ref(), &config)?;
-    let user_items = log.as_ref().map(|l| l.aggregate(config.interactions.transform));
-    let query = Query { explain: false, ..args.query.query(model) };
+    let user_items = log
+        .as_ref()
+        .map(|l| l.aggregate(config.interactions.transform));
+    let query = Query {
+        explain: false,
+        ..args.query.query(model)
+    };
     let mut out: Box<dyn Write> = match &args.out {
-        Some(p) => Box::new(BufWriter::new(std::fs::File::create(p).with_context(|| format!("could not create {}", p.display()))?)),
+        Some(p) => Box::new(BufWriter::new(
+            std::fs::File::create(p)
+                .with_context(|| format!("could not create {}", p.display()))?,
+        )),
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
     let bar = progress_bar(users.len(), "recommending");
     for user in users {
         let history = match (&log, &user_items) {
-            (Some(log), Some(ui)) => log.user_index(user).map_or_else(Vec::new, |u| decay(ui.history(u as usize).collect(), rec.half_life_days(&query), None)),
+            (Some(log), Some(ui)) => log.user_index(user).map_or_else(Vec::new, |u| {
+                decay(
+                    ui.history(u as usize).collect(),
+                    rec.half_life_days(&query),
+                    None,
+                )
+            }),
             _ => Vec::new(),
         };
         let recs = rec.recommend_weighted(&history, &query)?;
@@ -370,22 +432,30 @@ fn similar(args: SimilarArgs) -> Result<()> {
     let config = load_config(args.inputs.config.as_deref())?;
     let model: Model = args.query.model.parse()?;
     let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
-    let log = args.interactions.as_deref().map(|p| load_interactions(p, &catalogue, &config)).transpose()?;
+    let log = args
+        .interactions
+        .as_deref()
+        .map(|p| load_interactions(p, &catalogue, &config))
+        .transpose()?;
     if matches!(model, Model::ItemKnn) && log.is_none() {
         bail!("--model item-knn needs --interactions");
     }
     let (rec, _) = fit(catalogue, log.as_ref(), &config)?;
     let recs = rec.similar_items(&args.item, &args.query.query(model))?;
-    let out = json!({"item": args.item, "model": model, "items": recs.iter().map(rec_json).collect::<Vec<_>>()});
-    println!("{}", serde_json::to_string_pretty(&out)?);
-    Ok(())
+    let out = json!({"item": args.item, "model": model.name(), "items": recs.iter().map(rec_json).collect::<Vec<_>>()});
+    emit(&serde_json::to_string_pretty(&out)?)
 }
 
 fn rec_json(r: &Recommendation) -> serde_json::Value {
     json!({"id": r.id, "score": r.score, "reasons": r.reasons})
 }
 
-fn load_split(catalog: &Path, interactions: &Path, options: &SplitOptions, config: &Config) -> Result<(Catalogue, Interactions, pocketrec::eval::Split)> {
+fn load_split(
+    catalog: &Path,
+    interactions: &Path,
+    options: &SplitOptions,
+    config: &Config,
+) -> Result<(Catalogue, Interactions, pocketrec::eval::Split)> {
     let kind: SplitKind = options.split.parse()?;
     let catalogue = load_catalogue(catalog, config)?;
     let log = load_interactions(interactions, &catalogue, config)?;
@@ -398,13 +468,32 @@ fn load_split(catalog: &Path, interactions: &Path, options: &SplitOptions, confi
 
 fn eval(args: EvalArgs) -> Result<()> {
     let config = load_config(args.inputs.config.as_deref())?;
-    let models: Vec<Model> = args.models.iter().map(|m| m.parse()).collect::<Result<_, _>>()?;
-    let (catalogue, _, parts) = load_split(&args.inputs.catalog, &args.interactions, &args.split, &config)?;
+    let models: Vec<Model> = args
+        .models
+        .iter()
+        .map(|m| m.parse())
+        .collect::<Result<_, _>>()?;
+    let (catalogue, _, parts) = load_split(
+        &args.inputs.catalog,
+        &args.interactions,
+        &args.split,
+        &config,
+    )?;
     let config = if args.tune {
-        let options = TuneOptions { split: args.split.split.parse()?, test_fraction: args.split.test_fraction, seed: args.split.seed.wrapping_add(1), k: args.k };
+        let options = TuneOptions {
+            split: args.split.split.parse()?,
+            test_fraction: args.split.test_fraction,
+            seed: args.split.seed.wrapping_add(1),
+            k: args.k,
+        };
         let start = Instant::now();
         let tuned = run_tune(&catalogue, &parts.train, &config, &options, false)?;
-        eprintln!("tuned in {:.1} s (validation NDCG@{} {:.4})", start.elapsed().as_secs_f64(), args.k, tuned.ndcg);
+        eprintln!(
+            "tuned in {:.1} s (validation NDCG@{} {:.4})",
+            start.elapsed().as_secs_f64(),
+            args.k,
+            tuned.ndcg
+        );
         tuned.config
     } else {
         config
@@ -414,8 +503,14 @@ fn eval(args: EvalArgs) -> Result<()> {
     let (rec, times) = fit(catalogue, Some(&parts.train), &config)?;
     let mut results = Vec::new();
     for model in models {
-        let query = Query { k: args.k, model, half_life_days: args.half_life_days, explain: false, ..Query::default() };
-        let bar = progress_bar(0, &format!("{model:?}"));
+        let query = Query {
+            k: args.k,
+            model,
+            half_life_days: args.half_life_days,
+            explain: false,
+            ..Query::default()
+        };
+        let bar = progress_bar(0, model.name());
         let start = Instant::now();
         let metrics = evaluate(&rec, &train_ui, &test_ui, &query, |done, total| {
             bar.set_length(total as u64);
@@ -428,60 +523,85 @@ fn eval(args: EvalArgs) -> Result<()> {
     if args.json {
         print_json(&args, &results)
     } else {
-        print_table(&args, &parts, &results);
-        Ok(())
+        print_table(&args, &parts, &results)
     }
 }
 
 type EvalRow = (Model, Metrics, f64, f64);
 
-fn model_name(model: Model) -> &'static str {
-    match model {
-        Model::Popular => "popular",
-        Model::Content => "content",
-        Model::ItemKnn => "item-knn",
-        Model::Hybrid => "hybrid",
-    }
+/// Writes a line to standard output, reporting a closed pipe as an error
+/// (which `main` treats as a quiet stop) instead of panicking as `println!` does.
+fn emit(text: &str) -> Result<()> {
+    writeln!(std::io::stdout().lock(), "{text}")?;
+    Ok(())
 }
 
 fn print_json(args: &EvalArgs, results: &[EvalRow]) -> Result<()> {
     let rows: Vec<_> = results
         .iter()
         .map(|(model, m, fit, ms)| {
-            json!({"model": model_name(*model), "users": m.users, "precision": m.precision, "recall": m.recall, "ndcg": m.ndcg,
+            json!({"model": model.name(), "users": m.users, "precision": m.precision, "recall": m.recall, "ndcg": m.ndcg,
                    "map": m.map, "hitRate": m.hit_rate, "coverage": m.coverage, "fitSeconds": fit, "msPerUser": ms})
         })
         .collect();
     let out = json!({"split": args.split.split, "testFraction": args.split.test_fraction, "seed": args.split.seed, "k": args.k, "results": rows});
-    println!("{}", serde_json::to_string_pretty(&out)?);
-    Ok(())
+    emit(&serde_json::to_string_pretty(&out)?)
 }
 
-fn print_table(args: &EvalArgs, parts: &pocketrec::eval::Split, results: &[EvalRow]) {
+fn print_table(args: &EvalArgs, parts: &pocketrec::eval::Split, results: &[EvalRow]) -> Result<()> {
     let k = args.k;
-    println!("split {} (test fraction {}, seed {}): {} train rows, {} test rows", args.split.split, args.split.test_fraction, args.split.seed, parts.train.len(), parts.test.len());
-    println!("| model | users | P@{k} | R@{k} | NDCG@{k} | MAP@{k} | hit rate | coverage | fit s | ms/user |");
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    emit(&format!(
+        "split {} (test fraction {}, seed {}): {} train rows, {} test rows",
+        args.split.split,
+        args.split.test_fraction,
+        args.split.seed,
+        parts.train.len(),
+        parts.test.len()
+    ))?;
+    emit(&format!("| model | users | P@{k} | R@{k} | NDCG@{k} | MAP@{k} | hit rate | coverage | fit s | ms/user |"))?;
+    emit("|---|---|---|---|---|---|---|---|---|---|")?;
     for (model, m, fit, ms) in results {
-        println!(
+        emit(&format!(
             "| {} | {} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.3} | {:.3} |",
-            model_name(*model), m.users, m.precision, m.recall, m.ndcg, m.map, m.hit_rate, m.coverage, fit, ms
-        );
+            model.name(),
+            m.users,
+            m.precision,
+            m.recall,
+            m.ndcg,
+            m.map,
+            m.hit_rate,
+            m.coverage,
+            fit,
+            ms
+        ))?;
     }
+    Ok(())
 }
 
 fn write_split(args: SplitArgs) -> Result<()> {
     let config = Config::default();
-    let (catalogue, log, parts) = load_split(&args.catalog, &args.interactions, &args.split, &config)?;
-    std::fs::create_dir_all(&args.out_dir).with_context(|| format!("could not create {}", args.out_dir.display()))?;
+    let (catalogue, log, parts) =
+        load_split(&args.catalog, &args.interactions, &args.split, &config)?;
+    std::fs::create_dir_all(&args.out_dir)
+        .with_context(|| format!("could not create {}", args.out_dir.display()))?;
     for (name, part) in [("train.csv", &parts.train), ("test.csv", &parts.test)] {
         let path = args.out_dir.join(name);
-        let mut w = BufWriter::new(std::fs::File::create(&path).with_context(|| format!("could not create {}", path.display()))?);
+        let mut w = BufWriter::new(
+            std::fs::File::create(&path)
+                .with_context(|| format!("could not create {}", path.display()))?,
+        );
         writeln!(w, "user,item,weight,timestamp")?;
         for r in 0..part.len() {
             let (u, i, weight, t) = part.row(r);
             let t = t.map_or(String::new(), |t| t.to_string());
-            writeln!(w, "{},{},{},{}", csv_field(part.user_id(u)), csv_field(catalogue.id(i)), weight, t)?;
+            writeln!(
+                w,
+                "{},{},{},{}",
+                csv_field(part.user_id(u)),
+                csv_field(catalogue.id(i)),
+                weight,
+                t
+            )?;
         }
         w.flush()?;
     }
@@ -489,7 +609,10 @@ fn write_split(args: SplitArgs) -> Result<()> {
     users.sort_unstable();
     users.dedup();
     let path = args.out_dir.join("users.txt");
-    let mut w = BufWriter::new(std::fs::File::create(&path).with_context(|| format!("could not create {}", path.display()))?);
+    let mut w = BufWriter::new(
+        std::fs::File::create(&path)
+            .with_context(|| format!("could not create {}", path.display()))?,
+    );
     for u in users {
         writeln!(w, "{}", log.user_id(u))?;
     }
@@ -497,9 +620,21 @@ fn write_split(args: SplitArgs) -> Result<()> {
     Ok(())
 }
 
-fn run_tune(catalogue: &Catalogue, log: &Interactions, base: &Config, options: &TuneOptions, verbose: bool) -> Result<Tuned> {
-    let spinner = if std::io::stderr().is_terminal() { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
-    let tuned = tune(catalogue, log, base, options, |stage| spinner.set_message(stage.to_string()))?;
+fn run_tune(
+    catalogue: &Catalogue,
+    log: &Interactions,
+    base: &Config,
+    options: &TuneOptions,
+    verbose: bool,
+) -> Result<Tuned> {
+    let spinner = if std::io::stderr().is_terminal() {
+        ProgressBar::new_spinner()
+    } else {
+        ProgressBar::hidden()
+    };
+    let tuned = tune(catalogue, log, base, options, |stage| {
+        spinner.set_message(stage.to_string())
+    })?;
     spinner.finish_and_clear();
     if verbose {
         for trial in &tuned.trials {
@@ -513,13 +648,19 @@ fn tune_command(args: TuneArgs) -> Result<()> {
     let config = load_config(args.inputs.config.as_deref())?;
     let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
     let log = load_interactions(&args.interactions, &catalogue, &config)?;
-    let options = TuneOptions { split: args.split.parse()?, test_fraction: args.test_fraction, seed: args.seed, k: args.k };
+    let options = TuneOptions {
+        split: args.split.parse()?,
+        test_fraction: args.test_fraction,
+        seed: args.seed,
+        k: args.k,
+    };
     let tuned = run_tune(&catalogue, &log, &config, &options, args.verbose)?;
     eprintln!("validation NDCG@{}: {:.4}", args.k, tuned.ndcg);
     let text = serde_json::to_string_pretty(&tuned.config)?;
     match &args.out {
-        Some(p) => std::fs::write(p, text + "\n").with_context(|| format!("could not write {}", p.display()))?,
-        None => println!("{text}"),
+        Some(p) => std::fs::write(p, text + "\n")
+            .with_context(|| format!("could not write {}", p.display()))?,
+        None => emit(&text)?,
     }
     Ok(())
 }
