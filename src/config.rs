@@ -24,6 +24,7 @@ use crate::hybrid::HybridConfig;
 use crate::interactions::InteractionConfig;
 use crate::item_cf::ItemKnnConfig;
 use crate::popularity::PopularityConfig;
+use crate::sequential::SequentialConfig;
 
 /// All options of pocketrec.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -39,6 +40,8 @@ pub struct Config {
     pub item_knn: ItemKnnConfig,
     /// Popularity model.
     pub popularity: PopularityConfig,
+    /// Sequential model.
+    pub sequential: SequentialConfig,
     /// Blending.
     pub hybrid: HybridConfig,
     /// History weighting defaults.
@@ -69,6 +72,7 @@ impl Config {
         self.interactions.validate()?;
         self.item_knn.validate()?;
         self.popularity.validate()?;
+        self.sequential.validate()?;
         self.history.validate()?;
         self.hybrid.validate()
     }

@@ -21,7 +21,7 @@
 use rustc_hash::FxHashSet;
 
 use crate::error::{Error, Result};
-use crate::history::decay;
+use crate::history::{decay, WeightedHistory};
 use crate::hybrid::{Query, Recommender};
 use crate::interactions::{Interactions, UserItems};
 
@@ -215,9 +215,9 @@ pub fn evaluate(
         let history = if u < train.matrix.rows() {
             decay(train.history(u).collect(), half_life, query.now)
         } else {
-            Vec::new()
+            WeightedHistory::default()
         };
-        let recs = recommender.recommend_weighted(&history, query)?;
+        let recs = recommender.recommend_history(&history, query)?;
         let items: Vec<u32> = recs.iter().map(|r| r.index).collect();
         let relevant: FxHashSet<u32> = test.matrix.row(u).0.iter().copied().collect();
         acc.add(&items, &relevant);

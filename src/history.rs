@@ -41,6 +41,17 @@ impl HistoryConfig {
     }
 }
 
+/// A weighed history: one weight per item, and the order the shopper met
+/// the items in (for the sequential model).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WeightedHistory {
+    /// `(item, h_i)` sorted by item index, the largest weight 1.
+    pub items: Vec<(u32, f32)>,
+    /// Distinct items by their latest event, oldest first; empty when the
+    /// order is unknown (no timestamps).
+    pub recent: Vec<u32>,
+}
+
 /// One thing the shopper did.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -70,7 +81,9 @@ impl Event {
     }
 }
 
-/// Turns events into `(item, h_i)` pairs sorted by item index.
+/// Turns events into `(item, h_i)` pairs sorted by item index, and the
+/// items' order (by latest timestamp, events without one by their position
+/// in `events`).
 ///
 /// Events naming items the catalogue no longer holds are left out: a
 /// shopper's stored history outlives catalogue changes.
@@ -84,10 +97,12 @@ pub fn weigh_history(
     config: &InteractionConfig,
     half_life_days: Option<f64>,
     now: Option<i64>,
-) -> Result<Vec<(u32, f32)>> {
+) -> Result<WeightedHistory> {
     // Summed in f64: a shopper's weights may be large (quantities), and the
     // final scaling brings them back to [0, 1].
     let mut acc: FxHashMap<u32, (f64, Option<i64>)> = FxHashMap::default();
+    // Latest (timestamp, position) of each item, for the order.
+    let mut latest: FxHashMap<u32, (i64, usize)> = FxHashMap::default();
     for (n, e) in events.iter().enumerate() {
         let weight = e.weight.unwrap_or(1.0);
         if !weight.is_finite() {
@@ -109,29 +124,51 @@ pub fn weigh_history(
         let entry = acc.entry(item).or_insert((0.0, None));
         entry.0 += weight as f64 * factor as f64;
         entry.1 = entry.1.max(e.timestamp);
+        let key = (e.timestamp.unwrap_or(i64::MIN), n);
+        let last = latest.entry(item).or_insert(key);
+        *last = (*last).max(key);
     }
     let items = acc
         .into_iter()
         .map(|(i, (w, t))| (i, config.transform.apply_f64(w), t))
         .collect();
-    Ok(decay_f64(items, half_life_days, now))
+    let mut order: Vec<(i64, usize, u32)> =
+        latest.into_iter().map(|(i, (t, n))| (t, n, i)).collect();
+    order.sort_unstable();
+    Ok(WeightedHistory {
+        items: decay_f64(items, half_life_days, now),
+        recent: order.into_iter().map(|e| e.2).collect(),
+    })
 }
 
-/// Applies the half-life decay to `(item, weight, last time)` triples,
-/// scales the weights so the largest is 1, and sorts them by item.
+/// Weighs `(item, weight, last time)` triples (a user's aggregated log):
+/// half-life decay, scaled so the largest weight is 1, sorted by item; the
+/// order is by last time (ties by item), empty when no item has a time.
 pub fn decay(
     items: Vec<(u32, f32, Option<i64>)>,
     half_life_days: Option<f64>,
     now: Option<i64>,
-) -> Vec<(u32, f32)> {
-    decay_f64(
+) -> WeightedHistory {
+    let timed = items.iter().any(|e| e.2.is_some());
+    let mut order: Vec<(i64, u32)> = items
+        .iter()
+        .map(|&(i, _, t)| (t.unwrap_or(i64::MIN), i))
+        .collect();
+    order.sort_unstable();
+    let items = decay_f64(
         items
             .into_iter()
             .map(|(i, w, t)| (i, w as f64, t))
             .collect(),
         half_life_days,
         now,
-    )
+    );
+    let recent = if timed {
+        order.into_iter().map(|e| e.1).collect()
+    } else {
+        Vec::new()
+    };
+    WeightedHistory { items, recent }
 }
 
 fn decay_f64(
@@ -193,7 +230,9 @@ mod tests {
         // b: 3 (cart) + 1 = 4, last seen day 1, one half-life before day 2 → 2;
         // a: 1. Scaled by the largest (2): a = 0.5, b = 1.
         let h = weigh_history(&events, &c, &config, Some(1.0), None).unwrap();
-        assert_eq!(h, [(0, 0.5), (1, 1.0)]);
+        assert_eq!(h.items, [(0, 0.5), (1, 1.0)]);
+        // Order by latest event: b (day 1) before a (day 2).
+        assert_eq!(h.recent, [1, 0]);
         let bad = [Event {
             weight: Some(f32::NAN),
             ..Event::item("a")

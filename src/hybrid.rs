@@ -3,7 +3,8 @@
 //! **Blend.** Each model's scores are normalised by their maximum over the
 //! items that may be returned, `ŝ_m(j) = s_m(j) / max_j s_m(j)` (so each lies
 //! in [0, 1] and an item a model knows nothing about gets 0), then
-//! `score(j) = Σ_m w_m · ŝ_m(j)` over item-kNN, content and popularity.
+//! `score(j) = Σ_m w_m · ŝ_m(j)` over item-kNN, content, sequential and
+//! popularity.
 //!
 //! **Ranking.** Items with a positive score come first, by score, ties by
 //! item index. If fewer than `k` items have a positive score, the rest of
@@ -23,11 +24,12 @@ use crate::content::ContentModel;
 use crate::diversity::mmr;
 use crate::error::{Error, Result};
 use crate::filter::Filter;
-use crate::history::{weigh_history, Event};
+use crate::history::{weigh_history, Event, WeightedHistory};
 use crate::interactions::Interactions;
 use crate::item_cf::ItemKnn;
 use crate::limits;
 use crate::popularity::Popularity;
+use crate::sequential::Sequential;
 use crate::topk::{top_k_dense, Scored};
 
 /// Which model answers a query.
@@ -41,6 +43,8 @@ pub enum Model {
     /// Item-based collaborative filtering only.
     #[serde(alias = "item-knn")]
     ItemKnn,
+    /// What shoppers choose next (see [`crate::sequential`]) only.
+    Sequential,
     /// The blend of all three (default).
     #[default]
     Hybrid,
@@ -53,6 +57,7 @@ impl Model {
             Model::Popular => "popular",
             Model::Content => "content",
             Model::ItemKnn => "item-knn",
+            Model::Sequential => "sequential",
             Model::Hybrid => "hybrid",
         }
     }
@@ -66,10 +71,13 @@ impl std::str::FromStr for Model {
             "popular" => Ok(Model::Popular),
             "content" => Ok(Model::Content),
             "item-knn" | "itemKnn" => Ok(Model::ItemKnn),
+            "sequential" => Ok(Model::Sequential),
             "hybrid" => Ok(Model::Hybrid),
             _ => Err(Error::config(
                 "model",
-                format!("unknown model {s:?}; accepted: popular, content, item-knn, hybrid"),
+                format!(
+                    "unknown model {s:?}; accepted: popular, content, item-knn, sequential, hybrid"
+                ),
             )),
         }
     }
@@ -85,6 +93,8 @@ pub struct BlendWeights {
     pub content: f32,
     /// Popularity weight. Default 0.1.
     pub popular: f32,
+    /// Sequential ("chosen next") weight. Default 0.
+    pub sequential: f32,
 }
 
 impl Default for BlendWeights {
@@ -93,6 +103,7 @@ impl Default for BlendWeights {
             item_knn: 1.0,
             content: 0.2,
             popular: 0.1,
+            sequential: 0.0,
         }
     }
 }
@@ -114,6 +125,7 @@ impl HybridConfig {
         let w = &self.weights;
         for (name, v) in [
             ("itemKnn", w.item_knn),
+            ("sequential", w.sequential),
             ("content", w.content),
             ("popular", w.popular),
         ] {
@@ -229,6 +241,15 @@ pub enum Reason {
         /// Its contribution to the item-kNN score.
         weight: f32,
     },
+    /// Shoppers who chose this item (in the history, or the query item)
+    /// went on to choose the recommended one.
+    #[serde(rename_all = "camelCase")]
+    ChosenAfter {
+        /// External id of that earlier item.
+        item: String,
+        /// Its contribution to the sequential score.
+        weight: f32,
+    },
     /// Popular with shoppers.
     #[serde(rename_all = "camelCase")]
     Popular {
@@ -253,8 +274,18 @@ pub struct Recommendation {
 
 /// What a query starts from.
 enum Context<'a> {
-    History(&'a [(u32, f32)]),
+    History(&'a WeightedHistory),
     Item(u32),
+}
+
+impl Context<'_> {
+    /// Weighted items the collaborative models start from.
+    fn items(&self) -> Vec<(u32, f32)> {
+        match self {
+            Context::History(h) => h.items.clone(),
+            Context::Item(i) => vec![(*i, 1.0)],
+        }
+    }
 }
 
 /// Fitted models over one catalogue.
@@ -263,13 +294,23 @@ pub struct Recommender {
     catalogue: Catalogue,
     content: ContentModel,
     item_knn: Option<ItemKnn>,
+    sequential: Option<Sequential>,
     popularity: Popularity,
     config: Config,
 }
 
+/// The models fitted on interactions.
+#[derive(Debug, Clone)]
+pub struct CollaborativeModels {
+    /// Item-kNN.
+    pub item_knn: ItemKnn,
+    /// Sequential.
+    pub sequential: Sequential,
+}
+
 impl Recommender {
-    /// Fits the content model, and with interactions the item-kNN and
-    /// popularity models.
+    /// Fits the content model, and with interactions the item-kNN,
+    /// sequential and popularity models.
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] for a bad option.
@@ -286,21 +327,27 @@ impl Recommender {
             ));
         }
         let content = ContentModel::fit(&catalogue, &config.content)?;
-        let (item_knn, popularity) = match interactions.filter(|log| !log.is_empty()) {
+        let (collaborative, popularity) = match interactions.filter(|log| !log.is_empty()) {
             Some(log) => {
                 let user_items = log.aggregate(config.interactions.transform);
-                let knn = ItemKnn::fit(&user_items.matrix, &config.item_knn)?;
-                (Some(knn), Popularity::fit(&user_items, &config.popularity)?)
+                let models = CollaborativeModels {
+                    item_knn: ItemKnn::fit(&user_items.matrix, &config.item_knn)?,
+                    sequential: Sequential::fit(log, &config.sequential)?,
+                };
+                (
+                    Some(models),
+                    Popularity::fit(&user_items, &config.popularity)?,
+                )
             }
             None => (None, Popularity::from_scores(vec![0.0; catalogue.len()])),
         };
-        Ok(Recommender {
+        Ok(Recommender::from_parts(
             catalogue,
             content,
-            item_knn,
+            collaborative,
             popularity,
-            config: config.clone(),
-        })
+            config.clone(),
+        ))
     }
 
     /// Assembles a recommender from models fitted separately (the CLI
@@ -308,16 +355,30 @@ impl Recommender {
     pub fn from_parts(
         catalogue: Catalogue,
         content: ContentModel,
-        item_knn: Option<ItemKnn>,
+        collaborative: Option<CollaborativeModels>,
         popularity: Popularity,
         config: Config,
     ) -> Recommender {
+        let (item_knn, sequential) = match collaborative {
+            Some(m) => (Some(m.item_knn), Some(m.sequential)),
+            None => (None, None),
+        };
         Recommender {
             catalogue,
             content,
             item_knn,
+            sequential,
             popularity,
             config,
+        }
+    }
+
+    /// A copy with another config, keeping the fitted models (for options
+    /// that act at query time: blend weights, history half-life).
+    pub fn with_config(&self, config: Config) -> Recommender {
+        Recommender {
+            config,
+            ..self.clone()
         }
     }
 
@@ -341,6 +402,11 @@ impl Recommender {
         self.item_knn.as_ref()
     }
 
+    /// The sequential model, when interactions were given.
+    pub fn sequential(&self) -> Option<&Sequential> {
+        self.sequential.as_ref()
+    }
+
     /// The popularity model.
     pub fn popularity(&self) -> &Popularity {
         &self.popularity
@@ -360,7 +426,7 @@ impl Recommender {
             self.half_life_days(query),
             query.now,
         )?;
-        self.recommend_weighted(&weighted, query)
+        self.recommend_history(&weighted, query)
     }
 
     /// The history half-life in effect: the query's, else the config's.
@@ -380,8 +446,40 @@ impl Recommender {
         history: &[(u32, f32)],
         query: &Query,
     ) -> Result<Vec<Recommendation>> {
+        let history = WeightedHistory {
+            items: history.to_vec(),
+            recent: Vec::new(),
+        };
+        self.recommend_history(&history, query)
+    }
+
+    /// Recommendations for a weighed history with its order (see
+    /// [`crate::history::WeightedHistory`]).
+    ///
+    /// # Errors
+    /// As [`Recommender::recommend_weighted`], also for an index in `recent`
+    /// outside the catalogue.
+    pub fn recommend_history(
+        &self,
+        history: &WeightedHistory,
+        query: &Query,
+    ) -> Result<Vec<Recommendation>> {
         query.validate()?;
-        for (n, &(item, w)) in history.iter().enumerate() {
+        if let Some((n, item)) = history
+            .recent
+            .iter()
+            .enumerate()
+            .find(|(_, &i)| i as usize >= self.catalogue.len())
+        {
+            return Err(Error::value(
+                format!("recent[{n}]"),
+                format!(
+                    "item index {item} is outside the catalogue of {} items",
+                    self.catalogue.len()
+                ),
+            ));
+        }
+        for (n, &(item, w)) in history.items.iter().enumerate() {
             if item as usize >= self.catalogue.len() {
                 return Err(Error::value(
                     format!("history[{n}]"),
@@ -398,7 +496,7 @@ impl Recommender {
                 ));
             }
         }
-        let exclude: Vec<u32> = history.iter().map(|h| h.0).collect();
+        let exclude: Vec<u32> = history.items.iter().map(|h| h.0).collect();
         self.rank(Context::History(history), &exclude, query)
     }
 
@@ -474,7 +572,7 @@ impl Recommender {
             return None;
         }
         Some(match context {
-            Context::History(h) => self.content.profile(h),
+            Context::History(h) => self.content.profile(&h.items),
             Context::Item(i) => self.content.item_query(*i),
         })
     }
@@ -491,22 +589,27 @@ impl Recommender {
             .weights
             .as_ref()
             .unwrap_or(&self.config.hybrid.weights);
-        let (w_knn, w_content, w_pop) = match query.model {
-            Model::Popular => (0.0, 0.0, 1.0),
-            Model::Content => (0.0, 1.0, 0.0),
-            Model::ItemKnn => (1.0, 0.0, 0.0),
-            Model::Hybrid => (weights.item_knn, weights.content, weights.popular),
+        let (w_knn, w_content, w_seq, w_pop) = match query.model {
+            Model::Popular => (0.0, 0.0, 0.0, 1.0),
+            Model::Content => (0.0, 1.0, 0.0, 0.0),
+            Model::ItemKnn => (1.0, 0.0, 0.0, 0.0),
+            Model::Sequential => (0.0, 0.0, 1.0, 0.0),
+            Model::Hybrid => (
+                weights.item_knn,
+                weights.content,
+                weights.sequential,
+                weights.popular,
+            ),
         };
         let mut total = vec![0f32; n];
         let mut part = vec![0f32; n];
-        if w_knn > 0.0 {
-            if let Some(knn) = &self.item_knn {
-                match context {
-                    Context::History(h) => knn.score_history(h, &mut part),
-                    Context::Item(i) => knn.score_history(&[(*i, 1.0)], &mut part),
-                }
-                add_normalised(&mut total, &mut part, w_knn, allowed);
-            }
+        if let (true, Some(knn)) = (w_knn > 0.0, &self.item_knn) {
+            knn.score_history(&context.items(), &mut part);
+            add_normalised(&mut total, &mut part, w_knn, allowed);
+        }
+        if let (true, Some(seq)) = (w_seq > 0.0, &self.sequential) {
+            seq.score(&self.sequential_query(seq, context), &mut part);
+            add_normalised(&mut total, &mut part, w_seq, allowed);
         }
         if let (true, Some(q)) = (w_content > 0.0, content_query) {
             self.content.score_query(q, &mut part);
@@ -517,6 +620,14 @@ impl Recommender {
             add_normalised(&mut total, &mut part, w_pop, allowed);
         }
         total
+    }
+
+    /// The weighted items the sequential model starts from.
+    fn sequential_query(&self, seq: &Sequential, context: &Context) -> Vec<(u32, f32)> {
+        match context {
+            Context::History(h) => seq.query_weights(&h.recent, &h.items),
+            Context::Item(i) => vec![(*i, 1.0)],
+        }
     }
 
     /// Appends items in popularity order until `ranked` holds `k` items.
@@ -561,12 +672,21 @@ impl Recommender {
         model: Model,
     ) -> Vec<Reason> {
         let mut reasons = Vec::new();
-        if let (Some(knn), Model::ItemKnn | Model::Hybrid) = (&self.item_knn, model) {
-            let because = match context {
-                Context::History(h) => knn.explain(h, item, 3),
-                Context::Item(i) => knn.explain(&[(*i, 1.0)], item, 1),
-            };
+        let weights = self.config.hybrid.weights.clone();
+        let uses = |m: Model, w: f32| model == m || model == Model::Hybrid && w > 0.0;
+        if let (Some(knn), true) = (&self.item_knn, uses(Model::ItemKnn, weights.item_knn)) {
+            let because = knn.explain(&context.items(), item, 3);
             reasons.extend(because.into_iter().map(|(i, w)| Reason::AlsoInteracted {
+                item: self.catalogue.id(i).to_string(),
+                weight: w,
+            }));
+        }
+        if let (Some(seq), true) = (
+            &self.sequential,
+            uses(Model::Sequential, weights.sequential),
+        ) {
+            let after = seq.explain(&self.sequential_query(seq, context), item, 2);
+            reasons.extend(after.into_iter().map(|(i, w)| Reason::ChosenAfter {
                 item: self.catalogue.id(i).to_string(),
                 weight: w,
             }));
@@ -641,7 +761,7 @@ mod tests {
         let e = "svd".parse::<Model>().unwrap_err();
         assert_eq!(
             e.to_string(),
-            "config model: unknown model \"svd\"; accepted: popular, content, item-knn, hybrid"
+            "config model: unknown model \"svd\"; accepted: popular, content, item-knn, sequential, hybrid"
         );
     }
 }

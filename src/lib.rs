@@ -1,3 +1,51 @@
+//! pocketrec: a recommendation engine small enough to run in the shopper's
+//! browser.
+//!
+//! A shop's catalogue (JSON) and, optionally, its interaction log become
+//! three models behind one query API:
+//!
+//! * **content** ([`content`]): items as sparse BM25 / IDF feature vectors,
+//!   similarity by cosine; works with no interactions at all;
+//! * **item-kNN** ([`item_cf`]): "customers also bought", with the cosine,
+//!   TF-IDF and BM25 item-item similarities of the `implicit` library;
+//! * **popularity** ([`popularity`]): the cold-start answer and "trending";
+//!
+//! blended by [`hybrid::Recommender`], with filters, diversity re-ranking and
+//! an explanation for every result. [`tune`] picks options from the data,
+//! [`eval`] measures them. The core does no I/O and has no JS types.
+//!
+//! ```
+//! use pocketrec::catalogue::{Catalogue, CatalogueConfig};
+//! use pocketrec::config::Config;
+//! use pocketrec::history::Event;
+//! use pocketrec::hybrid::{Model, Query, Recommender};
+//! use pocketrec::interactions::Interactions;
+//!
+//! let catalogue = Catalogue::from_json(r#"{"items": [
+//!     {"id": "mug",    "title": "Blue ceramic mug",   "category": "kitchen", "price": 9},
+//!     {"id": "teapot", "title": "Ceramic teapot",     "category": "kitchen", "price": 25},
+//!     {"id": "lamp",   "title": "Desk lamp",          "category": "office",  "price": 30},
+//!     {"id": "cups",   "title": "Blue ceramic cups", "category": "kitchen", "price": 12}
+//! ]}"#, &CatalogueConfig::default())?;
+//! let log = Interactions::from_csv(
+//!     "user,item,weight\nann,mug,1\nann,teapot,1\nbob,mug,1\nbob,teapot,2\nbob,lamp,1\n",
+//!     &catalogue,
+//!     &Default::default(),
+//! )?;
+//! let rec = Recommender::fit(catalogue, Some(&log), &Config::default())?;
+//!
+//! // "Similar products", by content.
+//! let similar = rec.similar_items("mug", &Query::new(2, Model::Content))?;
+//! assert_eq!(similar[0].id, "cups"); // shares "blue ceramic" and the category
+//!
+//! // "Recommended for you": the shopper viewed the mug.
+//! let recs = rec.recommend(&[Event::item("mug")], &Query::new(2, Model::Hybrid))?;
+//! assert_eq!(recs[0].id, "teapot"); // bought with the mug, and ceramic
+//! assert!(recs.iter().all(|r| r.id != "mug"));
+//! # Ok::<(), pocketrec::Error>(())
+//! ```
+#![warn(missing_docs)]
+
 pub mod catalogue;
 pub mod config;
 pub mod content;
@@ -12,6 +60,7 @@ pub mod item_cf;
 pub mod limits;
 pub mod movielens;
 pub mod popularity;
+pub mod sequential;
 pub mod sparse;
 pub mod text;
 pub mod topk;

@@ -29,18 +29,22 @@ use pocketrec::config::Config;
 use pocketrec::content::ContentModel;
 use pocketrec::filter::Filter;
 use pocketrec::history::Event;
-use pocketrec::hybrid::{BlendWeights, Model, Query, Reason, Recommendation, Recommender};
+use pocketrec::hybrid::{
+    BlendWeights, CollaborativeModels, Model, Query, Reason, Recommendation, Recommender,
+};
 use pocketrec::interactions::{InteractionConfig, Interactions};
 use pocketrec::item_cf::ItemKnn;
 use pocketrec::popularity::Popularity;
+use pocketrec::sequential::Sequential;
 use pocketrec::Error;
 
 const SHOP: &str = include_str!("fixtures/shop.json");
 const SHOP_LOG: &str = include_str!("fixtures/shop_interactions.csv");
-const MODELS: [Model; 4] = [
+const MODELS: [Model; 5] = [
     Model::Popular,
     Model::Content,
     Model::ItemKnn,
+    Model::Sequential,
     Model::Hybrid,
 ];
 const N_ITEMS: usize = 12;
@@ -324,7 +328,8 @@ fn every_score_is_finite_in_every_mode() {
                     for reason in &r.reasons {
                         let w = match reason {
                             Reason::SharedFeature { weight, .. }
-                            | Reason::AlsoInteracted { weight, .. } => *weight,
+                            | Reason::AlsoInteracted { weight, .. }
+                            | Reason::ChosenAfter { weight, .. } => *weight,
                             Reason::Popular { score } => *score,
                         };
                         assert!(w.is_finite() && w > 0.0, "{reason:?}");
@@ -1078,6 +1083,7 @@ fn hybrid_blend_by_hand() {
             item_knn: 0.0,
             content: 1.0,
             popular: 0.0,
+            sequential: 0.0,
         }),
         ..Query::new(2, Model::Hybrid)
     };
@@ -1119,9 +1125,12 @@ fn models_can_be_fitted_separately_and_assembled() {
     let config = Config::default();
     let content = ContentModel::fit(&catalogue, &config.content).unwrap();
     let agg = log.aggregate(config.interactions.transform);
-    let knn = ItemKnn::fit(&agg.matrix, &config.item_knn).unwrap();
+    let models = CollaborativeModels {
+        item_knn: ItemKnn::fit(&agg.matrix, &config.item_knn).unwrap(),
+        sequential: Sequential::fit(&log, &config.sequential).unwrap(),
+    };
     let pop = Popularity::fit(&agg, &config.popularity).unwrap();
-    let parts = Recommender::from_parts(catalogue, content, Some(knn), pop, config);
+    let parts = Recommender::from_parts(catalogue, content, Some(models), pop, config);
     let whole = shop();
     for model in MODELS {
         let q = Query::new(6, model);
@@ -1151,7 +1160,7 @@ fn queries_parse_from_browser_json() {
     assert_eq!(e.code(), "invalid_config");
     assert!(
         e.to_string()
-            .contains("accepted: popular, content, item-knn, hybrid"),
+            .contains("accepted: popular, content, item-knn, sequential, hybrid"),
         "{e}"
     );
 }
@@ -1264,6 +1273,7 @@ fn bad_query_options_are_refused() {
                     item_knn: 1.0,
                     content: -0.5,
                     popular: 0.1,
+                    sequential: 0.0,
                 }),
                 ..Query::default()
             },
@@ -1357,4 +1367,42 @@ fn catalogue_columns_are_exposed_in_item_order() {
         other => panic!("tags read as {other:?}"),
     }
     assert_eq!(tags.weight, 0.8);
+}
+
+#[test]
+fn sequential_follows_the_order_of_choices_and_explains_it() {
+    // Three shoppers choose `mug` then `teapot`; one chooses `teapot` then `kettle`.
+    // After `mug`, the sequential model puts `teapot` first, because of `mug`;
+    // after `teapot`, it does not go back to `mug`.
+    let catalogue = shop_catalogue();
+    let csv = "user,item,timestamp\na,mug,1\na,teapot,2\nb,mug,1\nb,teapot,5\nc,mug,3\nc,teapot,4\nd,teapot,1\nd,kettle,2\n";
+    let log = Interactions::from_csv(csv, &catalogue, &InteractionConfig::default()).unwrap();
+    let rec = Recommender::fit(catalogue, Some(&log), &Config::default()).unwrap();
+    let q = Query::new(3, Model::Sequential);
+    let after_mug = rec.recommend(&[Event::item("mug")], &q).unwrap();
+    assert_eq!(after_mug[0].id, "teapot");
+    assert!(after_mug[0].score > 0.0);
+    assert!(
+        matches!(&after_mug[0].reasons[0], Reason::ChosenAfter { item, .. } if item == "mug"),
+        "{:?}",
+        after_mug[0].reasons
+    );
+    let after_teapot = rec.recommend(&[Event::item("teapot")], &q).unwrap();
+    assert_eq!(after_teapot[0].id, "kettle");
+    assert!(after_teapot
+        .iter()
+        .filter(|r| r.score > 0.0)
+        .all(|r| r.id != "mug"));
+    // The latest items weigh most: mug (old) then teapot (new) leads to kettle.
+    let both = [
+        Event {
+            timestamp: Some(10),
+            ..Event::item("mug")
+        },
+        Event {
+            timestamp: Some(20),
+            ..Event::item("teapot")
+        },
+    ];
+    assert_eq!(rec.recommend(&both, &q).unwrap()[0].id, "kettle");
 }

@@ -14,7 +14,10 @@ For each dataset (MovieLens ml-latest-small and UCI Online Retail) and each spli
 3. fits implicit's CosineRecommender, TFIDFRecommender and BM25Recommender (K = 20 and 100)
    on a binary and on a weighted user x item matrix built from train.csv, single-threaded,
    and recommends 10 items per test user, filtering items the user already has;
-4. runs ``pocketrec recommend`` with the models popular, content, item-knn and hybrid;
+4. runs ``pocketrec recommend`` with the models popular, content, item-knn and hybrid, twice:
+   with the default config ("pocketrec default <model>") and with a config chosen by
+   ``pocketrec tune`` on train.csv alone ("pocketrec <model>"; the tuner holds out part of
+   the training file, never the test file); the checks use the tuned rows;
 5. scores every list with one metric function (precision, recall, NDCG, MAP at 10, hit rate,
    catalogue coverage) and prints one markdown table per dataset x split, then a summary
    with PASS/FAIL against the targets:
@@ -484,9 +487,26 @@ def read_recs_jsonl(path: Path) -> dict[str, list[str]]:
     return recs
 
 
+def run_tune(binary: Path, catalog: Path, split_dir: Path, split: str,
+             config: Path | None) -> tuple[Path, float]:
+    """Tunes pocketrec on train.csv alone (an inner validation split of the same
+    kind as the outer one); the test file is never read. Returns the config path."""
+    out = split_dir / "tuned.json"
+    out.unlink(missing_ok=True)
+    cmd = [str(binary), "tune", "--catalog", str(catalog), "--interactions", str(split_dir / "train.csv"),
+           "--split", split, "--k", str(TOP_N), "--out", str(out)]
+    if config:
+        cmd += ["--config", str(config)]
+    t0 = time.perf_counter()
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=POCKETREC_TIMEOUT_S * 10)
+    if res.returncode != 0:
+        raise RuntimeError(f"tune: exit {res.returncode}: {res.stderr.strip()[-500:]}")
+    return out, time.perf_counter() - t0
+
+
 def run_pocketrec(binary: Path, model: str, catalog: Path, split_dir: Path,
-                  config: Path | None) -> tuple[dict[str, list[str]], float]:
-    out = split_dir / f"recs-{model}.jsonl"
+                  config: Path | None, tag: str = "") -> tuple[dict[str, list[str]], float]:
+    out = split_dir / f"recs-{tag}{model}.jsonl"
     out.unlink(missing_ok=True)  # never score a stale output
     cmd = [str(binary), "recommend", "--catalog", str(catalog),
            "--interactions", str(split_dir / "train.csv"), "--users", str(split_dir / "users.txt"),
@@ -598,6 +618,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--implicit-only", action="store_true",
                    help="run only the implicit side (testing only; implies --python-split)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a PASS/FAIL check fails")
+    p.add_argument("--no-tune", action="store_true",
+                   help="skip `pocketrec tune`; the checks then use the default (or --config) rows")
     a = p.parse_args(argv)
     a.datasets = [d.strip() for d in a.datasets.split(",") if d.strip()]
     a.splits = [s.strip() for s in a.splits.split(",") if s.strip()]
@@ -706,17 +728,32 @@ def main(argv=None) -> int:
                             model_name, k, matrices[variant], user_index, item_ids, users, ver_nums)
                         add(cfg, recs, fit_s, total_s, cold_users=cold)
 
-            # pocketrec (fit_s is left empty: the CLI call does load + fit + recommend at once)
+            # pocketrec (fit_s is left empty: the CLI call does load + fit + recommend at once).
+            # Rows "pocketrec default <model>" use the defaults (or --config); rows
+            # "pocketrec <model>" use a config tuned on train.csv alone, and carry the checks.
             if binary:
-                for model in POCKETREC_MODELS:
-                    cfg = f"pocketrec {model}"
-                    log(f"{ds}/{split}: {cfg}")
+                variants = [("default ", args.config)]
+                if not args.no_tune:
+                    log(f"{ds}/{split}: pocketrec tune")
                     try:
-                        recs, wall = run_pocketrec(binary, model, info["catalog"], split_dir, args.config)
-                    except (RuntimeError, OSError, ValueError, KeyError) as e:
-                        rows.append({"config": cfg, "error": str(e)})
-                        continue
-                    add(cfg, recs, None, wall)
+                        tuned, tune_s = run_tune(binary, info["catalog"], split_dir, split, args.config)
+                        log(f"{ds}/{split}: tuned in {tune_s:.1f} s -> {tuned}")
+                        variants.append(("", tuned))
+                    except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
+                        rows.append({"config": "pocketrec tune", "error": str(e)})
+                else:
+                    variants = [("", args.config)]
+                for tag, config in variants:
+                    for model in POCKETREC_MODELS:
+                        cfg = f"pocketrec {tag}{model}"
+                        log(f"{ds}/{split}: {cfg}")
+                        try:
+                            recs, wall = run_pocketrec(binary, model, info["catalog"], split_dir, config,
+                                                       tag.strip().replace(" ", "-") + ("-" if tag else ""))
+                        except (RuntimeError, OSError, ValueError, KeyError) as e:
+                            rows.append({"config": cfg, "error": str(e)})
+                            continue
+                        add(cfg, recs, None, wall)
 
             title = (f"{ds} / {split} split — {len(users)} test users, {len(truth)} with test items, "
                      f"{len(user_index)} train users x {len(item_index)} train items, "

@@ -17,12 +17,13 @@ use pocketrec::config::Config;
 use pocketrec::content::ContentModel;
 use pocketrec::eval::{evaluate, split, Metrics, SplitKind};
 use pocketrec::filter::Filter;
-use pocketrec::history::decay;
-use pocketrec::hybrid::{Model, Query, Recommendation, Recommender};
+use pocketrec::history::{decay, WeightedHistory};
+use pocketrec::hybrid::{CollaborativeModels, Model, Query, Recommendation, Recommender};
 use pocketrec::interactions::Interactions;
 use pocketrec::item_cf::ItemKnn;
 use pocketrec::movielens;
 use pocketrec::popularity::Popularity;
+use pocketrec::sequential::Sequential;
 use pocketrec::tune::{tune, TuneOptions, Tuned};
 
 #[derive(Parser)]
@@ -65,7 +66,7 @@ struct QueryArgs {
     /// Number of items per answer.
     #[arg(long, default_value_t = 10)]
     k: usize,
-    /// popular, content, item-knn or hybrid.
+    /// popular, content, item-knn, sequential or hybrid.
     #[arg(long, default_value = "hybrid")]
     model: String,
     /// Diversity in [0, 1] (MMR with λ = 1 − diversity).
@@ -173,7 +174,7 @@ struct EvalArgs {
     /// Models to evaluate, comma-separated.
     #[arg(
         long,
-        default_value = "popular,content,item-knn,hybrid",
+        default_value = "popular,content,item-knn,sequential,hybrid",
         value_delimiter = ','
     )]
     models: Vec<String>,
@@ -311,6 +312,7 @@ fn load_interactions(path: &Path, catalogue: &Catalogue, config: &Config) -> Res
 struct FitTimes {
     content: f64,
     item_knn: f64,
+    sequential: f64,
     popular: f64,
 }
 
@@ -320,7 +322,8 @@ impl FitTimes {
             Model::Popular => self.popular,
             Model::Content => self.content,
             Model::ItemKnn => self.item_knn,
-            Model::Hybrid => self.content + self.item_knn + self.popular,
+            Model::Sequential => self.sequential,
+            Model::Hybrid => self.content + self.item_knn + self.sequential + self.popular,
         }
     }
 }
@@ -335,24 +338,33 @@ fn fit(
     let start = Instant::now();
     let content = ContentModel::fit(&catalogue, &config.content)?;
     times.content = start.elapsed().as_secs_f64();
-    let (knn, popularity) = match log.filter(|l| !l.is_empty()) {
+    let (models, popularity) = match log.filter(|l| !l.is_empty()) {
         Some(log) => {
             let start = Instant::now();
             let user_items = log.aggregate(config.interactions.transform);
-            let knn = ItemKnn::fit(&user_items.matrix, &config.item_knn)?;
+            let item_knn = ItemKnn::fit(&user_items.matrix, &config.item_knn)?;
             times.item_knn = start.elapsed().as_secs_f64();
+            let start = Instant::now();
+            let sequential = Sequential::fit(log, &config.sequential)?;
+            times.sequential = start.elapsed().as_secs_f64();
             let start = Instant::now();
             let pop = Popularity::fit(
                 &log.aggregate(config.interactions.transform),
                 &config.popularity,
             )?;
             times.popular = start.elapsed().as_secs_f64();
-            (Some(knn), pop)
+            (
+                Some(CollaborativeModels {
+                    item_knn,
+                    sequential,
+                }),
+                pop,
+            )
         }
         None => (None, Popularity::from_scores(vec![0.0; catalogue.len()])),
     };
     Ok((
-        Recommender::from_parts(catalogue, content, knn, popularity, config.clone()),
+        Recommender::from_parts(catalogue, content, models, popularity, config.clone()),
         times,
     ))
 }
@@ -405,16 +417,19 @@ fn recommend(args: RecommendArgs) -> Result<()> {
     let bar = progress_bar(users.len(), "recommending");
     for user in users {
         let history = match (&log, &user_items) {
-            (Some(log), Some(ui)) => log.user_index(user).map_or_else(Vec::new, |u| {
-                decay(
-                    ui.history(u as usize).collect(),
-                    rec.half_life_days(&query),
-                    None,
-                )
-            }),
-            _ => Vec::new(),
+            (Some(log), Some(ui)) => {
+                log.user_index(user)
+                    .map_or_else(WeightedHistory::default, |u| {
+                        decay(
+                            ui.history(u as usize).collect(),
+                            rec.half_life_days(&query),
+                            None,
+                        )
+                    })
+            }
+            _ => WeightedHistory::default(),
         };
-        let recs = rec.recommend_weighted(&history, &query)?;
+        let recs = rec.recommend_history(&history, &query)?;
         let line = json!({
             "user": user,
             "items": recs.iter().map(|r| &r.id).collect::<Vec<_>>(),

@@ -1,0 +1,273 @@
+//! Sequential model: "shoppers who chose X went on to choose Y".
+//!
+//! Each user's distinct items are put in order of first interaction
+//! (timestamp; rows without one keep their order in the log). For items
+//! `i` and `j`, `c(i → j)` counts the users who met `j` within `window`
+//! positions *after* `i`. The directed similarity is
+//! `s(i → j) = c(i → j) / √(n_i · n_j)`, with `n_i` the users of `i`
+//! (a cosine-style normalisation, so popular items do not swamp the
+//! rest), and only the `neighbours` strongest successors of each item are
+//! kept (ties by item index). This is the sequential-rules idea of session
+//! recommenders (Ludewig and Jannach, 2018), kept to item pairs.
+//!
+//! Scoring looks at the shopper's `recentItems` latest items, newest
+//! last: `score(j) = Σ_k γ^(R − 1 − k) · s(recent_k → j)`, with `γ` the
+//! `recencyDecay`. A history without times weighs items by their history
+//! weights instead.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::interactions::Interactions;
+use crate::sparse::Csr;
+use crate::topk::top_k;
+
+/// Options of the sequential model.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct SequentialConfig {
+    /// How many later items of a user count as following an item (1–1000). Default 50.
+    pub window: usize,
+    /// Successors kept per item (1–10,000). Default 100.
+    pub neighbours: usize,
+    /// How many of the shopper's latest items a query looks at (1–1000). Default 20.
+    pub recent_items: usize,
+    /// Weight factor per step back in the shopper's history, γ in (0, 1]. Default 0.9.
+    pub recency_decay: f32,
+}
+
+impl Default for SequentialConfig {
+    fn default() -> Self {
+        SequentialConfig {
+            window: 50,
+            neighbours: 100,
+            recent_items: 20,
+            recency_decay: 0.9,
+        }
+    }
+}
+
+impl SequentialConfig {
+    /// Checks every option's range.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the option, the value and the range.
+    pub fn validate(&self) -> Result<()> {
+        for (name, v, max) in [
+            ("window", self.window, 1000),
+            ("neighbours", self.neighbours, 10_000),
+            ("recentItems", self.recent_items, 1000),
+        ] {
+            if !(1..=max).contains(&v) {
+                return Err(Error::config(
+                    format!("sequential.{name}"),
+                    format!("must be between 1 and {max}, got {v}"),
+                ));
+            }
+        }
+        if !(self.recency_decay > 0.0 && self.recency_decay <= 1.0) {
+            return Err(Error::config(
+                "sequential.recencyDecay",
+                format!("must be in (0, 1], got {}", self.recency_decay),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A fitted sequential model: the strongest successors of every item.
+#[derive(Debug, Clone)]
+pub struct Sequential {
+    /// Items × items; row `i` holds `s(i → j)` for `i`'s kept successors, by item index.
+    successors: Csr,
+    config: SequentialConfig,
+}
+
+impl Sequential {
+    /// Counts ordered pairs in every user's sequence. Cost O(rows · window).
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for an out-of-range option.
+    pub fn fit(log: &Interactions, config: &SequentialConfig) -> Result<Sequential> {
+        config.validate()?;
+        let n = log.item_count();
+        let sequences = sequences(log);
+        let mut users_of = vec![0f32; n];
+        // Where each item occurs: (user, position), grouped by item.
+        let mut occurrences: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
+        for (u, seq) in sequences.iter().enumerate() {
+            for (p, &i) in seq.iter().enumerate() {
+                users_of[i as usize] += 1.0;
+                occurrences[i as usize].push((u as u32, p as u32));
+            }
+        }
+        let mut acc = vec![0f32; n];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut rows = Vec::with_capacity(n);
+        for (i, occ) in occurrences.iter().enumerate() {
+            for &(u, p) in occ {
+                let seq = &sequences[u as usize];
+                let end = (p as usize + 1 + config.window).min(seq.len());
+                for &j in &seq[p as usize + 1..end] {
+                    if acc[j as usize] == 0.0 {
+                        touched.push(j);
+                    }
+                    acc[j as usize] += 1.0;
+                }
+            }
+            let candidates = touched
+                .iter()
+                .map(|&j| {
+                    (
+                        j,
+                        acc[j as usize] / (users_of[i] * users_of[j as usize]).sqrt(),
+                    )
+                })
+                .collect();
+            let mut row = top_k(candidates, config.neighbours);
+            row.sort_unstable_by_key(|&(j, _)| j);
+            rows.push(row);
+            for &j in &touched {
+                acc[j as usize] = 0.0;
+            }
+            touched.clear();
+        }
+        Ok(Sequential {
+            successors: Csr::from_rows(n, rows),
+            config: config.clone(),
+        })
+    }
+
+    /// The successors of `item` and their directed similarities.
+    pub fn successors(&self, item: u32) -> (&[u32], &[f32]) {
+        self.successors.row(item as usize)
+    }
+
+    /// Weights of the items a query starts from: the latest `recentItems`
+    /// of `recent` (oldest first) with `γ^(steps back)`, or, when there is
+    /// no order, the history weights.
+    pub fn query_weights(&self, recent: &[u32], history: &[(u32, f32)]) -> Vec<(u32, f32)> {
+        if recent.is_empty() {
+            return history.to_vec();
+        }
+        let start = recent.len().saturating_sub(self.config.recent_items);
+        let last = recent.len() - 1;
+        recent[start..]
+            .iter()
+            .enumerate()
+            .map(|(k, &i)| (i, self.config.recency_decay.powi((last - start - k) as i32)))
+            .collect()
+    }
+
+    /// Adds `Σ_i v_i · s(i → j)` for every item `j` into `out`.
+    pub fn score(&self, weights: &[(u32, f32)], out: &mut [f32]) {
+        for &(i, v) in weights {
+            let (items, sims) = self.successors(i);
+            for (&j, &s) in items.iter().zip(sims) {
+                out[j as usize] += v * s;
+            }
+        }
+    }
+
+    /// The query items that lead to `item` most strongly, with their
+    /// contributions, strongest first (at most `max`).
+    pub fn explain(&self, weights: &[(u32, f32)], item: u32, max: usize) -> Vec<(u32, f32)> {
+        let contributions = weights
+            .iter()
+            .map(|&(i, v)| (i, v * self.successors.get(i as usize, item)))
+            .filter(|&(_, c)| c > 0.0)
+            .collect();
+        top_k(contributions, max)
+    }
+}
+
+/// Each user's distinct items in order of first interaction (time, then row).
+fn sequences(log: &Interactions) -> Vec<Vec<u32>> {
+    let mut firsts: Vec<Vec<(i64, usize, u32)>> = vec![Vec::new(); log.user_count()];
+    for r in 0..log.len() {
+        let (u, i, _, t) = log.row(r);
+        firsts[u as usize].push((t.unwrap_or(i64::MIN), r, i));
+    }
+    firsts
+        .into_iter()
+        .map(|mut events| {
+            // Keep each item's earliest event, then order by it.
+            events.sort_unstable_by_key(|&(t, r, i)| (i, t, r));
+            events.dedup_by_key(|e| e.2);
+            events.sort_unstable();
+            events.into_iter().map(|e| e.2).collect()
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn log(rows: &[(&str, u32, i64)]) -> Interactions {
+        let mut log = Interactions::new(4);
+        for &(u, i, t) in rows {
+            log.push(u, i, 1.0, Some(t)).unwrap();
+        }
+        log
+    }
+
+    #[test]
+    fn directed_counts_by_hand() {
+        // a: 0 → 1 → 2;  b: 0 → 1;  c: 1 → 0 (rows out of time order on purpose).
+        let l = log(&[
+            ("a", 1, 20),
+            ("a", 0, 10),
+            ("a", 2, 30),
+            ("b", 0, 5),
+            ("b", 1, 6),
+            ("c", 1, 1),
+            ("c", 0, 2),
+        ]);
+        let m = Sequential::fit(&l, &SequentialConfig::default()).unwrap();
+        // users: n0 = 3, n1 = 3, n2 = 1.
+        // c(0 → 1) = 2 (a, b): s = 2/√9 = 0.666667; c(1 → 0) = 1 (c): 1/3.
+        // c(0 → 2) = 1: 1/√3 = 0.577350; c(1 → 2) = 1: 0.577350.
+        let s = |i: u32, j: u32| m.successors.get(i as usize, j);
+        assert!((s(0, 1) - 2.0 / 3.0).abs() < 1e-6);
+        assert!((s(1, 0) - 1.0 / 3.0).abs() < 1e-6);
+        assert!((s(0, 2) - 0.577_350).abs() < 1e-6);
+        assert_eq!(s(2, 0), 0.0, "nothing follows item 2");
+        // A window of 1 forgets 0 → 2 in a's sequence (two steps apart).
+        let w1 = Sequential::fit(
+            &l,
+            &SequentialConfig {
+                window: 1,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(w1.successors.get(0, 2), 0.0);
+    }
+
+    #[test]
+    fn recent_items_weigh_by_recency() {
+        let l = log(&[("a", 0, 1), ("a", 1, 2)]);
+        let m = Sequential::fit(
+            &l,
+            &SequentialConfig {
+                recent_items: 2,
+                recency_decay: 0.5,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // Three recent items, two kept: 1 (one step back, 0.5) and 2 (newest, 1).
+        assert_eq!(m.query_weights(&[0, 1, 2], &[]), [(1, 0.5), (2, 1.0)]);
+        // No order known: the history weights.
+        assert_eq!(m.query_weights(&[], &[(3, 0.7)]), [(3, 0.7)]);
+        let bad = SequentialConfig {
+            recency_decay: 0.0,
+            ..Default::default()
+        };
+        assert_eq!(
+            bad.validate().unwrap_err().to_string(),
+            "config sequential.recencyDecay: must be in (0, 1], got 0"
+        );
+    }
+}
