@@ -25,6 +25,7 @@ use crate::interactions::InteractionConfig;
 use crate::item_cf::ItemKnnConfig;
 use crate::popularity::PopularityConfig;
 use crate::sequential::SequentialConfig;
+use crate::user_knn::UserKnnConfig;
 
 /// All options of pocketrec.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -42,6 +43,8 @@ pub struct Config {
     pub popularity: PopularityConfig,
     /// Sequential model.
     pub sequential: SequentialConfig,
+    /// User-kNN model.
+    pub user_knn: UserKnnConfig,
     /// Blending.
     pub hybrid: HybridConfig,
     /// History weighting defaults.
@@ -73,6 +76,7 @@ impl Config {
         self.item_knn.validate()?;
         self.popularity.validate()?;
         self.sequential.validate()?;
+        self.user_knn.validate()?;
         self.history.validate()?;
         self.hybrid.validate()
     }

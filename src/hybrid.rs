@@ -3,8 +3,8 @@
 //! **Blend.** Each model's scores are normalised by their maximum over the
 //! items that may be returned, `ŝ_m(j) = s_m(j) / max_j s_m(j)` (so each lies
 //! in [0, 1] and an item a model knows nothing about gets 0), then
-//! `score(j) = Σ_m w_m · ŝ_m(j)` over item-kNN, content, sequential and
-//! popularity.
+//! `score(j) = Σ_m w_m · ŝ_m(j)` over item-kNN, user-kNN, content,
+//! sequential and popularity.
 //!
 //! **Ranking.** Items with a positive score come first, by score, ties by
 //! item index. If fewer than `k` items have a positive score, the rest of
@@ -31,6 +31,7 @@ use crate::limits;
 use crate::popularity::Popularity;
 use crate::sequential::Sequential;
 use crate::topk::{top_k_dense, Scored};
+use crate::user_knn::UserKnn;
 
 /// Which model answers a query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -45,6 +46,9 @@ pub enum Model {
     ItemKnn,
     /// What shoppers choose next (see [`crate::sequential`]) only.
     Sequential,
+    /// User-based collaborative filtering (see [`crate::user_knn`]) only.
+    #[serde(alias = "user-knn")]
+    UserKnn,
     /// The blend of all three (default).
     #[default]
     Hybrid,
@@ -58,6 +62,7 @@ impl Model {
             Model::Content => "content",
             Model::ItemKnn => "item-knn",
             Model::Sequential => "sequential",
+            Model::UserKnn => "user-knn",
             Model::Hybrid => "hybrid",
         }
     }
@@ -72,11 +77,12 @@ impl std::str::FromStr for Model {
             "content" => Ok(Model::Content),
             "item-knn" | "itemKnn" => Ok(Model::ItemKnn),
             "sequential" => Ok(Model::Sequential),
+            "user-knn" | "userKnn" => Ok(Model::UserKnn),
             "hybrid" => Ok(Model::Hybrid),
             _ => Err(Error::config(
                 "model",
                 format!(
-                    "unknown model {s:?}; accepted: popular, content, item-knn, sequential, hybrid"
+                    "unknown model {s:?}; accepted: popular, content, item-knn, user-knn, sequential, hybrid"
                 ),
             )),
         }
@@ -95,6 +101,30 @@ pub struct BlendWeights {
     pub popular: f32,
     /// Sequential ("chosen next") weight. Default 0.
     pub sequential: f32,
+    /// User-kNN ("shoppers like you") weight. Default 0.
+    pub user_knn: f32,
+}
+
+impl BlendWeights {
+    /// Weight 1 for one model and 0 for the rest (all zero for `Hybrid`).
+    pub fn only(model: Model) -> BlendWeights {
+        let mut w = BlendWeights {
+            item_knn: 0.0,
+            content: 0.0,
+            popular: 0.0,
+            sequential: 0.0,
+            user_knn: 0.0,
+        };
+        match model {
+            Model::Popular => w.popular = 1.0,
+            Model::Content => w.content = 1.0,
+            Model::ItemKnn => w.item_knn = 1.0,
+            Model::Sequential => w.sequential = 1.0,
+            Model::UserKnn => w.user_knn = 1.0,
+            Model::Hybrid => {}
+        }
+        w
+    }
 }
 
 impl Default for BlendWeights {
@@ -104,6 +134,7 @@ impl Default for BlendWeights {
             content: 0.2,
             popular: 0.1,
             sequential: 0.0,
+            user_knn: 0.0,
         }
     }
 }
@@ -126,6 +157,7 @@ impl HybridConfig {
         for (name, v) in [
             ("itemKnn", w.item_knn),
             ("sequential", w.sequential),
+            ("userKnn", w.user_knn),
             ("content", w.content),
             ("popular", w.popular),
         ] {
@@ -250,6 +282,13 @@ pub enum Reason {
         /// Its contribution to the sequential score.
         weight: f32,
     },
+    /// Shoppers whose choices resemble the history also chose this item
+    /// (they are counted, never named).
+    #[serde(rename_all = "camelCase")]
+    SimilarShoppers {
+        /// How many of the most similar shoppers chose it.
+        count: usize,
+    },
     /// Popular with shoppers.
     #[serde(rename_all = "camelCase")]
     Popular {
@@ -295,6 +334,7 @@ pub struct Recommender {
     content: ContentModel,
     item_knn: Option<ItemKnn>,
     sequential: Option<Sequential>,
+    user_knn: Option<UserKnn>,
     popularity: Popularity,
     config: Config,
 }
@@ -306,6 +346,8 @@ pub struct CollaborativeModels {
     pub item_knn: ItemKnn,
     /// Sequential.
     pub sequential: Sequential,
+    /// User-kNN.
+    pub user_knn: UserKnn,
 }
 
 impl Recommender {
@@ -333,6 +375,7 @@ impl Recommender {
                 let models = CollaborativeModels {
                     item_knn: ItemKnn::fit(&user_items.matrix, &config.item_knn)?,
                     sequential: Sequential::fit(log, &config.sequential)?,
+                    user_knn: UserKnn::fit(&user_items.matrix, &config.user_knn)?,
                 };
                 (
                     Some(models),
@@ -359,15 +402,16 @@ impl Recommender {
         popularity: Popularity,
         config: Config,
     ) -> Recommender {
-        let (item_knn, sequential) = match collaborative {
-            Some(m) => (Some(m.item_knn), Some(m.sequential)),
-            None => (None, None),
+        let (item_knn, sequential, user_knn) = match collaborative {
+            Some(m) => (Some(m.item_knn), Some(m.sequential), Some(m.user_knn)),
+            None => (None, None, None),
         };
         Recommender {
             catalogue,
             content,
             item_knn,
             sequential,
+            user_knn,
             popularity,
             config,
         }
@@ -551,6 +595,19 @@ impl Recommender {
             });
         }
         ranked.truncate(query.k);
+        let weights = query
+            .weights
+            .as_ref()
+            .unwrap_or(&self.config.hybrid.weights);
+        let shoppers = match (&self.user_knn, query.explain) {
+            (Some(users), true)
+                if query.model == Model::UserKnn
+                    || query.model == Model::Hybrid && weights.user_knn > 0.0 =>
+            {
+                users.similar_users(&context.items())
+            }
+            _ => Vec::new(),
+        };
         Ok(ranked
             .into_iter()
             .map(|(index, score)| Recommendation {
@@ -558,7 +615,7 @@ impl Recommender {
                 index,
                 score,
                 reasons: if query.explain {
-                    self.explain(&context, content_query.as_deref(), index, query.model)
+                    self.explain(&context, content_query.as_deref(), &shoppers, index, query)
                 } else {
                     Vec::new()
                 },
@@ -589,23 +646,20 @@ impl Recommender {
             .weights
             .as_ref()
             .unwrap_or(&self.config.hybrid.weights);
-        let (w_knn, w_content, w_seq, w_pop) = match query.model {
-            Model::Popular => (0.0, 0.0, 0.0, 1.0),
-            Model::Content => (0.0, 1.0, 0.0, 0.0),
-            Model::ItemKnn => (1.0, 0.0, 0.0, 0.0),
-            Model::Sequential => (0.0, 0.0, 1.0, 0.0),
-            Model::Hybrid => (
-                weights.item_knn,
-                weights.content,
-                weights.sequential,
-                weights.popular,
-            ),
+        let w = match query.model {
+            Model::Hybrid => weights.clone(),
+            single => BlendWeights::only(single),
         };
+        let (w_knn, w_content, w_seq, w_pop) = (w.item_knn, w.content, w.sequential, w.popular);
         let mut total = vec![0f32; n];
         let mut part = vec![0f32; n];
         if let (true, Some(knn)) = (w_knn > 0.0, &self.item_knn) {
             knn.score_history(&context.items(), &mut part);
             add_normalised(&mut total, &mut part, w_knn, allowed);
+        }
+        if let (true, Some(users)) = (w.user_knn > 0.0, &self.user_knn) {
+            users.score_history(&context.items(), &mut part);
+            add_normalised(&mut total, &mut part, w.user_knn, allowed);
         }
         if let (true, Some(seq)) = (w_seq > 0.0, &self.sequential) {
             seq.score(&self.sequential_query(seq, context), &mut part);
@@ -668,11 +722,16 @@ impl Recommender {
         &self,
         context: &Context,
         content_query: Option<&[(u32, f32)]>,
+        shoppers: &[(u32, f32)],
         item: u32,
-        model: Model,
+        query: &Query,
     ) -> Vec<Reason> {
         let mut reasons = Vec::new();
-        let weights = self.config.hybrid.weights.clone();
+        let model = query.model;
+        let weights = query
+            .weights
+            .as_ref()
+            .unwrap_or(&self.config.hybrid.weights);
         let uses = |m: Model, w: f32| model == m || model == Model::Hybrid && w > 0.0;
         if let (Some(knn), true) = (&self.item_knn, uses(Model::ItemKnn, weights.item_knn)) {
             let because = knn.explain(&context.items(), item, 3);
@@ -680,6 +739,12 @@ impl Recommender {
                 item: self.catalogue.id(i).to_string(),
                 weight: w,
             }));
+        }
+        if let Some(users) = &self.user_knn {
+            let count = users.supporters(shoppers, item);
+            if count > 0 {
+                reasons.push(Reason::SimilarShoppers { count });
+            }
         }
         if let (Some(seq), true) = (
             &self.sequential,
@@ -761,7 +826,7 @@ mod tests {
         let e = "svd".parse::<Model>().unwrap_err();
         assert_eq!(
             e.to_string(),
-            "config model: unknown model \"svd\"; accepted: popular, content, item-knn, sequential, hybrid"
+            "config model: unknown model \"svd\"; accepted: popular, content, item-knn, user-knn, sequential, hybrid"
         );
     }
 }

@@ -65,5 +65,6 @@ pub mod sparse;
 pub mod text;
 pub mod topk;
 pub mod tune;
+pub mod user_knn;
 
 pub use error::{Error, Result};

@@ -12,8 +12,9 @@
 //! 1. item-kNN: transform × similarity × neighbours × shrinkage;
 //! 2. history half-life (none, 1, 7, 30, 180, 720 days);
 //! 3. popularity half-life (none, 7, 30, 180 days);
-//! 4. blend weights (item-kNN 1; content, popularity and sequential on a
-//!    grid), plus each single model alone, so on the validation data the
+//! 4. blend weights by coordinate ascent from item-kNN alone (content,
+//!    popularity, sequential and user-kNN each on a grid in turn, two
+//!    rounds), then each single model alone, so on the validation data the
 //!    hybrid is never below its best component.
 
 use crate::catalogue::Catalogue;
@@ -26,6 +27,7 @@ use crate::interactions::{Interactions, WeightTransform};
 use crate::item_cf::{ItemKnn, Similarity};
 use crate::popularity::Popularity;
 use crate::sequential::Sequential;
+use crate::user_knn::UserKnn;
 
 /// How to tune.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,9 +91,31 @@ const HISTORY_HALF_LIVES: [Option<f64>; 6] = [
     Some(720.0),
 ];
 const POPULARITY_HALF_LIVES: [Option<f64>; 4] = [None, Some(7.0), Some(30.0), Some(180.0)];
-const CONTENT_WEIGHTS: [f32; 6] = [0.0, 0.05, 0.1, 0.3, 0.6, 1.0];
-const POPULAR_WEIGHTS: [f32; 4] = [0.0, 0.05, 0.15, 0.4];
-const SEQUENTIAL_WEIGHTS: [f32; 4] = [0.0, 0.3, 1.0, 3.0];
+/// Blend weights tried for each component (item-kNN stays at 1).
+const BLEND_GRID: [(Model, &[f32]); 4] = [
+    (
+        Model::Content,
+        &[0.0, 0.05, 0.1, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0],
+    ),
+    (Model::Popular, &[0.0, 0.05, 0.1, 0.2, 0.4]),
+    (Model::Sequential, &[0.0, 0.1, 0.3, 0.6, 1.0, 2.0, 4.0]),
+    (Model::UserKnn, &[0.0, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0]),
+];
+
+/// Sets one component's weight; false when it already had that value.
+fn set_weight(weights: &mut BlendWeights, component: Model, value: f32) -> bool {
+    let slot = match component {
+        Model::Content => &mut weights.content,
+        Model::Popular => &mut weights.popular,
+        Model::Sequential => &mut weights.sequential,
+        Model::UserKnn => &mut weights.user_knn,
+        Model::ItemKnn => &mut weights.item_knn,
+        Model::Hybrid => return false,
+    };
+    let changed = *slot != value;
+    *slot = value;
+    changed
+}
 
 /// One validation fold: a training part and a held-out part.
 struct Fold {
@@ -117,6 +141,7 @@ impl Bench<'_> {
                 let models = CollaborativeModels {
                     item_knn: ItemKnn::fit(&user_items.matrix, &config.item_knn)?,
                     sequential: Sequential::fit(&fold.train, &config.sequential)?,
+                    user_knn: UserKnn::fit(&user_items.matrix, &config.user_knn)?,
                 };
                 let pop = Popularity::fit(&user_items, &config.popularity)?;
                 Ok(Recommender::from_parts(
@@ -263,42 +288,41 @@ pub fn tune(
         config: pop_best.config.clone(),
         ndcg: f64::NEG_INFINITY,
     };
-    let mut candidates: Vec<BlendWeights> = Vec::new();
-    for content in CONTENT_WEIGHTS {
-        for popular in POPULAR_WEIGHTS {
-            for sequential in SEQUENTIAL_WEIGHTS {
-                candidates.push(BlendWeights {
-                    item_knn: 1.0,
-                    content,
-                    popular,
-                    sequential,
-                });
+    let try_weights =
+        |weights: BlendWeights, blend: &mut Best, trials: &mut Vec<Trial>| -> Result<()> {
+            let mut c = blend.config.clone();
+            c.hybrid.weights = weights;
+            let ndcg = bench.score(&reconfigure(&rec, &c), Model::Hybrid)?;
+            let w = &c.hybrid.weights;
+            let description = format!(
+                "blend itemKnn={} content={} popular={} sequential={} userKnn={}",
+                w.item_knn, w.content, w.popular, w.sequential, w.user_knn
+            );
+            blend.offer(&c, ndcg, trials, description);
+            Ok(())
+        };
+    // Coordinate ascent from item-kNN alone: each component's grid in turn,
+    // the others held at their best so far, two rounds.
+    try_weights(BlendWeights::only(Model::ItemKnn), &mut blend, &mut trials)?;
+    for _round in 0..2 {
+        for (component, grid) in BLEND_GRID {
+            for &value in grid {
+                let mut weights = blend.config.hybrid.weights.clone();
+                if set_weight(&mut weights, component, value) {
+                    try_weights(weights, &mut blend, &mut trials)?;
+                }
             }
         }
     }
     // Each single model alone, so on validation the hybrid is never below
     // its best component.
-    for (content, popular, sequential) in [(1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0)] {
-        candidates.push(BlendWeights {
-            item_knn: 0.0,
-            content,
-            popular,
-            sequential,
-        });
-    }
-    for weights in candidates {
-        let mut c = pop_best.config.clone();
-        c.hybrid.weights = weights.clone();
-        let ndcg = bench.score(&reconfigure(&rec, &c), Model::Hybrid)?;
-        blend.offer(
-            &c,
-            ndcg,
-            &mut trials,
-            format!(
-                "blend itemKnn={} content={} popular={} sequential={}",
-                weights.item_knn, weights.content, weights.popular, weights.sequential
-            ),
-        );
+    for model in [
+        Model::Content,
+        Model::Popular,
+        Model::Sequential,
+        Model::UserKnn,
+    ] {
+        try_weights(BlendWeights::only(model), &mut blend, &mut trials)?;
     }
     Ok(Tuned {
         config: blend.config,

@@ -23,7 +23,14 @@ const POPULAR_ORDER: [&str; 12] = [
     "floor-lamp",
     "desk-lamp",
 ];
-const MODELS: [&str; 5] = ["popular", "content", "item-knn", "sequential", "hybrid"];
+const MODELS: [&str; 6] = [
+    "popular",
+    "content",
+    "item-knn",
+    "user-knn",
+    "sequential",
+    "hybrid",
+];
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -966,7 +973,7 @@ fn unknown_names_list_what_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let users = dir.path().join("users.txt");
     std::fs::write(&users, "u1\n").unwrap();
-    let accepted = "accepted: popular, content, item-knn, sequential, hybrid";
+    let accepted = "accepted: popular, content, item-knn, user-knn, sequential, hybrid";
     let out = run(&[
         "recommend",
         "--catalog",

@@ -36,14 +36,16 @@ use pocketrec::interactions::{InteractionConfig, Interactions};
 use pocketrec::item_cf::ItemKnn;
 use pocketrec::popularity::Popularity;
 use pocketrec::sequential::Sequential;
+use pocketrec::user_knn::UserKnn;
 use pocketrec::Error;
 
 const SHOP: &str = include_str!("fixtures/shop.json");
 const SHOP_LOG: &str = include_str!("fixtures/shop_interactions.csv");
-const MODELS: [Model; 5] = [
+const MODELS: [Model; 6] = [
     Model::Popular,
     Model::Content,
     Model::ItemKnn,
+    Model::UserKnn,
     Model::Sequential,
     Model::Hybrid,
 ];
@@ -330,6 +332,7 @@ fn every_score_is_finite_in_every_mode() {
                             Reason::SharedFeature { weight, .. }
                             | Reason::AlsoInteracted { weight, .. }
                             | Reason::ChosenAfter { weight, .. } => *weight,
+                            Reason::SimilarShoppers { count } => *count as f32,
                             Reason::Popular { score } => *score,
                         };
                         assert!(w.is_finite() && w > 0.0, "{reason:?}");
@@ -1084,6 +1087,7 @@ fn hybrid_blend_by_hand() {
             content: 1.0,
             popular: 0.0,
             sequential: 0.0,
+            user_knn: 0.0,
         }),
         ..Query::new(2, Model::Hybrid)
     };
@@ -1128,6 +1132,7 @@ fn models_can_be_fitted_separately_and_assembled() {
     let models = CollaborativeModels {
         item_knn: ItemKnn::fit(&agg.matrix, &config.item_knn).unwrap(),
         sequential: Sequential::fit(&log, &config.sequential).unwrap(),
+        user_knn: UserKnn::fit(&agg.matrix, &config.user_knn).unwrap(),
     };
     let pop = Popularity::fit(&agg, &config.popularity).unwrap();
     let parts = Recommender::from_parts(catalogue, content, Some(models), pop, config);
@@ -1160,7 +1165,7 @@ fn queries_parse_from_browser_json() {
     assert_eq!(e.code(), "invalid_config");
     assert!(
         e.to_string()
-            .contains("accepted: popular, content, item-knn, sequential, hybrid"),
+            .contains("accepted: popular, content, item-knn, user-knn, sequential, hybrid"),
         "{e}"
     );
 }
@@ -1274,6 +1279,7 @@ fn bad_query_options_are_refused() {
                     content: -0.5,
                     popular: 0.1,
                     sequential: 0.0,
+                    user_knn: 0.0,
                 }),
                 ..Query::default()
             },
@@ -1405,4 +1411,33 @@ fn sequential_follows_the_order_of_choices_and_explains_it() {
         },
     ];
     assert_eq!(rec.recommend(&both, &q).unwrap()[0].id, "kettle");
+}
+
+#[test]
+fn user_knn_votes_of_similar_shoppers_and_counts_them_without_names() {
+    // Shoppers a, b and c chose mug and teapot; a and b also chose kettle;
+    // d chose only grinder. A history of {mug, teapot} resembles a, b and c,
+    // so kettle (2 of them) comes first and grinder gets no vote.
+    let catalogue = shop_catalogue();
+    let csv = "user,item\na,mug\na,teapot\na,kettle\nb,mug\nb,teapot\nb,kettle\nc,mug\nc,teapot\nd,grinder\n";
+    let log = Interactions::from_csv(csv, &catalogue, &InteractionConfig::default()).unwrap();
+    let rec = Recommender::fit(catalogue, Some(&log), &Config::default()).unwrap();
+    let recs = rec
+        .recommend(
+            &[Event::item("mug"), Event::item("teapot")],
+            &Query::new(3, Model::UserKnn),
+        )
+        .unwrap();
+    assert_eq!(recs[0].id, "kettle");
+    assert!(recs[0].score > 0.0);
+    assert!(recs
+        .iter()
+        .filter(|r| r.score > 0.0)
+        .all(|r| r.id != "grinder"));
+    assert_eq!(recs[0].reasons[0], Reason::SimilarShoppers { count: 2 });
+    let json = serde_json::to_string(&recs[0].reasons).unwrap();
+    assert!(
+        !json.contains("\"a\"") && !json.contains("\"b\""),
+        "no shopper ids leak: {json}"
+    );
 }

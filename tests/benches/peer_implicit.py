@@ -14,7 +14,8 @@ For each dataset (MovieLens ml-latest-small and UCI Online Retail) and each spli
 3. fits implicit's CosineRecommender, TFIDFRecommender and BM25Recommender (K = 20 and 100)
    on a binary and on a weighted user x item matrix built from train.csv, single-threaded,
    and recommends 10 items per test user, filtering items the user already has;
-4. runs ``pocketrec recommend`` with the models popular, content, item-knn and hybrid, twice:
+4. runs ``pocketrec recommend`` with the models popular, content, item-knn, user-knn,
+   sequential and hybrid, twice:
    with the default config ("pocketrec default <model>") and with a config chosen by
    ``pocketrec tune`` on train.csv alone ("pocketrec <model>"; the tuner holds out part of
    the training file, never the test file); the checks use the tuned rows;
@@ -23,7 +24,7 @@ For each dataset (MovieLens ml-latest-small and UCI Online Retail) and each spli
    with PASS/FAIL against the targets:
        item-knn NDCG@10 >= best implicit NDCG@10
        hybrid   NDCG@10 >= 1.05 x best implicit NDCG@10
-       hybrid   NDCG@10 >= best of its components (popular, content, item-knn)
+       hybrid   NDCG@10 >= best of its components (popular, content, item-knn, user-knn, sequential)
 
 Users absent from train.csv get an empty list from implicit (no popularity fallback); with
 the split definition used here every test user has training items, so this does not arise,
@@ -86,8 +87,8 @@ SEED = 42
 IMPLICIT_MODELS = ("cosine", "tfidf", "bm25")
 IMPLICIT_KS = (20, 100)
 IMPLICIT_VARIANTS = ("binary", "weighted")
-POCKETREC_MODELS = ("popular", "content", "item-knn", "hybrid")
-HYBRID_COMPONENTS = ("popular", "content", "item-knn")
+POCKETREC_MODELS = ("popular", "content", "item-knn", "user-knn", "sequential", "hybrid")
+HYBRID_COMPONENTS = ("popular", "content", "item-knn", "user-knn", "sequential")
 HYBRID_TARGET = 1.05
 POCKETREC_TIMEOUT_S = 900  # per CLI call
 

@@ -25,6 +25,7 @@ use pocketrec::movielens;
 use pocketrec::popularity::Popularity;
 use pocketrec::sequential::Sequential;
 use pocketrec::tune::{tune, TuneOptions, Tuned};
+use pocketrec::user_knn::UserKnn;
 
 #[derive(Parser)]
 #[command(
@@ -66,7 +67,7 @@ struct QueryArgs {
     /// Number of items per answer.
     #[arg(long, default_value_t = 10)]
     k: usize,
-    /// popular, content, item-knn, sequential or hybrid.
+    /// popular, content, item-knn, user-knn, sequential or hybrid.
     #[arg(long, default_value = "hybrid")]
     model: String,
     /// Diversity in [0, 1] (MMR with λ = 1 − diversity).
@@ -174,7 +175,7 @@ struct EvalArgs {
     /// Models to evaluate, comma-separated.
     #[arg(
         long,
-        default_value = "popular,content,item-knn,sequential,hybrid",
+        default_value = "popular,content,item-knn,user-knn,sequential,hybrid",
         value_delimiter = ','
     )]
     models: Vec<String>,
@@ -313,6 +314,7 @@ struct FitTimes {
     content: f64,
     item_knn: f64,
     sequential: f64,
+    user_knn: f64,
     popular: f64,
 }
 
@@ -323,7 +325,10 @@ impl FitTimes {
             Model::Content => self.content,
             Model::ItemKnn => self.item_knn,
             Model::Sequential => self.sequential,
-            Model::Hybrid => self.content + self.item_knn + self.sequential + self.popular,
+            Model::UserKnn => self.user_knn,
+            Model::Hybrid => {
+                self.content + self.item_knn + self.sequential + self.user_knn + self.popular
+            }
         }
     }
 }
@@ -348,6 +353,9 @@ fn fit(
             let sequential = Sequential::fit(log, &config.sequential)?;
             times.sequential = start.elapsed().as_secs_f64();
             let start = Instant::now();
+            let user_knn = UserKnn::fit(&user_items.matrix, &config.user_knn)?;
+            times.user_knn = start.elapsed().as_secs_f64();
+            let start = Instant::now();
             let pop = Popularity::fit(
                 &log.aggregate(config.interactions.transform),
                 &config.popularity,
@@ -357,6 +365,7 @@ fn fit(
                 Some(CollaborativeModels {
                     item_knn,
                     sequential,
+                    user_knn,
                 }),
                 pop,
             )
