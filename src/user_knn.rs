@@ -2,9 +2,10 @@
 //! also chose".
 //!
 //! Users are rows of the users × items matrix `X` (weights as in
-//! [`crate::interactions`]), weighted by item IDF, `idf_i = max(0, ln(U /
-//! (1 + n_i)))` with `U` users and `n_i` the users of item `i`, and
-//! L2-normalised. A query history `h` becomes `q_i = h_i · idf_i`,
+//! [`crate::interactions`]), weighted by the smoothed item IDF
+//! `idf_i = ln((1 + U)/(1 + n_i)) + 1` with `U` users and `n_i` the users of
+//! item `i`, and L2-normalised. (The smoothed form never reaches 0, so a
+//! history made only of items nearly everyone chose still finds neighbours.) A query history `h` becomes `q_i = h_i · idf_i`,
 //! normalised the same way, and is compared with every user through the
 //! item → users index: `sim(u) = q · x_u`. The `neighbours` most similar
 //! users (ties by user index) vote: `score(j) = Σ_u sim(u) · X_uj`.
@@ -75,7 +76,7 @@ impl UserKnn {
         }
         let idf: Vec<f32> = n
             .iter()
-            .map(|&c| (users / (1.0 + c as f32)).ln().max(0.0))
+            .map(|&c| ((1.0 + users) / (1.0 + c as f32)).ln() + 1.0)
             .collect();
         let mut weighted = user_items.clone();
         let (cols, vals) = weighted.values_mut();
@@ -144,7 +145,7 @@ mod tests {
     fn similarity_and_votes_by_hand() {
         // Users × items (4 users, 4 items):
         //   u0: 0, 1     u1: 0, 1, 2     u2: 3     u3: 2, 3
-        // n = (2, 2, 2, 2): idf = ln(4/3) = 0.287682 for every item, so after
+        // n = (2, 2, 2, 2): idf = ln(5/3) + 1 = 1.510826 for every item, so after
         // normalisation u0 = (1, 1)/√2, u1 = (1, 1, 1)/√3, u2 = (1), u3 = (1, 1)/√2.
         // Query {0: 1}: sim(u0) = 1/√2 = 0.707107, sim(u1) = 1/√3 = 0.577350.
         let m = Csr::from_triplets(
