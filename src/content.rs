@@ -138,6 +138,8 @@ pub struct ContentModel {
     features: Vec<Feature>,
     field_names: Vec<String>,
     field_roles: Vec<Role>,
+    /// Text tokens and category values → their feature ids, for free-text queries.
+    lookup: FxHashMap<String, Vec<u32>>,
     config: ContentConfig,
 }
 
@@ -208,15 +210,60 @@ impl ContentModel {
         let vectors = Csr::from_rows(features.len(), rows);
         let postings = vectors.transpose();
         let field_names = catalogue.fields().iter().map(|f| f.name.clone()).collect();
-        let field_roles = catalogue.fields().iter().map(|f| f.role()).collect();
+        let field_roles: Vec<Role> = catalogue.fields().iter().map(|f| f.role()).collect();
+        let mut lookup: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        for (id, feature) in features.iter().enumerate() {
+            if field_roles[feature.field as usize] != Role::Numeric {
+                lookup
+                    .entry(feature.value.clone())
+                    .or_default()
+                    .push(id as u32);
+            }
+        }
         Ok(ContentModel {
             vectors,
             postings,
             features,
             field_names,
             field_roles,
+            lookup,
             config: config.clone(),
         })
+    }
+
+    /// A query vector for free text: each token of `text` (tokenised as
+    /// product text is) counts once for every text feature and single-word
+    /// category or tag it equals, and the whole text, case-folded, for a
+    /// category or tag value it equals (`"home decor"`). Normalised; empty
+    /// when nothing matches.
+    pub fn text_query(&self, text: &str) -> Vec<(u32, f32)> {
+        let mut q: FxHashMap<u32, f32> = FxHashMap::default();
+        let mut add = |key: &str| {
+            for &f in self.lookup.get(key).into_iter().flatten() {
+                *q.entry(f).or_insert(0.0) += 1.0;
+            }
+        };
+        for_each_token(text, &mut add);
+        // Multi-word category values ("home decor"); one word was a token above.
+        let whole = text.trim().to_lowercase();
+        if whole.contains(char::is_whitespace) {
+            let categorical = |f: &&u32| {
+                self.field_roles[self.features[**f as usize].field as usize] == Role::Categorical
+            };
+            for &f in self
+                .lookup
+                .get(&whole)
+                .into_iter()
+                .flatten()
+                .filter(categorical)
+            {
+                *q.entry(f).or_insert(0.0) += 1.0;
+            }
+        }
+        let mut query: Vec<(u32, f32)> = q.into_iter().collect();
+        query.sort_unstable_by_key(|&(f, _)| f);
+        normalize(&mut query);
+        query
     }
 
     /// Number of distinct features.
@@ -629,6 +676,32 @@ mod tests {
         let p = m.profile(&[(0, 1.0), (1, 1.0)]);
         assert_eq!(p.len(), 2);
         assert!(close(p.iter().map(|(_, w)| w * w).sum::<f32>(), 1.0));
+    }
+
+    #[test]
+    fn free_text_queries_match_tokens_and_values() {
+        let m = model(
+            r#"[{"id": 0, "title": "Wireless earbuds", "category": "Home Audio"},
+                {"id": 1, "title": "无线蓝牙耳机", "category": "audio"},
+                {"id": 2, "title": "Ceramic mug", "category": "kitchen"}]"#,
+            &ContentConfig::default(),
+        );
+        let scores = |text: &str| {
+            let mut out = vec![0.0; 3];
+            m.score_query(&m.text_query(text), &mut out);
+            out
+        };
+        // Case and accents fold as in product text.
+        let s = scores("WIRELESS Earbüds");
+        assert!(s[0] > 0.0 && s[1] == 0.0 && s[2] == 0.0, "{s:?}");
+        // CJK: the bigram 蓝牙 matches inside a longer title.
+        let s = scores("蓝牙");
+        assert!(s[1] > 0.0 && s[0] == 0.0, "{s:?}");
+        // A one-word category value, and a multi-word one.
+        assert!(scores("kitchen")[2] > 0.0);
+        assert!(scores("home audio")[0] > scores("home audio")[1]);
+        // Nothing matches: an empty query.
+        assert!(m.text_query("zzz").is_empty());
     }
 
     #[test]

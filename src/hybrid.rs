@@ -556,6 +556,46 @@ impl Recommender {
         self.rank(Context::Item(item), &[item], query)
     }
 
+    /// Items matching free text (a search box), by content cosine with the
+    /// text's query vector (see [`ContentModel::text_query`]); only items
+    /// that match are returned, filtered, optionally diversified, each with
+    /// the words or values it matched. `query.model` is not used.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] for bad query options.
+    pub fn search(&self, text: &str, query: &Query) -> Result<Vec<Recommendation>> {
+        query.validate()?;
+        let q = self.content.text_query(text);
+        let allowed = query.filter.mask(&self.catalogue)?;
+        let mut scores = vec![0f32; self.catalogue.len()];
+        self.content.score_query(&q, &mut scores);
+        let pool = if query.diversity > 0.0 {
+            (query.k * 5).max(50)
+        } else {
+            query.k
+        };
+        let mut ranked = top_k_dense(&scores, pool, 0.0, |i| allowed[i as usize]);
+        if query.diversity > 0.0 {
+            ranked = mmr(&ranked, query.k, 1.0 - query.diversity, |a, b| {
+                self.item_similarity(a, b)
+            });
+        }
+        ranked.truncate(query.k);
+        Ok(ranked
+            .into_iter()
+            .map(|(index, score)| Recommendation {
+                id: self.catalogue.id(index).to_string(),
+                index,
+                score,
+                reasons: if query.explain {
+                    self.shared_reasons(&q, index)
+                } else {
+                    Vec::new()
+                },
+            })
+            .collect())
+    }
+
     /// Most popular (or trending, with a popularity half-life) items.
     ///
     /// # Errors
@@ -757,7 +797,23 @@ impl Recommender {
             }));
         }
         if let Some(q) = content_query {
-            reasons.extend(self.content.explain(q, item, 3).into_iter().map(|s| {
+            reasons.extend(self.shared_reasons(q, item));
+        }
+        let pop = self.popularity.scores()[item as usize];
+        if pop > 0.0 && (model == Model::Popular || reasons.is_empty()) {
+            reasons.push(Reason::Popular { score: pop });
+        }
+        reasons
+    }
+}
+
+impl Recommender {
+    /// The features `item` shares with the content query, as reasons.
+    fn shared_reasons(&self, query: &[(u32, f32)], item: u32) -> Vec<Reason> {
+        self.content
+            .explain(query, item, 3)
+            .into_iter()
+            .map(|s| {
                 // A numeric match is shown with the item's own value ("price
                 // 89.5"), not the bucket range that happened to overlap.
                 let value = match (&self.catalogue.fields()[s.field_index].values, s.role) {
@@ -771,13 +827,8 @@ impl Recommender {
                     value,
                     weight: s.weight,
                 }
-            }));
-        }
-        let pop = self.popularity.scores()[item as usize];
-        if pop > 0.0 && (model == Model::Popular || reasons.is_empty()) {
-            reasons.push(Reason::Popular { score: pop });
-        }
-        reasons
+            })
+            .collect()
     }
 }
 

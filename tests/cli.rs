@@ -1058,3 +1058,24 @@ fn unknown_names_list_what_is_accepted() {
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("--users"), "{}", stderr(&out));
 }
+
+#[test]
+fn search_prints_matching_items_as_json() {
+    let out = run(&[
+        "search",
+        "--catalog",
+        p(&shop()),
+        "--query",
+        "蓝牙耳机",
+        "--k",
+        "5",
+    ]);
+    assert_ok(&out);
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["query"], "蓝牙耳机");
+    let items = v["items"].as_array().unwrap();
+    assert!(!items.is_empty() && items.len() <= 5);
+    assert!(items
+        .iter()
+        .all(|i| i["reasons"].as_array().is_some_and(|r| !r.is_empty())));
+}

@@ -1441,3 +1441,37 @@ fn user_knn_votes_of_similar_shoppers_and_counts_them_without_names() {
         "no shopper ids leak: {json}"
     );
 }
+
+#[test]
+fn search_returns_matching_items_filtered_and_explained() {
+    let rec = shop();
+    let q = Query::new(5, Model::Hybrid);
+    let hits = rec.search("蓝牙耳机", &q).unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 2, "{hits:?}");
+    for h in &hits {
+        assert!(h.score > 0.0);
+        assert!(
+            h.reasons
+                .iter()
+                .any(|r| matches!(r, Reason::SharedFeature { value, .. } if value == "蓝牙")),
+            "{:?}",
+            h.reasons
+        );
+    }
+    // Filters apply; nothing that does not match is padded in.
+    let none = Query {
+        filter: Filter {
+            categories: vec!["kitchen".into()],
+            ..Default::default()
+        },
+        ..q.clone()
+    };
+    assert!(rec.search("蓝牙耳机", &none).unwrap().is_empty());
+    assert!(rec.search("no such words", &q).unwrap().is_empty());
+    assert!(rec.search("", &q).unwrap().is_empty());
+    // Deterministic.
+    assert_eq!(
+        rec.search("mug", &q).unwrap(),
+        rec.search("mug", &q).unwrap()
+    );
+}

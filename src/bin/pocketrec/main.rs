@@ -44,6 +44,8 @@ enum Command {
     Recommend(RecommendArgs),
     /// Items similar to one item, as JSON.
     Similar(SimilarArgs),
+    /// Items matching free text, as JSON.
+    Search(SearchArgs),
     /// Split interactions, fit on the training part and score the rest.
     Eval(EvalArgs),
     /// Write the train/test split that `eval` uses, as CSV files.
@@ -148,6 +150,17 @@ struct SimilarArgs {
 }
 
 #[derive(Args)]
+struct SearchArgs {
+    #[command(flatten)]
+    inputs: Inputs,
+    /// The text to match (words, CJK, category values).
+    #[arg(long)]
+    query: String,
+    #[command(flatten)]
+    options: QueryArgs,
+}
+
+#[derive(Args)]
 struct SplitOptions {
     /// random (per user) or temporal (each user's latest items).
     #[arg(long, default_value = "random")]
@@ -237,6 +250,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Recommend(args) => recommend(args),
         Command::Similar(args) => similar(args),
+        Command::Search(args) => search(args),
         Command::Eval(args) => eval(args),
         Command::Split(args) => write_split(args),
         Command::Tune(args) => tune_command(args),
@@ -467,6 +481,16 @@ fn similar(args: SimilarArgs) -> Result<()> {
     let (rec, _) = fit(catalogue, log.as_ref(), &config)?;
     let recs = rec.similar_items(&args.item, &args.query.query(model))?;
     let out = json!({"item": args.item, "model": model.name(), "items": recs.iter().map(rec_json).collect::<Vec<_>>()});
+    emit(&serde_json::to_string_pretty(&out)?)
+}
+
+fn search(args: SearchArgs) -> Result<()> {
+    let config = load_config(args.inputs.config.as_deref())?;
+    let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
+    let (rec, _) = fit(catalogue, None, &config)?;
+    let query = args.options.query(Model::Content);
+    let hits = rec.search(&args.query, &query)?;
+    let out = json!({"query": args.query, "items": hits.iter().map(rec_json).collect::<Vec<_>>()});
     emit(&serde_json::to_string_pretty(&out)?)
 }
 
