@@ -7,9 +7,9 @@
 //!   "catalogue": {"fields": {"colour": {"role": "categorical", "weight": 0.4}}},
 //!   "content": {"textWeighting": "bm25"},
 //!   "interactions": {"transform": "log1p", "eventWeights": {"view": 1, "cart": 3, "purchase": 5}},
-//!   "itemKnn": {"similarity": "bm25", "neighbours": 100, "shrinkage": 0},
+//!   "itemKnn": {"similarity": "bm25", "neighbours": 20, "shrinkage": 20},
 //!   "popularity": {"halfLifeDays": 30},
-//!   "hybrid": {"weights": {"itemKnn": 1, "content": 0.2, "popular": 0.1}},
+//!   "hybrid": {"weights": {"itemKnn": 1, "content": 0.6, "popular": 0.05, "sequential": 0.5, "userKnn": 0.5}},
 //!   "history": {"halfLifeDays": 7}
 //! }
 //! ```

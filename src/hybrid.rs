@@ -95,13 +95,13 @@ impl std::str::FromStr for Model {
 pub struct BlendWeights {
     /// Item-kNN weight. Default 1.
     pub item_knn: f32,
-    /// Content weight. Default 0.2.
+    /// Content weight. Default 0.6.
     pub content: f32,
-    /// Popularity weight. Default 0.1.
+    /// Popularity weight. Default 0.05.
     pub popular: f32,
-    /// Sequential ("chosen next") weight. Default 0.
+    /// Sequential ("chosen next") weight. Default 0.5.
     pub sequential: f32,
-    /// User-kNN ("shoppers like you") weight. Default 0.
+    /// User-kNN ("shoppers like you") weight. Default 0.5.
     pub user_knn: f32,
 }
 
@@ -131,10 +131,10 @@ impl Default for BlendWeights {
     fn default() -> Self {
         BlendWeights {
             item_knn: 1.0,
-            content: 0.2,
-            popular: 0.1,
-            sequential: 0.0,
-            user_knn: 0.0,
+            content: 0.6,
+            popular: 0.05,
+            sequential: 0.5,
+            user_knn: 0.5,
         }
     }
 }

@@ -47,9 +47,9 @@ pub enum Similarity {
 pub struct ItemKnnConfig {
     /// Similarity definition. Default BM25.
     pub similarity: Similarity,
-    /// Neighbours kept per item, `K` (1–10,000). Default 100.
+    /// Neighbours kept per item, `K` (1–10,000). Default 20.
     pub neighbours: usize,
-    /// Shrinkage λ (≥ 0). Default 0 (off).
+    /// Shrinkage λ (≥ 0). Default 20 (0 turns it off).
     pub shrinkage: f32,
     /// BM25 `k1` (> 0). Default 1.2.
     pub bm25_k1: f32,
@@ -61,8 +61,8 @@ impl Default for ItemKnnConfig {
     fn default() -> Self {
         ItemKnnConfig {
             similarity: Similarity::Bm25,
-            neighbours: 100,
-            shrinkage: 0.0,
+            neighbours: 20,
+            shrinkage: 20.0,
             bm25_k1: 1.2,
             bm25_b: 0.75,
         }

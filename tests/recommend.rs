@@ -394,13 +394,14 @@ fn empty_history_gets_the_popular_order_from_every_model() {
         scores(&popular),
         [1.0, 0.75, 0.75, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.0]
     );
-    // Hybrid: only popularity speaks, at weight 0.1.
+    // Hybrid: only popularity speaks, at its default weight.
+    let w_popular = BlendWeights::default().popular;
     let hybrid = rec
         .recommend(&[], &Query::new(N_ITEMS, Model::Hybrid))
         .unwrap();
     for (h, p) in hybrid.iter().zip(&popular) {
         assert!(
-            close(h.score, 0.1 * p.score),
+            close(h.score, w_popular * p.score),
             "{} {} {}",
             h.id,
             h.score,
@@ -482,11 +483,18 @@ fn an_item_without_interactions_gets_its_content_neighbours_under_hybrid() {
         .similar_items("desk-lamp", &Query::new(3, Model::Hybrid))
         .unwrap();
     // floor-lamp shares category, brand and both tags: the best content match
-    // (normalised content score 1) plus popularity 2/4:
-    // 0.2 · 1 + 0.1 · 0.5 = 0.25. bt-earbuds comes next on popularity alone (0.1).
+    // (normalised content score 1) plus popularity 2/4, at the default weights
+    // (0.6 · 1 + 0.05 · 0.5 = 0.625). bt-earbuds comes next on popularity
+    // alone (0.05 · 1). Nobody interacted with desk-lamp, so the
+    // collaborative models add nothing.
+    let w = BlendWeights::default();
     assert_eq!(ids(&recs)[..2], ["floor-lamp", "bt-earbuds"]);
-    assert!(close(recs[0].score, 0.25), "{}", recs[0].score);
-    assert!(close(recs[1].score, 0.1), "{}", recs[1].score);
+    assert!(
+        close(recs[0].score, w.content + w.popular * 0.5),
+        "{}",
+        recs[0].score
+    );
+    assert!(close(recs[1].score, w.popular), "{}", recs[1].score);
     let shared: Vec<(&str, &str)> = recs[0]
         .reasons
         .iter()
@@ -1045,7 +1053,12 @@ fn blend_case() -> Recommender {
         &InteractionConfig::default(),
     )
     .unwrap();
-    let config = Config::from_json(r#"{"itemKnn": {"similarity": "cosine"}}"#).unwrap();
+    // Weights fixed here (not the defaults): item-kNN 1, content 0.2, popularity 0.1.
+    let config = Config::from_json(
+        r#"{"itemKnn": {"similarity": "cosine", "shrinkage": 0},
+            "hybrid": {"weights": {"itemKnn": 1, "content": 0.2, "popular": 0.1, "sequential": 0, "userKnn": 0}}}"#,
+    )
+    .unwrap();
     Recommender::fit(c, Some(&log), &config).unwrap()
 }
 
@@ -1103,7 +1116,7 @@ fn hybrid_blend_by_hand() {
         &InteractionConfig::default(),
     )
     .unwrap();
-    let config = Config::from_json(r#"{"itemKnn": {"similarity": "cosine"}, "hybrid": {"weights": {"itemKnn": 0.1, "content": 1, "popular": 0}}}"#).unwrap();
+    let config = Config::from_json(r#"{"itemKnn": {"similarity": "cosine"}, "hybrid": {"weights": {"itemKnn": 0.1, "content": 1, "popular": 0, "sequential": 0, "userKnn": 0}}}"#).unwrap();
     let rec2 = Recommender::fit(c, Some(&log), &config).unwrap();
     let recs = rec2
         .similar_items("x", &Query::new(2, Model::Hybrid))
