@@ -25,8 +25,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::neighbours::{Accumulator, Neighbours};
 use crate::sparse::Csr;
-use crate::topk::top_k;
 
 /// The item-item similarity definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -106,8 +106,8 @@ impl ItemKnnConfig {
 /// A fitted item-kNN model: the top-K neighbours of every item.
 #[derive(Debug, Clone)]
 pub struct ItemKnn {
-    /// Items × items; row `i` holds `i`'s neighbours sorted by item index.
-    neighbours: Csr,
+    /// Row `i`: `i`'s neighbours and similarities.
+    neighbours: Neighbours,
 }
 
 impl ItemKnn {
@@ -122,79 +122,51 @@ impl ItemKnn {
         let weighted = weigh(&user_items.transpose(), config);
         let by_user = weighted.transpose();
         let n = weighted.rows();
-        let mut acc = vec![0f32; n];
-        let mut support = vec![0u32; n];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut rows = Vec::with_capacity(n);
-        for i in 0..n {
-            let (users, wi) = weighted.row(i);
-            for (&u, &w_iu) in users.iter().zip(wi) {
-                let (items, wu) = by_user.row(u as usize);
-                for (&j, &w_ju) in items.iter().zip(wu) {
-                    if support[j as usize] == 0 {
-                        touched.push(j);
+        let mut acc = Accumulator::new(n);
+        let rows = (0..n)
+            .map(|i| {
+                let (users, wi) = weighted.row(i);
+                for (&u, &w_iu) in users.iter().zip(wi) {
+                    let (items, wu) = by_user.row(u as usize);
+                    for (&j, &w_ju) in items.iter().zip(wu) {
+                        acc.add(j, w_iu * w_ju);
                     }
-                    acc[j as usize] += w_iu * w_ju;
-                    support[j as usize] += 1;
                 }
-            }
-            let candidates = touched
-                .iter()
-                .filter(|&&j| j as usize != i)
-                .map(|&j| {
-                    let n_ij = support[j as usize] as f32;
-                    (j, acc[j as usize] * n_ij / (n_ij + config.shrinkage))
+                // s'(i, j) = s(i, j) · n_ij / (n_ij + λ)
+                acc.take_top_k(config.neighbours, Some(i as u32), |_, s, n_ij| {
+                    s * n_ij as f32 / (n_ij as f32 + config.shrinkage)
                 })
-                .filter(|&(_, s)| s > 0.0)
-                .collect();
-            let mut row = top_k(candidates, config.neighbours);
-            row.sort_unstable_by_key(|&(j, _)| j);
-            rows.push(row);
-            for &j in &touched {
-                acc[j as usize] = 0.0;
-                support[j as usize] = 0;
-            }
-            touched.clear();
-        }
+            })
+            .collect();
         Ok(ItemKnn {
-            neighbours: Csr::from_rows(n, rows),
+            neighbours: Neighbours::from_rows(rows),
         })
     }
 
     /// The neighbours of `item` (by item index) and their similarities.
     pub fn neighbours(&self, item: u32) -> (&[u32], &[f32]) {
-        self.neighbours.row(item as usize)
+        self.neighbours.of(item)
     }
 
     /// Similarity of `i` to `j` if `j` is among `i`'s neighbours, else 0.
     pub fn similarity(&self, i: u32, j: u32) -> f32 {
-        self.neighbours.get(i as usize, j)
+        self.neighbours.get(i, j)
     }
 
     /// Adds `Σ_i h_i · s(i, j)` for every item `j` into `out`.
     pub fn score_history(&self, history: &[(u32, f32)], out: &mut [f32]) {
-        for &(i, h) in history {
-            let (items, sims) = self.neighbours(i);
-            for (&j, &s) in items.iter().zip(sims) {
-                out[j as usize] += h * s;
-            }
-        }
+        self.neighbours.score(history, out);
     }
 
     /// The history items that contributed most to `item`'s score, with
     /// their contributions `h_i · s(i, item)`, strongest first (at most `max`).
     pub fn explain(&self, history: &[(u32, f32)], item: u32, max: usize) -> Vec<(u32, f32)> {
-        let contributions = history
-            .iter()
-            .map(|&(i, h)| (i, h * self.similarity(i, item)))
-            .filter(|&(_, c)| c > 0.0)
-            .collect();
-        top_k(contributions, max)
+        self.neighbours.explain(history, item, max)
     }
 
     /// Total number of stored neighbour links.
     pub fn link_count(&self) -> usize {
-        self.neighbours.nnz()
+        self.neighbours.len()
     }
 }
 

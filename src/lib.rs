@@ -59,6 +59,7 @@ pub mod interactions;
 pub mod item_cf;
 pub mod limits;
 pub mod movielens;
+pub mod neighbours;
 pub mod popularity;
 pub mod sequential;
 pub mod sparse;

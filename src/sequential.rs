@@ -19,8 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::interactions::Interactions;
-use crate::sparse::Csr;
-use crate::topk::top_k;
+use crate::neighbours::{Accumulator, Neighbours};
 
 /// Options of the sequential model.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -78,8 +77,8 @@ impl SequentialConfig {
 /// A fitted sequential model: the strongest successors of every item.
 #[derive(Debug, Clone)]
 pub struct Sequential {
-    /// Items × items; row `i` holds `s(i → j)` for `i`'s kept successors, by item index.
-    successors: Csr,
+    /// Row `i`: `s(i → j)` for `i`'s kept successors.
+    successors: Neighbours,
     config: SequentialConfig,
 }
 
@@ -101,46 +100,33 @@ impl Sequential {
                 occurrences[i as usize].push((u as u32, p as u32));
             }
         }
-        let mut acc = vec![0f32; n];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut rows = Vec::with_capacity(n);
-        for (i, occ) in occurrences.iter().enumerate() {
-            for &(u, p) in occ {
-                let seq = &sequences[u as usize];
-                let end = (p as usize + 1 + config.window).min(seq.len());
-                for &j in &seq[p as usize + 1..end] {
-                    if acc[j as usize] == 0.0 {
-                        touched.push(j);
+        let mut acc = Accumulator::new(n);
+        let rows = occurrences
+            .iter()
+            .enumerate()
+            .map(|(i, occ)| {
+                for &(u, p) in occ {
+                    let seq = &sequences[u as usize];
+                    let end = (p as usize + 1 + config.window).min(seq.len());
+                    for &j in &seq[p as usize + 1..end] {
+                        acc.add(j, 1.0);
                     }
-                    acc[j as usize] += 1.0;
                 }
-            }
-            let candidates = touched
-                .iter()
-                .map(|&j| {
-                    (
-                        j,
-                        acc[j as usize] / (users_of[i] * users_of[j as usize]).sqrt(),
-                    )
+                // s(i → j) = c(i → j) / √(n_i · n_j)
+                acc.take_top_k(config.neighbours, None, |j, c, _| {
+                    c / (users_of[i] * users_of[j as usize]).sqrt()
                 })
-                .collect();
-            let mut row = top_k(candidates, config.neighbours);
-            row.sort_unstable_by_key(|&(j, _)| j);
-            rows.push(row);
-            for &j in &touched {
-                acc[j as usize] = 0.0;
-            }
-            touched.clear();
-        }
+            })
+            .collect();
         Ok(Sequential {
-            successors: Csr::from_rows(n, rows),
+            successors: Neighbours::from_rows(rows),
             config: config.clone(),
         })
     }
 
     /// The successors of `item` and their directed similarities.
     pub fn successors(&self, item: u32) -> (&[u32], &[f32]) {
-        self.successors.row(item as usize)
+        self.successors.of(item)
     }
 
     /// Weights of the items a query starts from: the latest `recentItems`
@@ -161,23 +147,13 @@ impl Sequential {
 
     /// Adds `Σ_i v_i · s(i → j)` for every item `j` into `out`.
     pub fn score(&self, weights: &[(u32, f32)], out: &mut [f32]) {
-        for &(i, v) in weights {
-            let (items, sims) = self.successors(i);
-            for (&j, &s) in items.iter().zip(sims) {
-                out[j as usize] += v * s;
-            }
-        }
+        self.successors.score(weights, out);
     }
 
     /// The query items that lead to `item` most strongly, with their
     /// contributions, strongest first (at most `max`).
     pub fn explain(&self, weights: &[(u32, f32)], item: u32, max: usize) -> Vec<(u32, f32)> {
-        let contributions = weights
-            .iter()
-            .map(|&(i, v)| (i, v * self.successors.get(i as usize, item)))
-            .filter(|&(_, c)| c > 0.0)
-            .collect();
-        top_k(contributions, max)
+        self.successors.explain(weights, item, max)
     }
 }
 
@@ -228,7 +204,7 @@ mod tests {
         // users: n0 = 3, n1 = 3, n2 = 1.
         // c(0 → 1) = 2 (a, b): s = 2/√9 = 0.666667; c(1 → 0) = 1 (c): 1/3.
         // c(0 → 2) = 1: 1/√3 = 0.577350; c(1 → 2) = 1: 0.577350.
-        let s = |i: u32, j: u32| m.successors.get(i as usize, j);
+        let s = |i: u32, j: u32| m.successors.get(i, j);
         assert!((s(0, 1) - 2.0 / 3.0).abs() < 1e-6);
         assert!((s(1, 0) - 1.0 / 3.0).abs() < 1e-6);
         assert!((s(0, 2) - 0.577_350).abs() < 1e-6);

@@ -322,6 +322,19 @@ fn load_interactions(path: &Path, catalogue: &Catalogue, config: &Config) -> Res
     Ok(log)
 }
 
+/// The config, the catalogue and, if a path is given, the interactions.
+fn load_inputs(
+    inputs: &Inputs,
+    interactions: Option<&Path>,
+) -> Result<(Config, Catalogue, Option<Interactions>)> {
+    let config = load_config(inputs.config.as_deref())?;
+    let catalogue = load_catalogue(&inputs.catalog, &config)?;
+    let log = interactions
+        .map(|p| load_interactions(p, &catalogue, &config))
+        .transpose()?;
+    Ok((config, catalogue, log))
+}
+
 /// Seconds spent fitting each model.
 #[derive(Default)]
 struct FitTimes {
@@ -407,14 +420,8 @@ fn progress_bar(len: usize, label: &str) -> ProgressBar {
 }
 
 fn recommend(args: RecommendArgs) -> Result<()> {
-    let config = load_config(args.inputs.config.as_deref())?;
+    let (config, catalogue, log) = load_inputs(&args.inputs, args.interactions.as_deref())?;
     let model: Model = args.query.model.parse()?;
-    let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
-    let log = args
-        .interactions
-        .as_deref()
-        .map(|p| load_interactions(p, &catalogue, &config))
-        .transpose()?;
     let users_text = String::from_utf8(read(&args.users, "users")?)
         .with_context(|| format!("{} is not UTF-8 text", args.users.display()))?;
     let users: Vec<&str> = users_text
@@ -467,14 +474,8 @@ fn recommend(args: RecommendArgs) -> Result<()> {
 }
 
 fn similar(args: SimilarArgs) -> Result<()> {
-    let config = load_config(args.inputs.config.as_deref())?;
+    let (config, catalogue, log) = load_inputs(&args.inputs, args.interactions.as_deref())?;
     let model: Model = args.query.model.parse()?;
-    let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
-    let log = args
-        .interactions
-        .as_deref()
-        .map(|p| load_interactions(p, &catalogue, &config))
-        .transpose()?;
     if matches!(model, Model::ItemKnn) && log.is_none() {
         bail!("--model item-knn needs --interactions");
     }
