@@ -4,6 +4,7 @@
 //! results are the same in every browser and on every run.
 
 use std::cmp::Ordering;
+use std::collections::BinaryHeap;
 
 /// A scored item (dense index and score).
 pub type Scored = (u32, f32);
@@ -13,17 +14,48 @@ pub fn rank_order(a: &Scored, b: &Scored) -> Ordering {
     b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
-/// The `k` best of `candidates` in ranking order. O(n + k log k).
-pub fn top_k(mut candidates: Vec<Scored>, k: usize) -> Vec<Scored> {
+/// A candidate ordered by [`rank_order`]: "greater" means ranked lower,
+/// so a max-heap keeps the worst of the current best `k` on top.
+#[derive(PartialEq)]
+struct Ranked(Scored);
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> Ordering {
+        rank_order(&self.0, &other.0)
+    }
+}
+
+/// The `k` best of `candidates` in ranking order: a bounded heap, so most
+/// candidates cost one comparison with the current `k`-th best.
+/// O(n + k log k) typically, O(n log k) at worst.
+pub fn top_k_iter(candidates: impl IntoIterator<Item = Scored>, k: usize) -> Vec<Scored> {
     if k == 0 {
         return Vec::new();
     }
-    if candidates.len() > k {
-        candidates.select_nth_unstable_by(k - 1, rank_order);
-        candidates.truncate(k);
+    let mut heap: BinaryHeap<Ranked> = BinaryHeap::with_capacity(k + 1);
+    for c in candidates {
+        if heap.len() < k {
+            heap.push(Ranked(c));
+        } else if let Some(mut worst) = heap.peek_mut() {
+            if rank_order(&c, &worst.0) == Ordering::Less {
+                *worst = Ranked(c);
+            }
+        }
     }
-    candidates.sort_unstable_by(rank_order);
-    candidates
+    heap.into_sorted_vec().into_iter().map(|r| r.0).collect()
+}
+
+/// The `k` best of `candidates` in ranking order.
+pub fn top_k(candidates: Vec<Scored>, k: usize) -> Vec<Scored> {
+    top_k_iter(candidates, k)
 }
 
 /// The `k` best items of a dense score array among those `keep` accepts and
@@ -38,9 +70,8 @@ pub fn top_k_dense(
         .iter()
         .enumerate()
         .filter(|&(i, &s)| s.is_finite() && s > floor && keep(i as u32))
-        .map(|(i, &s)| (i as u32, s))
-        .collect();
-    top_k(candidates, k)
+        .map(|(i, &s)| (i as u32, s));
+    top_k_iter(candidates, k)
 }
 
 #[cfg(test)]
@@ -51,6 +82,21 @@ mod tests {
     fn ties_break_by_index() {
         let got = top_k(vec![(3, 1.0), (1, 2.0), (0, 1.0), (2, 1.0)], 3);
         assert_eq!(got, [(1, 2.0), (0, 1.0), (2, 1.0)]);
+    }
+
+    #[test]
+    fn heap_selection_matches_a_full_sort() {
+        // Many ties and a k in the middle: the result must equal sorting everything.
+        let candidates: Vec<Scored> = (0..500u32).map(|i| (i, ((i * 37) % 11) as f32)).collect();
+        let mut sorted = candidates.clone();
+        sorted.sort_by(rank_order);
+        for k in [1, 7, 50, 499, 500, 600] {
+            assert_eq!(
+                top_k(candidates.clone(), k),
+                sorted[..k.min(500)],
+                "k = {k}"
+            );
+        }
     }
 
     #[test]
