@@ -417,15 +417,6 @@ impl Recommender {
         }
     }
 
-    /// A copy with another config, keeping the fitted models (for options
-    /// that act at query time: blend weights, history half-life).
-    pub fn with_config(&self, config: Config) -> Recommender {
-        Recommender {
-            config,
-            ..self.clone()
-        }
-    }
-
     /// The catalogue.
     pub fn catalogue(&self) -> &Catalogue {
         &self.catalogue
@@ -621,7 +612,7 @@ impl Recommender {
             allowed[i as usize] = false;
         }
         let content_query = self.content_query(&context, query.model);
-        let scores = self.blend(&context, content_query.as_deref(), query, &allowed);
+        let (scores, shoppers) = self.blend(&context, content_query.as_deref(), query, &allowed);
         let pool_size = if query.diversity > 0.0 {
             (query.k * 5).max(50)
         } else {
@@ -635,19 +626,6 @@ impl Recommender {
             });
         }
         ranked.truncate(query.k);
-        let weights = query
-            .weights
-            .as_ref()
-            .unwrap_or(&self.config.hybrid.weights);
-        let shoppers = match (&self.user_knn, query.explain) {
-            (Some(users), true)
-                if query.model == Model::UserKnn
-                    || query.model == Model::Hybrid && weights.user_knn > 0.0 =>
-            {
-                users.similar_users(&context.items())
-            }
-            _ => Vec::new(),
-        };
         Ok(ranked
             .into_iter()
             .map(|(index, score)| Recommendation {
@@ -674,13 +652,15 @@ impl Recommender {
         })
     }
 
+    /// The blended scores, and the similar shoppers when user-kNN took part
+    /// (kept for the explanations).
     fn blend(
         &self,
         context: &Context,
         content_query: Option<&[(u32, f32)]>,
         query: &Query,
         allowed: &[bool],
-    ) -> Vec<f32> {
+    ) -> (Vec<f32>, Vec<(u32, f32)>) {
         let n = self.catalogue.len();
         let weights = query
             .weights
@@ -697,8 +677,10 @@ impl Recommender {
             knn.score_history(&context.items(), &mut part);
             add_normalised(&mut total, &mut part, w_knn, allowed);
         }
+        // The similar shoppers found here also explain the results.
+        let mut shoppers = Vec::new();
         if let (true, Some(users)) = (w.user_knn > 0.0, &self.user_knn) {
-            users.score_history(&context.items(), &mut part);
+            shoppers = users.score_history(&context.items(), &mut part);
             add_normalised(&mut total, &mut part, w.user_knn, allowed);
         }
         if let (true, Some(seq)) = (w_seq > 0.0, &self.sequential) {
@@ -713,7 +695,7 @@ impl Recommender {
             part.copy_from_slice(self.popularity.scores());
             add_normalised(&mut total, &mut part, w_pop, allowed);
         }
-        total
+        (total, shoppers)
     }
 
     /// The weighted items the sequential model starts from.

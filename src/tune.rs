@@ -117,66 +117,56 @@ fn set_weight(weights: &mut BlendWeights, component: Model, value: f32) -> bool 
     changed
 }
 
-/// One validation fold: a training part and a held-out part.
-struct Fold {
-    train: Interactions,
-    valid: Interactions,
-}
-
-/// Shared state of one tuning run: the validation folds and the fixed parts.
+/// Shared state of one tuning run: the validation split and the fixed parts.
 struct Bench<'a> {
     catalogue: &'a Catalogue,
     content: ContentModel,
-    folds: Vec<Fold>,
+    train: Interactions,
+    valid: Interactions,
     k: usize,
 }
 
 impl Bench<'_> {
-    /// Fits every model under `config` on each fold's training part.
-    fn fit(&self, config: &Config) -> Result<Vec<Recommender>> {
-        self.folds
-            .iter()
-            .map(|fold| {
-                let user_items = fold.train.aggregate(config.interactions.transform);
-                let models = CollaborativeModels {
-                    item_knn: ItemKnn::fit(&user_items.matrix, &config.item_knn)?,
-                    sequential: Sequential::fit(&fold.train, &config.sequential)?,
-                    user_knn: UserKnn::fit(&user_items.matrix, &config.user_knn)?,
-                };
-                let pop = Popularity::fit(&user_items, &config.popularity)?;
-                Ok(Recommender::from_parts(
-                    self.catalogue.clone(),
-                    self.content.clone(),
-                    Some(models),
-                    pop,
-                    config.clone(),
-                ))
-            })
-            .collect()
+    /// Fits every model under `config` on the training part.
+    fn fit(&self, config: &Config) -> Result<Recommender> {
+        let user_items = self.train.aggregate(config.interactions.transform);
+        let models = CollaborativeModels {
+            item_knn: ItemKnn::fit(&user_items.matrix, &config.item_knn)?,
+            sequential: Sequential::fit(&self.train, &config.sequential)?,
+            user_knn: UserKnn::fit(&user_items.matrix, &config.user_knn)?,
+        };
+        let pop = Popularity::fit(&user_items, &config.popularity)?;
+        Ok(Recommender::from_parts(
+            self.catalogue.clone(),
+            self.content.clone(),
+            Some(models),
+            pop,
+            config.clone(),
+        ))
     }
 
-    /// Mean validation NDCG@k of `model` over the folds (`recs` as from [`Bench::fit`]).
-    fn score(&self, recs: &[Recommender], model: Model) -> Result<f64> {
-        let mut total = 0.0;
-        for (rec, fold) in recs.iter().zip(&self.folds) {
-            let transform = rec.config().interactions.transform;
-            let query = Query {
-                k: self.k,
-                model,
-                explain: false,
-                ..Query::default()
-            };
-            let train = fold.train.aggregate(transform);
-            let valid = fold.valid.aggregate(transform);
-            total += evaluate(rec, &train, &valid, &query, |_, _| {})?.ndcg;
-        }
-        Ok(total / self.folds.len() as f64)
+    /// Validation NDCG@k of `query` (with `k` and no explanations). Options
+    /// that act at query time (blend weights, history half-life) are tried
+    /// through the query, so one fitted recommender serves a whole stage.
+    fn score(&self, rec: &Recommender, query: Query) -> Result<f64> {
+        let query = Query {
+            k: self.k,
+            explain: false,
+            ..query
+        };
+        let transform = rec.config().interactions.transform;
+        let train = self.train.aggregate(transform);
+        let valid = self.valid.aggregate(transform);
+        Ok(evaluate(rec, &train, &valid, &query, |_, _| {})?.ndcg)
     }
 }
 
-/// The fitted recommenders with another config (query-time options only).
-fn reconfigure(recs: &[Recommender], config: &Config) -> Vec<Recommender> {
-    recs.iter().map(|r| r.with_config(config.clone())).collect()
+/// A query for one model, everything else default.
+fn model_query(model: Model) -> Query {
+    Query {
+        model,
+        ..Query::default()
+    }
 }
 
 /// Keeps the best candidate of a stage (the first on ties).
@@ -215,17 +205,14 @@ pub fn tune(
             "tune: too few interactions to hold out validation data (users need at least two items)".into(),
         ));
     }
-    // One fold. Averaging a second fold of the other split kind was tried: on
+    // One split. Averaging a second split of the other kind was tried: on
     // MovieLens it pulled the blend towards a compromise that lost 4% NDCG on
     // the random split and doubled the tuning time.
-    let folds = vec![Fold {
-        train: parts.train,
-        valid: parts.test,
-    }];
     let bench = Bench {
         catalogue,
         content: ContentModel::fit(catalogue, &base.content)?,
-        folds,
+        train: parts.train,
+        valid: parts.test,
         k: options.k,
     };
     let mut trials = Vec::new();
@@ -244,7 +231,7 @@ pub fn tune(
                     c.item_knn.similarity = similarity;
                     c.item_knn.neighbours = neighbours;
                     c.item_knn.shrinkage = shrinkage;
-                    let ndcg = bench.score(&bench.fit(&c)?, Model::ItemKnn)?;
+                    let ndcg = bench.score(&bench.fit(&c)?, model_query(Model::ItemKnn))?;
                     best.offer(&c, ndcg, &mut trials, format!("item-kNN {transform:?} {similarity:?} K={neighbours} shrinkage={shrinkage}"));
                 }
             }
@@ -252,11 +239,19 @@ pub fn tune(
     }
 
     progress("tuning the history half-life");
-    let rec = bench.fit(&best.config)?;
+    // Fitted without a configured half-life, so each candidate (None too)
+    // comes from the query alone.
+    let mut undecayed = best.config.clone();
+    undecayed.history.half_life_days = None;
+    let rec = bench.fit(&undecayed)?;
     for half_life in HISTORY_HALF_LIVES {
         let mut c = best.config.clone();
         c.history.half_life_days = half_life;
-        let ndcg = bench.score(&reconfigure(&rec, &c), Model::ItemKnn)?;
+        let query = Query {
+            half_life_days: half_life,
+            ..model_query(Model::ItemKnn)
+        };
+        let ndcg = bench.score(&rec, query)?;
         best.offer(
             &c,
             ndcg,
@@ -273,7 +268,7 @@ pub fn tune(
     for half_life in POPULARITY_HALF_LIVES {
         let mut c = best.config.clone();
         c.popularity.half_life_days = half_life;
-        let ndcg = bench.score(&bench.fit(&c)?, Model::Popular)?;
+        let ndcg = bench.score(&bench.fit(&c)?, model_query(Model::Popular))?;
         pop_best.offer(
             &c,
             ndcg,
@@ -290,9 +285,13 @@ pub fn tune(
     };
     let try_weights =
         |weights: BlendWeights, blend: &mut Best, trials: &mut Vec<Trial>| -> Result<()> {
+            let query = Query {
+                weights: Some(weights.clone()),
+                ..model_query(Model::Hybrid)
+            };
+            let ndcg = bench.score(&rec, query)?;
             let mut c = blend.config.clone();
             c.hybrid.weights = weights;
-            let ndcg = bench.score(&reconfigure(&rec, &c), Model::Hybrid)?;
             let w = &c.hybrid.weights;
             let description = format!(
                 "blend itemKnn={} content={} popular={} sequential={} userKnn={}",

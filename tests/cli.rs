@@ -1082,3 +1082,47 @@ fn search_prints_matching_items_as_json() {
         .iter()
         .all(|i| i["reasons"].as_array().is_some_and(|r| !r.is_empty())));
 }
+
+#[test]
+fn tune_writes_a_config_that_recommend_accepts() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("tuned.json");
+    let out = run(&[
+        "tune",
+        "--catalog",
+        p(&shop()),
+        "--interactions",
+        p(&log()),
+        "--split",
+        "random",
+        "--out",
+        p(&cfg),
+    ]);
+    assert_ok(&out);
+    assert!(
+        stderr(&out).contains("validation NDCG@10"),
+        "{}",
+        stderr(&out)
+    );
+    let config = pocketrec::config::Config::from_json(std::fs::read(&cfg).unwrap())
+        .expect("tune writes a valid config");
+    assert!(config.item_knn.neighbours >= 1);
+    let users = dir.path().join("users.txt");
+    std::fs::write(&users, "u1\n").unwrap();
+    let out = run(&[
+        "recommend",
+        "--catalog",
+        p(&shop()),
+        "--interactions",
+        p(&log()),
+        "--users",
+        p(&users),
+        "--config",
+        p(&cfg),
+        "--k",
+        "3",
+    ]);
+    assert_ok(&out);
+    let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(line["items"].as_array().unwrap().len(), 3);
+}
