@@ -560,18 +560,8 @@ impl Recommender {
         let allowed = query.filter.mask(&self.catalogue)?;
         let mut scores = vec![0f32; self.catalogue.len()];
         self.content.score_query(&q, &mut scores);
-        let pool = if query.diversity > 0.0 {
-            (query.k * 5).max(50)
-        } else {
-            query.k
-        };
-        let mut ranked = top_k_dense(&scores, pool, 0.0, |i| allowed[i as usize]);
-        if query.diversity > 0.0 {
-            ranked = mmr(&ranked, query.k, 1.0 - query.diversity, |a, b| {
-                self.item_similarity(a, b)
-            });
-        }
-        ranked.truncate(query.k);
+        // Search results are what matched: no popular items filled in.
+        let ranked = self.select(&scores, &allowed, query, false);
         Ok(ranked
             .into_iter()
             .map(|(index, score)| Recommendation {
@@ -613,19 +603,7 @@ impl Recommender {
         }
         let content_query = self.content_query(&context, query.model);
         let (scores, shoppers) = self.blend(&context, content_query.as_deref(), query, &allowed);
-        let pool_size = if query.diversity > 0.0 {
-            (query.k * 5).max(50)
-        } else {
-            query.k
-        };
-        let mut ranked = top_k_dense(&scores, pool_size, 0.0, |i| allowed[i as usize]);
-        self.fill_from_popularity(&mut ranked, pool_size, &allowed);
-        if query.diversity > 0.0 {
-            ranked = mmr(&ranked, query.k, 1.0 - query.diversity, |a, b| {
-                self.item_similarity(a, b)
-            });
-        }
-        ranked.truncate(query.k);
+        let ranked = self.select(&scores, &allowed, query, true);
         Ok(ranked
             .into_iter()
             .map(|(index, score)| Recommendation {
@@ -639,6 +617,34 @@ impl Recommender {
                 },
             })
             .collect())
+    }
+
+    /// The final `k` items: the best positive scores among `allowed`, then
+    /// (with `backfill`) popular items up to `k`, then MMR when the query
+    /// asks for diversity (over a pool of max(5k, 50) candidates).
+    fn select(
+        &self,
+        scores: &[f32],
+        allowed: &[bool],
+        query: &Query,
+        backfill: bool,
+    ) -> Vec<Scored> {
+        let pool = if query.diversity > 0.0 {
+            (query.k * 5).max(50)
+        } else {
+            query.k
+        };
+        let mut ranked = top_k_dense(scores, pool, 0.0, |i| allowed[i as usize]);
+        if backfill {
+            self.fill_from_popularity(&mut ranked, pool, allowed);
+        }
+        if query.diversity > 0.0 {
+            ranked = mmr(&ranked, query.k, 1.0 - query.diversity, |a, b| {
+                self.item_similarity(a, b)
+            });
+        }
+        ranked.truncate(query.k);
+        ranked
     }
 
     /// The content query vector, when the content model takes part.
