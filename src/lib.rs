@@ -69,3 +69,6 @@ pub mod tune;
 pub mod user_knn;
 
 pub use error::{Error, Result};
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

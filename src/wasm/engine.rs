@@ -1,0 +1,285 @@
+//! `Engine`: a catalogue, its interactions and fitted models behind one handle.
+
+use wasm_bindgen::prelude::*;
+
+use super::convert::{from_js, js_error, options_from_js, to_js, value_from_js};
+use crate::catalogue::Catalogue;
+use crate::config::Config;
+use crate::error::Error;
+use crate::history::Event;
+use crate::hybrid::{Query, Recommendation, Recommender};
+use crate::interactions::Interactions;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** A reason a result was given. */
+export type Reason =
+  | { kind: "sharedFeature"; field: string; value: string; weight: number }
+  | { kind: "alsoInteracted"; item: string; weight: number }
+  | { kind: "chosenAfter"; item: string; weight: number }
+  | { kind: "similarShoppers"; count: number }
+  | { kind: "popular"; score: number };
+
+/** One result: the item id, its score and why. */
+export interface Recommendation { id: string; score: number; reasons: Reason[] }
+
+/** Something the shopper did. Weight defaults to 1; timestamp is seconds since 1970. */
+export interface HistoryEvent { item: string; weight?: number; timestamp?: number; event?: string }
+
+/** Which items may be returned. */
+export interface Filter {
+  exclude?: string[]; inStockOnly?: boolean; categories?: string[];
+  excludeCategories?: string[]; minPrice?: number; maxPrice?: number;
+}
+
+/** Blend weights of the hybrid model (each ≥ 0). */
+export interface BlendWeights { itemKnn?: number; content?: number; popular?: number; sequential?: number; userKnn?: number }
+
+/** Options of a query; every field is optional. Defaults: k 10, model "hybrid", diversity 0, explain true. */
+export interface QueryOptions {
+  k?: number;
+  model?: "popular" | "content" | "itemKnn" | "item-knn" | "userKnn" | "user-knn" | "sequential" | "hybrid";
+  filter?: Filter; diversity?: number; halfLifeDays?: number; now?: number;
+  weights?: BlendWeights; explain?: boolean;
+}
+"#;
+
+/// A catalogue, its interactions and fitted models, kept in wasm memory.
+#[wasm_bindgen]
+pub struct Engine {
+    catalogue: Catalogue,
+    config: Config,
+    log: Option<Interactions>,
+    /// Fitted on the current catalogue and log; `None` after new interactions arrive.
+    fitted: Option<Recommender>,
+}
+
+/// Reads a catalogue given as JSON text or as an already parsed object.
+fn catalogue_from_js(value: JsValue, config: &Config) -> Result<Catalogue, JsValue> {
+    let result = match value.as_string() {
+        Some(text) => Catalogue::from_json(text, &config.catalogue),
+        None => Catalogue::from_value(value_from_js(value, "catalogue")?, &config.catalogue),
+    };
+    result.map_err(|e| js_error(&e))
+}
+
+#[wasm_bindgen]
+impl Engine {
+    /// Reads and validates a catalogue (JSON text or object) with an
+    /// optional config object; the content model is fitted at once.
+    #[wasm_bindgen(constructor)]
+    pub fn new(catalogue: JsValue, config: JsValue) -> Result<Engine, JsValue> {
+        let config: Config = options_from_js(config, "config")?;
+        config.validate().map_err(|e| js_error(&e))?;
+        let catalogue = catalogue_from_js(catalogue, &config)?;
+        Ok(Engine {
+            catalogue,
+            config,
+            log: None,
+            fitted: None,
+        })
+    }
+
+    /// Number of catalogue items.
+    #[wasm_bindgen(js_name = itemCount)]
+    pub fn item_count(&self) -> u32 {
+        self.catalogue.len() as u32
+    }
+
+    /// Item ids in catalogue order (an item's position is its index).
+    #[wasm_bindgen(js_name = itemIds)]
+    pub fn item_ids(&self) -> Vec<String> {
+        self.catalogue.ids().to_vec()
+    }
+
+    /// The index of an item id, or `undefined`.
+    #[wasm_bindgen(js_name = itemIndex)]
+    pub fn item_index(&self, id: &str) -> Option<u32> {
+        self.catalogue.index_of(id)
+    }
+
+    /// Notes about fields that were inferred or ignored.
+    pub fn notes(&self) -> Vec<String> {
+        self.catalogue.notes().to_vec()
+    }
+
+    /// Loads interactions from CSV text (header `user,item[,weight][,timestamp][,event]`).
+    /// Returns the warnings (rows skipped and why).
+    #[wasm_bindgen(js_name = loadInteractionsCsv)]
+    pub fn load_interactions_csv(&mut self, text: &str) -> Result<Vec<String>, JsValue> {
+        let log = Interactions::from_csv(text, &self.catalogue, &self.config.interactions)
+            .map_err(|e| js_error(&e))?;
+        Ok(self.set_log(log))
+    }
+
+    /// Loads interactions from JSON text or an array of
+    /// `{user, item, weight?, timestamp?, event?}` objects. Returns the warnings.
+    #[wasm_bindgen(js_name = loadInteractionsJson)]
+    pub fn load_interactions_json(&mut self, value: JsValue) -> Result<Vec<String>, JsValue> {
+        let text = match value.as_string() {
+            Some(text) => text,
+            None => js_sys::JSON::stringify(&value)
+                .map_err(|_| {
+                    js_error(&Error::InvalidValue {
+                        path: "interactions".into(),
+                        message: "expected JSON text or an array of interaction objects".into(),
+                    })
+                })?
+                .into(),
+        };
+        let log = Interactions::from_json(text, &self.catalogue, &self.config.interactions)
+            .map_err(|e| js_error(&e))?;
+        Ok(self.set_log(log))
+    }
+
+    /// Loads interactions as columns (one memcpy each): user numbers (any
+    /// numbering the caller chooses), item indices (see `itemIndex`),
+    /// optional weights and optional timestamps in seconds. Returns the warnings.
+    #[wasm_bindgen(js_name = loadInteractionsColumns)]
+    pub fn load_interactions_columns(
+        &mut self,
+        users: &[u32],
+        items: &[u32],
+        weights: Option<Vec<f32>>,
+        timestamps: Option<Vec<f64>>,
+    ) -> Result<Vec<String>, JsValue> {
+        let n = users.len();
+        let bad = |what: &str, message: String| {
+            js_error(&Error::InvalidValue {
+                path: what.into(),
+                message,
+            })
+        };
+        if items.len() != n {
+            return Err(bad(
+                "items",
+                format!(
+                    "has {} entries but users has {n}; the columns must have equal lengths",
+                    items.len()
+                ),
+            ));
+        }
+        for (name, len) in [
+            ("weights", weights.as_ref().map(Vec::len)),
+            ("timestamps", timestamps.as_ref().map(Vec::len)),
+        ] {
+            if let Some(len) = len.filter(|&len| len != n) {
+                return Err(bad(
+                    name,
+                    format!(
+                        "has {len} entries but users has {n}; the columns must have equal lengths"
+                    ),
+                ));
+            }
+        }
+        let mut log = Interactions::new(self.catalogue.len());
+        for r in 0..n {
+            let weight = weights.as_ref().map_or(1.0, |w| w[r]);
+            let timestamp = match timestamps.as_ref().map(|t| t[r]) {
+                Some(t) if !t.is_finite() => {
+                    return Err(bad(
+                        &format!("timestamps[{r}]"),
+                        format!("expected seconds since 1970, got {t}"),
+                    ))
+                }
+                t => t.map(|t| t as i64),
+            };
+            log.push(&users[r].to_string(), items[r], weight, timestamp)
+                .map_err(|e| match e {
+                    Error::InvalidValue { path, message } => bad(&format!("{path}s[{r}]"), message),
+                    other => js_error(&other),
+                })?;
+        }
+        Ok(self.set_log(log))
+    }
+
+    /// Fits every model on the catalogue and the interactions loaded so far.
+    /// Queries fit on demand, so calling this is optional; it lets a caller
+    /// choose when the work happens.
+    pub fn fit(&mut self) -> Result<(), JsValue> {
+        self.recommender().map(|_| ())
+    }
+
+    /// Items similar to `id`.
+    #[wasm_bindgen(js_name = similarItems, unchecked_return_type = "Recommendation[]")]
+    pub fn similar_items(
+        &mut self,
+        id: &str,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let query: Query = options_from_js(options, "options")?;
+        let recs = self
+            .recommender()?
+            .similar_items(id, &query)
+            .map_err(|e| js_error(&e))?;
+        results(&recs)
+    }
+
+    /// Recommendations for a shopper's history (an empty array for a new shopper).
+    #[wasm_bindgen(unchecked_return_type = "Recommendation[]")]
+    pub fn recommend(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "HistoryEvent[]")] history: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let events: Vec<Event> = from_js(history, "history")?;
+        let query: Query = options_from_js(options, "options")?;
+        let recs = self
+            .recommender()?
+            .recommend(&events, &query)
+            .map_err(|e| js_error(&e))?;
+        results(&recs)
+    }
+
+    /// The most popular (trending, with a popularity half-life) items.
+    #[wasm_bindgen(unchecked_return_type = "Recommendation[]")]
+    pub fn popular(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let query: Query = options_from_js(options, "options")?;
+        let recs = self
+            .recommender()?
+            .popular(&query)
+            .map_err(|e| js_error(&e))?;
+        results(&recs)
+    }
+
+    /// Items matching free text.
+    #[wasm_bindgen(unchecked_return_type = "Recommendation[]")]
+    pub fn search(
+        &mut self,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let query: Query = options_from_js(options, "options")?;
+        let recs = self
+            .recommender()?
+            .search(text, &query)
+            .map_err(|e| js_error(&e))?;
+        results(&recs)
+    }
+}
+
+impl Engine {
+    fn set_log(&mut self, log: Interactions) -> Vec<String> {
+        let warnings = log.warnings();
+        self.log = Some(log);
+        self.fitted = None;
+        warnings
+    }
+
+    /// The fitted recommender, fitting first if needed.
+    fn recommender(&mut self) -> Result<&Recommender, JsValue> {
+        if self.fitted.is_none() {
+            let rec = Recommender::fit(self.catalogue.clone(), self.log.as_ref(), &self.config)
+                .map_err(|e| js_error(&e))?;
+            self.fitted = Some(rec);
+        }
+        Ok(self.fitted.as_ref().expect("fitted just above"))
+    }
+}
+
+fn results(recs: &[Recommendation]) -> Result<JsValue, JsValue> {
+    to_js(recs)
+}

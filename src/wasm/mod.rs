@@ -1,0 +1,20 @@
+//! The browser binding: the only module that uses wasm-bindgen and js-sys.
+//!
+//! [`engine::Engine`] owns the catalogue and the fitted models inside wasm
+//! memory; JavaScript passes a catalogue once, interactions once (text,
+//! objects or typed arrays), then asks small questions and gets small
+//! answers back. Every failure reaches JavaScript as an `Error` whose
+//! `name` is `"PocketrecError"` and whose `code` is [`crate::Error::code`]
+//! (see [`convert`]). A panic hook logs any panic to the console, but inputs
+//! are validated before use, so a panic is a bug, never a reaction to data.
+
+pub mod convert;
+pub mod engine;
+
+use wasm_bindgen::prelude::*;
+
+/// Runs once when the module is instantiated.
+#[wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+}

@@ -1,0 +1,225 @@
+//! The wasm bindings in headless Chromium (wasm-bindgen-test):
+//! conversions, typed-array inputs, error codes and messages.
+//!
+//! Run: `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+//! CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown
+//! --no-default-features --test web`.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Float32Array, Reflect, Uint32Array};
+use pocketrec::wasm::engine::Engine;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const SHOP: &str = r#"{"items": [
+  {"id": "mug", "title": "Blue ceramic mug", "category": "kitchen", "price": 9},
+  {"id": "teapot", "title": "Ceramic teapot", "category": "kitchen", "price": 25},
+  {"id": "cups", "title": "Blue ceramic cups", "category": "kitchen", "price": 12},
+  {"id": "lamp", "title": "Desk lamp", "category": "office", "price": 30, "inStock": false},
+  {"id": "earbuds", "title": "无线蓝牙耳机", "category": "audio", "price": 60}
+]}"#;
+
+fn get(value: &JsValue, key: &str) -> JsValue {
+    Reflect::get(value, &key.into()).unwrap()
+}
+
+fn ids(results: &JsValue) -> Vec<String> {
+    Array::from(results)
+        .iter()
+        .map(|r| get(&r, "id").as_string().unwrap())
+        .collect()
+}
+
+fn code(error: &JsValue) -> String {
+    get(error, "code").as_string().unwrap()
+}
+
+fn json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn catalogue_from_text_and_from_object() {
+    let a = Engine::new(SHOP.into(), JsValue::UNDEFINED).unwrap();
+    let b = Engine::new(json(SHOP), JsValue::NULL).unwrap();
+    assert_eq!(a.item_count(), 5);
+    assert_eq!(a.item_ids(), b.item_ids());
+    assert_eq!(a.item_index("cups"), Some(2));
+    assert_eq!(a.item_index("nope"), None);
+}
+
+#[wasm_bindgen_test]
+fn similar_items_are_plain_objects_with_reasons() {
+    let mut e = Engine::new(SHOP.into(), JsValue::UNDEFINED).unwrap();
+    let results = e
+        .similar_items("mug", json(r#"{"k": 2, "model": "content"}"#))
+        .unwrap();
+    assert!(Array::is_array(&results));
+    assert_eq!(ids(&results)[0], "cups");
+    let first = Array::from(&results).get(0);
+    assert!(get(&first, "score").as_f64().unwrap() > 0.0);
+    let reasons = Array::from(&get(&first, "reasons"));
+    assert_eq!(
+        get(&reasons.get(0), "kind").as_string().unwrap(),
+        "sharedFeature"
+    );
+    // Plain objects, not Maps: JSON.stringify sees the fields.
+    let text: String = js_sys::JSON::stringify(&results).unwrap().into();
+    assert!(text.contains(r#""id":"cups""#), "{text}");
+}
+
+#[wasm_bindgen_test]
+fn typed_array_interactions_feed_item_knn() {
+    let mut e = Engine::new(SHOP.into(), JsValue::UNDEFINED).unwrap();
+    let (mug, teapot, cups) = (
+        e.item_index("mug").unwrap(),
+        e.item_index("teapot").unwrap(),
+        e.item_index("cups").unwrap(),
+    );
+    // Users 0, 1, 2 bought mug and teapot; user 3 bought cups.
+    let users = Uint32Array::from(&[0u32, 0, 1, 1, 2, 2, 3][..]);
+    let items = Uint32Array::from(&[mug, teapot, mug, teapot, mug, teapot, cups][..]);
+    let weights = Float32Array::from(&[1.0f32, 1.0, 2.0, 1.0, 1.0, 3.0, 1.0][..]);
+    let warnings = e
+        .load_interactions_columns(
+            &users.to_vec(),
+            &items.to_vec(),
+            Some(weights.to_vec()),
+            None,
+        )
+        .unwrap();
+    assert!(warnings.is_empty());
+    e.fit().unwrap();
+    let results = e
+        .recommend(
+            json(r#"[{"item": "mug"}]"#),
+            json(r#"{"k": 2, "model": "item-knn"}"#),
+        )
+        .unwrap();
+    assert_eq!(ids(&results)[0], "teapot");
+    assert!(
+        !ids(&results).contains(&"mug".to_string()),
+        "history items are never returned"
+    );
+}
+
+#[wasm_bindgen_test]
+fn csv_and_json_interactions_report_skipped_rows() {
+    let mut e = Engine::new(SHOP.into(), JsValue::UNDEFINED).unwrap();
+    let warnings = e
+        .load_interactions_csv("user,item\nu,mug\nu,ghost\n")
+        .unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].contains("not in the catalogue"), "{warnings:?}");
+    let warnings = e
+        .load_interactions_json(json(
+            r#"[{"user": "u", "item": "mug"}, {"user": "v", "item": "cups"}]"#,
+        ))
+        .unwrap();
+    assert!(warnings.is_empty());
+    assert_eq!(
+        ids(&e.popular(json(r#"{"k": 2}"#)).unwrap()),
+        ["mug", "cups"]
+    );
+}
+
+#[wasm_bindgen_test]
+fn filters_search_and_cjk() {
+    let mut e = Engine::new(SHOP.into(), JsValue::UNDEFINED).unwrap();
+    let hits = e.search("蓝牙", JsValue::UNDEFINED).unwrap();
+    assert_eq!(ids(&hits), ["earbuds"]);
+    let results = e
+        .similar_items(
+            "teapot",
+            json(r#"{"k": 5, "filter": {"inStockOnly": true, "maxPrice": 20}}"#),
+        )
+        .unwrap();
+    assert!(
+        ids(&results).iter().all(|id| id == "mug" || id == "cups"),
+        "{:?}",
+        ids(&results)
+    );
+}
+
+#[wasm_bindgen_test]
+fn errors_are_js_errors_with_stable_codes() {
+    let e = Engine::new(r#"[{"id": "a"}, {"id": "a"}]"#.into(), JsValue::UNDEFINED)
+        .err()
+        .unwrap();
+    assert!(e.is_instance_of::<js_sys::Error>());
+    assert_eq!(code(&e), "duplicate_id");
+    assert_eq!(get(&e, "name").as_string().unwrap(), "PocketrecError");
+    let message = get(&e, "message").as_string().unwrap();
+    assert!(
+        message.contains("$[1].id") && message.contains("$[0].id"),
+        "{message}"
+    );
+    assert_eq!(
+        code(&Engine::new("{".into(), JsValue::UNDEFINED).err().unwrap()),
+        "invalid_json"
+    );
+    assert_eq!(
+        code(
+            &Engine::new(SHOP.into(), json(r#"{"itemKnn": {"neighbours": 0}}"#))
+                .err()
+                .unwrap()
+        ),
+        "invalid_config"
+    );
+
+    let mut e = Engine::new(SHOP.into(), JsValue::UNDEFINED).unwrap();
+    let err = e.similar_items("ghost", JsValue::UNDEFINED).err().unwrap();
+    assert_eq!(code(&err), "unknown_item");
+    let err = e.recommend(json("[]"), json(r#"{"kk": 3}"#)).err().unwrap();
+    assert_eq!(code(&err), "invalid_value");
+    assert!(get(&err, "message")
+        .as_string()
+        .unwrap()
+        .contains("unknown field `kk`"));
+    let err = e
+        .recommend(
+            json(r#"[{"item": "mug", "weight": "heavy"}]"#),
+            JsValue::UNDEFINED,
+        )
+        .err()
+        .unwrap();
+    assert_eq!(code(&err), "invalid_value");
+    let err = e
+        .load_interactions_columns(&[0, 1], &[0], None, None)
+        .err()
+        .unwrap();
+    assert!(get(&err, "message")
+        .as_string()
+        .unwrap()
+        .contains("equal lengths"));
+    let err = e
+        .load_interactions_columns(&[0], &[0], Some(vec![f32::NAN]), None)
+        .err()
+        .unwrap();
+    assert_eq!(code(&err), "invalid_value");
+    assert!(
+        get(&err, "message")
+            .as_string()
+            .unwrap()
+            .starts_with("weights[0]:"),
+        "{:?}",
+        get(&err, "message")
+    );
+    let err = e
+        .load_interactions_columns(&[0], &[99], None, None)
+        .err()
+        .unwrap();
+    assert!(get(&err, "message")
+        .as_string()
+        .unwrap()
+        .starts_with("items[0]:"));
+    // The engine still works after every error.
+    assert_eq!(
+        ids(&e
+            .similar_items("mug", json(r#"{"k": 1, "model": "content"}"#))
+            .unwrap()),
+        ["cups"]
+    );
+}

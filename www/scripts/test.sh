@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Every test of the project: Rust formatting and lints, native unit,
+# integration, CLI and doc tests (benchmarks in test mode), then the wasm
+# bindings in headless Chromium.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+bash www/scripts/setup.sh
+
+cargo fmt --check
+cargo clippy --all-targets -- -D warnings
+cargo test --all-targets
+cargo test --doc
+
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+export CHROMEDRIVER=/usr/bin/chromedriver
+export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$root/tests/webdriver.json"
+cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features -- -D warnings
+cargo test --target wasm32-unknown-unknown --no-default-features --test web
+bash www/scripts/build-wasm.sh
