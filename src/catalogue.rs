@@ -27,8 +27,6 @@
 //! Every error names the JSON path of the bad value, what arrived and what
 //! is accepted.
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -66,7 +64,7 @@ pub struct FieldConfig {
 #[serde(default, rename_all = "camelCase", deny_unknown_fields)]
 pub struct CatalogueConfig {
     /// Overrides by field name. Naming a field no item has is an error.
-    pub fields: BTreeMap<String, FieldConfig>,
+    pub fields: FxHashMap<String, FieldConfig>,
     /// Field whose values the category filter matches. Default: the first of
     /// `category`, `categories`, `genres`, `genre` present.
     pub category_field: Option<String>,
@@ -152,13 +150,21 @@ fn default_weight(role: Role) -> f32 {
 }
 
 impl CatalogueConfig {
+    /// The configured field names, sorted (so errors are deterministic).
+    fn field_names(&self) -> Vec<&String> {
+        let mut names: Vec<&String> = self.fields.keys().collect();
+        names.sort_unstable();
+        names
+    }
+
     /// Checks the field weights (the field names are checked against the
     /// catalogue when it is read).
     ///
     /// # Errors
     /// [`Error::InvalidConfig`] for a negative or non-finite weight.
     pub fn validate(&self) -> Result<()> {
-        for (name, field) in &self.fields {
+        for name in self.field_names() {
+            let field = &self.fields[name];
             if let Some(w) = field.weight.filter(|w| !(w.is_finite() && *w >= 0.0)) {
                 return Err(Error::config(
                     format!("catalogue.fields.{name}.weight"),
@@ -238,7 +244,7 @@ impl Catalogue {
     ) -> Result<()> {
         let names = field_names(objects);
         config.validate()?;
-        for name in config.fields.keys() {
+        for name in config.field_names() {
             if !names.contains(name) {
                 return Err(Error::config(
                     format!("catalogue.fields.{name}"),

@@ -29,8 +29,9 @@ use serde::{Deserialize, Serialize};
 use crate::catalogue::{Catalogue, FieldValues, Role};
 use crate::error::{Error, Result};
 use crate::limits;
-use crate::sparse::{sparse_dot, Csr};
+use crate::sparse::{sort_by_index, sparse_dot, Csr};
 use crate::text::for_each_token;
+use crate::topk::rank_order;
 
 /// How text fields are weighted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -204,7 +205,7 @@ impl ContentModel {
             }
         }
         for row in &mut rows {
-            row.sort_unstable_by_key(|&(id, _)| id);
+            sort_by_index(row);
             normalize(row);
         }
         let vectors = Csr::from_rows(features.len(), rows);
@@ -261,7 +262,7 @@ impl ContentModel {
             }
         }
         let mut query: Vec<(u32, f32)> = q.into_iter().collect();
-        query.sort_unstable_by_key(|&(f, _)| f);
+        sort_by_index(&mut query);
         normalize(&mut query);
         query
     }
@@ -309,9 +310,9 @@ impl ContentModel {
         }
         let mut profile: Vec<(u32, f32)> = acc.into_iter().filter(|&(_, w)| w > 0.0).collect();
         // Strongest first, ties by feature id, so the cut is deterministic.
-        profile.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        profile.sort_unstable_by(rank_order);
         profile.truncate(self.config.profile_features);
-        profile.sort_unstable_by_key(|&(f, _)| f);
+        sort_by_index(&mut profile);
         normalize(&mut profile);
         profile
     }
@@ -335,7 +336,7 @@ impl ContentModel {
                 }
             }
         }
-        shared.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        shared.sort_unstable_by(rank_order);
         let mut out: Vec<SharedFeature> = Vec::new();
         for (f, w) in shared {
             let feature = &self.features[f as usize];
@@ -499,7 +500,7 @@ fn numeric_block(
                     entries.push((*id, w));
                 }
             }
-            entries.sort_unstable_by_key(|&(id, _)| id);
+            sort_by_index(&mut entries);
             entries
         })
         .collect()

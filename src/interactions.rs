@@ -23,8 +23,6 @@
 //! the [`WeightTransform`] (default `log1p`, because real counts are heavy
 //! tailed: one shop's quantities reach thousands).
 
-use std::collections::BTreeMap;
-
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -72,7 +70,7 @@ impl WeightTransform {
 pub struct InteractionConfig {
     /// Weight multiplier per event type. Default: `view` 1, `click` 1,
     /// `wishlist` 2, `cart` 3, `purchase` 5, `order` 5. Values must be > 0.
-    pub event_weights: BTreeMap<String, f32>,
+    pub event_weights: FxHashMap<String, f32>,
     /// Transform of the summed weight of a (user, item) pair. Default `log1p`.
     pub transform: WeightTransform,
 }
@@ -103,7 +101,8 @@ impl InteractionConfig {
     /// # Errors
     /// [`Error::InvalidConfig`] naming the event type.
     pub fn validate(&self) -> Result<()> {
-        for (event, &w) in &self.event_weights {
+        for event in self.event_types() {
+            let w = self.event_weights[event];
             if !(w.is_finite() && w > 0.0) {
                 return Err(Error::config(
                     format!("interactions.eventWeights.{event}"),
@@ -112,6 +111,13 @@ impl InteractionConfig {
             }
         }
         Ok(())
+    }
+
+    /// The configured event types, sorted (so messages are deterministic).
+    pub fn event_types(&self) -> Vec<&String> {
+        let mut types: Vec<&String> = self.event_weights.keys().collect();
+        types.sort_unstable();
+        types
     }
 
     /// The multiplier of an event type.
@@ -125,7 +131,7 @@ impl InteractionConfig {
                 format!(
                     "unknown event type {:?}; accepted: {:?}",
                     shorten(event, 40),
-                    self.event_weights.keys().collect::<Vec<_>>()
+                    self.event_types()
                 ),
             )
         })

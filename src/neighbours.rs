@@ -2,7 +2,7 @@
 //! sequential model: how they are built (a sparse accumulator per item,
 //! then the `K` strongest links) and how they score and explain a query.
 
-use crate::sparse::Csr;
+use crate::sparse::{sort_by_index, Csr};
 use crate::topk::{top_k, top_k_iter, Scored};
 
 /// Sums contributions to one item's links without touching the items it
@@ -54,7 +54,7 @@ impl Accumulator {
             })
             .filter(|&(_, s)| s > 0.0);
         let mut row = top_k_iter(candidates, k);
-        row.sort_unstable_by_key(|&(j, _)| j);
+        sort_by_index(&mut row);
         for &j in &self.touched {
             self.slots[j as usize] = (0.0, 0);
         }

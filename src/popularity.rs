@@ -72,7 +72,7 @@ impl Popularity {
     /// Popularity from given scores (all zero for a catalogue without interactions).
     pub fn from_scores(scores: Vec<f32>) -> Popularity {
         let mut order: Vec<u32> = (0..scores.len() as u32).collect();
-        order.sort_by(|&a, &b| {
+        order.sort_unstable_by(|&a, &b| {
             scores[b as usize]
                 .total_cmp(&scores[a as usize])
                 .then(a.cmp(&b))

@@ -77,7 +77,7 @@ impl Csr {
                     .copied()
                     .zip(self.values[s..e].iter().copied()),
             );
-            row.sort_by_key(|&(c, _)| c);
+            sort_by_index(&mut row);
             let mut last: Option<u32> = None;
             for &(c, v) in &row {
                 if last == Some(c) {
@@ -188,6 +188,17 @@ impl Csr {
             }
         }
     }
+}
+
+/// Sorts sparse entries by index. Every such sort in the crate goes through
+/// here, so the wasm module carries one copy of the sort, not one per call
+/// site (each closure would be its own instantiation).
+pub fn sort_by_index(entries: &mut [(u32, f32)]) {
+    entries.sort_unstable_by(by_index);
+}
+
+fn by_index(a: &(u32, f32), b: &(u32, f32)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0)
 }
 
 /// Dot product of two sparse vectors with sorted indices (a merge).

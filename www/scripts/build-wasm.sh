@@ -9,7 +9,7 @@ cargo build --quiet --lib --target wasm32-unknown-unknown --profile wasm --no-de
 wasm-bindgen --target web --out-dir www/pkg target/wasm32-unknown-unknown/wasm/pocketrec.wasm
 wasm="www/pkg/pocketrec_bg.wasm"
 if command -v wasm-opt >/dev/null; then
-    wasm-opt -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$wasm" -o "$wasm.opt"
+    wasm-opt -Oz --converge --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals "$wasm" -o "$wasm.opt"
     mv "$wasm.opt" "$wasm"
 fi
 raw=$(stat -c %s "$wasm")
