@@ -18,3 +18,8 @@ export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$root/tests/webdriver.json"
 cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features -- -D warnings
 cargo test --target wasm32-unknown-unknown --no-default-features --test web
 bash www/scripts/build-wasm.sh
+
+# The TypeScript shell: strict type check and unit tests.
+cd "$root/www"
+npx tsc --noEmit -p .
+npx vitest run
