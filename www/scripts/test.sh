@@ -19,7 +19,8 @@ cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features
 cargo test --target wasm32-unknown-unknown --no-default-features --test web
 bash www/scripts/build-wasm.sh
 
-# The TypeScript shell: strict type check and unit tests.
+# The TypeScript shell: strict type check, then unit tests (node:test on
+# tests compiled by tsc).
 cd "$root/www"
-npx tsc --noEmit -p .
-npx vitest run
+npm run -s typecheck
+npm run -s test:unit

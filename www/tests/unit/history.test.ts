@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { History, HISTORY_VERSION, type HistoryProblem, type StorageLike } from "../../src/history";
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { History, HISTORY_VERSION, type HistoryProblem, type StorageLike } from "../../src/history.js";
 
 /** An in-memory Web Storage with enumeration and an optional size limit. */
 function fakeStorage(limitChars = Infinity) {
@@ -39,17 +40,17 @@ describe("History", () => {
     h.add({ item: "mug", event: "view" });
     h.add({ item: "teapot", event: "cart", timestamp: 5 });
     const again = new History({ storage, now });
-    expect(again.events()).toEqual([
+    assert.deepEqual(again.events(), [
       { item: "mug", event: "view", timestamp: 1_700_000_000 },
       { item: "teapot", event: "cart", timestamp: 5 },
     ]);
-    expect(JSON.parse(storage.values.get("pocketrec:history")!).v).toBe(HISTORY_VERSION);
+    assert.equal(JSON.parse(storage.values.get("pocketrec:history")!).v, HISTORY_VERSION);
   });
 
   it("is bounded: the oldest events go first", () => {
     const h = new History({ storage: fakeStorage(), maxEvents: 3, now });
     for (const item of ["a", "b", "c", "d"]) h.add({ item });
-    expect(h.events().map((e) => e.item)).toEqual(["b", "c", "d"]);
+    assert.deepEqual(h.events().map((e) => e.item), ["b", "c", "d"]);
   });
 
   it("sets a corrupt value aside instead of wiping it, and reports it", () => {
@@ -57,16 +58,16 @@ describe("History", () => {
     storage.setItem("pocketrec:history", "{not json");
     const { problems, onProblem } = collect();
     const h = new History({ storage, onProblem, now });
-    expect(h.events()).toEqual([]);
-    expect(problems).toHaveLength(1);
-    expect(problems[0]!.kind).toBe("corrupt");
+    assert.deepEqual(h.events(), []);
+    assert.equal((problems).length, 1);
+    assert.equal(problems[0]!.kind, "corrupt");
     const aside = problems[0]!.setAsideKey!;
-    expect(storage.values.get(aside)).toBe("{not json");
-    expect(problems[0]!.message).toContain(aside);
-    expect(h.setAsideKeys()).toEqual([aside]);
+    assert.equal(storage.values.get(aside), "{not json");
+    assert.ok((problems[0]!.message).includes(aside));
+    assert.deepEqual(h.setAsideKeys(), [aside]);
     // The page goes on working.
     h.add({ item: "mug" });
-    expect(new History({ storage, now }).events()).toHaveLength(1);
+    assert.equal((new History({ storage, now }).events()).length, 1);
   });
 
   it("sets foreign and newer-version values aside", () => {
@@ -75,8 +76,8 @@ describe("History", () => {
       storage.setItem("pocketrec:history", raw);
       const { problems, onProblem } = collect();
       new History({ storage, onProblem, now });
-      expect(problems.map((p) => p.kind)).toEqual(["foreign"]);
-      expect(storage.values.get(problems[0]!.setAsideKey!)).toBe(raw);
+      assert.deepEqual(problems.map((p) => p.kind), ["foreign"]);
+      assert.equal(storage.values.get(problems[0]!.setAsideKey!), raw);
     }
   });
 
@@ -85,10 +86,10 @@ describe("History", () => {
     storage.setItem("pocketrec:history", JSON.stringify([{ item: "mug" }, { nope: 1 }, { item: "cups", weight: 2 }]));
     const { problems, onProblem } = collect();
     const h = new History({ storage, onProblem, now });
-    expect(h.events()).toEqual([{ item: "mug" }, { item: "cups", weight: 2 }]);
-    expect(problems.map((p) => p.kind)).toEqual(["corrupt"]);
-    expect(problems[0]!.message).toContain("1 unreadable");
-    expect(JSON.parse(storage.values.get("pocketrec:history")!)).toEqual({ v: HISTORY_VERSION, events: h.events() });
+    assert.deepEqual(h.events(), [{ item: "mug" }, { item: "cups", weight: 2 }]);
+    assert.deepEqual(problems.map((p) => p.kind), ["corrupt"]);
+    assert.ok((problems[0]!.message).includes("1 unreadable"));
+    assert.deepEqual(JSON.parse(storage.values.get("pocketrec:history")!), { v: HISTORY_VERSION, events: h.events() });
   });
 
   it("handles a full storage by dropping the older half, and reports it", () => {
@@ -96,9 +97,9 @@ describe("History", () => {
     const { problems, onProblem } = collect();
     const h = new History({ storage, onProblem, now });
     for (let i = 0; i < 20; i++) h.add({ item: `item-${i}` });
-    expect(problems.some((p) => p.kind === "quota")).toBe(true);
-    expect(h.events().at(-1)!.item).toBe("item-19");
-    expect(h.events().length).toBeLessThan(20);
+    assert.equal(problems.some((p) => p.kind === "quota"), true);
+    assert.equal(h.events().at(-1)!.item, "item-19");
+    assert.ok((h.events().length) < 20);
   });
 
   it("falls back to memory when storage is unavailable", () => {
@@ -108,8 +109,8 @@ describe("History", () => {
     try {
       const h = new History({ onProblem, now });
       h.add({ item: "mug" });
-      expect(h.events()).toHaveLength(1);
-      expect(problems.map((p) => p.kind)).toEqual(["unavailable"]);
+      assert.equal((h.events()).length, 1);
+      assert.deepEqual(problems.map((p) => p.kind), ["unavailable"]);
     } finally {
       if (saved) Object.defineProperty(globalThis, "localStorage", saved);
       else delete (globalThis as { localStorage?: unknown }).localStorage;
@@ -122,17 +123,17 @@ describe("History", () => {
     storage.setItem("unrelated", "keep me");
     const h = new History({ storage, onProblem: () => {}, now });
     h.add({ item: "mug", event: "purchase" });
-    expect(JSON.parse(h.export())).toEqual({ v: HISTORY_VERSION, events: [{ item: "mug", event: "purchase", timestamp: 1_700_000_000 }] });
+    assert.deepEqual(JSON.parse(h.export()), { v: HISTORY_VERSION, events: [{ item: "mug", event: "purchase", timestamp: 1_700_000_000 }] });
     const seen: number[] = [];
     h.subscribe((events) => seen.push(events.length));
     h.clear();
-    expect(h.events()).toEqual([]);
-    expect([...storage.values.keys()]).toEqual(["unrelated"]);
-    expect(seen).toEqual([0]);
+    assert.deepEqual(h.events(), []);
+    assert.deepEqual([...storage.values.keys()], ["unrelated"]);
+    assert.deepEqual(seen, [0]);
   });
 
   it("refuses an event without an item", () => {
     const h = new History({ storage: fakeStorage(), now });
-    expect(() => h.add({ item: "" })).toThrow(/non-empty string "item"/);
+    assert.throws(() => h.add({ item: "" }), /non-empty string "item"/);
   });
 });
