@@ -1,0 +1,158 @@
+/**
+ * The demo shop's data, made by the project: a catalogue of a few hundred
+ * products and an interaction log from simulated shopping sessions. Seeded,
+ * so the same seed always gives the same shop (tests and screenshots rely
+ * on it). No third-party data is used.
+ *
+ * Sessions: each shopper favours one or two departments, browses mostly
+ * there, sometimes follows a product with its natural companion (teapot →
+ * tea, headphones → case), and carts or buys a share of what they view.
+ * That gives item-kNN co-occurrences, an order for the sequential model and
+ * popular items for the cold start.
+ */
+
+/** A catalogue product, in the shape pocketrec reads. */
+export interface Product {
+  id: string;
+  title: string;
+  description: string;
+  category: string;
+  brand: string;
+  tags: string[];
+  price: number;
+  inStock: boolean;
+}
+
+export interface DemoShop {
+  catalogue: { items: Product[] };
+  /** CSV with header `user,item,event,timestamp`. */
+  interactions: string;
+}
+
+export interface DemoOptions {
+  /** Seed of the generator. Default 7. */
+  seed?: number;
+  /** Products per department. Default 40 (320 in all). */
+  perDepartment?: number;
+  /** Shoppers. Default 400. */
+  shoppers?: number;
+  /** Time of the first event, seconds since 1970. Default 2026-09-01. */
+  start?: number;
+}
+
+/** mulberry32: a small, well-known 32-bit generator; plenty for demo data. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Department {
+  name: string;
+  nouns: string[];
+  brands: string[];
+  tags: string[];
+  price: [number, number];
+  /** Chinese names, used for a share of the products. */
+  chinese?: string[];
+  /** Nouns with a natural companion in another department. */
+  companions?: Record<string, string>;
+}
+
+const DEPARTMENTS: Department[] = [
+  { name: "audio", nouns: ["headphones", "earbuds", "speaker", "headphone case", "turntable"], brands: ["Sonic", "Aurel", "Basso"], tags: ["wireless", "bluetooth", "noise cancelling", "portable", "hi-fi"], price: [19, 349], chinese: ["无线蓝牙耳机", "蓝牙音箱", "降噪耳机"], companions: { headphones: "headphone case" } },
+  { name: "tea", nouns: ["green tea", "oolong tea", "teapot", "tea cups", "tea strainer"], brands: ["Leafy", "Jade Hill", "Kettle & Co"], tags: ["organic", "loose leaf", "ceramic", "gift", "caffeine free"], price: [4, 89], chinese: ["绿茶", "乌龙茶", "陶瓷茶杯", "紫砂茶壶"], companions: { teapot: "tea cups", "green tea": "teapot" } },
+  { name: "kitchen", nouns: ["chef knife", "cutting board", "frying pan", "saucepan", "spatula"], brands: ["Forge", "Cucina", "Oak & Iron"], tags: ["stainless steel", "non-stick", "wooden", "dishwasher safe", "professional"], price: [9, 199], companions: { "chef knife": "cutting board", "frying pan": "spatula" } },
+  { name: "home", nouns: ["desk lamp", "floor lamp", "throw blanket", "cushion", "wall clock"], brands: ["Lumo", "Nest", "Hygge"], tags: ["lighting", "cosy", "wool", "minimalist", "handmade"], price: [15, 249], companions: { cushion: "throw blanket" } },
+  { name: "outdoor", nouns: ["hiking boots", "rain jacket", "water bottle", "backpack", "trekking poles"], brands: ["Summit", "Trailhead", "Nordwind"], tags: ["waterproof", "lightweight", "durable", "recycled", "camping"], price: [12, 299], companions: { "hiking boots": "trekking poles", backpack: "water bottle" } },
+  { name: "books", nouns: ["cookbook", "travel guide", "novel", "field guide", "notebook"], brands: ["Inkwell", "Paper Crane", "Atlas"], tags: ["paperback", "hardcover", "illustrated", "bestseller", "gift"], price: [6, 45], companions: { cookbook: "notebook" } },
+  { name: "fitness", nouns: ["yoga mat", "dumbbells", "resistance bands", "foam roller", "skipping rope"], brands: ["Core", "Pulse", "Zen Motion"], tags: ["home workout", "non-slip", "adjustable", "eco", "beginner"], price: [8, 159], companions: { "yoga mat": "foam roller" } },
+  { name: "stationery", nouns: ["fountain pen", "ink bottle", "sketchbook", "pencil set", "desk organiser"], brands: ["Quill", "Graphite", "Studio"], tags: ["refillable", "artist", "recycled paper", "gift", "office"], price: [3, 120], companions: { "fountain pen": "ink bottle" } },
+];
+
+const COLOURS = ["black", "white", "blue", "green", "red", "grey", "sand", "olive"];
+const ADJECTIVES = ["classic", "compact", "premium", "everyday", "travel", "deluxe", "essential", "pro"];
+
+function pick<T>(r: () => number, list: readonly T[]): T {
+  return list[Math.floor(r() * list.length)] as T;
+}
+
+function products(r: () => number, perDepartment: number): Product[] {
+  const out: Product[] = [];
+  for (const d of DEPARTMENTS) {
+    for (let i = 0; i < perDepartment; i++) {
+      const noun = d.nouns[i % d.nouns.length] as string;
+      const brand = pick(r, d.brands);
+      const colour = pick(r, COLOURS);
+      const adjective = pick(r, ADJECTIVES);
+      const chinese = d.chinese && i % 5 === 4 ? pick(r, d.chinese) : undefined;
+      const title = chinese ? `${chinese} ${brand}` : `${brand} ${adjective} ${noun}, ${colour}`;
+      const tags = [...new Set([pick(r, d.tags), pick(r, d.tags), colour])];
+      const [lo, hi] = d.price;
+      // Log-uniform prices, rounded to .99 or .49.
+      const price = Math.max(1, Math.round(Math.exp(Math.log(lo) + r() * (Math.log(hi) - Math.log(lo))))) - (r() < 0.5 ? 0.01 : 0.51);
+      out.push({
+        id: `${d.name}-${String(i + 1).padStart(3, "0")}`,
+        title,
+        description: `A ${adjective} ${noun} by ${brand} in ${colour}. ${tags.slice(0, 2).join(", ")}; part of our ${d.name} range.`,
+        category: d.name,
+        brand,
+        tags,
+        price: Math.round(price * 100) / 100,
+        inStock: r() > 0.1,
+      });
+    }
+  }
+  return out;
+}
+
+/** Generates the demo shop. */
+export function generateShop(options: DemoOptions = {}): DemoShop {
+  const r = rng(options.seed ?? 7);
+  const perDepartment = options.perDepartment ?? 40;
+  const items = products(r, perDepartment);
+  const byDepartment = new Map<string, Product[]>();
+  for (const p of items) byDepartment.set(p.category, [...(byDepartment.get(p.category) ?? []), p]);
+  // Popularity within a department: earlier products are likelier (Zipf-like).
+  const popularIn = (dept: string) => {
+    const list = byDepartment.get(dept) ?? [];
+    return list[Math.floor(list.length * Math.pow(r(), 2))] as Product;
+  };
+  const companionOf = (p: Product) => {
+    const d = DEPARTMENTS.find((x) => x.name === p.category);
+    const noun = d?.nouns.find((n) => p.title.includes(n));
+    const wanted = noun ? d?.companions?.[noun] : undefined;
+    if (!wanted) return undefined;
+    const matches = items.filter((q) => q.title.includes(wanted));
+    return matches.length ? pick(r, matches) : undefined;
+  };
+  const lines = ["user,item,event,timestamp"];
+  let clock = options.start ?? 1_788_220_800; // 2026-09-01T00:00:00Z
+  for (let u = 0; u < (options.shoppers ?? 400); u++) {
+    const favourites = [pick(r, DEPARTMENTS).name, pick(r, DEPARTMENTS).name];
+    const sessions = 1 + Math.floor(r() * 3);
+    for (let s = 0; s < sessions; s++) {
+      clock += Math.floor(r() * 3 * 3600);
+      let previous: Product | undefined;
+      const views = 3 + Math.floor(r() * 6);
+      for (let v = 0; v < views; v++) {
+        const companion = previous && r() < 0.5 ? companionOf(previous) : undefined;
+        const dept = r() < 0.8 ? pick(r, favourites) : pick(r, DEPARTMENTS).name;
+        const product = companion ?? popularIn(dept);
+        // At least 90 s: past the previous view's cart (+20 s) and purchase (+60 s).
+        clock += 90 + Math.floor(r() * 300);
+        lines.push(`shopper-${u},${product.id},view,${clock}`);
+        const roll = r();
+        if (roll < 0.25) lines.push(`shopper-${u},${product.id},cart,${clock + 20}`);
+        if (roll < 0.1) lines.push(`shopper-${u},${product.id},purchase,${clock + 60}`);
+        previous = product;
+      }
+    }
+  }
+  return { catalogue: { items }, interactions: lines.join("\n") + "\n" };
+}
