@@ -3,7 +3,8 @@
 #   - the wasm32 target (rustup);
 #   - wasm-bindgen-cli at the version of wasm-bindgen in Cargo.lock (cargo install,
 #     built from source: no prebuilt binary is downloaded);
-#   - Debian's chromium, chromium-driver (browser tests) and binaryen (wasm-opt).
+#   - Debian's chromium and chromium-driver (browser tests).
+# (wasm-opt comes from npm's binaryen package, through npm ci.)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
@@ -25,7 +26,6 @@ fi
 missing=()
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
-command -v wasm-opt >/dev/null || missing+=(binaryen)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: installing ${missing[*]} from Debian"
     sudo=""

@@ -1,0 +1,152 @@
+/**
+ * The engine core: loads a shop's files into the wasm `Engine` and answers
+ * queries, turning every failure into a `PocketrecError` that says what was
+ * being loaded, from where, and why (with the wasm module's stable `code`).
+ *
+ * It takes the wasm module's exports as an argument, so the same code runs
+ * in a Web Worker, on the main thread, or in Node for tests. Types come from
+ * the generated `pkg/pocketrec.d.ts` (written from the Rust side), so there
+ * is one definition of the options and results.
+ */
+import type { Engine as WasmEngine, HistoryEvent, QueryOptions, Recommendation } from "../pkg/pocketrec.js";
+
+export type { HistoryEvent, QueryOptions, Recommendation };
+
+/** The wasm module's exports the core needs. */
+export interface WasmExports {
+  Engine: new (catalogue: unknown, config: unknown) => WasmEngine;
+}
+
+/** Every error the shell raises; `code` is stable (`load_failed`, `invalid_json`, `unknown_item`, …). */
+export class PocketrecError extends Error {
+  override readonly name = "PocketrecError";
+  readonly code: string;
+
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** A step of loading, for progress displays. */
+export interface Progress {
+  stage: "catalogue" | "interactions" | "fit" | "ready";
+  message: string;
+}
+
+/** Where a shop's data lives, and how to load it. */
+export interface ShopSource {
+  /** URL of the catalogue JSON. */
+  catalogueUrl: string;
+  /** URL of the interactions: `.json`, otherwise CSV with a header. Optional. */
+  interactionsUrl?: string;
+  /** pocketrec config object (field roles, model options, blend weights). */
+  config?: object;
+  /** The fetch to use. Default: the global one. Only these URLs are fetched. */
+  fetch?: typeof fetch;
+  /** Called at each loading step. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** A PocketrecError from any thrown value, with `context` before its message. */
+function wrap(e: unknown, context: string): PocketrecError {
+  const code = typeof (e as { code?: unknown } | null)?.code === "string" ? (e as { code: string }).code : "load_failed";
+  const message = e instanceof Error ? e.message : String(e);
+  return new PocketrecError(context ? `${context}: ${message}` : message, code, { cause: e });
+}
+
+async function fetchText(fetchFn: typeof fetch, url: string, what: string): Promise<string> {
+  let response: Response;
+  try {
+    response = await fetchFn(url);
+  } catch (e) {
+    throw wrap(e, `could not load ${what} from ${url}`);
+  }
+  if (!response.ok) {
+    throw new PocketrecError(`could not load ${what} from ${url}: HTTP ${response.status} ${response.statusText}`.trim(), "load_failed");
+  }
+  return response.text();
+}
+
+/** A loaded shop: the wasm engine with its catalogue, interactions and models. */
+export class Shop {
+  private constructor(
+    private readonly engine: WasmEngine,
+    /** Notes about rows skipped while reading the interactions. */
+    readonly warnings: readonly string[],
+  ) {}
+
+  /** Fetches and reads the shop's files, then fits the models. */
+  static async load(wasm: WasmExports, source: ShopSource): Promise<Shop> {
+    const fetchFn = source.fetch ?? globalThis.fetch.bind(globalThis);
+    const progress = source.onProgress ?? (() => {});
+    progress({ stage: "catalogue", message: `loading catalogue from ${source.catalogueUrl}` });
+    const catalogueText = await fetchText(fetchFn, source.catalogueUrl, "catalogue");
+    let engine: WasmEngine;
+    try {
+      // Text, not a parsed object: the Rust reader reports line and column.
+      engine = new wasm.Engine(catalogueText, source.config ?? null);
+    } catch (e) {
+      throw wrap(e, `could not load catalogue from ${source.catalogueUrl}`);
+    }
+    let warnings: string[] = [];
+    const url = source.interactionsUrl;
+    if (url) {
+      progress({ stage: "interactions", message: `loading interactions from ${url}` });
+      const text = await fetchText(fetchFn, url, "interactions");
+      try {
+        warnings = /\.json(\?|#|$)/i.test(url) ? engine.loadInteractionsJson(text) : engine.loadInteractionsCsv(text);
+      } catch (e) {
+        engine.free();
+        throw wrap(e, `could not load interactions from ${url}`);
+      }
+    }
+    progress({ stage: "fit", message: "fitting models" });
+    try {
+      engine.fit();
+    } catch (e) {
+      engine.free();
+      throw wrap(e, "could not fit the models");
+    }
+    progress({ stage: "ready", message: `ready: ${engine.itemCount()} items` });
+    return new Shop(engine, warnings);
+  }
+
+  /** Item ids in catalogue order. */
+  itemIds(): string[] {
+    return this.engine.itemIds();
+  }
+
+  /** Items similar to `id` ("similar products", "customers also bought"). */
+  similarItems(id: string, options?: QueryOptions): Recommendation[] {
+    return this.call(() => this.engine.similarItems(id, options));
+  }
+
+  /** Recommendations for a shopper's history. */
+  recommend(history: readonly HistoryEvent[], options?: QueryOptions): Recommendation[] {
+    return this.call(() => this.engine.recommend([...history], options));
+  }
+
+  /** Popular (or trending) items. */
+  popular(options?: QueryOptions): Recommendation[] {
+    return this.call(() => this.engine.popular(options));
+  }
+
+  /** Items matching free text. */
+  search(text: string, options?: QueryOptions): Recommendation[] {
+    return this.call(() => this.engine.search(text, options));
+  }
+
+  /** Releases the wasm memory; the shop cannot be used afterwards. */
+  free(): void {
+    this.engine.free();
+  }
+
+  private call<T>(query: () => T): T {
+    try {
+      return query();
+    } catch (e) {
+      throw wrap(e, "");
+    }
+  }
+}

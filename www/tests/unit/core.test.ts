@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import { PocketrecError, Shop, type Progress, type WasmExports } from "../../src/core.js";
+import { History } from "../../src/history.js";
+import { generateShop } from "../../src/demo/generate.js";
+
+// The real wasm module, built into www/pkg by scripts/build-wasm.sh.
+let wasm: WasmExports;
+before(async () => {
+  const pkg = resolve("pkg");
+  const module = await import(pathToFileURL(`${pkg}/pocketrec.js`).href);
+  await module.default({ module_or_path: readFileSync(`${pkg}/pocketrec_bg.wasm`) });
+  wasm = module;
+});
+
+/** A fetch that serves these files and nothing else, recording every URL asked for. */
+function files(served: Record<string, string>) {
+  const asked: string[] = [];
+  const fetchFn = (async (input: string | URL | Request) => {
+    const url = String(input);
+    asked.push(url);
+    const body = served[url];
+    return body === undefined ? new Response("missing", { status: 404, statusText: "Not Found" }) : new Response(body);
+  }) as typeof fetch;
+  return { fetchFn, asked };
+}
+
+const demo = generateShop();
+const shopFiles = {
+  "/shop/catalogue.json": JSON.stringify(demo.catalogue),
+  "/shop/interactions.csv": demo.interactions,
+};
+
+async function caught(promise: Promise<unknown>): Promise<PocketrecError> {
+  try {
+    await promise;
+  } catch (e) {
+    assert.ok(e instanceof PocketrecError, `not a PocketrecError: ${String(e)}`);
+    return e;
+  }
+  assert.fail("expected an error");
+}
+
+describe("Shop (core, with the real wasm module)", () => {
+  it("loads the demo shop, reports progress in order and fetches only its own files", async () => {
+    const { fetchFn, asked } = files(shopFiles);
+    const stages: Progress["stage"][] = [];
+    const shop = await Shop.load(wasm, { catalogueUrl: "/shop/catalogue.json", interactionsUrl: "/shop/interactions.csv", fetch: fetchFn, onProgress: (p) => stages.push(p.stage) });
+    assert.deepEqual(stages, ["catalogue", "interactions", "fit", "ready"]);
+    assert.deepEqual(asked, ["/shop/catalogue.json", "/shop/interactions.csv"]);
+    assert.equal(shop.itemIds().length, 320);
+    const similar = shop.similarItems("tea-003", { k: 5 });
+    assert.equal(similar.length, 5);
+    assert.ok(similar.every((r) => r.id !== "tea-003" && Number.isFinite(r.score) && r.reasons.length > 0));
+    shop.free();
+  });
+
+  it("recommends from a History the shopper built, never returning what they had", async () => {
+    const { fetchFn } = files(shopFiles);
+    const shop = await Shop.load(wasm, { catalogueUrl: "/shop/catalogue.json", interactionsUrl: "/shop/interactions.csv", fetch: fetchFn });
+    const history = new History({ onProblem: () => {} }); // Node has no localStorage: memory.
+    history.add({ item: "tea-003", event: "view" });
+    history.add({ item: "audio-005", event: "cart" });
+    const recs = shop.recommend(history.events(), { k: 8 });
+    assert.equal(recs.length, 8);
+    assert.ok(recs.every((r) => r.id !== "tea-003" && r.id !== "audio-005"));
+    // Filters and search pass through.
+    assert.ok(shop.recommend(history.events(), { k: 5, filter: { categories: ["books"] } }).every((r) => r.id.startsWith("books-")));
+    assert.ok(shop.search("蓝牙", { k: 3 }).every((r) => r.id.startsWith("audio-")));
+    shop.free();
+  });
+
+  it("says which file failed to load, from where and why", async () => {
+    const { fetchFn } = files(shopFiles);
+    let e = await caught(Shop.load(wasm, { catalogueUrl: "/shop/nope.json", fetch: fetchFn }));
+    assert.equal(e.code, "load_failed");
+    assert.equal(e.message, "could not load catalogue from /shop/nope.json: HTTP 404 Not Found");
+    const broken = files({ "/c.json": '{"items": [{"id": 1},\n {"id": 1}]}', "/bad.json": "[{" });
+    e = await caught(Shop.load(wasm, { catalogueUrl: "/c.json", fetch: broken.fetchFn }));
+    assert.equal(e.code, "duplicate_id");
+    assert.ok(e.message.startsWith("could not load catalogue from /c.json: $.items[1].id: duplicate item id"), e.message);
+    e = await caught(Shop.load(wasm, { catalogueUrl: "/bad.json", fetch: broken.fetchFn }));
+    assert.equal(e.code, "invalid_json");
+    assert.ok(e.message.includes("/bad.json") && e.message.includes("line 1"), e.message);
+    const offline = (async () => { throw new TypeError("Failed to fetch"); }) as typeof fetch;
+    e = await caught(Shop.load(wasm, { catalogueUrl: "/shop/catalogue.json", fetch: offline }));
+    assert.equal(e.message, "could not load catalogue from /shop/catalogue.json: Failed to fetch");
+  });
+
+  it("reports skipped interaction rows as warnings, and bad ones as errors with the line", async () => {
+    const { fetchFn } = files({ ...shopFiles, "/i.csv": "user,item\nu,tea-001\nu,ghost\n", "/bad.csv": "user,item,weight\nu,tea-001,heavy\n" });
+    const shop = await Shop.load(wasm, { catalogueUrl: "/shop/catalogue.json", interactionsUrl: "/i.csv", fetch: fetchFn });
+    assert.equal(shop.warnings.length, 1);
+    assert.ok(shop.warnings[0]!.includes("not in the catalogue"));
+    const e = await caught(Shop.load(wasm, { catalogueUrl: "/shop/catalogue.json", interactionsUrl: "/bad.csv", fetch: fetchFn }));
+    assert.equal(e.code, "invalid_csv");
+    assert.equal(e.message, 'could not load interactions from /bad.csv: interactions line 2: weight "heavy" is not a finite number');
+  });
+
+  it("turns query errors into PocketrecErrors with the wasm code", async () => {
+    const { fetchFn } = files(shopFiles);
+    const shop = await Shop.load(wasm, { catalogueUrl: "/shop/catalogue.json", fetch: fetchFn });
+    assert.throws(() => shop.similarItems("ghost"), (e: unknown) => e instanceof PocketrecError && e.code === "unknown_item");
+    assert.throws(() => shop.popular({ k: 3, diversity: 2 }), (e: unknown) => e instanceof PocketrecError && e.code === "invalid_config" && e.message.includes("diversity"));
+    assert.throws(() => shop.search("x", { kk: 1 } as never), (e: unknown) => e instanceof PocketrecError && e.code === "invalid_value" && e.message.includes("unknown field `kk`"));
+    shop.free();
+  });
+});
