@@ -1,0 +1,170 @@
+/**
+ * `Engine`: the shell's one way to the recommender. It loads the shop in a
+ * Web Worker, so the page never blocks, and falls back to the main thread
+ * where workers are unavailable (or when `worker: false`). Every method
+ * returns a promise; failures reject with a `PocketrecError` carrying a
+ * stable `code`.
+ */
+import { PocketrecError, Shop, type HistoryEvent, type Progress, type QueryOptions, type Recommendation, type ShopSource, type WasmExports } from "./core.js";
+import type { Method, PortLike, Reply, Request } from "./protocol.js";
+
+export { PocketrecError };
+export type { HistoryEvent, Progress, QueryOptions, Recommendation };
+
+export interface EngineOptions {
+  /** URL of the catalogue JSON (relative URLs resolve against the page). */
+  catalogueUrl: string;
+  /** URL of the interactions (`.json`, otherwise CSV). Optional. */
+  interactionsUrl?: string;
+  /** pocketrec config object. */
+  config?: object;
+  /** Run in a Web Worker. Default true where workers exist. */
+  worker?: boolean;
+  /** Called at each loading step. */
+  onProgress?: (progress: Progress) => void;
+}
+
+/** What the engine talks to: a worker, or a shop in this thread. */
+interface Backend {
+  call(method: Method, args: unknown[]): Promise<unknown>;
+  close(): void;
+}
+
+/** A backend over a message port (a Worker, or any `PortLike`). */
+function portBackend(port: PortLike & { terminate?(): void; close?(): void }, onProgress: (p: Progress) => void): Backend {
+  let next = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  port.onmessage = (event: MessageEvent) => {
+    const reply = event.data as Reply;
+    if ("progress" in reply) {
+      onProgress(reply.progress);
+      return;
+    }
+    const waiting = pending.get(reply.id);
+    pending.delete(reply.id);
+    if (reply.ok) waiting?.resolve(reply.value);
+    else waiting?.reject(new PocketrecError(reply.error.message, reply.error.code));
+  };
+  return {
+    call(method, args) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        port.postMessage({ id, method, args } satisfies Request);
+      });
+    },
+    close() {
+      port.terminate?.();
+      port.close?.();
+    },
+  };
+}
+
+/** A backend running the shop in this thread. */
+function localBackend(wasm: Promise<WasmExports>, onProgress: (p: Progress) => void): Backend {
+  let shop: Shop | undefined;
+  return {
+    async call(method, args) {
+      const [a, b] = args;
+      if (method === "load") {
+        shop = await Shop.load(await wasm, { ...(a as ShopSource), onProgress });
+        return { items: shop.itemIds().length, warnings: shop.warnings };
+      }
+      if (!shop) throw new PocketrecError("the shop is not loaded yet", "not_loaded");
+      switch (method) {
+        case "similarItems":
+          return shop.similarItems(a as string, b as never);
+        case "recommend":
+          return shop.recommend(a as never, b as never);
+        case "popular":
+          return shop.popular(a as never);
+        case "search":
+          return shop.search(a as string, b as never);
+        case "free":
+          shop.free();
+          shop = undefined;
+          return null;
+      }
+    },
+    close() {
+      shop?.free();
+    },
+  };
+}
+
+/** Loads the wasm module once per thread. */
+let wasmModule: Promise<WasmExports> | undefined;
+function loadWasm(): Promise<WasmExports> {
+  wasmModule ??= import("../pkg/pocketrec.js").then(async (module) => {
+    await module.default();
+    return module;
+  });
+  return wasmModule;
+}
+
+/** Resolves a URL against the page, as a worker would not. */
+function absolute(url: string): string {
+  const base = typeof document !== "undefined" ? document.baseURI : undefined;
+  return base ? new URL(url, base).href : url;
+}
+
+export class Engine {
+  private constructor(
+    private readonly backend: Backend,
+    /** Number of catalogue items. */
+    readonly itemCount: number,
+    /** Notes about interaction rows that were skipped. */
+    readonly warnings: readonly string[],
+  ) {}
+
+  /** Loads the shop (in a worker when possible) and fits the models. */
+  static async create(options: EngineOptions): Promise<Engine> {
+    const onProgress = options.onProgress ?? (() => {});
+    const useWorker = options.worker !== false && typeof Worker !== "undefined";
+    const backend = useWorker
+      ? portBackend(new Worker(new URL("./worker.js", import.meta.url), { type: "module" }), onProgress)
+      : localBackend(loadWasm(), onProgress);
+    return Engine.start(backend, options);
+  }
+
+  /** An engine served over `port` (see `serve` in protocol.ts); for tests and custom hosts. */
+  static async connect(port: PortLike & { close?(): void }, options: EngineOptions): Promise<Engine> {
+    return Engine.start(portBackend(port, options.onProgress ?? (() => {})), options);
+  }
+
+  private static async start(backend: Backend, options: EngineOptions): Promise<Engine> {
+    const source = {
+      catalogueUrl: absolute(options.catalogueUrl),
+      ...(options.interactionsUrl ? { interactionsUrl: absolute(options.interactionsUrl) } : {}),
+      ...(options.config ? { config: options.config } : {}),
+    };
+    try {
+      const loaded = (await backend.call("load", [source])) as { items: number; warnings: string[] };
+      return new Engine(backend, loaded.items, loaded.warnings);
+    } catch (e) {
+      backend.close();
+      throw e;
+    }
+  }
+
+  similarItems(id: string, options?: QueryOptions): Promise<Recommendation[]> {
+    return this.backend.call("similarItems", [id, options]) as Promise<Recommendation[]>;
+  }
+
+  recommend(history: readonly HistoryEvent[], options?: QueryOptions): Promise<Recommendation[]> {
+    return this.backend.call("recommend", [[...history], options]) as Promise<Recommendation[]>;
+  }
+
+  popular(options?: QueryOptions): Promise<Recommendation[]> {
+    return this.backend.call("popular", [options]) as Promise<Recommendation[]>;
+  }
+
+  search(text: string, options?: QueryOptions): Promise<Recommendation[]> {
+    return this.backend.call("search", [text, options]) as Promise<Recommendation[]>;
+  }
+
+  /** Frees the wasm memory and stops the worker. */
+  dispose(): void {
+    this.backend.close();
+  }
+}

@@ -1,0 +1,78 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { before, describe, it } from "node:test";
+import { pathToFileURL } from "node:url";
+import type { WasmExports } from "../../src/core.js";
+import { Engine, PocketrecError, type Progress } from "../../src/engine.js";
+import { serve, type PortLike } from "../../src/protocol.js";
+import { generateShop } from "../../src/demo/generate.js";
+
+let wasm: WasmExports;
+before(async () => {
+  const pkg = resolve("pkg");
+  const module = await import(pathToFileURL(`${pkg}/pocketrec.js`).href);
+  await module.default({ module_or_path: readFileSync(`${pkg}/pocketrec_bg.wasm`) });
+  wasm = module;
+});
+
+const demo = generateShop();
+const served: Record<string, string> = {
+  "/shop/catalogue.json": JSON.stringify(demo.catalogue),
+  "/shop/interactions.csv": demo.interactions,
+};
+const fetchFn = (async (input: string | URL | Request) => {
+  const body = served[String(input)];
+  return body === undefined ? new Response("", { status: 404, statusText: "Not Found" }) : new Response(body);
+}) as typeof fetch;
+
+/** An engine talking to a served shop over a real MessageChannel, as with a Worker. */
+async function connected(options: Parameters<typeof Engine.connect>[1]) {
+  const channel = new MessageChannel();
+  serve(channel.port2 as unknown as PortLike, Promise.resolve(wasm), fetchFn);
+  try {
+    return { engine: await Engine.connect(channel.port1 as unknown as PortLike & { close(): void }, options), channel };
+  } catch (e) {
+    channel.port2.close();
+    throw e;
+  }
+}
+
+describe("Engine over the worker protocol", () => {
+  it("loads with progress, answers every query, and keeps the worker's results plain", async () => {
+    const stages: Progress["stage"][] = [];
+    const { engine, channel } = await connected({ catalogueUrl: "/shop/catalogue.json", interactionsUrl: "/shop/interactions.csv", onProgress: (p) => stages.push(p.stage) });
+    try {
+      assert.deepEqual(stages, ["catalogue", "interactions", "fit", "ready"]);
+      assert.equal(engine.itemCount, 320);
+      assert.deepEqual(engine.warnings, []);
+      const [similar, recs, popular, hits] = await Promise.all([
+        engine.similarItems("tea-003", { k: 4 }),
+        engine.recommend([{ item: "tea-003" }], { k: 4 }),
+        engine.popular({ k: 4 }),
+        engine.search("蓝牙", { k: 2 }),
+      ]);
+      assert.equal(similar.length, 4);
+      assert.ok(recs.every((r) => r.id !== "tea-003"));
+      assert.equal(popular.length, 4);
+      assert.ok(hits.every((r) => r.id.startsWith("audio-")));
+      assert.ok(similar[0]!.reasons.length > 0);
+    } finally {
+      engine.dispose();
+      channel.port2.close();
+    }
+  });
+
+  it("rejects with PocketrecErrors that keep their code across the channel", async () => {
+    await assert.rejects(connected({ catalogueUrl: "/nope.json" }), (e: unknown) => e instanceof PocketrecError && e.code === "load_failed" && e.message === "could not load catalogue from /nope.json: HTTP 404 Not Found");
+    const { engine, channel } = await connected({ catalogueUrl: "/shop/catalogue.json" });
+    try {
+      await assert.rejects(engine.similarItems("ghost"), (e: unknown) => e instanceof PocketrecError && e.code === "unknown_item");
+      // Still answering after an error.
+      assert.equal((await engine.popular({ k: 2 })).length, 2);
+    } finally {
+      engine.dispose();
+      channel.port2.close();
+    }
+  });
+});
