@@ -5,8 +5,8 @@
  * returns a promise; failures reject with a `PocketrecError` carrying a
  * stable `code`.
  */
-import { PocketrecError, Shop, type HistoryEvent, type Progress, type QueryOptions, type Recommendation, type ShopSource, type WasmExports } from "./core.js";
-import type { Method, PortLike, Reply, Request } from "./protocol.js";
+import { PocketrecError, type HistoryEvent, type Progress, type QueryOptions, type Recommendation, type WasmExports } from "./core.js";
+import { ShopHost, type Method, type PortLike, type Reply, type Request } from "./protocol.js";
 
 export { PocketrecError };
 export type { HistoryEvent, Progress, QueryOptions, Recommendation };
@@ -62,33 +62,10 @@ function portBackend(port: PortLike & { terminate?(): void; close?(): void }, on
 
 /** A backend running the shop in this thread. */
 function localBackend(wasm: Promise<WasmExports>, onProgress: (p: Progress) => void): Backend {
-  let shop: Shop | undefined;
+  const host = new ShopHost(wasm, onProgress);
   return {
-    async call(method, args) {
-      const [a, b] = args;
-      if (method === "load") {
-        shop = await Shop.load(await wasm, { ...(a as ShopSource), onProgress });
-        return { items: shop.itemIds().length, warnings: shop.warnings };
-      }
-      if (!shop) throw new PocketrecError("the shop is not loaded yet", "not_loaded");
-      switch (method) {
-        case "similarItems":
-          return shop.similarItems(a as string, b as never);
-        case "recommend":
-          return shop.recommend(a as never, b as never);
-        case "popular":
-          return shop.popular(a as never);
-        case "search":
-          return shop.search(a as string, b as never);
-        case "free":
-          shop.free();
-          shop = undefined;
-          return null;
-      }
-    },
-    close() {
-      shop?.free();
-    },
+    call: (method, args) => host.run(method, args),
+    close: () => void host.run("free", []).catch(() => {}),
   };
 }
 

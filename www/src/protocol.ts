@@ -26,23 +26,30 @@ export interface PortLike {
   onmessage: ((event: MessageEvent) => void) | null;
 }
 
-/** Answers requests arriving on `port` with one shop, loaded on "load".
- * `fetchFn` replaces the global fetch (tests, custom hosts). */
-export function serve(port: PortLike, wasm: Promise<WasmExports>, fetchFn?: typeof fetch): void {
-  let shop: Shop | undefined;
-  const answer = async (request: Request): Promise<unknown> => {
-    const [a, b] = request.args;
-    if (request.method === "load") {
-      shop?.free();
+/** Holds at most one shop and runs requests on it: the worker side and the
+ * main-thread fallback share this, so both behave the same. */
+export class ShopHost {
+  private shop: Shop | undefined;
+
+  constructor(
+    private readonly wasm: Promise<WasmExports>,
+    private readonly onProgress: (progress: Progress) => void,
+    private readonly fetchFn?: typeof fetch,
+  ) {}
+
+  async run(method: Method, args: unknown[]): Promise<unknown> {
+    const [a, b] = args;
+    if (method === "load") {
+      this.shop?.free();
       const source = a as Omit<ShopSource, "fetch" | "onProgress">;
-      const onProgress = (progress: Progress) => port.postMessage({ id: 0, progress } satisfies Reply);
-      shop = await Shop.load(await wasm, { ...source, ...(fetchFn ? { fetch: fetchFn } : {}), onProgress });
-      return { items: shop.itemIds().length, warnings: shop.warnings };
+      this.shop = await Shop.load(await this.wasm, { ...source, ...(this.fetchFn ? { fetch: this.fetchFn } : {}), onProgress: this.onProgress });
+      return { items: this.shop.itemIds().length, warnings: this.shop.warnings };
     }
+    const shop = this.shop;
     if (!shop) {
       throw new PocketrecError("the shop is not loaded yet", "not_loaded");
     }
-    switch (request.method) {
+    switch (method) {
       case "similarItems":
         return shop.similarItems(a as string, b as never);
       case "recommend":
@@ -53,13 +60,19 @@ export function serve(port: PortLike, wasm: Promise<WasmExports>, fetchFn?: type
         return shop.search(a as string, b as never);
       case "free":
         shop.free();
-        shop = undefined;
+        this.shop = undefined;
         return null;
     }
-  };
+  }
+}
+
+/** Answers requests arriving on `port` with one shop, loaded on "load".
+ * `fetchFn` replaces the global fetch (tests, custom hosts). */
+export function serve(port: PortLike, wasm: Promise<WasmExports>, fetchFn?: typeof fetch): void {
+  const host = new ShopHost(wasm, (progress) => port.postMessage({ id: 0, progress } satisfies Reply), fetchFn);
   port.onmessage = (event: MessageEvent) => {
     const request = event.data as Request;
-    answer(request).then(
+    host.run(request.method, request.args).then(
       (value) => port.postMessage({ id: request.id, ok: true, value } satisfies Reply),
       (e: unknown) => {
         const error = e instanceof PocketrecError ? { message: e.message, code: e.code } : { message: String(e instanceof Error ? e.message : e), code: "internal" };
