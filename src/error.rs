@@ -119,6 +119,17 @@ impl Error {
     }
 }
 
+/// Checks an optional half-life in days: absent, or a finite number > 0.
+pub(crate) fn check_half_life(field: &str, days: Option<f64>) -> Result<()> {
+    match days {
+        Some(h) if !(h.is_finite() && h > 0.0) => Err(Error::config(
+            field,
+            format!("must be a number of days > 0, got {h}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Describes a JSON value briefly for error messages: its type and, for
 /// scalars, a shortened rendering (`string "abc"`, `number 3.5`, `an object`).
 pub(crate) fn describe(value: &serde_json::Value) -> String {

@@ -12,7 +12,7 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::catalogue::Catalogue;
-use crate::error::{Error, Result};
+use crate::error::{check_half_life, Error, Result};
 use crate::interactions::InteractionConfig;
 
 /// Defaults for weighing histories.
@@ -31,13 +31,7 @@ impl HistoryConfig {
     /// # Errors
     /// [`Error::InvalidConfig`] for a half-life that is not > 0.
     pub fn validate(&self) -> Result<()> {
-        match self.half_life_days {
-            Some(h) if !(h.is_finite() && h > 0.0) => Err(Error::config(
-                "history.halfLifeDays",
-                format!("must be a number of days > 0, got {h}"),
-            )),
-            _ => Ok(()),
-        }
+        check_half_life("history.halfLifeDays", self.half_life_days)
     }
 }
 
@@ -141,6 +135,13 @@ pub fn weigh_history(
     })
 }
 
+/// `0.5^((reference − t)/H)` for a half-life of `days` (times in seconds);
+/// 1 for events at or after the reference. Differences are taken in f64, so
+/// no timestamps can overflow.
+pub fn half_life_decay(reference: i64, t: i64, days: f64) -> f64 {
+    0.5f64.powf((reference as f64 - t as f64).max(0.0) / (days * 86_400.0))
+}
+
 /// Weighs `(item, weight, last time)` triples (a user's aggregated log):
 /// half-life decay, scaled so the largest weight is 1, sorted by item; the
 /// order is by last time (ties by item), empty when no item has a time.
@@ -180,11 +181,7 @@ fn decay_f64(
     let mut out: Vec<(u32, f64)> = items
         .into_iter()
         .map(|(i, w, t)| match (half_life_days, t, reference) {
-            // f64 differences: no i64 overflow whatever `now` and `t` are.
-            (Some(h), Some(t), Some(r)) => (
-                i,
-                w * 0.5f64.powf((r as f64 - t as f64).max(0.0) / (h * 86_400.0)),
-            ),
+            (Some(h), Some(t), Some(r)) => (i, w * half_life_decay(r, t, h)),
             _ => (i, w),
         })
         .collect();

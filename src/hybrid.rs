@@ -22,7 +22,7 @@ use crate::catalogue::{Catalogue, FieldValues, Role};
 use crate::config::Config;
 use crate::content::ContentModel;
 use crate::diversity::mmr;
-use crate::error::{Error, Result};
+use crate::error::{check_half_life, Error, Result};
 use crate::filter::Filter;
 use crate::history::{weigh_history, Event, WeightedHistory};
 use crate::interactions::Interactions;
@@ -238,12 +238,7 @@ impl Query {
                 format!("must be between 0 and 1, got {}", self.diversity),
             ));
         }
-        if let Some(h) = self.half_life_days.filter(|h| !(h.is_finite() && *h > 0.0)) {
-            return Err(Error::config(
-                "halfLifeDays",
-                format!("must be a number of days > 0, got {h}"),
-            ));
-        }
+        check_half_life("halfLifeDays", self.half_life_days)?;
         if let Some(w) = &self.weights {
             HybridConfig { weights: w.clone() }.validate()?;
         }
@@ -562,19 +557,9 @@ impl Recommender {
         self.content.score_query(&q, &mut scores);
         // Search results are what matched: no popular items filled in.
         let ranked = self.select(&scores, &allowed, query, false);
-        Ok(ranked
-            .into_iter()
-            .map(|(index, score)| Recommendation {
-                id: self.catalogue.id(index).to_string(),
-                index,
-                score,
-                reasons: if query.explain {
-                    self.shared_reasons(&q, index)
-                } else {
-                    Vec::new()
-                },
-            })
-            .collect())
+        Ok(self.results(ranked, query.explain, |index| {
+            self.shared_reasons(&q, index)
+        }))
     }
 
     /// Most popular (or trending, with a popularity half-life) items.
@@ -604,19 +589,27 @@ impl Recommender {
         let content_query = self.content_query(&context, query.model);
         let (scores, shoppers) = self.blend(&context, content_query.as_deref(), query, &allowed);
         let ranked = self.select(&scores, &allowed, query, true);
-        Ok(ranked
+        Ok(self.results(ranked, query.explain, |index| {
+            self.explain(&context, content_query.as_deref(), &shoppers, index, query)
+        }))
+    }
+
+    /// Ranked items as results, with `reasons(index)` when `explain` is set.
+    fn results(
+        &self,
+        ranked: Vec<Scored>,
+        explain: bool,
+        reasons: impl Fn(u32) -> Vec<Reason>,
+    ) -> Vec<Recommendation> {
+        ranked
             .into_iter()
             .map(|(index, score)| Recommendation {
                 id: self.catalogue.id(index).to_string(),
                 index,
                 score,
-                reasons: if query.explain {
-                    self.explain(&context, content_query.as_deref(), &shoppers, index, query)
-                } else {
-                    Vec::new()
-                },
+                reasons: if explain { reasons(index) } else { Vec::new() },
             })
-            .collect())
+            .collect()
     }
 
     /// The final `k` items: the best positive scores among `allowed`, then

@@ -9,7 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
+use crate::error::{check_half_life, Result};
+use crate::history::half_life_decay;
 use crate::interactions::UserItems;
 
 /// Options of the popularity model.
@@ -26,13 +27,7 @@ impl PopularityConfig {
     /// # Errors
     /// [`Error::InvalidConfig`] for a half-life that is not > 0.
     pub fn validate(&self) -> Result<()> {
-        match self.half_life_days {
-            Some(h) if !(h.is_finite() && h > 0.0) => Err(Error::config(
-                "popularity.halfLifeDays",
-                format!("must be a number of days > 0, got {h}"),
-            )),
-            _ => Ok(()),
-        }
+        check_half_life("popularity.halfLifeDays", self.half_life_days)
     }
 }
 
@@ -57,10 +52,7 @@ impl Popularity {
         for u in 0..user_items.matrix.rows() {
             for (i, _, t) in user_items.history(u) {
                 let decay = match (config.half_life_days, t, latest) {
-                    // f64 differences: no i64 overflow whatever the timestamps.
-                    (Some(h), Some(t), Some(latest)) => {
-                        0.5f64.powf((latest as f64 - t as f64) / (h * 86_400.0)) as f32
-                    }
+                    (Some(h), Some(t), Some(latest)) => half_life_decay(latest, t, h) as f32,
                     _ => 1.0,
                 };
                 scores[i as usize] += decay;

@@ -1,19 +1,13 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { before, describe, it } from "node:test";
-import { pathToFileURL } from "node:url";
 import { PocketrecError, Shop, type Progress, type WasmExports } from "../../src/core.js";
 import { History } from "../../src/history.js";
 import { generateShop } from "../../src/demo/generate.js";
+import { loadWasm } from "./wasm.js";
 
-// The real wasm module, built into www/pkg by scripts/build-wasm.sh.
 let wasm: WasmExports;
 before(async () => {
-  const pkg = resolve("pkg");
-  const module = await import(pathToFileURL(`${pkg}/pocketrec.js`).href);
-  await module.default({ module_or_path: readFileSync(`${pkg}/pocketrec_bg.wasm`) });
-  wasm = module;
+  wasm = await loadWasm();
 });
 
 /** A fetch that serves these files and nothing else, recording every URL asked for. */

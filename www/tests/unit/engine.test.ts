@@ -1,19 +1,14 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
 import { before, describe, it } from "node:test";
-import { pathToFileURL } from "node:url";
 import type { WasmExports } from "../../src/core.js";
 import { Engine, PocketrecError, type Progress } from "../../src/engine.js";
 import { serve, type PortLike } from "../../src/protocol.js";
 import { generateShop } from "../../src/demo/generate.js";
+import { loadWasm } from "./wasm.js";
 
 let wasm: WasmExports;
 before(async () => {
-  const pkg = resolve("pkg");
-  const module = await import(pathToFileURL(`${pkg}/pocketrec.js`).href);
-  await module.default({ module_or_path: readFileSync(`${pkg}/pocketrec_bg.wasm`) });
-  wasm = module;
+  wasm = await loadWasm();
 });
 
 const demo = generateShop();
