@@ -8,9 +8,15 @@
  * the generated `pkg/pocketrec.d.ts` (written from the Rust side), so there
  * is one definition of the options and results.
  */
-import type { Engine as WasmEngine, HistoryEvent, QueryOptions, Recommendation } from "../pkg/pocketrec.js";
+import type { Engine as WasmEngine, HistoryEvent, QueryOptions, Reason, Recommendation } from "../pkg/pocketrec.js";
+import { catalogueViews, type ItemView } from "./display.js";
 
-export type { HistoryEvent, QueryOptions, Recommendation };
+export type { HistoryEvent, ItemView, QueryOptions, Reason, Recommendation };
+
+/** A recommendation with the item's display fields (title, image, price, …). */
+export interface Result extends Recommendation {
+  item: ItemView;
+}
 
 /** The wasm module's exports the core needs. */
 export interface WasmExports {
@@ -42,6 +48,8 @@ export interface ShopSource {
   interactionsUrl?: string;
   /** pocketrec config object (field roles, model options, blend weights). */
   config?: object;
+  /** URL of a pocketrec config JSON (e.g. written by `pocketrec tune`); used when `config` is absent. */
+  configUrl?: string;
   /** The fetch to use. Default: the global one. Only these URLs are fetched. */
   fetch?: typeof fetch;
   /** Called at each loading step. */
@@ -74,6 +82,7 @@ export class Shop {
     private readonly engine: WasmEngine,
     /** Notes about rows skipped while reading the interactions. */
     readonly warnings: readonly string[],
+    private readonly views: Map<string, ItemView>,
   ) {}
 
   /** Fetches and reads the shop's files, then fits the models. */
@@ -81,11 +90,20 @@ export class Shop {
     const fetchFn = source.fetch ?? globalThis.fetch.bind(globalThis);
     const progress = source.onProgress ?? (() => {});
     progress({ stage: "catalogue", message: `loading catalogue from ${source.catalogueUrl}` });
+    let config: unknown = source.config ?? null;
+    if (!source.config && source.configUrl) {
+      const text = await fetchText(fetchFn, source.configUrl, "config");
+      try {
+        config = JSON.parse(text);
+      } catch (e) {
+        throw new PocketrecError(`could not load config from ${source.configUrl}: ${e instanceof Error ? e.message : String(e)}`, "invalid_json", { cause: e });
+      }
+    }
     const catalogueText = await fetchText(fetchFn, source.catalogueUrl, "catalogue");
     let engine: WasmEngine;
     try {
       // Text, not a parsed object: the Rust reader reports line and column.
-      engine = new wasm.Engine(catalogueText, source.config ?? null);
+      engine = new wasm.Engine(catalogueText, config);
     } catch (e) {
       throw wrap(e, `could not load catalogue from ${source.catalogueUrl}`);
     }
@@ -109,7 +127,8 @@ export class Shop {
       throw wrap(e, "could not fit the models");
     }
     progress({ stage: "ready", message: `ready: ${engine.itemCount()} items` });
-    return new Shop(engine, warnings);
+    // The engine has accepted the text, so it is valid JSON.
+    return new Shop(engine, warnings, catalogueViews(JSON.parse(catalogueText), source.catalogueUrl));
   }
 
   /** Item ids in catalogue order. */
@@ -117,23 +136,31 @@ export class Shop {
     return this.engine.itemIds();
   }
 
+  /** Display fields of the given items, in the order asked; unknown ids are left out. */
+  items(ids: readonly string[]): ItemView[] {
+    return ids.flatMap((id) => {
+      const view = this.views.get(id);
+      return view ? [view] : [];
+    });
+  }
+
   /** Items similar to `id` ("similar products", "customers also bought"). */
-  similarItems(id: string, options?: QueryOptions): Recommendation[] {
+  similarItems(id: string, options?: QueryOptions): Result[] {
     return this.call(() => this.engine.similarItems(id, options));
   }
 
   /** Recommendations for a shopper's history. */
-  recommend(history: readonly HistoryEvent[], options?: QueryOptions): Recommendation[] {
+  recommend(history: readonly HistoryEvent[], options?: QueryOptions): Result[] {
     return this.call(() => this.engine.recommend([...history], options));
   }
 
   /** Popular (or trending) items. */
-  popular(options?: QueryOptions): Recommendation[] {
+  popular(options?: QueryOptions): Result[] {
     return this.call(() => this.engine.popular(options));
   }
 
   /** Items matching free text. */
-  search(text: string, options?: QueryOptions): Recommendation[] {
+  search(text: string, options?: QueryOptions): Result[] {
     return this.call(() => this.engine.search(text, options));
   }
 
@@ -142,11 +169,13 @@ export class Shop {
     this.engine.free();
   }
 
-  private call<T>(query: () => T): T {
+  private call(query: () => Recommendation[]): Result[] {
+    let found: Recommendation[];
     try {
-      return query();
+      found = query();
     } catch (e) {
       throw wrap(e, "");
     }
+    return found.map((r) => ({ ...r, item: this.views.get(r.id) ?? { id: r.id, title: r.id } }));
   }
 }

@@ -5,11 +5,11 @@
  * returns a promise; failures reject with a `PocketrecError` carrying a
  * stable `code`.
  */
-import { PocketrecError, type HistoryEvent, type Progress, type QueryOptions, type Recommendation, type WasmExports } from "./core.js";
+import { PocketrecError, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Recommendation, type Result, type WasmExports } from "./core.js";
 import { ShopHost, type Method, type PortLike, type Reply, type Request } from "./protocol.js";
 
 export { PocketrecError };
-export type { HistoryEvent, Progress, QueryOptions, Recommendation };
+export type { HistoryEvent, ItemView, Progress, QueryOptions, Reason, Recommendation, Result };
 
 export interface EngineOptions {
   /** URL of the catalogue JSON (relative URLs resolve against the page). */
@@ -18,6 +18,8 @@ export interface EngineOptions {
   interactionsUrl?: string;
   /** pocketrec config object. */
   config?: object;
+  /** URL of a pocketrec config JSON; used when `config` is absent. */
+  configUrl?: string;
   /** Run in a Web Worker. Default true where workers exist. */
   worker?: boolean;
   /** Called at each loading step. */
@@ -114,6 +116,7 @@ export class Engine {
       catalogueUrl: absolute(options.catalogueUrl),
       ...(options.interactionsUrl ? { interactionsUrl: absolute(options.interactionsUrl) } : {}),
       ...(options.config ? { config: options.config } : {}),
+      ...(options.configUrl ? { configUrl: absolute(options.configUrl) } : {}),
     };
     try {
       const loaded = (await backend.call("load", [source])) as { items: number; warnings: string[] };
@@ -124,20 +127,25 @@ export class Engine {
     }
   }
 
-  similarItems(id: string, options?: QueryOptions): Promise<Recommendation[]> {
-    return this.backend.call("similarItems", [id, options]) as Promise<Recommendation[]>;
+  /** Display fields (title, image, price, …) of the given items, in the order asked. */
+  items(ids: readonly string[]): Promise<ItemView[]> {
+    return this.backend.call("items", [[...ids]]) as Promise<ItemView[]>;
   }
 
-  recommend(history: readonly HistoryEvent[], options?: QueryOptions): Promise<Recommendation[]> {
-    return this.backend.call("recommend", [[...history], options]) as Promise<Recommendation[]>;
+  similarItems(id: string, options?: QueryOptions): Promise<Result[]> {
+    return this.backend.call("similarItems", [id, options]) as Promise<Result[]>;
   }
 
-  popular(options?: QueryOptions): Promise<Recommendation[]> {
-    return this.backend.call("popular", [options]) as Promise<Recommendation[]>;
+  recommend(history: readonly HistoryEvent[], options?: QueryOptions): Promise<Result[]> {
+    return this.backend.call("recommend", [[...history], options]) as Promise<Result[]>;
   }
 
-  search(text: string, options?: QueryOptions): Promise<Recommendation[]> {
-    return this.backend.call("search", [text, options]) as Promise<Recommendation[]>;
+  popular(options?: QueryOptions): Promise<Result[]> {
+    return this.backend.call("popular", [options]) as Promise<Result[]>;
+  }
+
+  search(text: string, options?: QueryOptions): Promise<Result[]> {
+    return this.backend.call("search", [text, options]) as Promise<Result[]>;
   }
 
   /** Frees the wasm memory and stops the worker. */

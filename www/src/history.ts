@@ -126,6 +126,19 @@ export class History {
     this.now = options.now ?? Date.now;
     this.storage = options.storage ?? defaultStorage(this.report);
     this.list = this.load();
+    if (this.storage === globalThis.localStorage && typeof globalThis.addEventListener === "function") {
+      // Another tab of the same shop changed it (or cleared it): follow.
+      globalThis.addEventListener("storage", (e: StorageEvent) => {
+        if (e.storageArea === this.storage && (e.key === this.key || e.key === null)) this.reload();
+      });
+    }
+  }
+
+  /** Reads the stored history again (after another tab changed it) and notifies. */
+  reload(): void {
+    this.readOnly = false;
+    this.list = this.load();
+    this.emit();
   }
 
   /** The events, oldest first. */

@@ -7,7 +7,7 @@
 import { PocketrecError, Shop, type Progress, type ShopSource, type WasmExports } from "./core.js";
 
 /** What may be asked of a shop. */
-export type Method = "load" | "similarItems" | "recommend" | "popular" | "search" | "free";
+export type Method = "load" | "items" | "similarItems" | "recommend" | "popular" | "search" | "free";
 
 export interface Request {
   id: number;
@@ -50,6 +50,8 @@ export class ShopHost {
       throw new PocketrecError("the shop is not loaded yet", "not_loaded");
     }
     switch (method) {
+      case "items":
+        return shop.items(a as string[]);
       case "similarItems":
         return shop.similarItems(a as string, b as never);
       case "recommend":

@@ -21,6 +21,8 @@ export interface Product {
   tags: string[];
   price: number;
   inStock: boolean;
+  /** Picture, relative to the catalogue: `img/<department>.svg` (see `departmentImage`). */
+  image: string;
 }
 
 export interface DemoShop {
@@ -105,6 +107,7 @@ function products(r: () => number, perDepartment: number): Product[] {
         tags,
         price: Math.round(price * 100) / 100,
         inStock: r() > 0.1,
+        image: `img/${d.name}.svg`,
       });
     }
   }
@@ -155,4 +158,20 @@ export function generateShop(options: DemoOptions = {}): DemoShop {
     }
   }
   return { catalogue: { items }, interactions: lines.join("\n") + "\n" };
+}
+
+/** The departments' names, in catalogue order. */
+export const DEPARTMENT_NAMES: readonly string[] = DEPARTMENTS.map((d) => d.name);
+
+/** A department's picture: an SVG drawn here (a tinted tile with its initial), no third-party art. */
+export function departmentImage(name: string): string {
+  const index = Math.max(0, DEPARTMENT_NAMES.indexOf(name));
+  const hue = Math.round((index * 360) / DEPARTMENT_NAMES.length);
+  const letter = (name[0] ?? "?").toUpperCase();
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 120" role="img" aria-label="${name}">
+<rect width="120" height="120" rx="12" fill="hsl(${hue} 60% 88%)"/>
+<circle cx="60" cy="60" r="38" fill="hsl(${hue} 55% 62%)"/>
+<text x="60" y="75" font-family="sans-serif" font-size="44" font-weight="700" text-anchor="middle" fill="#fff">${letter}</text>
+</svg>
+`;
 }

@@ -1,0 +1,79 @@
+// Builds the browser side into www/dist (git-ignored), from www/pkg (the
+// wasm module, built first by build-wasm.sh):
+//
+//   dist/pocketrec/   the drop-in module: pocketrec.js (Engine, History,
+//                     <pocket-recs>), worker.js, shared chunks, the .wasm
+//   dist/demo/        the demo shop: pages, app.js, shop/ (generated data)
+//   dist/bench/       a 10k-item generated shop for the browser benchmark
+//   dist/index.html   a link to the demo
+//
+// esbuild bundles the strict TypeScript (type-checked separately by tsc)
+// into ES modules a plain <script type="module"> can load.
+import * as esbuild from "esbuild";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
+import { readFileSync } from "node:fs";
+
+const www = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(www, "dist");
+const pkg = join(www, "pkg");
+if (!existsSync(join(pkg, "pocketrec_bg.wasm"))) {
+  console.error("build-web: www/pkg/pocketrec_bg.wasm is missing; run scripts/build-wasm.sh first");
+  process.exit(1);
+}
+rmSync(dist, { recursive: true, force: true });
+
+const common = { bundle: true, format: "esm", target: "es2022", minify: true, sourcemap: true, legalComments: "none", logLevel: "warning" };
+
+// The module. Splitting: the wasm glue is shared by the worker and the
+// main-thread fallback, and every chunk sits beside pocketrec_bg.wasm, which
+// the glue finds through `new URL("pocketrec_bg.wasm", import.meta.url)`.
+await esbuild.build({
+  ...common,
+  entryPoints: { pocketrec: join(www, "src/index.ts"), worker: join(www, "src/worker.ts") },
+  splitting: true,
+  outdir: join(dist, "pocketrec"),
+});
+cpSync(join(pkg, "pocketrec_bg.wasm"), join(dist, "pocketrec/pocketrec_bg.wasm"));
+
+// The demo's script uses the module as any site would, at ../pocketrec/.
+const publicModule = {
+  name: "public-module",
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: "../pocketrec/pocketrec.js", external: true }));
+  },
+};
+await esbuild.build({ ...common, entryPoints: { app: join(www, "src/demo/app.ts") }, plugins: [publicModule], outdir: join(dist, "demo") });
+for (const file of readdirSync(join(www, "demo"))) cpSync(join(www, "demo", file), join(dist, "demo", file));
+
+// The generated data: the demo shop and the 10k-item benchmark shop.
+const generator = join(www, "build/generate.mjs");
+await esbuild.build({ ...common, minify: false, sourcemap: false, platform: "node", entryPoints: [join(www, "src/demo/generate.ts")], outfile: generator });
+const { generateShop, departmentImage, DEPARTMENT_NAMES } = await import(pathToFileURL(generator).href);
+function writeShop(dir, shop) {
+  mkdirSync(join(dir, "img"), { recursive: true });
+  writeFileSync(join(dir, "catalogue.json"), JSON.stringify(shop.catalogue, null, 1));
+  writeFileSync(join(dir, "interactions.csv"), shop.interactions);
+  for (const name of DEPARTMENT_NAMES) writeFileSync(join(dir, "img", `${name}.svg`), departmentImage(name));
+}
+const demo = generateShop();
+writeShop(join(dist, "demo/shop"), demo);
+const big = generateShop({ perDepartment: 1250, shoppers: 5000 });
+writeShop(join(dist, "bench/shop"), big);
+
+writeFileSync(
+  join(dist, "index.html"),
+  `<!doctype html><meta charset="utf-8"><title>pocketrec</title><link rel="icon" href="data:,"><meta http-equiv="refresh" content="0; url=demo/"><p><a href="demo/">Open the pocketrec demo shop</a></p>\n`,
+);
+
+const size = (file) => {
+  const bytes = readFileSync(file);
+  return `${bytes.length.toLocaleString("en")} B (${gzipSync(bytes, { level: 9 }).length.toLocaleString("en")} B gzipped)`;
+};
+const module = join(dist, "pocketrec");
+let total = 0;
+for (const f of readdirSync(module)) if (f.endsWith(".js")) total += gzipSync(readFileSync(join(module, f)), { level: 9 }).length;
+console.log(`build-web: dist/pocketrec: pocketrec.js ${size(join(module, "pocketrec.js"))}, worker.js ${size(join(module, "worker.js"))}, all JS ${total.toLocaleString("en")} B gzipped; wasm ${size(join(module, "pocketrec_bg.wasm"))}`);
+console.log(`build-web: demo shop ${demo.catalogue.items.length} products, ${demo.interactions.split("\n").length - 2} interactions; bench shop ${big.catalogue.items.length} products, ${big.interactions.split("\n").length - 2} interactions (${(statSync(join(dist, "bench/shop/catalogue.json")).size / 1e6).toFixed(1)} MB catalogue)`);

@@ -1,0 +1,320 @@
+/**
+ * The demo shop's pages (shop grid, product, your data, playground). Each
+ * page's `<body data-page>` picks its part. The pages use pocketrec the way
+ * any site would: `<pocket-recs>` elements, the shared engine and the
+ * shopper's history, imported from the public module (the build maps
+ * `../index.js` to `../pocketrec/pocketrec.js`, so page and widgets share
+ * one engine and one history).
+ */
+import { itemCard, reasonText, sharedEngine, sharedHistory, type Engine, type QueryOptions, type Result } from "../index.js";
+import type { Product } from "./generate.js";
+
+const SHOP = { catalogueUrl: "shop/catalogue.json", interactionsUrl: "shop/interactions.csv" };
+const PRODUCT_PAGE = "product.html?id={id}";
+const history = sharedHistory();
+
+function $(selector: string): HTMLElement {
+  const found = document.querySelector<HTMLElement>(selector);
+  if (!found) throw new Error(`demo page is missing ${selector}`);
+  return found;
+}
+
+function productHref(id: string): string {
+  return PRODUCT_PAGE.replace("{id}", encodeURIComponent(id));
+}
+
+/** A `<pocket-recs>` on the demo shop's data. */
+function strip(attributes: Record<string, string>): HTMLElement {
+  const element = document.createElement("pocket-recs");
+  const all: Record<string, string> = { catalogue: SHOP.catalogueUrl, interactions: SHOP.interactionsUrl, href: PRODUCT_PAGE, k: "6", ...attributes };
+  for (const [name, value] of Object.entries(all)) element.setAttribute(name, value);
+  return element;
+}
+
+let products: Promise<Product[]> | undefined;
+/** The catalogue, for the grid and the product page (the browser caches the file the engine also read). */
+function catalogue(): Promise<Product[]> {
+  products ??= fetch(SHOP.catalogueUrl)
+    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`could not load the catalogue: HTTP ${r.status}`))))
+    .then((c: { items: Product[] }) => c.items);
+  return products;
+}
+
+function engine(): Promise<Engine> {
+  return sharedEngine(SHOP);
+}
+
+function reportEngine(): void {
+  const status = document.getElementById("engine-status");
+  engine().then(
+    (e) => {
+      if (status) status.textContent = `Engine ready: ${e.itemCount} products, ${Math.round(performance.now())} ms after the page started.`;
+    },
+    (e: unknown) => {
+      if (status) status.textContent = `The engine could not start: ${e instanceof Error ? e.message : String(e)}`;
+    },
+  );
+}
+
+// --- Shop: grid, search, strips -------------------------------------------
+
+async function shopPage(): Promise<void> {
+  $("#strips").append(strip({ id: "for-you", mode: "personal", heading: "Recommended for you" }), strip({ id: "trending", mode: "trending", heading: "Trending" }));
+  wireSearch();
+  const items = await catalogue();
+  const departments = [...new Set(items.map((p) => p.category))];
+  const chips = $("#departments");
+  const grid = $("#grid");
+  const show = (department: string | undefined) => {
+    grid.replaceChildren(...items.filter((p) => !department || p.category === department).map((p) => itemCard({ ...p, image: new URL(p.image, new URL(SHOP.catalogueUrl, document.baseURI)).href }, { href: productHref(p.id) })));
+    for (const chip of chips.querySelectorAll("button")) chip.setAttribute("aria-pressed", String((chip.dataset.department || undefined) === department));
+  };
+  for (const department of [undefined, ...departments]) {
+    const chip = document.createElement("button");
+    chip.type = "button";
+    chip.textContent = department ?? "all";
+    chip.dataset.department = department ?? "";
+    chip.addEventListener("click", () => show(department));
+    chips.append(chip);
+  }
+  show(undefined);
+}
+
+function wireSearch(): void {
+  const form = $("#search") as HTMLFormElement;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const text = String(new FormData(form).get("q") ?? "").trim();
+    const section = $("#search-results");
+    const list = $("#search-list");
+    if (!text) {
+      section.hidden = true;
+      return;
+    }
+    const e = await engine();
+    const hits = await e.search(text, { k: 12 });
+    $("#search-heading").textContent = hits.length ? `Results for “${text}”` : `Nothing matches “${text}”`;
+    list.replaceChildren(...(await cards(e, hits)));
+    section.hidden = false;
+  });
+}
+
+/** Cards with their first reason, titles of the items named in reasons looked up. */
+async function cards(e: Engine, results: Result[]): Promise<HTMLLIElement[]> {
+  const title = await titles(e, results);
+  return results.map((r) => itemCard(r.item, { href: productHref(r.id), ...(r.reasons[0] ? { reason: reasonText(r.reasons[0], title) } : {}) }));
+}
+
+async function titles(e: Engine, results: Result[]): Promise<(id: string) => string> {
+  const named = [...new Set(results.flatMap((r) => r.reasons.flatMap((x) => ("item" in x ? [x.item] : []))))];
+  const map = new Map((await e.items(named)).map((v) => [v.id, v.title]));
+  return (id) => map.get(id) ?? id;
+}
+
+// --- Product page -----------------------------------------------------------
+
+async function productPage(): Promise<void> {
+  const id = new URLSearchParams(location.search).get("id") ?? "";
+  const article = $("#product");
+  const product = (await catalogue()).find((p) => p.id === id);
+  article.setAttribute("aria-busy", "false");
+  if (!product) {
+    const p = document.createElement("p");
+    p.textContent = `There is no product with id “${id}”. `;
+    const back = document.createElement("a");
+    back.href = "index.html";
+    back.textContent = "Back to the shop";
+    p.append(back);
+    article.replaceChildren(p);
+    return;
+  }
+  document.title = `${product.title} · Pocket Shop`;
+  article.replaceChildren(...productDetails(product));
+  history.add({ item: product.id, event: "view" });
+  $("#strips").append(
+    strip({ id: "similar", mode: "similar", item: product.id, model: "content", heading: "Similar items" }),
+    strip({ id: "also-bought", mode: "similar", item: product.id, model: "item-knn", heading: "Customers also bought" }),
+    strip({ id: "for-you", mode: "personal", heading: "Recommended for you" }),
+  );
+}
+
+function text<K extends keyof HTMLElementTagNameMap>(tag: K, content: string, className?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.textContent = content;
+  if (className) node.className = className;
+  return node;
+}
+
+function productDetails(p: Product): HTMLElement[] {
+  const img = document.createElement("img");
+  img.src = new URL(p.image, new URL(SHOP.catalogueUrl, document.baseURI)).href;
+  img.alt = "";
+  const info = document.createElement("div");
+  const tags = document.createElement("ul");
+  tags.className = "tags";
+  tags.setAttribute("aria-label", "Tags");
+  tags.append(...p.tags.map((t) => text("li", t)));
+  const status = text("p", "", "reason");
+  status.setAttribute("role", "status");
+  const actions = document.createElement("div");
+  actions.className = "actions";
+  for (const [label, event] of [
+    ["Add to basket", "cart"],
+    ["Buy now", "purchase"],
+  ] as const) {
+    const button = text("button", label, event === "cart" ? "secondary" : undefined);
+    button.type = "button";
+    button.addEventListener("click", () => {
+      history.add({ item: p.id, event });
+      status.textContent = event === "cart" ? "Added to your basket (remembered on this device only)." : "Thank you! (A demo: nothing was bought.)";
+    });
+    actions.append(button);
+  }
+  info.append(
+    text("h1", p.title),
+    text("p", new Intl.NumberFormat(undefined, { minimumFractionDigits: 2 }).format(p.price), "price"),
+    text("p", `${p.brand} · ${p.category} · ${p.inStock ? "in stock" : "out of stock"}`, "meta"),
+    text("p", p.description),
+    tags,
+    actions,
+    status,
+  );
+  return [img, info];
+}
+
+// --- Your data ---------------------------------------------------------------
+
+function privacyPage(): void {
+  const show = () => {
+    const events = history.events();
+    $("#stored-summary").textContent = events.length
+      ? `${events.length} events are stored under the key “${history.key}”, exactly as below.`
+      : `Nothing is stored: the key “${history.key}” is empty.`;
+    $("#stored").textContent = history.export();
+    const aside = history.setAsideKeys();
+    const box = $("#set-aside");
+    box.replaceChildren();
+    if (aside.length) {
+      box.append(text("p", `Values that could not be read were kept, not deleted (“Forget me” removes them too): ${aside.join(", ")}.`));
+      for (const key of aside) box.append(text("pre", localStorage.getItem(key) ?? ""));
+    }
+  };
+  history.subscribe(show);
+  show();
+  $("#forget").addEventListener("click", () => {
+    history.clear();
+  });
+  const list = $("#requests");
+  const add = (name: string) => list.append(text("li", name));
+  add(location.href);
+  for (const entry of performance.getEntriesByType("resource")) add(entry.name);
+  new PerformanceObserver((entries) => entries.getEntries().forEach((e) => add(e.name))).observe({ type: "resource" });
+}
+
+// --- Playground --------------------------------------------------------------
+
+const WEIGHTS = [
+  ["itemKnn", 1],
+  ["content", 0.6],
+  ["popular", 0.05],
+  ["sequential", 0.5],
+  ["userKnn", 0.5],
+] as const;
+
+async function playgroundPage(): Promise<void> {
+  const form = $("#knobs") as HTMLFormElement;
+  const weightsBox = $("#weights");
+  for (const [name, value] of WEIGHTS) {
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    Object.assign(input, { type: "range", name: `w-${name}`, min: "0", max: "2", step: "0.05", value: String(value) });
+    const output = document.createElement("output");
+    output.textContent = String(value);
+    input.addEventListener("input", () => (output.textContent = input.value));
+    label.append(`${name} `, input, output);
+    weightsBox.append(label);
+  }
+  const items = await catalogue();
+  const select = form.elements.namedItem("item") as HTMLSelectElement;
+  select.append(...items.map((p) => new Option(`${p.title} (${p.id})`, p.id)));
+  const categories = form.elements.namedItem("category") as HTMLSelectElement;
+  categories.append(...[...new Set(items.map((p) => p.category))].map((c) => new Option(c, c)));
+  const e = await engine();
+  let latest = 0;
+  const run = async () => {
+    const ticket = ++latest;
+    const { options, call, code } = playgroundQuery(form);
+    $("#code").textContent = code;
+    const error = $("#query-error");
+    try {
+      const started = performance.now();
+      const results = await call(e, options);
+      const ms = performance.now() - started;
+      if (ticket !== latest) return;
+      error.hidden = true;
+      $("#timing").textContent = `${results.length} results in ${ms.toFixed(2)} ms`;
+      await playgroundTable(e, results);
+    } catch (err) {
+      if (ticket !== latest) return;
+      error.hidden = false;
+      error.textContent = err instanceof Error ? err.message : String(err);
+    }
+  };
+  form.addEventListener("input", () => void run());
+  form.addEventListener("change", () => void run());
+  form.addEventListener("submit", (event) => event.preventDefault());
+  history.subscribe(() => void run());
+  await run();
+}
+
+function playgroundQuery(form: HTMLFormElement): { options: QueryOptions; call: (e: Engine, o: QueryOptions) => Promise<Result[]>; code: string } {
+  const data = new FormData(form);
+  const value = (name: string) => String(data.get(name) ?? "");
+  const options: QueryOptions = { k: Number(value("k")) || 8, model: value("model") as NonNullable<QueryOptions["model"]> };
+  if (options.model === "hybrid") options.weights = Object.fromEntries(WEIGHTS.map(([name]) => [name, Number(value(`w-${name}`))]));
+  const diversity = Number(value("diversity"));
+  (form.elements.namedItem("diversityOut") as HTMLOutputElement).value = String(diversity);
+  if (diversity > 0) options.diversity = diversity;
+  const filter: NonNullable<QueryOptions["filter"]> = {};
+  if (value("category")) filter.categories = [value("category")];
+  if (data.get("inStockOnly")) filter.inStockOnly = true;
+  if (value("minPrice") !== "") filter.minPrice = Number(value("minPrice"));
+  if (value("maxPrice") !== "") filter.maxPrice = Number(value("maxPrice"));
+  if (Object.keys(filter).length) options.filter = filter;
+  const json = JSON.stringify(options);
+  switch (value("ask")) {
+    case "similar":
+      return { options, call: (e, o) => e.similarItems(value("item"), o), code: `await engine.similarItems(${JSON.stringify(value("item"))}, ${json});` };
+    case "search":
+      return { options, call: (e, o) => e.search(value("text"), o), code: `await engine.search(${JSON.stringify(value("text"))}, ${json});` };
+    case "trending":
+      return { options, call: (e, o) => e.popular(o), code: `await engine.popular(${json});` };
+    default:
+      return { options, call: (e, o) => e.recommend(history.events(), o), code: `await engine.recommend(history.events(), ${json});\n// history: ${history.events().length} events` };
+  }
+}
+
+async function playgroundTable(e: Engine, results: Result[]): Promise<void> {
+  const title = await titles(e, results);
+  const rows = results.map((r, i) => {
+    const row = document.createElement("tr");
+    const link = text("a", r.item.title);
+    link.href = productHref(r.id);
+    const name = document.createElement("td");
+    name.append(link);
+    row.append(text("td", String(i + 1)), name, text("td", r.score.toFixed(4)), text("td", r.reasons.map((x) => reasonText(x, title)).join("; ")));
+    return row;
+  });
+  $("#results tbody").replaceChildren(...rows);
+}
+
+// --- Start -------------------------------------------------------------------
+
+const pages: Record<string, () => void | Promise<void>> = { shop: shopPage, product: productPage, privacy: privacyPage, playground: playgroundPage };
+const page = pages[document.body.dataset.page ?? ""];
+reportEngine();
+Promise.resolve(page?.()).catch((e: unknown) => {
+  const message = text("p", `This page could not start: ${e instanceof Error ? e.message : String(e)}`, "error");
+  message.setAttribute("role", "alert");
+  document.querySelector("main")?.prepend(message);
+});

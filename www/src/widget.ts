@@ -1,0 +1,357 @@
+/**
+ * `<pocket-recs>`: a drop-in element that shows recommendations as cards.
+ *
+ * ```html
+ * <script type="module" src="/pocketrec/pocketrec.js"></script>
+ * <pocket-recs catalogue="/products.json" mode="trending" k="4" heading="Popular now"></pocket-recs>
+ * ```
+ *
+ * Attributes (all optional except `catalogue`):
+ *
+ * | attribute | meaning | default |
+ * |---|---|---|
+ * | `catalogue` | URL of the catalogue JSON | (required) |
+ * | `interactions` | URL of the interaction log (CSV, or `.json`) | none |
+ * | `config` | URL of a pocketrec config JSON (e.g. from `pocketrec tune`) | none |
+ * | `mode` | `similar` (to `item`), `personal` (the shopper's history), `trending` | `similar` with `item`, else `personal` |
+ * | `item` | the item id for `similar` | |
+ * | `k` | number of cards, 1–100 | 4 |
+ * | `model` | `hybrid`, `content`, `item-knn`, `user-knn`, `sequential`, `popular` | `hybrid` |
+ * | `weights` | blend weights, `itemKnn:1, content:0.6` (or JSON) | the config's |
+ * | `diversity` | MMR diversity, 0–1 | 0 |
+ * | `category` | only these categories, comma-separated | all |
+ * | `in-stock-only` | boolean: hide items out of stock | off |
+ * | `heading` | the strip's heading text | none |
+ * | `href` | link template, `{id}` is replaced (URL-encoded) | the item's `url` field |
+ * | `history-key` | localStorage key of the shopper's history | `pocketrec:history` |
+ * | `no-worker` | boolean: run the engine on the main thread | off |
+ *
+ * Everything from the catalogue goes into the page as text (`textContent`)
+ * or as a checked URL attribute, never as HTML; links from the catalogue
+ * must be http(s) or relative. The element keeps a `data-state` attribute
+ * (`loading`, `ready`, `empty`, `error`) and fires `pocketrec-results`
+ * (`detail: {results, ms}`) and `pocketrec-error` (`detail: error`).
+ * Style it with CSS custom properties (`--pocketrec-accent`, `--pocketrec-card-bg`,
+ * `--pocketrec-card-border`, `--pocketrec-radius`, `--pocketrec-gap`,
+ * `--pocketrec-card-width`, `--pocketrec-text`, `--pocketrec-muted`,
+ * `--pocketrec-font`) or `::part(card | link | image | title | price | stock | reason | heading | list | status)`.
+ */
+import { formatPrice, reasonText, type ItemView } from "./display.js";
+import { Engine, PocketrecError, type QueryOptions, type Result } from "./engine.js";
+import { History } from "./history.js";
+
+type BlendWeights = NonNullable<QueryOptions["weights"]>;
+
+const engines = new Map<string, Promise<Engine>>();
+
+/** Where an engine's data comes from; engines are shared per source. */
+export interface EngineSource {
+  catalogueUrl: string;
+  interactionsUrl?: string;
+  configUrl?: string;
+  worker?: boolean;
+}
+
+/** One engine per source per page, shared by every element (and the page's own code). */
+export function sharedEngine(source: EngineSource): Promise<Engine> {
+  const base = document.baseURI;
+  const key = JSON.stringify([source.catalogueUrl, source.interactionsUrl, source.configUrl, source.worker].map((u) => (typeof u === "string" ? new URL(u, base).href : u)));
+  let engine = engines.get(key);
+  if (!engine) {
+    engine = Engine.create({
+      catalogueUrl: source.catalogueUrl,
+      ...(source.interactionsUrl ? { interactionsUrl: source.interactionsUrl } : {}),
+      ...(source.configUrl ? { configUrl: source.configUrl } : {}),
+      ...(source.worker === false ? { worker: false } : {}),
+    });
+    // A failed load is not cached: the next element (or a retry) tries again.
+    engine.catch(() => engines.delete(key));
+    engines.set(key, engine);
+  }
+  return engine;
+}
+
+const histories = new Map<string, History>();
+
+/** One `History` per storage key per page, shared by every element and the page's code. */
+export function sharedHistory(key = "pocketrec:history"): History {
+  let history = histories.get(key);
+  if (!history) {
+    history = new History({ key });
+    histories.set(key, history);
+  }
+  return history;
+}
+
+/** Reads `itemKnn:1, content:0.6` or a JSON object into blend weights. */
+export function parseWeights(text: string): BlendWeights {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{")) return JSON.parse(trimmed) as BlendWeights;
+  const weights: Record<string, number> = {};
+  for (const part of trimmed.split(/[,;]/)) {
+    if (!part.trim()) continue;
+    const [name, value] = part.split(/[:=]/).map((s) => s.trim());
+    const number = Number(value);
+    if (!name || value === undefined || value === "" || !Number.isFinite(number)) {
+      throw new PocketrecError(`weights: "${part.trim()}" is not of the form name:number (e.g. "itemKnn:1, content:0.6")`, "invalid_value");
+    }
+    weights[name] = number;
+  }
+  return weights as BlendWeights;
+}
+
+/** A link target from the catalogue, only if it is http(s) (or relative); never `javascript:`. */
+export function safeUrl(url: string | undefined, base: string): string | undefined {
+  if (!url) return undefined;
+  try {
+    const resolved = new URL(url, base);
+    return resolved.protocol === "http:" || resolved.protocol === "https:" ? resolved.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const STYLE = `
+:host { display: block; font-family: var(--pocketrec-font, inherit); color: var(--pocketrec-text, inherit); }
+:host([hidden]) { display: none; }
+h2 { font-size: 1.1em; margin: 0 0 .5em; }
+ul { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--pocketrec-gap, 12px);
+  grid-template-columns: repeat(auto-fill, minmax(var(--pocketrec-card-width, 160px), 1fr)); }
+li { display: flex; flex-direction: column; gap: 4px; padding: 8px; background: var(--pocketrec-card-bg, transparent);
+  border: 1px solid var(--pocketrec-card-border, #ddd); border-radius: var(--pocketrec-radius, 8px); }
+img { width: 100%; aspect-ratio: 1; object-fit: cover; border-radius: calc(var(--pocketrec-radius, 8px) / 2); background: #f4f4f4; }
+a { color: var(--pocketrec-accent, inherit); text-decoration: none; display: flex; flex-direction: column; gap: 4px; }
+a:hover .title, a:focus-visible .title { text-decoration: underline; }
+.title { font-weight: 600; line-height: 1.25; }
+.price { font-variant-numeric: tabular-nums; }
+.reason, .stock, .status { color: var(--pocketrec-muted, #666); font-size: .85em; }
+.status:empty { display: none; }
+`;
+
+let sheet: CSSStyleSheet | undefined;
+function styles(root: ShadowRoot): void {
+  // A constructed sheet: no inline <style>, so a strict style-src CSP is fine too.
+  if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+    sheet ??= (() => {
+      const s = new CSSStyleSheet();
+      s.replaceSync(STYLE);
+      return s;
+    })();
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    const style = document.createElement("style");
+    style.textContent = STYLE;
+    root.append(style);
+  }
+}
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, part: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  node.setAttribute("part", part);
+  if (part !== "link") node.className = part;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/**
+ * A card for an item: image, title (the link text), price, stock and one
+ * reason. `href` (else the item's own `url`) must be http(s) or relative to
+ * be used. All text goes in through `textContent`.
+ */
+export function itemCard(item: ItemView, options: { href?: string; reason?: string } = {}): HTMLLIElement {
+  const card = element("li", "card");
+  card.dataset.id = item.id;
+  const href = safeUrl(options.href ?? item.url, document.baseURI);
+  const head: HTMLElement = href ? element("a", "link") : element("div", "link");
+  if (href) (head as HTMLAnchorElement).href = href;
+  const image = safeUrl(item.image, document.baseURI);
+  if (image) {
+    const img = element("img", "image");
+    img.src = image;
+    img.alt = ""; // the title next to it names the item
+    img.loading = "lazy";
+    img.decoding = "async";
+    head.append(img);
+  }
+  head.append(element("span", "title", item.title));
+  card.append(head);
+  if (item.price !== undefined) card.append(element("span", "price", formatPrice(item.price, item.currency)));
+  if (item.inStock === false) card.append(element("span", "stock", "Out of stock"));
+  if (options.reason) card.append(element("span", "reason", options.reason));
+  return card;
+}
+
+export class PocketRecs extends HTMLElement {
+  static readonly observedAttributes = ["catalogue", "interactions", "config", "mode", "item", "k", "model", "weights", "diversity", "category", "in-stock-only", "heading", "href", "history-key", "no-worker"];
+
+  private readonly root: ShadowRoot;
+  private readonly sectionNode: HTMLElement;
+  private readonly headingNode: HTMLHeadingElement;
+  private readonly statusNode: HTMLParagraphElement;
+  private readonly listNode: HTMLUListElement;
+  private unsubscribe: (() => void) | undefined;
+  private scheduled = false;
+  private generation = 0;
+
+  constructor() {
+    super();
+    this.root = this.attachShadow({ mode: "open" });
+    styles(this.root);
+    const section = (this.sectionNode = element("section", "section"));
+    this.headingNode = element("h2", "heading");
+    this.headingNode.id = "heading";
+    this.statusNode = element("p", "status");
+    this.statusNode.setAttribute("role", "status");
+    this.listNode = element("ul", "list");
+    // Safari drops list semantics under list-style: none unless the role is explicit.
+    this.listNode.setAttribute("role", "list");
+    section.append(this.headingNode, this.statusNode, this.listNode);
+    this.root.append(section);
+  }
+
+  connectedCallback(): void {
+    this.schedule();
+  }
+
+  disconnectedCallback(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  attributeChangedCallback(): void {
+    if (this.isConnected) this.schedule();
+  }
+
+  /** Shows fresh results now (also called on history changes). */
+  refresh(): Promise<void> {
+    return this.render();
+  }
+
+  /** Several attribute changes in one task give one query. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      void this.render();
+    });
+  }
+
+  private get mode(): "similar" | "personal" | "trending" {
+    const mode = this.getAttribute("mode") ?? (this.hasAttribute("item") ? "similar" : "personal");
+    if (mode === "similar" || mode === "personal" || mode === "trending") return mode;
+    throw new PocketrecError(`mode "${mode}" is not one of similar, personal, trending`, "invalid_value");
+  }
+
+  private options(): QueryOptions {
+    const k = Number(this.getAttribute("k") ?? 4);
+    if (!Number.isInteger(k) || k < 1 || k > 100) {
+      throw new PocketrecError(`k "${this.getAttribute("k")}" is not a whole number from 1 to 100`, "invalid_value");
+    }
+    const options: QueryOptions = { k };
+    const model = this.getAttribute("model");
+    if (model) options.model = model as NonNullable<QueryOptions["model"]>;
+    const weights = this.getAttribute("weights");
+    if (weights) options.weights = parseWeights(weights);
+    const diversity = this.getAttribute("diversity");
+    if (diversity !== null) options.diversity = Number(diversity);
+    const categories = (this.getAttribute("category") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const inStockOnly = this.hasAttribute("in-stock-only");
+    if (categories.length || inStockOnly) options.filter = { ...(categories.length ? { categories } : {}), ...(inStockOnly ? { inStockOnly } : {}) };
+    return options;
+  }
+
+  private async query(engine: Engine): Promise<Result[]> {
+    const options = this.options();
+    switch (this.mode) {
+      case "similar": {
+        const item = this.getAttribute("item");
+        if (!item) throw new PocketrecError(`mode "similar" needs an item attribute`, "invalid_value");
+        return engine.similarItems(item, options);
+      }
+      case "trending":
+        return engine.popular(options);
+      case "personal":
+        return engine.recommend(this.history().events(), options);
+    }
+  }
+
+  private history(): History {
+    const history = sharedHistory(this.getAttribute("history-key") ?? undefined);
+    if (!this.unsubscribe) {
+      this.unsubscribe = history.subscribe(() => this.schedule());
+    }
+    return history;
+  }
+
+  private async render(): Promise<void> {
+    const generation = ++this.generation;
+    this.headingNode.textContent = this.getAttribute("heading") ?? "";
+    this.headingNode.hidden = !this.headingNode.textContent;
+    if (this.headingNode.textContent) this.sectionNode.setAttribute("aria-labelledby", "heading");
+    else this.sectionNode.removeAttribute("aria-labelledby");
+    const catalogueUrl = this.getAttribute("catalogue");
+    if (!catalogueUrl) {
+      this.fail(new PocketrecError("<pocket-recs> needs a catalogue attribute (the URL of the catalogue JSON)", "invalid_value"));
+      return;
+    }
+    if (this.mode !== "personal") {
+      this.unsubscribe?.();
+      this.unsubscribe = undefined;
+    }
+    this.state("loading");
+    try {
+      const engine = await sharedEngine({
+        catalogueUrl,
+        ...(this.getAttribute("interactions") ? { interactionsUrl: this.getAttribute("interactions") as string } : {}),
+        ...(this.getAttribute("config") ? { configUrl: this.getAttribute("config") as string } : {}),
+        ...(this.hasAttribute("no-worker") ? { worker: false } : {}),
+      });
+      const started = performance.now();
+      const results = await this.query(engine);
+      const ms = performance.now() - started;
+      if (generation !== this.generation) return; // a newer render is on its way
+      await this.show(engine, results);
+      this.dispatchEvent(new CustomEvent("pocketrec-results", { detail: { results, ms } }));
+    } catch (e) {
+      if (generation === this.generation) this.fail(e);
+    }
+  }
+
+  private async show(engine: Engine, results: Result[]): Promise<void> {
+    // Reasons name items by id; fetch their titles in one call.
+    const named = [...new Set(results.flatMap((r) => r.reasons.flatMap((x) => ("item" in x ? [x.item] : []))))];
+    const titles = new Map((await engine.items(named)).map((v) => [v.id, v.title]));
+    const title = (id: string) => titles.get(id) ?? id;
+    const template = this.getAttribute("href");
+    this.listNode.replaceChildren(
+      ...results.map((r) =>
+        itemCard(r.item, {
+          ...(template ? { href: template.replaceAll("{id}", encodeURIComponent(r.id)) } : {}),
+          ...(r.reasons[0] ? { reason: reasonText(r.reasons[0], title) } : {}),
+        }),
+      ),
+    );
+    this.statusNode.textContent = results.length ? "" : "Nothing to recommend yet.";
+    this.state(results.length ? "ready" : "empty");
+  }
+
+  private state(state: "loading" | "ready" | "empty" | "error"): void {
+    this.dataset.state = state;
+    this.sectionNode.setAttribute("aria-busy", String(state === "loading"));
+    if (state === "loading" && !this.listNode.childElementCount) this.statusNode.textContent = "Loading recommendations…";
+  }
+
+  private fail(e: unknown): void {
+    const error = e instanceof PocketrecError ? e : new PocketrecError(e instanceof Error ? e.message : String(e), "internal");
+    this.listNode.replaceChildren();
+    this.statusNode.textContent = `Recommendations are unavailable: ${error.message}`;
+    this.state("error");
+    console.warn(`<pocket-recs>: ${error.message}`);
+    this.dispatchEvent(new CustomEvent("pocketrec-error", { detail: error }));
+  }
+}
+
+if (typeof customElements !== "undefined" && !customElements.get("pocket-recs")) {
+  customElements.define("pocket-recs", PocketRecs);
+}
