@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of the project: Rust formatting and lints, native unit,
-# integration, CLI and doc tests (benchmarks in test mode), then the wasm
-# bindings in headless Chromium.
+# integration, CLI and doc tests (benchmarks in test mode), the wasm
+# bindings in headless Chromium, then the TypeScript shell: unit tests and
+# end-to-end tests in a real browser.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -19,8 +20,11 @@ cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features
 cargo test --target wasm32-unknown-unknown --no-default-features --test web
 bash www/scripts/build-wasm.sh
 
-# The TypeScript shell: strict type check, then unit tests (node:test on
-# tests compiled by tsc).
+# The TypeScript shell: strict type check, unit tests (node:test on tests
+# compiled by tsc), the browser build, then end-to-end tests of the demo
+# shop and the widget in Debian's Chromium (playwright-core).
 cd "$root/www"
 npm run -s typecheck
 npm run -s test:unit
+npm run -s build:web
+npm run -s test:e2e

@@ -10,6 +10,9 @@
  */
 import type { Engine as WasmEngine, HistoryEvent, QueryOptions, Reason, Recommendation } from "../pkg/pocketrec.js";
 import { catalogueViews, type ItemView } from "./display.js";
+import { PocketrecError } from "./error.js";
+
+export { PocketrecError };
 
 export type { HistoryEvent, ItemView, QueryOptions, Reason, Recommendation };
 
@@ -21,17 +24,6 @@ export interface Result extends Recommendation {
 /** The wasm module's exports the core needs. */
 export interface WasmExports {
   Engine: new (catalogue: unknown, config: unknown) => WasmEngine;
-}
-
-/** Every error the shell raises; `code` is stable (`load_failed`, `invalid_json`, `unknown_item`, …). */
-export class PocketrecError extends Error {
-  override readonly name = "PocketrecError";
-  readonly code: string;
-
-  constructor(message: string, code: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
-  }
 }
 
 /** A step of loading, for progress displays. */

@@ -7,7 +7,8 @@
  * widget puts it into the page with `textContent` and attributes, never as
  * HTML.
  */
-import type { Reason } from "../pkg/pocketrec.js";
+import type { BlendWeights, Reason } from "../pkg/pocketrec.js";
+import { PocketrecError } from "./error.js";
 
 /** An item's display fields. Missing fields are absent. */
 export interface ItemView {
@@ -145,5 +146,33 @@ function featureText(field: string, value: string): string {
     default:
       // Text fields give a matched term; other numeric fields a bucket.
       return /^[\d.,\s–-]+$/.test(value) ? `Similar ${field}` : `Also mentions “${value}”`;
+  }
+}
+
+/** Reads `itemKnn:1, content:0.6` or a JSON object into blend weights. */
+export function parseWeights(text: string): BlendWeights {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{")) return JSON.parse(trimmed) as BlendWeights;
+  const weights: Record<string, number> = {};
+  for (const part of trimmed.split(/[,;]/)) {
+    if (!part.trim()) continue;
+    const [name, value] = part.split(/[:=]/).map((s) => s.trim());
+    const number = Number(value);
+    if (!name || value === undefined || value === "" || !Number.isFinite(number)) {
+      throw new PocketrecError(`weights: "${part.trim()}" is not of the form name:number (e.g. "itemKnn:1, content:0.6")`, "invalid_value");
+    }
+    weights[name] = number;
+  }
+  return weights as BlendWeights;
+}
+
+/** A link target from the catalogue, only if it is http(s) (or relative); never `javascript:`. */
+export function safeUrl(url: string | undefined, base: string): string | undefined {
+  if (!url) return undefined;
+  try {
+    const resolved = new URL(url, base);
+    return resolved.protocol === "http:" || resolved.protocol === "https:" ? url : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -126,7 +126,7 @@ export class History {
     this.now = options.now ?? Date.now;
     this.storage = options.storage ?? defaultStorage(this.report);
     this.list = this.load();
-    if (this.storage === globalThis.localStorage && typeof globalThis.addEventListener === "function") {
+    if (!options.storage && typeof globalThis.addEventListener === "function") {
       // Another tab of the same shop changed it (or cleared it): follow.
       globalThis.addEventListener("storage", (e: StorageEvent) => {
         if (e.storageArea === this.storage && (e.key === this.key || e.key === null)) this.reload();

@@ -12,5 +12,5 @@ export { Engine, PocketrecError } from "./engine.js";
 export type { EngineOptions, HistoryEvent, ItemView, Progress, QueryOptions, Reason, Recommendation, Result } from "./engine.js";
 export { History } from "./history.js";
 export type { HistoryOptions, HistoryProblem } from "./history.js";
-export { formatPrice, reasonText } from "./display.js";
-export { PocketRecs, itemCard, parseWeights, safeUrl, sharedEngine, sharedHistory } from "./widget.js";
+export { formatPrice, parseWeights, reasonText, safeUrl } from "./display.js";
+export { PocketRecs, itemCard, sharedEngine, sharedHistory } from "./widget.js";

@@ -36,11 +36,9 @@
  * `--pocketrec-card-width`, `--pocketrec-text`, `--pocketrec-muted`,
  * `--pocketrec-font`) or `::part(card | link | image | title | price | stock | reason | heading | list | status)`.
  */
-import { formatPrice, reasonText, type ItemView } from "./display.js";
+import { formatPrice, parseWeights, reasonText, safeUrl, type ItemView } from "./display.js";
 import { Engine, PocketrecError, type QueryOptions, type Result } from "./engine.js";
 import { History } from "./history.js";
-
-type BlendWeights = NonNullable<QueryOptions["weights"]>;
 
 const engines = new Map<string, Promise<Engine>>();
 
@@ -81,34 +79,6 @@ export function sharedHistory(key = "pocketrec:history"): History {
     histories.set(key, history);
   }
   return history;
-}
-
-/** Reads `itemKnn:1, content:0.6` or a JSON object into blend weights. */
-export function parseWeights(text: string): BlendWeights {
-  const trimmed = text.trim();
-  if (trimmed.startsWith("{")) return JSON.parse(trimmed) as BlendWeights;
-  const weights: Record<string, number> = {};
-  for (const part of trimmed.split(/[,;]/)) {
-    if (!part.trim()) continue;
-    const [name, value] = part.split(/[:=]/).map((s) => s.trim());
-    const number = Number(value);
-    if (!name || value === undefined || value === "" || !Number.isFinite(number)) {
-      throw new PocketrecError(`weights: "${part.trim()}" is not of the form name:number (e.g. "itemKnn:1, content:0.6")`, "invalid_value");
-    }
-    weights[name] = number;
-  }
-  return weights as BlendWeights;
-}
-
-/** A link target from the catalogue, only if it is http(s) (or relative); never `javascript:`. */
-export function safeUrl(url: string | undefined, base: string): string | undefined {
-  if (!url) return undefined;
-  try {
-    const resolved = new URL(url, base);
-    return resolved.protocol === "http:" || resolved.protocol === "https:" ? resolved.href : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 const STYLE = `

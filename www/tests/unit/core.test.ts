@@ -49,7 +49,24 @@ describe("Shop (core, with the real wasm module)", () => {
     const similar = shop.similarItems("tea-003", { k: 5 });
     assert.equal(similar.length, 5);
     assert.ok(similar.every((r) => r.id !== "tea-003" && Number.isFinite(r.score) && r.reasons.length > 0));
+    // Each result carries its display fields, from the catalogue record.
+    const record = demo.catalogue.items.find((p) => p.id === similar[0]?.id);
+    assert.deepEqual(similar[0]?.item, { id: record?.id, title: record?.title, image: record?.image, price: record?.price, category: record?.category, inStock: record?.inStock });
+    assert.deepEqual(
+      shop.items(["tea-001", "no-such-item", "audio-002"]).map((v) => v.id),
+      ["tea-001", "audio-002"],
+    );
     shop.free();
+  });
+
+  it("loads a config from a URL, and says so when it is not JSON", async () => {
+    const { fetchFn, asked } = files({ ...shopFiles, "/shop/config.json": JSON.stringify({ hybrid: { weights: { content: 1, itemKnn: 0 } } }), "/shop/bad.json": "{nope" });
+    const shop = await Shop.load(wasm, { catalogueUrl: "/shop/catalogue.json", configUrl: "/shop/config.json", fetch: fetchFn });
+    assert.deepEqual(asked, ["/shop/config.json", "/shop/catalogue.json"]);
+    shop.free();
+    const e = await caught(Shop.load(wasm, { catalogueUrl: "/shop/catalogue.json", configUrl: "/shop/bad.json", fetch: fetchFn }));
+    assert.equal(e.code, "invalid_json");
+    assert.match(e.message, /^could not load config from \/shop\/bad\.json: /);
   });
 
   it("recommends from a History the shopper built, never returning what they had", async () => {

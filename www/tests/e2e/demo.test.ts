@@ -1,0 +1,155 @@
+/**
+ * The demo shop in a real browser (Debian's Chromium via playwright-core):
+ * what a shopper does, and what must never happen (console errors, script
+ * from catalogue text, requests to other origins).
+ */
+import assert from "node:assert/strict";
+import { after, afterEach, before, describe, it } from "node:test";
+import { changed, open, shown, start, type Session, type Watched } from "./browser.js";
+
+let session: Session;
+let current: Watched | undefined;
+before(async () => {
+  session = await start();
+});
+after(async () => {
+  await session.close();
+});
+
+async function fresh(): Promise<Watched> {
+  current = await open(session);
+  return current;
+}
+
+/** Every test ends clean: no console errors, no dialogs, nothing fetched from elsewhere. */
+afterEach(async () => {
+  if (!current) return;
+  const { errors, requests, dialogs, context } = current;
+  current = undefined;
+  await context.close();
+  assert.deepEqual(errors, [], "console errors");
+  assert.deepEqual(dialogs, [], "dialogs (script ran from data?)");
+  const foreign = requests.filter((url) => !url.startsWith(`${session.origin}/`) && !url.startsWith("data:"));
+  assert.deepEqual(foreign, [], "requests that left the page's origin");
+  assert.ok(requests.some((url) => url.endsWith("/pocketrec_bg.wasm")), "the wasm module was fetched");
+});
+
+describe("demo shop", () => {
+  it("shows the grid and the strips, with the engine in a Web Worker", async () => {
+    const { page } = await fresh();
+    await page.goto(`${session.origin}/demo/`);
+    await page.waitForSelector("#grid li");
+    assert.equal(await page.locator("#grid li").count(), 320);
+    const forYou = await shown(page, "for-you");
+    assert.equal(forYou.length, 6);
+    assert.deepEqual(forYou, await shown(page, "trending"), "an empty history gets what is trending");
+    assert.equal(page.workers().length, 1, "one worker, shared by both strips");
+    // Accessible cards: a list of links named by the product title.
+    const card = page.locator("pocket-recs#for-you li").first();
+    const title = await card.locator(".title").textContent();
+    assert.ok(title && title.length > 3);
+    assert.equal(await card.getByRole("link").getAttribute("href"), `product.html?id=${encodeURIComponent(forYou[0] ?? "")}`);
+    await page.waitForFunction(() => document.getElementById("engine-status")?.textContent?.startsWith("Engine ready: 320 products"));
+  });
+
+  it("opens a product and shows similar items and what customers also bought", async () => {
+    const { page } = await fresh();
+    await page.goto(`${session.origin}/demo/`);
+    await page.locator('#grid li[data-id="tea-003"] a').click();
+    await page.waitForURL(/product\.html\?id=tea-003$/);
+    assert.match((await page.locator("#product h1").textContent()) ?? "", /teapot/i);
+    const similar = await shown(page, "similar");
+    assert.equal(similar.length, 6);
+    assert.ok(!similar.includes("tea-003"), "not the product itself");
+    assert.ok(similar.every((id) => id.startsWith("tea-")), `similar to a teapot: ${similar.join()}`);
+    const reasons = await page.locator("pocket-recs#similar .reason").allTextContents();
+    assert.ok(reasons.length === 6 && reasons.every((r) => r.length > 0), `every card has a reason: ${reasons.join(" | ")}`);
+    const also = await shown(page, "also-bought");
+    assert.ok(also.length > 0 && !also.includes("tea-003"));
+    assert.notDeepEqual(also, similar, "collaborative and content results differ");
+  });
+
+  it("follows the shopper: three products change 'recommended for you', a reload keeps them, forget me clears them", async () => {
+    const { page } = await fresh();
+    await page.goto(`${session.origin}/demo/`);
+    const cold = await shown(page, "for-you");
+    const seen: string[][] = [];
+    for (const id of ["outdoor-001", "outdoor-004", "outdoor-005"]) {
+      await page.goto(`${session.origin}/demo/product.html?id=${id}`);
+      seen.push(await shown(page, "for-you"));
+    }
+    const warm = seen.at(-1) ?? [];
+    assert.notDeepEqual(warm, cold, "recommendations changed with the history");
+    assert.notDeepEqual(seen[0], seen[2], "and kept changing as the shopper browsed");
+    assert.ok(!warm.some((id) => ["outdoor-001", "outdoor-004", "outdoor-005"].includes(id)), "viewed items are not recommended back");
+    assert.ok(warm.filter((id) => id.startsWith("outdoor-")).length >= 3, `mostly outdoor: ${warm.join()}`);
+
+    // A live update, no reload: putting something in the basket re-ranks the strip.
+    await page.getByRole("button", { name: "Add to basket" }).click();
+    await page.waitForSelector("#product [role=status]:has-text('basket')");
+
+    await page.reload();
+    assert.deepEqual(await shown(page, "for-you"), await shown(page, "for-you"));
+    await page.goto(`${session.origin}/demo/privacy.html`);
+    const stored = JSON.parse((await page.locator("#stored").textContent()) ?? "") as { v: number; events: { item: string; event: string }[] };
+    assert.equal(stored.v, 1);
+    assert.deepEqual(
+      stored.events.map((e) => `${e.event}:${e.item}`),
+      ["view:outdoor-001", "view:outdoor-004", "view:outdoor-005", "cart:outdoor-005", "view:outdoor-005"],
+    );
+    await page.getByRole("button", { name: "Forget me" }).click();
+    await page.waitForFunction(() => document.getElementById("stored-summary")?.textContent?.startsWith("Nothing is stored"));
+    assert.equal(await page.evaluate(() => localStorage.getItem("pocketrec:history")), null);
+    await page.goto(`${session.origin}/demo/`);
+    assert.deepEqual(await shown(page, "for-you"), cold, "after forget me, back to the cold start");
+  });
+
+  it("updates a personal strip live when the history changes on the same page", async () => {
+    const { page } = await fresh();
+    await page.goto(`${session.origin}/demo/product.html?id=books-002`);
+    const before = await shown(page, "for-you");
+    await page.evaluate(() => {
+      // Another part of the page records events through the shared history.
+      const raw = { v: 1, events: [{ item: "fitness-001", event: "purchase" }, { item: "fitness-003", event: "purchase" }] };
+      localStorage.setItem("pocketrec:history", JSON.stringify(raw));
+      window.dispatchEvent(new StorageEvent("storage", { key: "pocketrec:history", storageArea: localStorage }));
+    });
+    const after = await changed(page, "for-you", before);
+    assert.ok(after.filter((id) => id.startsWith("fitness-")).length >= 3, `follows the new history: ${after.join()}`);
+  });
+
+  it("keeps a corrupt stored history aside, reports it, and carries on", async () => {
+    const { page, context } = await fresh();
+    await context.addInitScript(() => {
+      if (!sessionStorage.getItem("seeded")) {
+        localStorage.setItem("pocketrec:history", "{not json");
+        sessionStorage.setItem("seeded", "1");
+      }
+    });
+    const warnings: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "warning") warnings.push(m.text());
+    });
+    await page.goto(`${session.origin}/demo/`);
+    assert.equal((await shown(page, "for-you")).length, 6);
+    assert.ok(warnings.some((w) => w.includes("not valid JSON") && w.includes("set-aside")), warnings.join("\n"));
+    await page.goto(`${session.origin}/demo/privacy.html`);
+    const aside = await page.locator("#set-aside pre").allTextContents();
+    assert.deepEqual(aside, ["{not json"], "the old value is kept and shown");
+  });
+
+  it("changes playground results live and times each query", async () => {
+    const { page } = await fresh();
+    await page.goto(`${session.origin}/demo/playground.html`);
+    await page.waitForSelector("#results tbody tr");
+    assert.match((await page.locator("#timing").textContent()) ?? "", /^8 results in \d+\.\d\d ms$/);
+    const first = await page.locator("#results tbody tr td:nth-child(2)").allTextContents();
+    await page.locator("select[name=category]").selectOption("books");
+    await page.waitForFunction((before) => [...document.querySelectorAll("#results tbody tr td:nth-child(2)")].map((td) => td.textContent).join() !== before, first.join());
+    const hrefs = await page.locator("#results tbody a").evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? ""));
+    assert.ok(hrefs.length > 0 && hrefs.every((h) => h.includes("books-")), hrefs.join());
+    await page.locator("input[name=k]").fill("3");
+    await page.waitForFunction(() => document.querySelectorAll("#results tbody tr").length === 3);
+    assert.match((await page.locator("#code").textContent()) ?? "", /"categories":\["books"\]/);
+  });
+});
