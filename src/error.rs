@@ -71,6 +71,13 @@ pub enum Error {
     /// Input beyond a documented size limit (see [`crate::limits`]).
     #[error("{0}")]
     LimitExceeded(String),
+    /// A forecasting model that cannot be fitted to the series it was given
+    /// (e.g. seasonal naive without one full season).
+    #[error("forecast: {what}")]
+    Forecast {
+        /// What the model needs and what the series has.
+        what: String,
+    },
 }
 
 impl Error {
@@ -85,6 +92,7 @@ impl Error {
             Error::InvalidConfig { .. } => "invalid_config",
             Error::Empty(_) => "empty_input",
             Error::LimitExceeded(_) => "limit_exceeded",
+            Error::Forecast { .. } => "forecast_unfit",
         }
     }
 

@@ -53,6 +53,7 @@ pub mod diversity;
 pub mod error;
 pub mod eval;
 pub mod filter;
+pub mod forecast;
 pub mod history;
 pub mod hybrid;
 pub mod interactions;

@@ -27,6 +27,8 @@ use pocketrec::sequential::Sequential;
 use pocketrec::tune::{tune, TuneOptions, Tuned};
 use pocketrec::user_knn::UserKnn;
 
+mod forecast;
+
 #[derive(Parser)]
 #[command(
     name = "pocketrec",
@@ -52,6 +54,10 @@ enum Command {
     Split(SplitArgs),
     /// Choose options on a validation split of the interactions; write the config.
     Tune(TuneArgs),
+    /// Forecast sales series with intervals; one JSON object per line and series.
+    Forecast(forecast::ForecastArgs),
+    /// Score forecasting models on train/test series (sMAPE, MASE, OWA, coverage, MSIS).
+    ForecastEval(forecast::ForecastEvalArgs),
 }
 
 #[derive(Args)]
@@ -254,6 +260,8 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval(args),
         Command::Split(args) => write_split(args),
         Command::Tune(args) => tune_command(args),
+        Command::Forecast(args) => forecast::forecast_command(args),
+        Command::ForecastEval(args) => forecast::forecast_eval_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

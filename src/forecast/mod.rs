@@ -1,0 +1,640 @@
+//! Sales forecasting: a small automatic forecaster with prediction
+//! intervals, for one product's sales history at a time.
+//!
+//! [`forecast`] takes the history (oldest first), a horizon and
+//! [`ForecastOptions`], and returns a [`Forecast`]: point forecasts and
+//! intervals at the requested levels. The models:
+//!
+//! * [`ets`]: exponential smoothing state-space models, selected by AICc;
+//! * [`theta`]: the Theta method (the M3/M4 benchmark);
+//! * [`arima`]: ARIMA(p, d, q) with small orders, selected by AICc;
+//! * a combination (mean or median) of the three, the default for regular
+//!   series (`auto`): on the M1, hospital and M4 weekly data it is more
+//!   accurate than any one of them (see the benchmark in
+//!   `tests/benches/peer_statsforecast.py`);
+//! * [`intermittent`]: Croston / SBA / TSB, which `auto` uses for series
+//!   with many zero periods (average demand interval ≥ 1.32);
+//! * naive, seasonal naive and the M4's Naive2.
+//!
+//! [`metrics`] has the M4 accuracy measures and [`inventory`] turns a
+//! forecast into a reorder point. Everything is deterministic: the only
+//! randomness (simulated intervals) comes from [`ForecastOptions::seed`].
+//!
+//! ```
+//! use pocketrec::forecast::{forecast, ForecastOptions};
+//!
+//! // Three years of monthly sales with a December peak.
+//! let sales: Vec<f64> = (0..36)
+//!     .map(|t| 100.0 + t as f64 + if t % 12 == 11 { 50.0 } else { 0.0 })
+//!     .collect();
+//! let options = ForecastOptions { season_length: Some(12), ..Default::default() };
+//! let f = forecast(&sales, 12, &options)?;
+//! assert_eq!(f.point.len(), 12);
+//! assert!(f.point[11] > f.point[10] + 25.0); // the next December
+//! let (i80, i95) = (&f.intervals[0], &f.intervals[1]);
+//! assert!(i95.lower[0] <= i80.lower[0] && i80.upper[0] <= i95.upper[0]);
+//! # Ok::<(), pocketrec::Error>(())
+//! ```
+//!
+//! Bad input never panics: empty or non-finite values, a horizon of 0 and
+//! invalid options are errors; a series too short for its season is
+//! forecast without the season; an all-zero series gets a zero forecast.
+
+pub mod arima;
+pub mod ets;
+pub mod intermittent;
+pub mod intervals;
+pub mod inventory;
+pub mod metrics;
+pub mod optim;
+pub mod season;
+pub mod theta;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use intermittent::Method;
+
+/// Longest horizon accepted.
+pub const MAX_HORIZON: usize = 10_000;
+/// Longest history accepted (values beyond it are an error, not truncated).
+pub const MAX_VALUES: usize = 1_000_000;
+/// Most interval levels in one request.
+pub const MAX_LEVELS: usize = 16;
+/// Most simulated paths.
+pub const MAX_SIMULATIONS: usize = 100_000;
+/// Shortest history for which `auto` fits models; shorter ones get the
+/// naive forecast.
+pub const MIN_FIT: usize = 6;
+
+/// Which model to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelChoice {
+    /// Intermittent series → TSB; too short (< [`MIN_FIT`]) → naive;
+    /// otherwise the combination of ETS, Theta and ARIMA.
+    #[default]
+    Auto,
+    /// ETS selected by AICc.
+    Ets,
+    /// The Theta method.
+    Theta,
+    /// ARIMA selected by AICc.
+    Arima,
+    /// Combination of ETS, Theta and ARIMA.
+    Combo,
+    /// Croston's method (α = 0.1).
+    Croston,
+    /// Croston with optimised smoothing and the Syntetos–Boylan correction.
+    Sba,
+    /// Teunter–Syntetos–Babai.
+    Tsb,
+    /// The last value.
+    Naive,
+    /// The value one season ago.
+    Snaive,
+    /// Naive on seasonally adjusted data (the M4 benchmark).
+    Naive2,
+}
+
+impl ModelChoice {
+    /// Every choice, in the order of the docs.
+    pub const ALL: [ModelChoice; 11] = [
+        ModelChoice::Auto,
+        ModelChoice::Ets,
+        ModelChoice::Theta,
+        ModelChoice::Arima,
+        ModelChoice::Combo,
+        ModelChoice::Croston,
+        ModelChoice::Sba,
+        ModelChoice::Tsb,
+        ModelChoice::Naive,
+        ModelChoice::Snaive,
+        ModelChoice::Naive2,
+    ];
+
+    /// The lowercase name used in options and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ModelChoice::Auto => "auto",
+            ModelChoice::Ets => "ets",
+            ModelChoice::Theta => "theta",
+            ModelChoice::Arima => "arima",
+            ModelChoice::Combo => "combo",
+            ModelChoice::Croston => "croston",
+            ModelChoice::Sba => "sba",
+            ModelChoice::Tsb => "tsb",
+            ModelChoice::Naive => "naive",
+            ModelChoice::Snaive => "snaive",
+            ModelChoice::Naive2 => "naive2",
+        }
+    }
+
+    /// Parses a name as given by [`ModelChoice::name`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the accepted values.
+    pub fn parse(name: &str) -> Result<ModelChoice> {
+        ModelChoice::ALL
+            .into_iter()
+            .find(|m| m.name() == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = ModelChoice::ALL.iter().map(|m| m.name()).collect();
+                Error::config(
+                    "model",
+                    format!(
+                        "unknown model {name:?}; expected one of {}",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+}
+
+/// How the combination merges its members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Combine {
+    /// Arithmetic mean of points and of each interval bound.
+    #[default]
+    Mean,
+    /// Median of points and of each interval bound.
+    Median,
+}
+
+/// Options of [`forecast`]. Every field has a default, so `{}` is a valid
+/// JSON options object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
+pub struct ForecastOptions {
+    /// Seasonal period (12 for monthly data with a yearly cycle, 52 for
+    /// weekly, 7 for daily with a weekly cycle; 1 for none). Default `None`:
+    /// detected by an autocorrelation test ([`season::detect_period`]).
+    pub season_length: Option<usize>,
+    /// Interval levels in percent, each in (0, 100). Default `[80, 95]`.
+    /// An empty list gives point forecasts only.
+    pub levels: Vec<f64>,
+    /// Model to use. Default `auto`.
+    pub model: ModelChoice,
+    /// How the combination merges ETS, Theta and ARIMA. Default `mean`.
+    pub combine: Combine,
+    /// Whether the data are non-negative (sales): forecasts and interval
+    /// bounds are then clamped at 0, and a negative value is an error.
+    /// Default `None`: true when no value is negative.
+    pub non_negative: Option<bool>,
+    /// Seed of the generator used for simulated intervals. Default 42.
+    pub seed: u64,
+    /// Sample paths for simulated intervals, 100–100 000. Default 1000.
+    pub simulations: usize,
+}
+
+impl Default for ForecastOptions {
+    fn default() -> Self {
+        ForecastOptions {
+            season_length: None,
+            levels: vec![80.0, 95.0],
+            model: ModelChoice::Auto,
+            combine: Combine::Mean,
+            non_negative: None,
+            seed: 42,
+            simulations: 1000,
+        }
+    }
+}
+
+impl ForecastOptions {
+    /// Parses and validates a JSON options object (camelCase keys; unknown
+    /// keys are errors).
+    ///
+    /// # Errors
+    /// [`Error::Json`] for malformed JSON or unknown keys,
+    /// [`Error::InvalidConfig`] for values out of range.
+    pub fn from_json(text: &str) -> Result<ForecastOptions> {
+        let options: ForecastOptions =
+            serde_json::from_str(text).map_err(|e| Error::json("forecast options", &e))?;
+        options.validate()?;
+        Ok(options)
+    }
+
+    /// Checks every option against its documented range.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the option, the value and the range.
+    pub fn validate(&self) -> Result<()> {
+        if self.season_length == Some(0) {
+            return Err(Error::config(
+                "seasonLength",
+                "must be ≥ 1 (1 for no season), got 0",
+            ));
+        }
+        if self.levels.len() > MAX_LEVELS {
+            return Err(Error::config(
+                "levels",
+                format!("at most {MAX_LEVELS} levels, got {}", self.levels.len()),
+            ));
+        }
+        for &level in &self.levels {
+            if !(level.is_finite() && level > 0.0 && level < 100.0) {
+                return Err(Error::config(
+                    "levels",
+                    format!("each level must be a percentage in (0, 100), got {level}"),
+                ));
+            }
+        }
+        if !(100..=MAX_SIMULATIONS).contains(&self.simulations) {
+            return Err(Error::config(
+                "simulations",
+                format!(
+                    "must be in 100..={MAX_SIMULATIONS}, got {}",
+                    self.simulations
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A prediction interval at one level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Interval {
+    /// Nominal coverage in percent.
+    pub level: f64,
+    /// Lower bound per step.
+    pub lower: Vec<f64>,
+    /// Upper bound per step.
+    pub upper: Vec<f64>,
+}
+
+/// The result of [`forecast`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Forecast {
+    /// Point forecasts for steps 1..=horizon.
+    pub point: Vec<f64>,
+    /// One interval per requested level, in the order requested. Wider
+    /// levels contain narrower ones; bounds are ≥ 0 for non-negative data.
+    pub intervals: Vec<Interval>,
+    /// The model that produced the forecast, e.g. `ETS(M,Ad,N)`, `Theta`,
+    /// `ARIMA(1,1,1) with drift`, `Combo(ETS(A,N,N), Theta, ARIMA(0,1,1))`.
+    pub model: String,
+    /// Seasonal period used (1 when the forecast has no season).
+    pub season_length: usize,
+}
+
+/// Forecasts `horizon` steps ahead of `values` (oldest first).
+///
+/// # Errors
+/// * [`Error::Empty`]: no values.
+/// * [`Error::InvalidValue`]: a value that is NaN or infinite (path
+///   `values[i]`), or negative when `nonNegative` is true.
+/// * [`Error::InvalidConfig`]: horizon 0 or above [`MAX_HORIZON`], options
+///   out of range.
+/// * [`Error::LimitExceeded`]: more than [`MAX_VALUES`] values.
+/// * [`Error::Forecast`]: the chosen model cannot be fitted to these values
+///   (seasonal naive without one full season, Croston/TSB with negative
+///   values). `auto` never returns this error.
+pub fn forecast(values: &[f64], horizon: usize, options: &ForecastOptions) -> Result<Forecast> {
+    options.validate()?;
+    if horizon == 0 || horizon > MAX_HORIZON {
+        return Err(Error::config(
+            "horizon",
+            format!("must be in 1..={MAX_HORIZON}, got {horizon}"),
+        ));
+    }
+    if values.is_empty() {
+        return Err(Error::Empty(
+            "forecast: no values; at least 1 is needed".to_string(),
+        ));
+    }
+    if values.len() > MAX_VALUES {
+        return Err(Error::LimitExceeded(format!(
+            "forecast: {} values, at most {MAX_VALUES} accepted",
+            values.len()
+        )));
+    }
+    if let Some(i) = values.iter().position(|v| !v.is_finite()) {
+        return Err(Error::value(
+            format!("values[{i}]"),
+            format!("must be a finite number, got {}", values[i]),
+        ));
+    }
+    let has_negative = values.iter().any(|v| *v < 0.0);
+    let non_negative = options.non_negative.unwrap_or(!has_negative);
+    if non_negative && has_negative {
+        let i = values
+            .iter()
+            .position(|v| *v < 0.0)
+            .expect("has_negative says one exists");
+        return Err(Error::value(
+            format!("values[{i}]"),
+            format!("must be ≥ 0 because nonNegative is true, got {}", values[i]),
+        ));
+    }
+    let period = options
+        .season_length
+        .unwrap_or_else(|| season::detect_period(values));
+    let mut out = run_model(values, horizon, period, options, non_negative)?;
+    if non_negative {
+        out.point.iter_mut().for_each(|v| *v = v.max(0.0));
+    }
+    intervals::tidy(&out.point, &mut out.intervals, non_negative);
+    Ok(out)
+}
+
+fn run_model(
+    y: &[f64],
+    horizon: usize,
+    period: usize,
+    options: &ForecastOptions,
+    non_negative: bool,
+) -> Result<Forecast> {
+    let levels = &options.levels;
+    let n = y.len();
+    let done = |(point, intervals): (Vec<f64>, Vec<Interval>), model: String, m: usize| Forecast {
+        point,
+        intervals,
+        model,
+        season_length: m,
+    };
+    let intermittent = |method: Method| -> Result<Forecast> {
+        if y.iter().any(|v| *v < 0.0) {
+            return Err(Error::Forecast {
+                what: format!(
+                    "{} needs non-negative demand; the series has negative values",
+                    options.model.name()
+                ),
+            });
+        }
+        Ok(match intermittent::fit(y, method) {
+            Some(model) => done(model.forecast(horizon, levels), model.name().into(), 1),
+            None => zero(horizon, levels),
+        })
+    };
+    match options.model {
+        ModelChoice::Auto => {
+            if y.iter().all(|v| *v == 0.0) {
+                return Ok(zero(horizon, levels));
+            }
+            if non_negative && intermittent::classify(y).is_some_and(|c| c.is_intermittent()) {
+                return intermittent(Method::Tsb);
+            }
+            if n < MIN_FIT {
+                return Ok(done(naive(y, horizon, levels), "Naive".into(), 1));
+            }
+            Ok(combo(y, horizon, period, options))
+        }
+        ModelChoice::Combo => Ok(combo(y, horizon, period, options)),
+        ModelChoice::Ets => Ok(match ets::auto(y, period) {
+            Some(m) => {
+                let p = m.period;
+                done(
+                    m.forecast(horizon, levels, options.seed, options.simulations),
+                    m.spec.to_string(),
+                    p,
+                )
+            }
+            None => done(naive(y, horizon, levels), "Naive".into(), 1),
+        }),
+        ModelChoice::Theta => Ok(match theta::fit(y, period) {
+            Some(m) => {
+                let p = if m.indices.is_some() { period } else { 1 };
+                done(m.forecast(horizon, levels), "Theta".into(), p)
+            }
+            None => done(naive(y, horizon, levels), "Naive".into(), 1),
+        }),
+        ModelChoice::Arima => Ok(match arima::auto(y, period) {
+            Some(m) => {
+                let p = if m.indices.is_some() { period } else { 1 };
+                done(m.forecast(horizon, levels), m.to_string(), p)
+            }
+            None => done(naive(y, horizon, levels), "Naive".into(), 1),
+        }),
+        ModelChoice::Croston => intermittent(Method::Croston),
+        ModelChoice::Sba => intermittent(Method::Sba),
+        ModelChoice::Tsb => intermittent(Method::Tsb),
+        ModelChoice::Naive => Ok(done(naive(y, horizon, levels), "Naive".into(), 1)),
+        ModelChoice::Snaive => {
+            if period < 2 || n < period {
+                return Err(Error::Forecast {
+                    what: format!(
+                        "seasonal naive needs a season length ≥ 2 and at least one full season of values; got season length {period} and {n} values"
+                    ),
+                });
+            }
+            Ok(done(
+                seasonal_naive(y, horizon, period, levels),
+                "SeasonalNaive".into(),
+                period,
+            ))
+        }
+        ModelChoice::Naive2 => {
+            let idx = if period > 1 {
+                season::seasonal_adjustment(y, period)
+            } else {
+                None
+            };
+            let m = if idx.is_some() { period } else { 1 };
+            Ok(done(
+                naive2(y, horizon, idx.as_deref(), levels),
+                "Naive2".into(),
+                m,
+            ))
+        }
+    }
+}
+
+/// The zero forecast for an all-zero (or demand-free) series: points and
+/// bounds all 0.
+fn zero(horizon: usize, levels: &[f64]) -> Forecast {
+    Forecast {
+        point: vec![0.0; horizon],
+        intervals: levels
+            .iter()
+            .map(|&level| Interval {
+                level,
+                lower: vec![0.0; horizon],
+                upper: vec![0.0; horizon],
+            })
+            .collect(),
+        model: "Zero".into(),
+        season_length: 1,
+    }
+}
+
+/// Root mean square of the lag-`lag` differences (0 when there are none).
+fn diff_sd(y: &[f64], lag: usize) -> f64 {
+    if y.len() <= lag {
+        return 0.0;
+    }
+    let ss: f64 = (lag..y.len()).map(|t| (y[t] - y[t - lag]).powi(2)).sum();
+    (ss / (y.len() - lag) as f64).sqrt()
+}
+
+/// Naive: ŷ_{n+h} = y_n, with σ_h = σ √h (σ the RMS of first differences).
+pub fn naive(y: &[f64], horizon: usize, levels: &[f64]) -> (Vec<f64>, Vec<Interval>) {
+    let last = *y.last().expect("callers pass a non-empty series");
+    let sigma = diff_sd(y, 1);
+    let point = vec![last; horizon];
+    let sd: Vec<f64> = (1..=horizon).map(|h| sigma * (h as f64).sqrt()).collect();
+    let iv = intervals::normal_intervals(&point, &sd, levels);
+    (point, iv)
+}
+
+/// Seasonal naive: ŷ_{n+h} = y_{n+h−m(⌊(h−1)/m⌋+1)}, with
+/// σ_h = σ_m √(⌊(h−1)/m⌋ + 1) (σ_m the RMS of lag-m differences).
+pub fn seasonal_naive(
+    y: &[f64],
+    horizon: usize,
+    m: usize,
+    levels: &[f64],
+) -> (Vec<f64>, Vec<Interval>) {
+    let n = y.len();
+    let sigma = diff_sd(y, m);
+    let point: Vec<f64> = (0..horizon).map(|h| y[n - m + h % m]).collect();
+    let sd: Vec<f64> = (0..horizon)
+        .map(|h| sigma * ((h / m + 1) as f64).sqrt())
+        .collect();
+    let iv = intervals::normal_intervals(&point, &sd, levels);
+    (point, iv)
+}
+
+/// Naive2: naive on the series divided by `indices` (when given), multiplied
+/// back.
+fn naive2(
+    y: &[f64],
+    horizon: usize,
+    indices: Option<&[f64]>,
+    levels: &[f64],
+) -> (Vec<f64>, Vec<Interval>) {
+    let Some(idx) = indices else {
+        return naive(y, horizon, levels);
+    };
+    let m = idx.len();
+    let n = y.len();
+    let adjusted: Vec<f64> = y.iter().enumerate().map(|(t, v)| v / idx[t % m]).collect();
+    let (mut point, mut iv) = naive(&adjusted, horizon, levels);
+    for h in 0..horizon {
+        let s = idx[(n + h) % m];
+        point[h] *= s;
+        for i in iv.iter_mut() {
+            i.lower[h] *= s;
+            i.upper[h] *= s;
+        }
+    }
+    (point, iv)
+}
+
+/// A combination member: name, points, intervals.
+type Member = (String, Vec<f64>, Vec<Interval>);
+
+/// Combination of ETS, Theta and ARIMA: points and each interval bound are
+/// merged by the mean or median of the members that could be fitted (naive
+/// when none could).
+fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions) -> Forecast {
+    let levels = &options.levels;
+    let mut members: Vec<Member> = Vec::with_capacity(3);
+    let mut used_period = 1;
+    if let Some(m) = ets::auto(y, period) {
+        used_period = used_period.max(m.period);
+        let (p, iv) = m.forecast(horizon, levels, options.seed, options.simulations);
+        members.push((m.spec.to_string(), p, iv));
+    }
+    if let Some(m) = theta::fit(y, period) {
+        if m.indices.is_some() {
+            used_period = period;
+        }
+        let (p, iv) = m.forecast(horizon, levels);
+        members.push(("Theta".into(), p, iv));
+    }
+    if let Some(m) = arima::auto(y, period) {
+        if m.indices.is_some() {
+            used_period = period;
+        }
+        let (p, iv) = m.forecast(horizon, levels);
+        members.push((m.to_string(), p, iv));
+    }
+    if members.is_empty() {
+        let (point, intervals) = naive(y, horizon, levels);
+        return Forecast {
+            point,
+            intervals,
+            model: "Naive".into(),
+            season_length: 1,
+        };
+    }
+    let merge = |values: &mut Vec<f64>| -> f64 {
+        match options.combine {
+            Combine::Mean => values.iter().sum::<f64>() / values.len() as f64,
+            Combine::Median => {
+                values.sort_unstable_by(f64::total_cmp);
+                let k = values.len();
+                if k % 2 == 1 {
+                    values[k / 2]
+                } else {
+                    0.5 * (values[k / 2 - 1] + values[k / 2])
+                }
+            }
+        }
+    };
+    let mut scratch = Vec::with_capacity(members.len());
+    let mut column = |f: &dyn Fn(&Member) -> f64| -> f64 {
+        scratch.clear();
+        scratch.extend(members.iter().map(f));
+        merge(&mut scratch)
+    };
+    let point: Vec<f64> = (0..horizon).map(|h| column(&|m| m.1[h])).collect();
+    let intervals: Vec<Interval> = (0..levels.len())
+        .map(|i| Interval {
+            level: levels[i],
+            lower: (0..horizon).map(|h| column(&|m| m.2[i].lower[h])).collect(),
+            upper: (0..horizon).map(|h| column(&|m| m.2[i].upper[h])).collect(),
+        })
+        .collect();
+    let names: Vec<&str> = members.iter().map(|m| m.0.as_str()).collect();
+    Forecast {
+        point,
+        intervals,
+        model: format!("Combo({})", names.join(", ")),
+        season_length: used_period,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_parse_from_camel_case_json() {
+        let o = ForecastOptions::from_json(
+            r#"{"seasonLength": 12, "levels": [90], "model": "theta", "nonNegative": true}"#,
+        )
+        .unwrap();
+        assert_eq!(o.season_length, Some(12));
+        assert_eq!(o.levels, vec![90.0]);
+        assert_eq!(o.model, ModelChoice::Theta);
+        assert_eq!(
+            ForecastOptions::from_json("{}").unwrap(),
+            ForecastOptions::default()
+        );
+        let err = ForecastOptions::from_json(r#"{"season": 12}"#).unwrap_err();
+        assert_eq!(err.code(), "invalid_json");
+        let err = ForecastOptions::from_json(r#"{"levels": [100]}"#).unwrap_err();
+        assert_eq!(err.code(), "invalid_config");
+        assert!(err.to_string().contains("levels"), "{err}");
+    }
+
+    #[test]
+    fn model_names_round_trip() {
+        for m in ModelChoice::ALL {
+            assert_eq!(ModelChoice::parse(m.name()).unwrap(), m);
+        }
+        let err = ModelChoice::parse("prophet").unwrap_err();
+        assert!(err.to_string().contains("auto, ets"), "{err}");
+    }
+
+    #[test]
+    fn seasonal_naive_repeats_the_last_season() {
+        let (p, _) = seasonal_naive(&[1.0, 2.0, 3.0, 4.0, 5.0], 4, 2, &[]);
+        assert_eq!(p, vec![4.0, 5.0, 4.0, 5.0]);
+    }
+}
