@@ -62,6 +62,14 @@ const demo = generateShop();
 writeShop(join(dist, "demo/shop"), demo);
 const big = generateShop({ perDepartment: 1250, shoppers: 5000 });
 writeShop(join(dist, "bench/shop"), big);
+// The browser benchmark's page (tests/benches/browser.mjs drives it).
+await esbuild.build({ ...common, entryPoints: { bench: join(www, "src/demo/bench.ts") }, plugins: [publicModule], outdir: join(dist, "bench") });
+writeFileSync(
+  join(dist, "bench/index.html"),
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pocketrec browser benchmark</title><link rel="icon" href="data:,">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'wasm-unsafe-eval'">
+<script type="module" src="bench.js"></script></head><body><h1>pocketrec browser benchmark</h1><pre id="out"></pre></body></html>\n`,
+);
 
 writeFileSync(
   join(dist, "index.html"),

@@ -1,0 +1,91 @@
+/**
+ * The browser benchmark page (dist/bench/index.html; driven by
+ * tests/benches/browser.mjs, not a test). For the demo shop and the
+ * generated 10k-item shop it times, in this tab:
+ *
+ * - load + fit: `new Engine(catalogueText)`, `loadInteractionsCsv`, `fit`
+ *   (the work `Shop.load` does after fetching), median of 7 runs;
+ * - recommend: one `recommend` of a 10-item history (hybrid, k 10, with
+ *   explanations), mean over 300 queries after 30 warm-up queries;
+ * - the same query through the public `Engine` (Web Worker round trip).
+ *
+ * The native side of the comparison is the criterion group "browser parity"
+ * in tests/benches/engine.rs, on the same files and the same history.
+ */
+import init, { Engine as WasmEngine } from "../../pkg/pocketrec.js";
+import { Engine } from "../index.js";
+
+interface ShopFigures {
+  shop: string;
+  items: number;
+  interactions: number;
+  loadFitMs: number[];
+  recommendMs: number;
+  similarMs: number;
+  workerRecommendMs: number;
+  workerLoadMs: number;
+}
+
+/** The history the native bench uses too: ten ids spread evenly over the catalogue. */
+function benchHistory(ids: string[]): { item: string }[] {
+  return Array.from({ length: 10 }, (_, j) => ({ item: ids[Math.floor((j * ids.length) / 10) + 1] as string }));
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+async function measure(shop: string): Promise<ShopFigures> {
+  const catalogueUrl = `${shop}/catalogue.json`;
+  const interactionsUrl = `${shop}/interactions.csv`;
+  const [catalogue, csv] = await Promise.all([fetch(catalogueUrl).then((r) => r.text()), fetch(interactionsUrl).then((r) => r.text())]);
+  const loadFitMs: number[] = [];
+  let engine: WasmEngine | undefined;
+  for (let run = 0; run < 7; run++) {
+    engine?.free();
+    const t0 = performance.now();
+    engine = new WasmEngine(catalogue, null);
+    engine.loadInteractionsCsv(csv);
+    engine.fit();
+    loadFitMs.push(performance.now() - t0);
+  }
+  const e = engine as WasmEngine;
+  const ids = e.itemIds();
+  const history = benchHistory(ids);
+  const options = { k: 10 };
+  const time = (query: () => unknown, n: number) => {
+    for (let i = 0; i < 30; i++) query();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) query();
+    return (performance.now() - t0) / n;
+  };
+  const recommendMs = time(() => e.recommend(history, options), 300);
+  const similarMs = time(() => e.similarItems(ids[1] as string, options), 300);
+  e.free();
+
+  const t0 = performance.now();
+  const worker = await Engine.create({ catalogueUrl, interactionsUrl });
+  const workerLoadMs = performance.now() - t0;
+  for (let i = 0; i < 30; i++) await worker.recommend(history, options);
+  const t1 = performance.now();
+  for (let i = 0; i < 100; i++) await worker.recommend(history, options);
+  const workerRecommendMs = (performance.now() - t1) / 100;
+  worker.dispose();
+  return { shop, items: ids.length, interactions: csv.split("\n").length - 2, loadFitMs, recommendMs, similarMs, workerRecommendMs, workerLoadMs };
+}
+
+const out = document.getElementById("out") as HTMLElement;
+const results: ShopFigures[] = [];
+(async () => {
+  await init({ module_or_path: new URL("../pocketrec/pocketrec_bg.wasm", document.baseURI) });
+  for (const shop of ["../demo/shop", "shop"]) {
+    const figures = await measure(shop);
+    results.push(figures);
+    out.textContent += `${figures.shop}: ${figures.items} items, load+fit median ${median(figures.loadFitMs).toFixed(1)} ms, recommend ${figures.recommendMs.toFixed(3)} ms, via worker ${figures.workerRecommendMs.toFixed(3)} ms\n`;
+  }
+  (window as unknown as { benchResults: ShopFigures[] }).benchResults = results;
+})().catch((e: unknown) => {
+  out.textContent += `failed: ${e instanceof Error ? e.message : String(e)}\n`;
+  (window as unknown as { benchError: string }).benchError = String(e);
+});
