@@ -46,7 +46,22 @@ const publicModule = {
   },
 };
 await esbuild.build({ ...common, entryPoints: { app: join(www, "src/demo/app.ts") }, plugins: [publicModule], outdir: join(dist, "demo") });
-for (const file of readdirSync(join(www, "demo"))) cpSync(join(www, "demo", file), join(dist, "demo", file));
+// Pages: each file in demo/ is its <main>, with a first line
+// `<!-- title: T; page: P -->`; layout.html.tmpl gives them one head
+// (with the strict CSP), header and footer.
+const layout = readFileSync(join(www, "demo/layout.html.tmpl"), "utf8");
+for (const file of readdirSync(join(www, "demo"))) {
+  if (file === "layout.html.tmpl") continue;
+  if (!file.endsWith(".html")) {
+    cpSync(join(www, "demo", file), join(dist, "demo", file));
+    continue;
+  }
+  const [first, ...rest] = readFileSync(join(www, "demo", file), "utf8").split("\n");
+  const meta = /^<!-- title: (.+); page: (\w+) -->$/.exec(first ?? "");
+  if (!meta) throw new Error(`demo/${file}: the first line must be <!-- title: T; page: P -->`);
+  const fill = { title: meta[1], page: meta[2], main: rest.join("\n").trim() };
+  writeFileSync(join(dist, "demo", file), layout.replace(/\{\{(\w+)\}\}/g, (_, key) => fill[key]));
+}
 
 // The generated data: the demo shop and the 10k-item benchmark shop.
 const generator = join(www, "build/generate.mjs");

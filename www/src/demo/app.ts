@@ -313,6 +313,9 @@ async function playgroundTable(e: Engine, results: Result[]): Promise<void> {
 const pages: Record<string, () => void | Promise<void>> = { shop: shopPage, product: productPage, privacy: privacyPage, playground: playgroundPage };
 const page = pages[document.body.dataset.page ?? ""];
 reportEngine();
+for (const link of document.querySelectorAll<HTMLAnchorElement>("nav a")) {
+  if (link.pathname === location.pathname) link.setAttribute("aria-current", "page");
+}
 Promise.resolve(page?.()).catch((e: unknown) => {
   const message = text("p", `This page could not start: ${e instanceof Error ? e.message : String(e)}`, "error");
   message.setAttribute("role", "alert");
