@@ -244,8 +244,10 @@ pub fn auto(y: &[f64], period: usize) -> Option<ArimaModel> {
     let mut best: Option<ArimaModel> = None;
     for p in 0..=2 {
         for q in 0..=2 {
+            // A constant always for d = 0 (a mean), never for d = 2, and
+            // chosen by AICc for d = 1 (drift), as auto.arima does.
             for constant in [true, false] {
-                if constant && d == 2 {
+                if (constant && d == 2) || (!constant && d == 0) {
                     continue;
                 }
                 if let Some(m) = fit_order(&adjusted, p, d, q, constant) {

@@ -57,11 +57,11 @@ pub struct ForecastEvalArgs {
     /// Evaluation data: `{"series": [{"id", "train", "test"}], "horizon", "season_length"}`.
     #[arg(long)]
     input: PathBuf,
-    /// Models to evaluate, comma-separated.
+    /// Models to evaluate, comma-separated (`none` for external forecasts only).
     #[arg(long, value_delimiter = ',', default_value = "auto")]
     model: Vec<String>,
-    /// Score these forecasts (JSON lines as written by `forecast`) instead of
-    /// running a model; repeatable as NAME=PATH.
+    /// Also score these forecasts (JSON lines as written by `forecast`),
+    /// made elsewhere; repeatable, as NAME=PATH.
     #[arg(long)]
     forecasts: Vec<String>,
     /// Keep only the last N training values of each series (0: all).
@@ -416,35 +416,33 @@ pub fn forecast_eval_command(args: ForecastEvalArgs) -> Result<()> {
         .filter(|s| !s.train.is_empty() && !s.test.is_empty())
         .collect();
     let mut rows: Vec<Row> = Vec::new();
-    if args.forecasts.is_empty() {
-        for name in &args.model {
-            let options = ForecastOptions {
-                season_length: Some(m),
-                levels: vec![80.0, 95.0],
-                model: ModelChoice::parse(name)?,
-                ..ForecastOptions::default()
+    for name in args.model.iter().filter(|m| m.as_str() != "none") {
+        let options = ForecastOptions {
+            season_length: Some(m),
+            levels: vec![80.0, 95.0],
+            model: ModelChoice::parse(name)?,
+            ..ForecastOptions::default()
+        };
+        let mut s = Scores::default();
+        for es in &series {
+            let start = Instant::now();
+            let result = forecast(&es.train, horizon.min(es.test.len()), &options);
+            s.seconds += start.elapsed().as_secs_f64();
+            let f = match result {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("series {:?}: {e}; scored the fallback", es.id);
+                    s.failures += 1;
+                    fallback(&es.train, horizon.min(es.test.len()), &options.levels)
+                }
             };
-            let mut s = Scores::default();
-            for es in &series {
-                let start = Instant::now();
-                let result = forecast(&es.train, horizon.min(es.test.len()), &options);
-                s.seconds += start.elapsed().as_secs_f64();
-                let f = match result {
-                    Ok(f) => f,
-                    Err(e) => {
-                        eprintln!("series {:?}: {e}; scored the fallback", es.id);
-                        s.failures += 1;
-                        fallback(&es.train, horizon.min(es.test.len()), &options.levels)
-                    }
-                };
-                score(&mut s, es, m, &f.point, band95(&f.intervals));
-            }
-            rows.push(Row {
-                name: format!("pocketrec {name}"),
-                s,
-                timed: true,
-            });
+            score(&mut s, es, m, &f.point, band95(&f.intervals));
         }
+        rows.push(Row {
+            name: format!("pocketrec {name}"),
+            s,
+            timed: true,
+        });
     }
     for spec in &args.forecasts {
         let (name, path) = spec

@@ -1,0 +1,189 @@
+//! The forecasting API end to end, through the public interface only.
+
+use pocketrec::forecast::{
+    forecast, intermittent, inventory, metrics, Forecast, ForecastOptions, ModelChoice,
+};
+use pocketrec::Error;
+
+fn options(model: ModelChoice, season: Option<usize>) -> ForecastOptions {
+    ForecastOptions {
+        model,
+        season_length: season,
+        ..ForecastOptions::default()
+    }
+}
+
+/// Monthly sales: level 200, trend +2 per month, multiplicative season,
+/// and a small deterministic wiggle so that no model fits exactly.
+fn monthly(n: usize) -> Vec<f64> {
+    let season = [
+        0.8, 0.85, 0.95, 1.0, 1.05, 1.1, 1.15, 1.1, 1.0, 0.95, 1.05, 1.3,
+    ];
+    (0..n)
+        .map(|t| {
+            let wiggle = ((t * 7919) % 13) as f64 - 6.0;
+            (200.0 + 2.0 * t as f64) * season[t % 12] + wiggle
+        })
+        .collect()
+}
+
+fn assert_nested(f: &Forecast) {
+    let mut ivs = f.intervals.clone();
+    ivs.sort_by(|a, b| a.level.total_cmp(&b.level));
+    for h in 0..f.point.len() {
+        let mut prev: Option<(f64, f64)> = None;
+        for iv in &ivs {
+            assert!(iv.lower[h] <= f.point[h] && f.point[h] <= iv.upper[h]);
+            if let Some((lo, hi)) = prev {
+                assert!(iv.lower[h] <= lo && hi <= iv.upper[h], "{} at {h}", f.model);
+            }
+            prev = Some((iv.lower[h], iv.upper[h]));
+        }
+    }
+}
+
+#[test]
+fn every_model_gives_finite_nested_non_negative_forecasts() {
+    let y = monthly(72);
+    for model in ModelChoice::ALL {
+        let f = forecast(&y, 18, &options(model, Some(12))).unwrap();
+        assert_eq!(f.point.len(), 18, "{model:?}");
+        assert_eq!(f.intervals.len(), 2);
+        assert!(
+            f.point.iter().all(|v| v.is_finite() && *v >= 0.0),
+            "{model:?}"
+        );
+        assert_nested(&f);
+        for iv in &f.intervals {
+            assert!(iv.lower.iter().all(|v| *v >= 0.0), "{model:?}");
+        }
+    }
+}
+
+#[test]
+fn auto_follows_trend_and_season() {
+    let y = monthly(96);
+    let f = forecast(&y, 12, &options(ModelChoice::Auto, Some(12))).unwrap();
+    assert!(f.model.starts_with("Combo("), "{}", f.model);
+    assert_eq!(f.season_length, 12);
+    // The next December (step 12: t = 107) against the next January (t = 96):
+    // truth 307·1.3 ≈ 399 and 392·0.8 ≈ 314.
+    assert!(f.point[11] > f.point[0] * 1.3, "{:?}", f.point);
+    let truth: Vec<f64> = monthly(108)[96..].to_vec();
+    let err = metrics::smape(&truth, &f.point);
+    assert!(err < 5.0, "sMAPE {err}");
+}
+
+#[test]
+fn the_season_is_detected_when_not_given() {
+    let y = monthly(96);
+    let f = forecast(&y, 12, &options(ModelChoice::Ets, None)).unwrap();
+    assert_eq!(f.season_length, 12);
+}
+
+#[test]
+fn a_constant_series_is_forecast_flat_by_every_regular_model() {
+    let y = vec![42.0; 40];
+    for model in [
+        ModelChoice::Auto,
+        ModelChoice::Ets,
+        ModelChoice::Theta,
+        ModelChoice::Arima,
+        ModelChoice::Naive,
+    ] {
+        let f = forecast(&y, 6, &options(model, Some(12))).unwrap();
+        for v in &f.point {
+            assert!((v - 42.0).abs() < 1e-6, "{model:?}: {:?}", f.point);
+        }
+    }
+}
+
+#[test]
+fn intermittent_series_go_to_tsb() {
+    let y: Vec<f64> = (0..48)
+        .map(|t| if t % 4 == 1 { 3.0 } else { 0.0 })
+        .collect();
+    assert!(intermittent::classify(&y).unwrap().is_intermittent());
+    let f = forecast(&y, 6, &ForecastOptions::default()).unwrap();
+    assert_eq!(f.model, "TSB");
+    // Demand 3 every 4th period: about 0.75 per period.
+    assert!((f.point[0] - 0.75).abs() < 0.2, "{:?}", f.point);
+    assert!(f.intervals[0].lower.iter().all(|v| *v >= 0.0));
+}
+
+#[test]
+fn bad_inputs_are_errors_or_documented_fallbacks() {
+    let o = ForecastOptions::default();
+    assert!(matches!(forecast(&[], 3, &o), Err(Error::Empty(_))));
+    let err = forecast(&[1.0, f64::NAN, 2.0], 3, &o).unwrap_err();
+    assert_eq!(err.code(), "invalid_value");
+    assert!(err.to_string().contains("values[1]"), "{err}");
+    let err = forecast(&[1.0, f64::INFINITY], 3, &o).unwrap_err();
+    assert_eq!(err.code(), "invalid_value");
+    assert_eq!(
+        forecast(&[1.0, 2.0], 0, &o).unwrap_err().code(),
+        "invalid_config"
+    );
+    // All zeros: the zero forecast.
+    let f = forecast(&[0.0; 20], 4, &o).unwrap();
+    assert_eq!((f.model.as_str(), f.point.clone()), ("Zero", vec![0.0; 4]));
+    // Too short for the season: forecast without it.
+    let f = forecast(
+        &[5.0, 6.0, 7.0, 6.0, 5.0, 6.0, 7.0, 6.0],
+        3,
+        &options(ModelChoice::Ets, Some(12)),
+    )
+    .unwrap();
+    assert_eq!(f.season_length, 1);
+    let err = forecast(&[5.0, 6.0, 7.0], 3, &options(ModelChoice::Snaive, Some(12))).unwrap_err();
+    assert_eq!(err.code(), "forecast_unfit");
+    // Negative values: an error only when non-negativity is asserted.
+    let neg = [3.0, -1.0, 4.0, 2.0, 5.0, 3.0, 4.0];
+    let strict = ForecastOptions {
+        non_negative: Some(true),
+        ..ForecastOptions::default()
+    };
+    assert_eq!(
+        forecast(&neg, 2, &strict).unwrap_err().code(),
+        "invalid_value"
+    );
+    assert!(forecast(&neg, 2, &o).is_ok());
+    assert_eq!(
+        forecast(&neg, 2, &options(ModelChoice::Tsb, None))
+            .unwrap_err()
+            .code(),
+        "forecast_unfit"
+    );
+    // One value: naive.
+    let f = forecast(&[9.0], 2, &o).unwrap();
+    assert_eq!(f.point, vec![9.0, 9.0]);
+}
+
+#[test]
+fn forecasts_are_deterministic() {
+    let y = monthly(60);
+    let o = options(ModelChoice::Ets, Some(12));
+    assert_eq!(forecast(&y, 12, &o).unwrap(), forecast(&y, 12, &o).unwrap());
+}
+
+#[test]
+fn options_come_from_camel_case_json() {
+    let o = ForecastOptions::from_json(r#"{"seasonLength": 12, "levels": [50, 99], "model": "combo", "combine": "median", "seed": 7}"#)
+        .unwrap();
+    let f = forecast(&monthly(48), 6, &o).unwrap();
+    assert_eq!(f.intervals[1].level, 99.0);
+    assert!(ForecastOptions::from_json(r#"{"seasonLength": 0}"#).is_err());
+    assert!(ForecastOptions::from_json(r#"{"model": "magic"}"#).is_err());
+}
+
+#[test]
+fn reorder_plan_from_a_forecast() {
+    let y = monthly(60);
+    let f = forecast(&y, 6, &options(ModelChoice::Auto, Some(12))).unwrap();
+    let plan = inventory::reorder_plan(&f, 3, 95.0).unwrap();
+    let demand: f64 = f.point[..3].iter().sum();
+    assert!((plan.lead_time_demand - demand).abs() < 1e-9);
+    assert!(plan.safety_stock > 0.0 && plan.reorder_point > demand);
+    assert_eq!(inventory::stockout_period(&f, 0.0), Some(1));
+    assert_eq!(inventory::stockout_period(&f, 1e12), None);
+}

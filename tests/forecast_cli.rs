@@ -1,0 +1,198 @@
+//! `pocketrec forecast` and `pocketrec forecast-eval`, run as a process.
+#![cfg(feature = "cli")]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pocketrec"))
+        .args(args)
+        .output()
+        .expect("the pocketrec binary runs")
+}
+
+fn lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn seasonal(n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|t| 50.0 + t as f64 + [0.0, 5.0, 10.0, 5.0][t % 4] * 3.0)
+        .collect()
+}
+
+#[test]
+fn forecast_writes_one_line_per_series_and_survives_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.json");
+    let out = dir.path().join("out.jsonl");
+    let good: Vec<f64> = seasonal(40);
+    let text = serde_json::json!({"series": [
+        {"id": "good", "values": good},
+        {"id": "has-nan", "values": [1.0, null, 3.0]},
+        {"id": "empty", "values": []},
+        {"id": "sparse", "values": [0, 0, 2, 0, 0, 0, 3, 0, 0, 1, 0, 0, 0, 2]},
+    ]});
+    std::fs::write(&input, text.to_string()).unwrap();
+    let o = run(&[
+        "forecast",
+        "--input",
+        input.to_str().unwrap(),
+        "--horizon",
+        "6",
+        "--season",
+        "4",
+        "--level",
+        "80,95",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("\"has-nan\"") && stderr.contains("values[1]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\"empty\""), "{stderr}");
+    let rows = lines(&out);
+    assert_eq!(rows.len(), 4);
+    let ids: Vec<&str> = rows.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["good", "has-nan", "empty", "sparse"]);
+    for r in &rows {
+        assert_eq!(r["point"].as_array().unwrap().len(), 6);
+        let iv = r["intervals"].as_array().unwrap();
+        assert_eq!(iv[0]["level"], 80);
+        assert_eq!(iv[1]["level"], 95);
+        assert_eq!(iv[1]["lower"].as_array().unwrap().len(), 6);
+    }
+    assert!(rows[0]["model"].as_str().unwrap().starts_with("Combo("));
+    assert!(rows[0].get("error").is_none());
+    // The NaN series falls back to naive on its finite values: last is 3.
+    assert_eq!(rows[1]["model"], "Fallback(Naive)");
+    assert_eq!(rows[1]["point"][0], 3.0);
+    assert!(rows[1]["error"].as_str().unwrap().contains("finite"));
+    assert_eq!(rows[2]["model"], "Fallback(Zero)");
+    assert_eq!(rows[3]["model"], "TSB");
+}
+
+#[test]
+fn forecast_reads_long_form_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.csv");
+    let mut text = String::from("id,period,value\n");
+    // Rows out of order: periods are sorted per id.
+    for t in (0..24).rev() {
+        text.push_str(&format!("a,{t},{}\n", 10 + t));
+    }
+    text.push_str("b,2024-02,x\nb,2024-01,4\n");
+    std::fs::write(&input, text).unwrap();
+    let o = run(&[
+        "forecast",
+        "--input",
+        input.to_str().unwrap(),
+        "--horizon",
+        "3",
+        "--model",
+        "naive",
+        "--level",
+        "90",
+    ]);
+    assert!(o.status.success());
+    let out = String::from_utf8(o.stdout).unwrap();
+    let rows: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["point"][0], 33.0);
+    assert_eq!(rows[0]["intervals"][0]["level"], 90);
+    assert_eq!(rows[1]["model"], "Fallback(Naive)");
+    assert_eq!(rows[1]["point"][0], 4.0);
+}
+
+#[test]
+fn forecast_rejects_bad_options_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.json");
+    std::fs::write(&input, r#"{"series": [{"id": "a", "values": [1, 2, 3]}]}"#).unwrap();
+    let o = run(&[
+        "forecast",
+        "--input",
+        input.to_str().unwrap(),
+        "--horizon",
+        "3",
+        "--model",
+        "prophet",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown model"));
+    let o = run(&[
+        "forecast",
+        "--input",
+        input.to_str().unwrap(),
+        "--horizon",
+        "3",
+        "--level",
+        "120",
+    ]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("levels"));
+}
+
+#[test]
+fn forecast_eval_scores_models_and_external_forecasts() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.json");
+    let series: Vec<Value> = (0..3)
+        .map(|i| {
+            let y = seasonal(40 + i);
+            serde_json::json!({"id": format!("s{i}"), "train": y[..y.len() - 4], "test": y[y.len() - 4..]})
+        })
+        .collect();
+    let doc =
+        serde_json::json!({"dataset": "toy", "horizon": 4, "season_length": 4, "series": series});
+    std::fs::write(&data, doc.to_string()).unwrap();
+    // External forecasts: the truth itself, for one series only.
+    let ext = dir.path().join("ext.jsonl");
+    let y = seasonal(40);
+    let truth = &y[36..];
+    std::fs::write(
+        &ext,
+        serde_json::json!({"id": "s0", "point": truth, "intervals": [{"level": 95, "lower": truth, "upper": truth}]})
+            .to_string(),
+    )
+    .unwrap();
+    let o = run(&[
+        "forecast-eval",
+        "--input",
+        data.to_str().unwrap(),
+        "--model",
+        "auto,naive2",
+        "--forecasts",
+        &format!("perfect={}", ext.display()),
+        "--json",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[0]["method"], "pocketrec auto");
+    assert_eq!(results[0]["series"], 3);
+    // Naive2 against itself: OWA exactly 1.
+    assert!((results[1]["owa"].as_f64().unwrap() - 1.0).abs() < 1e-12);
+    let perfect = &results[2];
+    assert_eq!(perfect["series"], 1);
+    assert_eq!(perfect["failures"], 2);
+    assert_eq!(perfect["smape"], 0.0);
+    assert_eq!(perfect["coverage95"], 1.0);
+    // The table form names the columns.
+    let o = run(&["forecast-eval", "--input", data.to_str().unwrap()]);
+    let table = String::from_utf8(o.stdout).unwrap();
+    assert!(table.contains("sMAPE") && table.contains("MSIS") && table.contains("ms/series"));
+}
