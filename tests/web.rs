@@ -223,3 +223,113 @@ fn errors_are_js_errors_with_stable_codes() {
         ["cups"]
     );
 }
+
+fn message(error: &JsValue) -> String {
+    get(error, "message").as_string().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn forecast_takes_arrays_and_float64_arrays_alike() {
+    use pocketrec::wasm::forecast::forecast;
+    let values: Vec<f64> = (0..36)
+        .map(|t| 100.0 + t as f64 + [0.0, 5.0, 10.0, 5.0][t % 4])
+        .collect();
+    let array: Array = values.iter().map(|&v| JsValue::from(v)).collect();
+    let typed = js_sys::Float64Array::from(&values[..]);
+    let options = json(r#"{"horizon": 8, "seasonLength": 4, "levels": [80, 95]}"#);
+    let a = forecast(array.into(), options.clone()).unwrap();
+    let b = forecast(typed.into(), options).unwrap();
+    assert_eq!(
+        js_sys::JSON::stringify(&a).unwrap(),
+        js_sys::JSON::stringify(&b).unwrap()
+    );
+    let point: Vec<f64> = Array::from(&get(&a, "point"))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(point.len(), 8);
+    assert_eq!(get(&a, "seasonLength").as_f64(), Some(4.0));
+    let intervals = Array::from(&get(&a, "intervals"));
+    let (i80, i95) = (intervals.get(0), intervals.get(1));
+    assert_eq!(get(&i80, "level").as_f64(), Some(80.0));
+    for h in 0..8 {
+        let at =
+            |band: &JsValue, side: &str| Array::from(&get(band, side)).get(h).as_f64().unwrap();
+        assert!(at(&i95, "lower") <= at(&i80, "lower") && at(&i80, "lower") <= point[h as usize]);
+        assert!(point[h as usize] <= at(&i80, "upper") && at(&i80, "upper") <= at(&i95, "upper"));
+    }
+    // Defaults: no options at all.
+    let c = forecast(typed_of(&values), JsValue::UNDEFINED).unwrap();
+    assert_eq!(Array::from(&get(&c, "point")).length(), 12);
+}
+
+fn typed_of(values: &[f64]) -> JsValue {
+    js_sys::Float64Array::from(values).into()
+}
+
+#[wasm_bindgen_test]
+fn forecast_gives_a_reorder_suggestion_on_request() {
+    use pocketrec::wasm::forecast::forecast;
+    let values = vec![10.0; 24];
+    let options =
+        json(r#"{"horizon": 6, "inventory": {"leadTime": 2, "serviceLevel": 95, "stock": 25}}"#);
+    let result = forecast(typed_of(&values), options).unwrap();
+    let inventory = get(&result, "inventory");
+    assert_eq!(get(&inventory, "leadTime").as_f64(), Some(2.0));
+    assert!((get(&inventory, "leadTimeDemand").as_f64().unwrap() - 20.0).abs() < 1e-6);
+    let reorder = get(&inventory, "reorderPoint").as_f64().unwrap();
+    assert!(reorder >= 20.0, "{reorder}");
+    assert_eq!(get(&inventory, "stockoutPeriod").as_f64(), Some(3.0));
+}
+
+#[wasm_bindgen_test]
+fn forecast_errors_name_the_value_or_option() {
+    use pocketrec::wasm::forecast::forecast;
+    let cases: [(JsValue, &str, &str, &str); 5] = [
+        (
+            json(r#"[1, 2, "three", 4]"#),
+            "{}",
+            "invalid_value",
+            "values[2]: expected a number, got the string \"three\"",
+        ),
+        (
+            json(r#"{"a": 1}"#),
+            "{}",
+            "invalid_value",
+            "values: expected an array of numbers or a Float64Array",
+        ),
+        (
+            json("[1, 2, 3, 4, 5, 6]"),
+            r#"{"horizn": 3}"#,
+            "invalid_json",
+            "horizn",
+        ),
+        (
+            json("[1, 2, 3, 4, 5, 6]"),
+            r#"{"horizon": 0}"#,
+            "invalid_config",
+            "horizon",
+        ),
+        (
+            json("[1, 2, 3, 4, 5, 6]"),
+            r#"{"inventory": {"leadTime": 13}}"#,
+            "invalid_config",
+            "leadTime",
+        ),
+    ];
+    for (values, options, want_code, want_message) in cases {
+        let error = forecast(values, json(options)).unwrap_err();
+        assert_eq!(
+            get(&error, "name").as_string().as_deref(),
+            Some("PocketrecError")
+        );
+        assert_eq!(code(&error), want_code, "{}", message(&error));
+        assert!(
+            message(&error).contains(want_message),
+            "{}",
+            message(&error)
+        );
+    }
+    let nan = forecast(typed_of(&[1.0, f64::NAN, 3.0]), JsValue::UNDEFINED).unwrap_err();
+    assert!(message(&nan).contains("values[1]"), "{}", message(&nan));
+}

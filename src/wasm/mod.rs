@@ -10,6 +10,7 @@
 
 pub mod convert;
 pub mod engine;
+pub mod forecast;
 
 use wasm_bindgen::prelude::*;
 

@@ -66,7 +66,7 @@ for (const file of readdirSync(join(www, "demo"))) {
 // The generated data: the demo shop and the 10k-item benchmark shop.
 const generator = join(www, "build/generate.mjs");
 await esbuild.build({ ...common, minify: false, sourcemap: false, platform: "node", entryPoints: [join(www, "src/demo/generate.ts")], outfile: generator });
-const { generateShop, departmentImage, DEPARTMENT_NAMES } = await import(pathToFileURL(generator).href);
+const { generateShop, generateSales, departmentImage, DEPARTMENT_NAMES } = await import(pathToFileURL(generator).href);
 function writeShop(dir, shop) {
   mkdirSync(join(dir, "img"), { recursive: true });
   writeFileSync(join(dir, "catalogue.json"), JSON.stringify(shop.catalogue, null, 1));
@@ -75,6 +75,7 @@ function writeShop(dir, shop) {
 }
 const demo = generateShop();
 writeShop(join(dist, "demo/shop"), demo);
+writeFileSync(join(dist, "demo/shop/sales.json"), JSON.stringify(generateSales(demo)));
 const big = generateShop({ perDepartment: 1250, shoppers: 5000 });
 writeShop(join(dist, "bench/shop"), big);
 // The browser benchmark's page (tests/benches/browser.mjs drives it).

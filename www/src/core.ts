@@ -8,13 +8,13 @@
  * the generated `pkg/pocketrec.d.ts` (written from the Rust side), so there
  * is one definition of the options and results.
  */
-import type { Engine as WasmEngine, HistoryEvent, QueryOptions, Reason, Recommendation } from "../pkg/pocketrec.js";
+import type { Engine as WasmEngine, Forecast, ForecastOptions, HistoryEvent, QueryOptions, Reason, Recommendation } from "../pkg/pocketrec.js";
 import { catalogueViews, type ItemView } from "./display.js";
 import { PocketrecError } from "./error.js";
 
 export { PocketrecError };
 
-export type { HistoryEvent, ItemView, QueryOptions, Reason, Recommendation };
+export type { Forecast, ForecastOptions, HistoryEvent, ItemView, QueryOptions, Reason, Recommendation };
 
 /** A recommendation with the item's display fields (title, image, price, …). */
 export interface Result extends Recommendation {
@@ -24,6 +24,16 @@ export interface Result extends Recommendation {
 /** The wasm module's exports the core needs. */
 export interface WasmExports {
   Engine: new (catalogue: unknown, config: unknown) => WasmEngine;
+  forecast(values: number[] | Float64Array, options: ForecastOptions | undefined): Forecast;
+}
+
+/** Forecasts a series with the wasm module, errors as `PocketrecError`s. */
+export function forecastWith(wasm: WasmExports, values: number[] | Float64Array, options?: ForecastOptions): Forecast {
+  try {
+    return wasm.forecast(values, options);
+  } catch (e) {
+    throw wrap(e, "could not forecast");
+  }
 }
 
 /** A step of loading, for progress displays. */

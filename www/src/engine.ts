@@ -5,11 +5,11 @@
  * returns a promise; failures reject with a `PocketrecError` carrying a
  * stable `code`.
  */
-import { PocketrecError, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Recommendation, type Result, type WasmExports } from "./core.js";
+import { PocketrecError, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Recommendation, type Result, type WasmExports } from "./core.js";
 import { ShopHost, type Method, type PortLike, type Reply, type Request } from "./protocol.js";
 
 export { PocketrecError };
-export type { HistoryEvent, ItemView, Progress, QueryOptions, Reason, Recommendation, Result };
+export type { Forecast, ForecastOptions, HistoryEvent, ItemView, Progress, QueryOptions, Reason, Recommendation, Result };
 
 export interface EngineOptions {
   /** URL of the catalogue JSON (relative URLs resolve against the page). */
@@ -98,12 +98,21 @@ export class Engine {
 
   /** Loads the shop (in a worker when possible) and fits the models. */
   static async create(options: EngineOptions): Promise<Engine> {
-    const onProgress = options.onProgress ?? (() => {});
-    const useWorker = options.worker !== false && typeof Worker !== "undefined";
-    const backend = useWorker
-      ? portBackend(new Worker(new URL("./worker.js", import.meta.url), { type: "module" }), onProgress)
-      : localBackend(loadWasm(), onProgress);
-    return Engine.start(backend, options);
+    return Engine.start(Engine.backend(options.worker, options.onProgress ?? (() => {})), options);
+  }
+
+  private static backend(worker: boolean | undefined, onProgress: (p: Progress) => void): Backend {
+    const useWorker = worker !== false && typeof Worker !== "undefined";
+    return useWorker ? portBackend(new Worker(new URL("./worker.js", import.meta.url), { type: "module" }), onProgress) : localBackend(loadWasm(), onProgress);
+  }
+
+  /**
+   * A forecaster: the wasm module in a worker (or this thread), with no shop
+   * loaded. `forecast` works on it; the shop's queries do not.
+   */
+  static async forecaster(options: { worker?: boolean } = {}): Promise<Engine> {
+    const backend = Engine.backend(options.worker, () => {});
+    return new Engine(backend, 0, []);
   }
 
   /** An engine served over `port` (see `serve` in protocol.ts); for tests and custom hosts. */
@@ -146,6 +155,15 @@ export class Engine {
 
   search(text: string, options?: QueryOptions): Promise<Result[]> {
     return this.backend.call("search", [text, options]) as Promise<Result[]>;
+  }
+
+  /**
+   * Forecasts `values` (oldest first) `options.horizon` steps ahead (default
+   * 12), with intervals and, when `options.inventory` is given, a reorder
+   * suggestion. Runs in the worker.
+   */
+  forecast(values: readonly number[] | Float64Array, options?: ForecastOptions): Promise<Forecast> {
+    return this.backend.call("forecast", [values instanceof Float64Array ? values : [...values], options]) as Promise<Forecast>;
   }
 
   /** Frees the wasm memory and stops the worker. */

@@ -4,10 +4,10 @@
  * and either a value or an error (message and stable code, since Error
  * objects lose their properties when posted). Progress goes out with id 0.
  */
-import { PocketrecError, Shop, type Progress, type ShopSource, type WasmExports } from "./core.js";
+import { forecastWith, PocketrecError, Shop, type Progress, type ShopSource, type WasmExports } from "./core.js";
 
 /** What may be asked of a shop. */
-export type Method = "load" | "items" | "similarItems" | "recommend" | "popular" | "search" | "free";
+export type Method = "load" | "items" | "similarItems" | "recommend" | "popular" | "search" | "forecast" | "free";
 
 export interface Request {
   id: number;
@@ -44,6 +44,10 @@ export class ShopHost {
       const source = a as Omit<ShopSource, "fetch" | "onProgress">;
       this.shop = await Shop.load(await this.wasm, { ...source, ...(this.fetchFn ? { fetch: this.fetchFn } : {}), onProgress: this.onProgress });
       return { items: this.shop.itemIds().length, warnings: this.shop.warnings };
+    }
+    if (method === "forecast") {
+      // Needs no shop: a forecaster may run without a catalogue.
+      return forecastWith(await this.wasm, a as number[] | Float64Array, b as never);
     }
     const shop = this.shop;
     if (!shop) {

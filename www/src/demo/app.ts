@@ -6,8 +6,8 @@
  * `../index.js` to `../pocketrec/pocketrec.js`, so page and widgets share
  * one engine and one history).
  */
-import { itemCard, reasonText, sharedEngine, sharedHistory, type Engine, type QueryOptions, type Result } from "../index.js";
-import type { Product } from "./generate.js";
+import { Engine, forecastChart, itemCard, reasonText, sharedEngine, sharedHistory, type Forecast, type ForecastOptions, type QueryOptions, type Result } from "../index.js";
+import type { Product, SalesHistory } from "./generate.js";
 
 const SHOP = { catalogueUrl: "shop/catalogue.json", interactionsUrl: "shop/interactions.csv" };
 const PRODUCT_PAGE = "product.html?id={id}";
@@ -308,11 +308,158 @@ async function playgroundTable(e: Engine, results: Result[]): Promise<void> {
   $("#results tbody").replaceChildren(...rows);
 }
 
+// --- Forecasts: the shop owner's page and the playground's series -----------
+
+let forecaster: Promise<Engine> | undefined;
+/** A worker for forecasts (no shop needed). */
+function forecasts(): Promise<Engine> {
+  forecaster ??= Engine.forecaster();
+  return forecaster;
+}
+
+const units = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+/** Month `i` after `start` (`YYYY-MM`), as "Nov 26". */
+function monthLabel(start: string, i: number): string {
+  const date = new Date(Date.UTC(Number(start.slice(0, 4)), Number(start.slice(5, 7)) - 1 + i, 1));
+  return new Intl.DateTimeFormat(undefined, { month: "short", year: "2-digit", timeZone: "UTC" }).format(date);
+}
+
+async function ownerPage(): Promise<void> {
+  const sales = (await fetch("shop/sales.json").then((r) => (r.ok ? r.json() : Promise.reject(new Error(`could not load shop/sales.json: HTTP ${r.status}`))))) as SalesHistory;
+  const form = $("#owner") as HTMLFormElement;
+  const field = (name: string) => form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement;
+  const select = field("product") as HTMLSelectElement;
+  select.append(...sales.series.map((s) => new Option(`${s.title} (${s.kind === "intermittent" ? "slow mover" : "regular"})`, s.id)));
+  const fromUrl = new URLSearchParams(location.search).get("id");
+  if (fromUrl && sales.series.some((s) => s.id === fromUrl)) select.value = fromUrl;
+  const chooseStock = () => {
+    field("stock").value = String(sales.series.find((s) => s.id === select.value)?.stock ?? 0);
+  };
+  chooseStock();
+  select.addEventListener("change", chooseStock);
+  const engine = await forecasts();
+  let latest = 0;
+  const run = async () => {
+    const ticket = ++latest;
+    const series = sales.series.find((s) => s.id === select.value);
+    if (!series) return;
+    const number = (name: string) => Number(field(name).value);
+    const options: ForecastOptions = {
+      horizon: number("horizon"),
+      seasonLength: sales.seasonLength,
+      model: field("model").value as NonNullable<ForecastOptions["model"]>,
+      inventory: { leadTime: number("leadTime"), serviceLevel: number("serviceLevel"), stock: number("stock") },
+    };
+    const error = $("#forecast-error");
+    try {
+      const started = performance.now();
+      const result = await engine.forecast(series.values, options);
+      const ms = performance.now() - started;
+      if (ticket !== latest) return;
+      error.hidden = true;
+      const label = (i: number) => monthLabel(sales.start, i);
+      $("#chart").replaceChildren(forecastChart(series.values, result, { label, what: `Monthly unit sales of ${series.title}` }));
+      $("#forecast-summary").textContent = `${result.model}, season ${result.seasonLength}; forecast in ${ms.toFixed(1)} ms (in the page, including the round trip to the worker).`;
+      $("#reorder").textContent = reorderText(result, options, series.values.length, label);
+      forecastTable(result, series.values.length, label);
+    } catch (e) {
+      if (ticket !== latest) return;
+      error.hidden = false;
+      error.textContent = e instanceof Error ? e.message : String(e);
+    }
+  };
+  form.addEventListener("input", () => void run());
+  form.addEventListener("change", () => void run());
+  form.addEventListener("submit", (event) => event.preventDefault());
+  await run();
+}
+
+function reorderText(result: Forecast, options: ForecastOptions, n: number, label: (i: number) => string): string {
+  const plan = result.inventory;
+  if (!plan) return "";
+  const stock = options.inventory?.stock ?? 0;
+  const parts = [
+    `Expected demand over the ${plan.leadTime}-month lead time: ${units.format(plan.leadTimeDemand)} units.`,
+    `For a ${plan.serviceLevel}% chance of not running out in that time, keep ${units.format(plan.safetyStock)} units of safety stock: reorder when stock on hand and on order falls to ${units.format(plan.reorderPoint)} units.`,
+    stock <= plan.reorderPoint ? `With ${units.format(stock)} on hand, reorder now.` : `With ${units.format(stock)} on hand, no need to reorder yet.`,
+    plan.stockoutPeriod === null
+      ? `The stock on hand covers the expected demand of the whole forecast.`
+      : `Without a new order, expected demand uses up the stock on hand in ${label(n + plan.stockoutPeriod - 1)} (month ${plan.stockoutPeriod}).`,
+  ];
+  return parts.join(" ");
+}
+
+function forecastTable(result: Forecast, n: number, label: (i: number) => string): void {
+  const band = (level: number, h: number) => {
+    const b = result.intervals.find((x) => x.level === level);
+    return b ? `${units.format(b.lower[h] ?? 0)} – ${units.format(b.upper[h] ?? 0)}` : "";
+  };
+  const rows = result.point.map((p, h) => {
+    const row = document.createElement("tr");
+    row.append(text("td", label(n + h)), text("td", units.format(p)), text("td", band(80, h)), text("td", band(95, h)));
+    return row;
+  });
+  $("#forecast-table tbody").replaceChildren(...rows);
+}
+
+/** A made-up series for the playground: three years of monthly sales with a December peak. */
+const SAMPLE_SERIES = "112 104 118 121 127 135 131 128 140 152 178 231 126 119 133 138 141 150 149 146 158 171 199 262 140 131 149 151 160 168 165 161 177 190 221 290";
+
+/** Numbers from pasted text; says which entry is not a number. */
+export function parseSeries(textValue: string): number[] {
+  const parts = textValue.split(/[\s,;]+/).filter(Boolean);
+  return parts.map((part, i) => {
+    const value = Number(part);
+    if (!Number.isFinite(value)) throw new Error(`value ${i + 1} ("${part}") is not a number`);
+    return value;
+  });
+}
+
+async function playgroundForecast(): Promise<void> {
+  const form = $("#fc") as HTMLFormElement;
+  const values = form.elements.namedItem("values") as HTMLTextAreaElement;
+  values.value = SAMPLE_SERIES;
+  const engine = await forecasts();
+  let latest = 0;
+  const run = async () => {
+    const ticket = ++latest;
+    const data = new FormData(form);
+    const error = $("#fc-error");
+    try {
+      const series = parseSeries(String(data.get("values") ?? ""));
+      const options: ForecastOptions = { horizon: Number(data.get("horizon")) || 12, model: String(data.get("model")) as NonNullable<ForecastOptions["model"]> };
+      const season = String(data.get("seasonLength") ?? "");
+      if (season !== "") options.seasonLength = Number(season);
+      const started = performance.now();
+      const result = await engine.forecast(series, options);
+      const ms = performance.now() - started;
+      if (ticket !== latest) return;
+      error.hidden = true;
+      $("#fc-chart").replaceChildren(forecastChart(series, result, { what: "Pasted series" }));
+      $("#fc-status").textContent = `${result.model}, season ${result.seasonLength}: next ${units.format(result.point[0] ?? 0)}; ${ms.toFixed(1)} ms`;
+    } catch (e) {
+      if (ticket !== latest) return;
+      error.hidden = false;
+      error.textContent = e instanceof Error ? e.message : String(e);
+    }
+  };
+  form.addEventListener("input", () => void run());
+  form.addEventListener("submit", (event) => event.preventDefault());
+  await run();
+}
+
 // --- Start -------------------------------------------------------------------
 
-const pages: Record<string, () => void | Promise<void>> = { shop: shopPage, product: productPage, privacy: privacyPage, playground: playgroundPage };
+const pages: Record<string, () => void | Promise<void>> = {
+  shop: shopPage,
+  product: productPage,
+  privacy: privacyPage,
+  playground: () => Promise.all([playgroundPage(), playgroundForecast()]).then(() => {}),
+  owner: ownerPage,
+};
 const page = pages[document.body.dataset.page ?? ""];
-reportEngine();
+if (document.body.dataset.page !== "owner") reportEngine();
 for (const link of document.querySelectorAll<HTMLAnchorElement>("nav a")) {
   if (link.pathname === location.pathname) link.setAttribute("aria-current", "page");
 }

@@ -175,3 +175,82 @@ export function departmentImage(name: string): string {
 </svg>
 `;
 }
+
+/** A product's monthly unit sales, for the shop-owner page. */
+export interface SalesSeries {
+  id: string;
+  title: string;
+  /** Units sold per month, oldest first. */
+  values: number[];
+  /** Months (indices into `values`) with a promotion. */
+  promotions: number[];
+  /** Units on hand now. */
+  stock: number;
+  /** `regular` or `intermittent` (a slow mover with many zero months). */
+  kind: "regular" | "intermittent";
+}
+
+export interface SalesHistory {
+  frequency: "monthly";
+  /** First month, `YYYY-MM`. */
+  start: string;
+  seasonLength: 12;
+  series: SalesSeries[];
+}
+
+/** Each department's yearly shape, January first (1 = an average month). */
+const SEASONS: Record<string, number[]> = {
+  audio: [0.8, 0.7, 0.8, 0.8, 0.9, 0.9, 0.9, 0.9, 1.0, 1.0, 1.6, 2.0],
+  tea: [1.3, 1.1, 1.0, 0.9, 0.8, 0.7, 0.7, 0.7, 0.9, 1.1, 1.3, 1.5],
+  kitchen: [0.9, 0.8, 0.9, 0.9, 1.0, 0.9, 0.9, 0.9, 1.0, 1.0, 1.2, 1.7],
+  home: [0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.9, 1.0, 1.3, 1.5, 1.7],
+  outdoor: [0.5, 0.6, 0.9, 1.2, 1.5, 1.7, 1.7, 1.5, 1.0, 0.7, 0.5, 0.6],
+  books: [0.8, 0.7, 0.8, 0.8, 0.9, 1.0, 1.1, 1.0, 1.2, 0.9, 1.1, 1.7],
+  fitness: [2.0, 1.4, 1.1, 1.0, 1.0, 0.9, 0.8, 0.8, 0.9, 0.9, 0.8, 0.6],
+  stationery: [0.8, 0.8, 0.8, 0.8, 0.8, 0.8, 0.9, 1.4, 1.8, 1.0, 1.0, 1.3],
+};
+
+/** A Poisson draw: Knuth's product method for small means, a rounded normal above 30. */
+function poisson(r: () => number, mean: number): number {
+  if (mean > 30) {
+    const z = Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * z));
+  }
+  const limit = Math.exp(-mean);
+  let k = 0;
+  for (let p = r(); p > limit; p *= r()) k++;
+  return k;
+}
+
+/**
+ * Monthly sales of three products per department over `months` months
+ * (default 48) ending last month: a level, a trend, the department's
+ * yearly season, a few promotions (×1.5–2, with a dip after) and Poisson
+ * noise; the third product of each department is a slow mover (under one
+ * unit a month on average, so most months are zero).
+ */
+export function generateSales(shop: DemoShop, options: { seed?: number; months?: number; start?: string } = {}): SalesHistory {
+  const r = rng(options.seed ?? 11);
+  const months = options.months ?? 48;
+  const start = options.start ?? "2022-11";
+  const firstMonth = Number(start.slice(5, 7)) - 1;
+  const series: SalesSeries[] = [];
+  for (const department of DEPARTMENT_NAMES) {
+    const products = shop.catalogue.items.filter((p) => p.category === department).slice(0, 3);
+    products.forEach((product, rank) => {
+      const intermittent = rank === 2;
+      const season = SEASONS[department] ?? new Array<number>(12).fill(1);
+      const level = intermittent ? 0.3 + r() * 0.5 : 30 + r() * 150;
+      const growth = intermittent ? 0 : -0.01 + r() * 0.035;
+      const promotions = intermittent ? [] : [...new Set(Array.from({ length: 3 }, () => 6 + Math.floor(r() * (months - 8))))].sort((a, b) => a - b);
+      const values = Array.from({ length: months }, (_, t) => {
+        const lift = promotions.includes(t) ? 1.5 + r() * 0.5 : promotions.includes(t - 1) ? 0.85 : 1;
+        const seasonal = intermittent ? 1 : (season[(firstMonth + t) % 12] as number);
+        return poisson(r, level * Math.pow(1 + growth, t) * seasonal * lift);
+      });
+      const recent = values.slice(-3).reduce((a, b) => a + b, 0) / 3;
+      series.push({ id: product.id, title: product.title, values, promotions, stock: Math.round(recent * (0.5 + r() * 2.5)), kind: intermittent ? "intermittent" : "regular" });
+    });
+  }
+  return { frequency: "monthly", start, seasonLength: 12, series };
+}

@@ -152,4 +152,43 @@ describe("demo shop", () => {
     await page.waitForFunction(() => document.querySelectorAll("#results tbody tr").length === 3);
     assert.match((await page.locator("#code").textContent()) ?? "", /"categories":\["books"\]/);
   });
+
+  it("shows the shop owner a forecast chart with nested bands and a reorder suggestion", async () => {
+    const { page } = await fresh();
+    await page.goto(`${session.origin}/demo/owner.html`);
+    await page.waitForFunction(() => document.querySelectorAll("#forecast-table tbody tr").length === 12);
+    assert.match((await page.locator("#forecast-summary").textContent()) ?? "", /, season 12; forecast in \d+\.\d ms/);
+    assert.equal(await page.locator("#chart svg polygon.band-80").count(), 1);
+    assert.equal(await page.locator("#chart svg polygon.band-95").count(), 1);
+    const historyPoints = await page.locator("#chart svg polyline.history").getAttribute("points");
+    assert.equal(historyPoints?.split(" ").length, 48, "four years of months");
+    assert.match((await page.locator("#chart svg title").textContent()) ?? "", /48 periods of history and a 12-period forecast/);
+    const rows = await page.locator("#forecast-table tbody tr").evaluateAll((trs) =>
+      trs.map((tr) => [...tr.querySelectorAll("td")].slice(1).map((td) => (td.textContent ?? "").split("–").map((x) => Number(x.replace(/[^\d.]/g, ""))))),
+    );
+    for (const [[point], [lo80, hi80], [lo95, hi95]] of rows as number[][][] as [number[], number[], number[]][]) {
+      assert.ok(0 <= lo95! && lo95! <= lo80! && lo80! <= point! && point! <= hi80! && hi80! <= hi95!, JSON.stringify(rows));
+    }
+    assert.match((await page.locator("#reorder").textContent()) ?? "", /reorder when stock on hand and on order falls to \d+ units/);
+
+    // A slow mover gets an intermittent-demand model; the horizon follows the form.
+    const slow = await page.locator("select[name=product] option", { hasText: "slow mover" }).first().getAttribute("value");
+    await page.locator("select[name=product]").selectOption(slow ?? "");
+    await page.waitForFunction(() => /Croston|TSB/.test(document.getElementById("forecast-summary")?.textContent ?? ""));
+    await page.locator("input[name=horizon]").fill("6");
+    await page.waitForFunction(() => document.querySelectorAll("#forecast-table tbody tr").length === 6);
+  });
+
+  it("forecasts a pasted series in the playground, and says which entry is not a number", async () => {
+    const { page } = await fresh();
+    await page.goto(`${session.origin}/demo/playground.html`);
+    await page.waitForFunction(() => /^.+, season \d+: next \d+/.test(document.getElementById("fc-status")?.textContent ?? ""));
+    assert.equal(await page.locator("#fc-chart svg polygon.band").count(), 2);
+    await page.locator("#fc-values").fill("1, 2, x, 4");
+    await page.waitForFunction(() => !document.getElementById("fc-error")?.hidden);
+    assert.equal(await page.locator("#fc-error").textContent(), 'value 3 ("x") is not a number');
+    await page.locator("#fc-values").fill("5 5 5 5 5 5 5 5");
+    await page.waitForFunction(() => document.getElementById("fc-error")?.hidden === true);
+    assert.match((await page.locator("#fc-status").textContent()) ?? "", /next 5;/);
+  });
 });
