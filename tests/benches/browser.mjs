@@ -4,6 +4,7 @@
 // native figures of `cargo bench --bench browser_parity` on the same files.
 // Targets (issue 3): recommend ≤ 2 ms per query at 10k items in the
 // browser; load + fit ≤ 300 ms for 10k items; wasm within 2× of native.
+// Issue 4: the automatic forecast of a 144-point monthly series ≤ 10 ms.
 //
 // Run: bash tests/benches/browser.sh (builds first), or, with www/dist
 // built and the criterion figures present: node tests/benches/browser.mjs
@@ -30,6 +31,7 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
 });
 let results;
+let forecastResult;
 try {
   const page = await browser.newPage();
   page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
@@ -38,6 +40,7 @@ try {
   const error = await page.evaluate(() => window.benchError);
   if (error) throw new Error(error);
   results = await page.evaluate(() => window.benchResults);
+  forecastResult = await page.evaluate(() => window.forecastResult);
 } finally {
   await browser.close();
   server.close();
@@ -72,6 +75,11 @@ for (const r of results) {
     checks.push(["recommend 10k ≤ 2 ms per query in the browser", r.recommendMs <= 2]);
     checks.push(["recommend 10k through the worker ≤ 2 ms", r.workerRecommendMs <= 2]);
   }
+}
+{
+  const nat = native("forecast 144");
+  rows.push(["series", "144", "", `forecast (${forecastResult.model})`, fmt(forecastResult.forecastMs), fmt(nat), ratio(forecastResult.forecastMs, nat), ""]);
+  checks.push(["forecast 144-point monthly ≤ 10 ms in the browser", forecastResult.forecastMs <= 10]);
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
 for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  "));

@@ -8,6 +8,9 @@
 //! - "recommend": a 10-item history (ids spread evenly over the catalogue),
 //!   options `{"k": 10}` (hybrid, with explanations).
 //!
+//! - "forecast 144": the automatic forecaster on a 144-point monthly series
+//!   (trend, yearly season, deterministic wiggle), 18 steps, season 12.
+//!
 //! The files are written by `node www/scripts/build-web.mjs`; without them
 //! this bench skips. Run: `cargo bench --bench browser_parity`.
 
@@ -62,10 +65,33 @@ fn shop(c: &mut Criterion, name: &str, dir: &Path) {
     group.finish();
 }
 
+/// The benchmark page's series (www/src/demo/bench.ts computes the same).
+fn monthly_144() -> Vec<f64> {
+    const SEASON: [f64; 12] = [
+        0.9, 0.88, 1.0, 0.97, 0.98, 1.1, 1.22, 1.21, 1.06, 0.92, 0.8, 0.9,
+    ];
+    (0..144)
+        .map(|t| {
+            let t = t as f64;
+            (120.0 + 2.5 * t) * SEASON[t as usize % 12] * (1.0 + 0.02 * (1.7 * t).sin())
+        })
+        .collect()
+}
+
 fn shops(c: &mut Criterion) {
     let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/dist");
     shop(c, "demo shop", &dist.join("demo/shop"));
     shop(c, "10k shop", &dist.join("bench/shop"));
+    let series = monthly_144();
+    let options = pocketrec::forecast::ForecastOptions {
+        season_length: Some(12),
+        ..Default::default()
+    };
+    let mut group = c.benchmark_group("browser parity");
+    group.bench_function("forecast 144", |b| {
+        b.iter(|| pocketrec::forecast::forecast(black_box(&series), 18, &options).unwrap())
+    });
+    group.finish();
 }
 
 criterion_group!(benches, shops);

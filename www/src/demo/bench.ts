@@ -9,10 +9,13 @@
  *   explanations), mean over 300 queries after 30 warm-up queries;
  * - the same query through the public `Engine` (Web Worker round trip).
  *
+ * - forecast: the automatic forecaster on a 144-point monthly series,
+ *   18 steps ahead, season 12, median of 30 runs after 5 warm-up runs.
+ *
  * The native side of the comparison is the criterion group "browser parity"
  * in tests/benches/engine.rs, on the same files and the same history.
  */
-import init, { Engine as WasmEngine } from "../../pkg/pocketrec.js";
+import init, { Engine as WasmEngine, forecast } from "../../pkg/pocketrec.js";
 import { Engine } from "../index.js";
 
 interface ShopFigures {
@@ -75,6 +78,26 @@ async function measure(shop: string): Promise<ShopFigures> {
   return { shop, items: ids.length, interactions: csv.split("\n").length - 2, loadFitMs, recommendMs, similarMs, workerRecommendMs, workerLoadMs };
 }
 
+/** The series of the native bench (tests/benches/browser_parity.rs). */
+function monthly144(): Float64Array {
+  const season = [0.9, 0.88, 1.0, 0.97, 0.98, 1.1, 1.22, 1.21, 1.06, 0.92, 0.8, 0.9];
+  return Float64Array.from({ length: 144 }, (_, t) => (120 + 2.5 * t) * (season[t % 12] as number) * (1 + 0.02 * Math.sin(1.7 * t)));
+}
+
+function measureForecast(): { forecastMs: number; model: string } {
+  const series = monthly144();
+  const options = { horizon: 18, seasonLength: 12 };
+  let model = "";
+  for (let i = 0; i < 5; i++) model = forecast(series, options).model;
+  const runs: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const t0 = performance.now();
+    forecast(series, options);
+    runs.push(performance.now() - t0);
+  }
+  return { forecastMs: median(runs), model };
+}
+
 const out = document.getElementById("out") as HTMLElement;
 const results: ShopFigures[] = [];
 (async () => {
@@ -84,6 +107,9 @@ const results: ShopFigures[] = [];
     results.push(figures);
     out.textContent += `${figures.shop}: ${figures.items} items, load+fit median ${median(figures.loadFitMs).toFixed(1)} ms, recommend ${figures.recommendMs.toFixed(3)} ms, via worker ${figures.workerRecommendMs.toFixed(3)} ms\n`;
   }
+  const f = measureForecast();
+  out.textContent += `forecast 144 points: ${f.forecastMs.toFixed(2)} ms (${f.model})\n`;
+  (window as unknown as { forecastResult: typeof f }).forecastResult = f;
   (window as unknown as { benchResults: ShopFigures[] }).benchResults = results;
 })().catch((e: unknown) => {
   out.textContent += `failed: ${e instanceof Error ? e.message : String(e)}\n`;
