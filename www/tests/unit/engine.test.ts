@@ -70,4 +70,24 @@ describe("Engine over the worker protocol", () => {
       channel.port2.close();
     }
   });
+
+  it("forecasts in the worker, with intervals and a reorder suggestion, and reports bad values by index", async () => {
+    const { engine, channel } = await connected({ catalogueUrl: "/shop/catalogue.json" });
+    try {
+      const values = Array.from({ length: 36 }, (_, t) => 50 + t + (t % 12 === 11 ? 30 : 0));
+      const result = await engine.forecast(values, { horizon: 6, seasonLength: 12, inventory: { leadTime: 2, stock: 10 } });
+      assert.equal(result.point.length, 6);
+      assert.deepEqual(result.intervals.map((b) => b.level), [80, 95]);
+      assert.equal(result.seasonLength, 12);
+      assert.equal(result.inventory?.leadTime, 2);
+      assert.equal(result.inventory?.stockoutPeriod, 1, "10 units last less than a month");
+      const typed = await engine.forecast(Float64Array.from(values), { horizon: 6, seasonLength: 12 });
+      assert.deepEqual(typed.point, result.point, "typed arrays give the same answer");
+      await assert.rejects(engine.forecast([1, 2, Number.NaN], {}), (e: unknown) => e instanceof PocketrecError && e.code === "invalid_value" && /^could not forecast: .*values\[2\]/.test(e.message));
+      await assert.rejects(engine.forecast(values, { horizon: 0 }), (e: unknown) => e instanceof PocketrecError && e.code === "invalid_config");
+    } finally {
+      engine.dispose();
+      channel.port2.close();
+    }
+  });
 });
