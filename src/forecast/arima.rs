@@ -28,7 +28,7 @@
 
 use std::fmt;
 
-use super::intervals::normal_intervals;
+use super::intervals::{normal_intervals, robust_variance};
 use super::optim::{minimize, NelderMead};
 use super::season::seasonal_adjustment;
 use super::Interval;
@@ -51,7 +51,8 @@ pub struct ArimaModel {
     pub ma: Vec<f64>,
     /// Mean (d = 0) or drift (d = 1) of the differenced series; 0 without a constant.
     pub constant: f64,
-    /// Innovation variance SSE / N′.
+    /// Innovation variance, SSE / (N′ − k + 1) with outlying residuals capped
+    /// (see [`robust_variance`]).
     pub sigma2: f64,
     /// Corrected AIC.
     pub aicc: f64,
@@ -215,7 +216,7 @@ pub fn fit_order(y: &[f64], p: usize, d: usize, q: usize, constant: bool) -> Opt
         ar,
         ma,
         constant: mu,
-        sigma2: sse / (nf - (k - 1) as f64).max(1.0),
+        sigma2: robust_variance(&resid[START..], k - 1),
         aicc: super::ets::aicc(n2ll, n_eff, k),
         indices: None,
         y: y.to_vec(),

@@ -44,7 +44,7 @@
 
 use std::fmt;
 
-use super::intervals::{normal_intervals, simulated_intervals, NormalSampler};
+use super::intervals::{normal_intervals, robust_variance, simulated_intervals, NormalSampler};
 use super::optim::{minimize, NelderMead};
 use super::season::{additive_indices, multiplicative_indices};
 use super::Interval;
@@ -149,7 +149,8 @@ pub struct EtsModel {
     pub state: State,
     /// Number of observations fitted.
     pub n: usize,
-    /// Innovation variance, Σε²/(n − k).
+    /// Innovation variance: Σε²/(n − k + 1) with outlying ε capped (see
+    /// [`robust_variance`]).
     pub sigma2: f64,
     /// Log-likelihood.
     pub log_lik: f64,
@@ -414,7 +415,7 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
     let lower: Vec<f64> = dims.iter().map(|d| d.0).collect();
     let upper: Vec<f64> = dims.iter().map(|d| d.1).collect();
     let x0: Vec<f64> = dims.iter().map(|d| d.2).collect();
-    let step: Vec<f64> = dims
+    let steps: Vec<f64> = dims
         .iter()
         .map(|d| if d.1 > d.0 { 0.1 * (d.1 - d.0) } else { 0.0 })
         .collect();
@@ -441,7 +442,7 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
     let best = minimize(
         objective,
         &pick(&x0),
-        &pick(&step),
+        &pick(&steps),
         &pick(&lower),
         &pick(&upper),
         NelderMead {
@@ -453,6 +454,16 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
         return None;
     }
     let (params, mut state) = decode(&expand(&best.x));
+    // One more pass for the residuals behind the interval widths.
+    let mut resid = Vec::with_capacity(n);
+    let mut probe = state.clone();
+    for (t, &v) in y.iter().enumerate() {
+        let yhat = step(&spec, &params, &mut probe, t % m, v)?;
+        resid.push(match spec.error {
+            ErrorKind::Additive => v - yhat,
+            ErrorKind::Multiplicative => (v - yhat) / yhat,
+        });
+    }
     let (sse, log_sum) = filter(y, &spec, m, &params, &mut state)?;
     let n2ll = neg2_log_lik(n, sse, log_sum);
     Some(EtsModel {
@@ -461,7 +472,7 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
         params,
         state,
         n,
-        sigma2: sse / (n - k + 1).max(1) as f64,
+        sigma2: robust_variance(&resid, k - 1),
         log_lik: -0.5 * n2ll,
         n_params: k,
         aicc: aicc(n2ll, n, k),
@@ -476,6 +487,17 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
 /// 24` and the series covers at least two seasons (longer periods fall back
 /// to non-seasonal forms, as in forecast::ets).
 pub fn auto(y: &[f64], period: usize) -> Option<EtsModel> {
+    auto_with(
+        y,
+        period,
+        &[TrendKind::None, TrendKind::Additive, TrendKind::Damped],
+    )
+}
+
+/// [`auto`] over a chosen set of trend forms (the combination forecast uses
+/// only N and Ad: an undamped slope extrapolated over a year or more is the
+/// most common way for ETS to go badly wrong on sales data).
+pub fn auto_with(y: &[f64], period: usize, trends: &[TrendKind]) -> Option<EtsModel> {
     let positive = y.iter().all(|v| *v > 0.0);
     let seasonal = (2..=24).contains(&period) && y.len() >= 2 * period;
     let errors: &[ErrorKind] = if positive {
@@ -483,7 +505,6 @@ pub fn auto(y: &[f64], period: usize) -> Option<EtsModel> {
     } else {
         &[ErrorKind::Additive]
     };
-    let trends = [TrendKind::None, TrendKind::Additive, TrendKind::Damped];
     let mut seasons = vec![SeasonKind::None];
     if seasonal {
         seasons.push(SeasonKind::Additive);
@@ -493,7 +514,7 @@ pub fn auto(y: &[f64], period: usize) -> Option<EtsModel> {
     }
     let mut best: Option<EtsModel> = None;
     for &error in errors {
-        for &trend in &trends {
+        for &trend in trends {
             for &season in &seasons {
                 if error == ErrorKind::Additive && season == SeasonKind::Multiplicative {
                     continue;

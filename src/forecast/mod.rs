@@ -8,9 +8,9 @@
 //! * [`ets`]: exponential smoothing state-space models, selected by AICc;
 //! * [`theta`]: the Theta method (the M3/M4 benchmark);
 //! * [`arima`]: ARIMA(p, d, q) with small orders, selected by AICc;
-//! * a combination (mean or median) of the three, the default for regular
-//!   series (`auto`): on the M1, hospital and M4 weekly data it is more
-//!   accurate than any one of them (see the benchmark in
+//! * a combination (median or mean) of the three, the default for regular
+//!   series (`auto`): on the M1, hospital, M4 weekly and jewelry data it is
+//!   more accurate than any one of them (see the benchmark in
 //!   `tests/benches/peer_statsforecast.py`);
 //! * [`intermittent`]: Croston / SBA / TSB, which `auto` uses for series
 //!   with many zero periods (average demand interval ≥ 1.32);
@@ -155,10 +155,10 @@ impl ModelChoice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Combine {
-    /// Arithmetic mean of points and of each interval bound.
-    #[default]
+    /// Arithmetic mean of the points.
     Mean,
-    /// Median of points and of each interval bound.
+    /// Median of the points.
+    #[default]
     Median,
 }
 
@@ -176,7 +176,8 @@ pub struct ForecastOptions {
     pub levels: Vec<f64>,
     /// Model to use. Default `auto`.
     pub model: ModelChoice,
-    /// How the combination merges ETS, Theta and ARIMA. Default `mean`.
+    /// How the combination merges the point forecasts of ETS, Theta and
+    /// ARIMA. Default `median` (more robust to one member going astray).
     pub combine: Combine,
     /// Whether the data are non-negative (sales): forecasts and interval
     /// bounds are then clamped at 0, and a negative value is an error.
@@ -194,7 +195,7 @@ impl Default for ForecastOptions {
             season_length: None,
             levels: vec![80.0, 95.0],
             model: ModelChoice::Auto,
-            combine: Combine::Mean,
+            combine: Combine::Median,
             non_negative: None,
             seed: 42,
             simulations: 1000,
@@ -527,14 +528,20 @@ fn naive2(
 /// A combination member: name, points, intervals.
 type Member = (String, Vec<f64>, Vec<Interval>);
 
-/// Combination of ETS, Theta and ARIMA: points and each interval bound are
-/// merged by the mean or median of the members that could be fitted (naive
-/// when none could).
+/// Combination of ETS (trend N or Ad), Theta and ARIMA: points are merged
+/// by the median (default) or mean of the members that could be fitted
+/// (naive when none could); each interval is the envelope of the members'
+/// intervals (lowest lower bound, highest upper bound).
+///
+/// Why the envelope: each member's interval assumes its own model is true,
+/// and the disagreement between members is model uncertainty the intervals
+/// leave out. On the benchmark sets the median of the members' bounds
+/// covered 86–94% at the 95% level, the envelope 92–97%.
 fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions) -> Forecast {
     let levels = &options.levels;
     let mut members: Vec<Member> = Vec::with_capacity(3);
     let mut used_period = 1;
-    if let Some(m) = ets::auto(y, period) {
+    if let Some(m) = ets::auto_with(y, period, &[ets::TrendKind::None, ets::TrendKind::Damped]) {
         used_period = used_period.max(m.period);
         let (p, iv) = m.forecast(horizon, levels, options.seed, options.simulations);
         members.push((m.spec.to_string(), p, iv));
@@ -586,8 +593,22 @@ fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions) ->
     let intervals: Vec<Interval> = (0..levels.len())
         .map(|i| Interval {
             level: levels[i],
-            lower: (0..horizon).map(|h| column(&|m| m.2[i].lower[h])).collect(),
-            upper: (0..horizon).map(|h| column(&|m| m.2[i].upper[h])).collect(),
+            lower: (0..horizon)
+                .map(|h| {
+                    members
+                        .iter()
+                        .map(|m| m.2[i].lower[h])
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .collect(),
+            upper: (0..horizon)
+                .map(|h| {
+                    members
+                        .iter()
+                        .map(|m| m.2[i].upper[h])
+                        .fold(f64::NEG_INFINITY, f64::max)
+                })
+                .collect(),
         })
         .collect();
     let names: Vec<&str> = members.iter().map(|m| m.0.as_str()).collect();

@@ -115,8 +115,14 @@ def pocketrec_binary(given: str | None) -> Path:
 
 def load(name: str, max_history: int) -> dict:
     data = json.loads((DATA / f"{name}.json").read_text())
-    if max_history > 0:
-        for s in data["series"]:
+    # hospital_monthly repeats ids (767 series, 35 ids): forecasts are matched by id, so
+    # every id gets its position appended ("TH7#12"), for both sides alike.
+    seen = set()
+    unique = all(s["id"] not in seen and not seen.add(s["id"]) for s in data["series"])
+    for i, s in enumerate(data["series"]):
+        if not unique:
+            s["id"] = f"{s['id']}#{i}"
+        if max_history > 0:
             s["train"] = s["train"][-max_history:]
     return data
 

@@ -24,7 +24,7 @@ use clap::Args;
 use serde_json::{json, Value};
 
 use pocketrec::forecast::metrics;
-use pocketrec::forecast::{forecast, naive, Forecast, ForecastOptions, ModelChoice};
+use pocketrec::forecast::{forecast, naive, Combine, Forecast, ForecastOptions, ModelChoice};
 
 #[derive(Args)]
 pub struct ForecastArgs {
@@ -44,6 +44,9 @@ pub struct ForecastArgs {
     /// auto, ets, theta, arima, combo, croston, sba, tsb, naive, snaive or naive2.
     #[arg(long, default_value = "auto")]
     model: String,
+    /// How the combination merges its members: mean or median.
+    #[arg(long, default_value = "median")]
+    combine: String,
     /// Seed of simulated intervals.
     #[arg(long, default_value_t = 42)]
     seed: u64,
@@ -64,6 +67,9 @@ pub struct ForecastEvalArgs {
     /// made elsewhere; repeatable, as NAME=PATH.
     #[arg(long)]
     forecasts: Vec<String>,
+    /// How the combination merges its members: mean or median.
+    #[arg(long, default_value = "median")]
+    combine: String,
     /// Keep only the last N training values of each series (0: all).
     #[arg(long, default_value_t = 0)]
     max_history: usize,
@@ -228,6 +234,14 @@ fn fallback(values: &[f64], horizon: usize, levels: &[f64]) -> Forecast {
     f
 }
 
+fn parse_combine(name: &str) -> Result<Combine> {
+    match name {
+        "mean" => Ok(Combine::Mean),
+        "median" => Ok(Combine::Median),
+        other => bail!("--combine must be mean or median, got {other:?}"),
+    }
+}
+
 pub fn forecast_command(args: ForecastArgs) -> Result<()> {
     let text = std::fs::read_to_string(&args.input)
         .with_context(|| format!("could not read series from {}", args.input.display()))?;
@@ -244,6 +258,7 @@ pub fn forecast_command(args: ForecastArgs) -> Result<()> {
         season_length: args.season,
         levels: args.level.clone(),
         model: ModelChoice::parse(&args.model)?,
+        combine: parse_combine(&args.combine)?,
         seed: args.seed,
         ..ForecastOptions::default()
     };
@@ -421,6 +436,7 @@ pub fn forecast_eval_command(args: ForecastEvalArgs) -> Result<()> {
             season_length: Some(m),
             levels: vec![80.0, 95.0],
             model: ModelChoice::parse(name)?,
+            combine: parse_combine(&args.combine)?,
             ..ForecastOptions::default()
         };
         let mut s = Scores::default();
@@ -443,6 +459,16 @@ pub fn forecast_eval_command(args: ForecastEvalArgs) -> Result<()> {
             s,
             timed: true,
         });
+    }
+    if !args.forecasts.is_empty() {
+        let mut seen = std::collections::HashSet::new();
+        if let Some(dup) = series.iter().find(|s| !seen.insert(s.id.as_str())) {
+            bail!(
+                "{}: series id {:?} appears more than once; --forecasts matches forecasts to series by id, so ids must be unique",
+                args.input.display(),
+                dup.id
+            );
+        }
     }
     for spec in &args.forecasts {
         let (name, path) = spec
