@@ -3,7 +3,7 @@
 //!
 //! Run: `CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 //! CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown
-//! --no-default-features --test web`.
+//! --no-default-features --features wasm-recommend,wasm-forecast --test web`.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Float32Array, Reflect, Uint32Array};

@@ -1,5 +1,9 @@
 //! The browser binding: the only module that uses wasm-bindgen and js-sys.
 //!
+//! Two modules are built from it: the recommendation module (feature
+//! `wasm-recommend`, [`engine`]) for the shop's pages, and the forecasting
+//! module (feature `wasm-forecast`, [`forecast`]) for the shop owner's.
+//!
 //! [`engine::Engine`] owns the catalogue and the fitted models inside wasm
 //! memory; JavaScript passes a catalogue once, interactions once (text,
 //! objects or typed arrays), then asks small questions and gets small
@@ -9,7 +13,9 @@
 //! are validated before use, so a panic is a bug, never a reaction to data.
 
 pub mod convert;
+#[cfg(feature = "wasm-recommend")]
 pub mod engine;
+#[cfg(feature = "wasm-forecast")]
 pub mod forecast;
 
 use wasm_bindgen::prelude::*;

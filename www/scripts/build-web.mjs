@@ -36,7 +36,7 @@ await esbuild.build({
   splitting: true,
   outdir: join(dist, "pocketrec"),
 });
-cpSync(join(pkg, "pocketrec_bg.wasm"), join(dist, "pocketrec/pocketrec_bg.wasm"));
+for (const wasm of ["pocketrec_bg.wasm", "pocketrec_forecast_bg.wasm"]) cpSync(join(pkg, wasm), join(dist, "pocketrec", wasm));
 
 // The demo's script uses the module as any site would, at ../pocketrec/.
 const publicModule = {

@@ -16,8 +16,11 @@ cargo test --doc
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON="$root/tests/webdriver.json"
-cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features -- -D warnings
-cargo test --target wasm32-unknown-unknown --no-default-features --test web
+cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features --features wasm-recommend,wasm-forecast -- -D warnings
+# Each module alone, as build-wasm.sh builds them.
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm-recommend -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm-forecast -- -D warnings
+cargo test --target wasm32-unknown-unknown --no-default-features --features wasm-recommend,wasm-forecast --test web
 bash www/scripts/build-wasm.sh
 
 # The TypeScript shell: strict type check, unit tests (node:test on tests

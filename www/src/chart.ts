@@ -9,7 +9,7 @@
  * `grid`, `axis`, `now`) and presentation attributes as defaults, so a page
  * can restyle them from CSS. Numbers and labels go in as text nodes.
  */
-import type { Forecast } from "../pkg/pocketrec.js";
+import type { Forecast } from "../pkg/pocketrec_forecast.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 

@@ -8,7 +8,8 @@
  * the generated `pkg/pocketrec.d.ts` (written from the Rust side), so there
  * is one definition of the options and results.
  */
-import type { Engine as WasmEngine, Forecast, ForecastOptions, HistoryEvent, QueryOptions, Reason, Recommendation } from "../pkg/pocketrec.js";
+import type { Engine as WasmEngine, HistoryEvent, QueryOptions, Reason, Recommendation } from "../pkg/pocketrec.js";
+import type { Forecast, ForecastOptions } from "../pkg/pocketrec_forecast.js";
 import { catalogueViews, type ItemView } from "./display.js";
 import { PocketrecError } from "./error.js";
 
@@ -21,14 +22,18 @@ export interface Result extends Recommendation {
   item: ItemView;
 }
 
-/** The wasm module's exports the core needs. */
+/** The recommendation module's exports the core needs. */
 export interface WasmExports {
   Engine: new (catalogue: unknown, config: unknown) => WasmEngine;
+}
+
+/** The forecasting module's exports (a separate wasm module, loaded only when a forecast is asked for). */
+export interface ForecastExports {
   forecast(values: number[] | Float64Array, options: ForecastOptions | undefined): Forecast;
 }
 
-/** Forecasts a series with the wasm module, errors as `PocketrecError`s. */
-export function forecastWith(wasm: WasmExports, values: number[] | Float64Array, options?: ForecastOptions): Forecast {
+/** Forecasts a series with the forecasting module, errors as `PocketrecError`s. */
+export function forecastWith(wasm: ForecastExports, values: number[] | Float64Array, options?: ForecastOptions): Forecast {
   try {
     return wasm.forecast(values, options);
   } catch (e) {

@@ -5,8 +5,8 @@
  * returns a promise; failures reject with a `PocketrecError` carrying a
  * stable `code`.
  */
-import { PocketrecError, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Recommendation, type Result, type WasmExports } from "./core.js";
-import { ShopHost, type Method, type PortLike, type Reply, type Request } from "./protocol.js";
+import { PocketrecError, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Recommendation, type Result } from "./core.js";
+import { ShopHost, type Method, type Modules, type PortLike, type Reply, type Request } from "./protocol.js";
 
 export { PocketrecError };
 export type { Forecast, ForecastOptions, HistoryEvent, ItemView, Progress, QueryOptions, Reason, Recommendation, Result };
@@ -63,23 +63,23 @@ function portBackend(port: PortLike & { terminate?(): void; close?(): void }, on
 }
 
 /** A backend running the shop in this thread. */
-function localBackend(wasm: Promise<WasmExports>, onProgress: (p: Progress) => void): Backend {
-  const host = new ShopHost(wasm, onProgress);
+function localBackend(modules: Modules, onProgress: (p: Progress) => void): Backend {
+  const host = new ShopHost(modules, onProgress);
   return {
     call: (method, args) => host.run(method, args),
     close: () => void host.run("free", []).catch(() => {}),
   };
 }
 
-/** Loads the wasm module once per thread. */
-let wasmModule: Promise<WasmExports> | undefined;
-function loadWasm(): Promise<WasmExports> {
-  wasmModule ??= import("../pkg/pocketrec.js").then(async (module) => {
-    await module.default();
-    return module;
-  });
-  return wasmModule;
-}
+/** The wasm modules, loaded at most once per thread, on first use. */
+const modules: Modules = (() => {
+  let recommend: ReturnType<Modules["recommend"]> | undefined;
+  let forecast: ReturnType<Modules["forecast"]> | undefined;
+  return {
+    recommend: () => (recommend ??= import("../pkg/pocketrec.js").then(async (m) => (await m.default(), m))),
+    forecast: () => (forecast ??= import("../pkg/pocketrec_forecast.js").then(async (m) => (await m.default(), m))),
+  };
+})();
 
 /** Resolves a URL against the page, as a worker would not. */
 function absolute(url: string): string {
@@ -103,7 +103,7 @@ export class Engine {
 
   private static backend(worker: boolean | undefined, onProgress: (p: Progress) => void): Backend {
     const useWorker = worker !== false && typeof Worker !== "undefined";
-    return useWorker ? portBackend(new Worker(new URL("./worker.js", import.meta.url), { type: "module" }), onProgress) : localBackend(loadWasm(), onProgress);
+    return useWorker ? portBackend(new Worker(new URL("./worker.js", import.meta.url), { type: "module" }), onProgress) : localBackend(modules, onProgress);
   }
 
   /**

@@ -4,7 +4,19 @@
  * and either a value or an error (message and stable code, since Error
  * objects lose their properties when posted). Progress goes out with id 0.
  */
-import { forecastWith, PocketrecError, Shop, type Progress, type ShopSource, type WasmExports } from "./core.js";
+import { forecastWith, PocketrecError, Shop, type ForecastExports, type Progress, type ShopSource, type WasmExports } from "./core.js";
+
+/** Loaders of the two wasm modules; each is called at most once, on first use. */
+export interface Modules {
+  recommend: () => Promise<WasmExports>;
+  forecast: () => Promise<ForecastExports>;
+}
+
+/** The loaders, each called once at most. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => (loaded ??= load());
+}
 
 /** What may be asked of a shop. */
 export type Method = "load" | "items" | "similarItems" | "recommend" | "popular" | "search" | "forecast" | "free";
@@ -30,24 +42,27 @@ export interface PortLike {
  * main-thread fallback share this, so both behave the same. */
 export class ShopHost {
   private shop: Shop | undefined;
+  private readonly modules: Modules;
 
   constructor(
-    private readonly wasm: Promise<WasmExports>,
+    modules: Modules,
     private readonly onProgress: (progress: Progress) => void,
     private readonly fetchFn?: typeof fetch,
-  ) {}
+  ) {
+    this.modules = { recommend: once(modules.recommend), forecast: once(modules.forecast) };
+  }
 
   async run(method: Method, args: unknown[]): Promise<unknown> {
     const [a, b] = args;
     if (method === "load") {
       this.shop?.free();
       const source = a as Omit<ShopSource, "fetch" | "onProgress">;
-      this.shop = await Shop.load(await this.wasm, { ...source, ...(this.fetchFn ? { fetch: this.fetchFn } : {}), onProgress: this.onProgress });
+      this.shop = await Shop.load(await this.modules.recommend(), { ...source, ...(this.fetchFn ? { fetch: this.fetchFn } : {}), onProgress: this.onProgress });
       return { items: this.shop.itemIds().length, warnings: this.shop.warnings };
     }
     if (method === "forecast") {
       // Needs no shop: a forecaster may run without a catalogue.
-      return forecastWith(await this.wasm, a as number[] | Float64Array, b as never);
+      return forecastWith(await this.modules.forecast(), a as number[] | Float64Array, b as never);
     }
     const shop = this.shop;
     if (!shop) {
@@ -74,8 +89,8 @@ export class ShopHost {
 
 /** Answers requests arriving on `port` with one shop, loaded on "load".
  * `fetchFn` replaces the global fetch (tests, custom hosts). */
-export function serve(port: PortLike, wasm: Promise<WasmExports>, fetchFn?: typeof fetch): void {
-  const host = new ShopHost(wasm, (progress) => port.postMessage({ id: 0, progress } satisfies Reply), fetchFn);
+export function serve(port: PortLike, modules: Modules, fetchFn?: typeof fetch): void {
+  const host = new ShopHost(modules, (progress) => port.postMessage({ id: 0, progress } satisfies Reply), fetchFn);
   port.onmessage = (event: MessageEvent) => {
     const request = event.data as Request;
     host.run(request.method, request.args).then(

@@ -15,7 +15,8 @@
  * The native side of the comparison is the criterion group "browser parity"
  * in tests/benches/engine.rs, on the same files and the same history.
  */
-import init, { Engine as WasmEngine, forecast } from "../../pkg/pocketrec.js";
+import init, { Engine as WasmEngine } from "../../pkg/pocketrec.js";
+import initForecast, { forecast } from "../../pkg/pocketrec_forecast.js";
 import { Engine } from "../index.js";
 
 interface ShopFigures {
@@ -102,6 +103,7 @@ const out = document.getElementById("out") as HTMLElement;
 const results: ShopFigures[] = [];
 (async () => {
   await init({ module_or_path: new URL("../pocketrec/pocketrec_bg.wasm", document.baseURI) });
+  await initForecast({ module_or_path: new URL("../pocketrec/pocketrec_forecast_bg.wasm", document.baseURI) });
   for (const shop of ["../demo/shop", "shop"]) {
     const figures = await measure(shop);
     results.push(figures);

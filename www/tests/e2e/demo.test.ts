@@ -31,7 +31,7 @@ afterEach(async () => {
   assert.deepEqual(dialogs, [], "dialogs (script ran from data?)");
   const foreign = requests.filter((url) => !url.startsWith(`${session.origin}/`) && !url.startsWith("data:"));
   assert.deepEqual(foreign, [], "requests that left the page's origin");
-  assert.ok(requests.some((url) => url.endsWith("/pocketrec_bg.wasm")), "the wasm module was fetched");
+  assert.ok(requests.some((url) => /\/pocketrec(_forecast)?_bg\.wasm$/.test(url)), "a wasm module was fetched");
 });
 
 describe("demo shop", () => {
@@ -50,6 +50,7 @@ describe("demo shop", () => {
     assert.ok(title && title.length > 3);
     assert.equal(await card.getByRole("link").getAttribute("href"), `product.html?id=${encodeURIComponent(forYou[0] ?? "")}`);
     await page.waitForFunction(() => document.getElementById("engine-status")?.textContent?.startsWith("Engine ready: 320 products"));
+    assert.ok(!current?.requests.some((url) => url.includes("pocketrec_forecast")), "a shop page never loads the forecaster");
   });
 
   it("opens a product and shows similar items and what customers also bought", async () => {
@@ -170,6 +171,8 @@ describe("demo shop", () => {
       assert.ok(0 <= lo95! && lo95! <= lo80! && lo80! <= point! && point! <= hi80! && hi80! <= hi95!, JSON.stringify(rows));
     }
     assert.match((await page.locator("#reorder").textContent()) ?? "", /reorder when stock on hand and on order falls to \d+ units/);
+    const wasm = (current?.requests ?? []).filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
+    assert.deepEqual(wasm, ["pocketrec_forecast_bg.wasm"], "the owner's page loads only the forecaster");
 
     // A slow mover gets an intermittent-demand model; the horizon follows the form.
     const slow = await page.locator("select[name=product] option", { hasText: "slow mover" }).first().getAttribute("value");

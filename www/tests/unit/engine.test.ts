@@ -4,7 +4,7 @@ import type { WasmExports } from "../../src/core.js";
 import { Engine, PocketrecError, type Progress } from "../../src/engine.js";
 import { serve, type PortLike } from "../../src/protocol.js";
 import { generateShop } from "../../src/demo/generate.js";
-import { loadWasm } from "./wasm.js";
+import { loadForecastWasm, loadWasm } from "./wasm.js";
 
 let wasm: WasmExports;
 before(async () => {
@@ -24,7 +24,7 @@ const fetchFn = (async (input: string | URL | Request) => {
 /** An engine talking to a served shop over a real MessageChannel, as with a Worker. */
 async function connected(options: Parameters<typeof Engine.connect>[1]) {
   const channel = new MessageChannel();
-  serve(channel.port2 as unknown as PortLike, Promise.resolve(wasm), fetchFn);
+  serve(channel.port2 as unknown as PortLike, { recommend: () => Promise.resolve(wasm), forecast: loadForecastWasm }, fetchFn);
   try {
     return { engine: await Engine.connect(channel.port1 as unknown as PortLike & { close(): void }, options), channel };
   } catch (e) {

@@ -1,12 +1,25 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { WasmExports } from "../../src/core.js";
+import type { ForecastExports, WasmExports } from "../../src/core.js";
+import type { Modules } from "../../src/protocol.js";
 
-/** The real wasm module, as built into www/pkg by scripts/build-wasm.sh. */
-export async function loadWasm(): Promise<WasmExports> {
+async function load<T>(name: string): Promise<T> {
   const pkg = resolve("pkg");
-  const module = await import(pathToFileURL(`${pkg}/pocketrec.js`).href);
-  await module.default({ module_or_path: readFileSync(`${pkg}/pocketrec_bg.wasm`) });
-  return module;
+  const module = await import(pathToFileURL(`${pkg}/${name}.js`).href);
+  await module.default({ module_or_path: readFileSync(`${pkg}/${name}_bg.wasm`) });
+  return module as T;
 }
+
+/** The real recommendation module, as built into www/pkg by scripts/build-wasm.sh. */
+export function loadWasm(): Promise<WasmExports> {
+  return load("pocketrec");
+}
+
+/** The real forecasting module. */
+export function loadForecastWasm(): Promise<ForecastExports> {
+  return load("pocketrec_forecast");
+}
+
+/** Both, as loaders for `serve` and `ShopHost`. */
+export const modules: Modules = { recommend: loadWasm, forecast: loadForecastWasm };
