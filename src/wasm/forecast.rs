@@ -21,7 +21,7 @@ export interface ForecastOptions {
     /** Interval levels in percent. Default [80, 95]. */
     levels?: number[];
     /** Default "auto": the combination for regular series, Croston/TSB for intermittent ones. */
-    model?: "auto" | "ets" | "theta" | "arima" | "combo" | "croston" | "tsb" | "naive" | "snaive";
+    model?: "auto" | "ets" | "theta" | "arima" | "combo" | "croston" | "sba" | "tsb" | "naive" | "snaive" | "naive2";
     /** How "combo" merges its members. Default "mean". */
     combine?: "mean" | "median";
     /** Clamp at 0 (sales). Default: true when no value is negative. */
