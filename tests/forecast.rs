@@ -187,3 +187,48 @@ fn reorder_plan_from_a_forecast() {
     assert_eq!(inventory::stockout_period(&f, 0.0), Some(1));
     assert_eq!(inventory::stockout_period(&f, 1e12), None);
 }
+
+#[test]
+fn no_model_panics_on_awkward_series() {
+    // Short, constant, alternating, spiky, negative, tiny and huge series,
+    // every model, with and without a season: an Ok with finite numbers or
+    // an Err, never a panic.
+    let mut rng = fastrand::Rng::with_seed(11);
+    let mut cases: Vec<Vec<f64>> = vec![
+        vec![0.0],
+        vec![1.0, 1.0],
+        vec![0.0, 0.0, 5.0],
+        vec![1e-12; 30],
+        vec![1e12, 1.0, 1e12, 1.0, 1e12, 1.0, 1e12, 1.0],
+        (0..30)
+            .map(|t| if t % 2 == 0 { 1.0 } else { -1.0 })
+            .collect(),
+        (0..50).map(|t| -(t as f64)).collect(),
+    ];
+    for n in [3, 7, 13, 25, 49] {
+        cases.push((0..n).map(|_| rng.f64() * 10.0).collect());
+        cases.push(
+            (0..n)
+                .map(|_| {
+                    if rng.f64() < 0.8 {
+                        0.0
+                    } else {
+                        rng.f64() * 5.0
+                    }
+                })
+                .collect(),
+        );
+    }
+    for y in &cases {
+        for model in ModelChoice::ALL {
+            for season in [None, Some(1), Some(4), Some(12)] {
+                if let Ok(f) = forecast(y, 7, &options(model, season)) {
+                    assert!(f.point.iter().all(|v| v.is_finite()), "{model:?} {y:?}");
+                    for iv in &f.intervals {
+                        assert!(iv.lower.iter().chain(&iv.upper).all(|v| v.is_finite()));
+                    }
+                }
+            }
+        }
+    }
+}

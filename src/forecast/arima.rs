@@ -10,7 +10,7 @@
 //! Coefficients minimise the conditional sum of squares (CSS) over
 //! t = 2, …, N − 1 for every order, so that all candidate orders are scored
 //! on the same observations; −2 log L = N′ ln(SSE/N′) + N′(1 + ln 2π) with
-//! N′ = N − 2, and AICc uses k = p + q + [constant] + 1. AR and MA
+//! N′ = N − 2, and AICc uses k = p + q + (1 with a constant) + 1. AR and MA
 //! polynomials are parametrised by partial autocorrelations r = tanh(z)
 //! through the Durbin–Levinson recursion, so every trial point is stationary
 //! and invertible.

@@ -10,7 +10,7 @@
 //!   Croston's upward bias.
 //! * **TSB** (Teunter, Syntetos & Babai 2011): the size ẑ is smoothed at
 //!   demand periods only, the demand probability d̂ every period
-//!   (d̂ ← d̂ + β(1[y_t > 0] − d̂)); the forecast is d̂ · ẑ. Unlike Croston it
+//!   (d̂ ← d̂ + β(I_t − d̂), I_t = 1 when y_t > 0, else 0); the forecast is d̂ · ẑ. Unlike Croston it
 //!   decays towards zero when demand stops (obsolescence).
 //!
 //! Smoothing parameters of the optimised variants minimise the in-sample
