@@ -199,8 +199,8 @@ pub fn fit_order(y: &[f64], p: usize, d: usize, q: usize, constant: bool) -> Opt
         &vec![-3.0; dim],
         &vec![3.0; dim],
         NelderMead {
-            max_evals: 150 * (dim + 1),
-            tol: 1e-8,
+            max_evals: 100 * (dim + 1),
+            tol: 1e-6,
         },
     );
     let (ar, ma) = coefficients(&best.x);
