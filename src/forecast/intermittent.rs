@@ -14,8 +14,11 @@
 //!   decays towards zero when demand stops (obsolescence).
 //!
 //! Smoothing parameters of the optimised variants minimise the in-sample
-//! mean squared one-step error, within [0.05, 0.3] (Croston) and
-//! [0.01, 0.5] (TSB).
+//! mean squared one-step error, within [0.05, 0.3] (SBA) and [0.1, 0.3]
+//! (TSB). Short intermittent histories hold few demands, so their smoothing
+//! is kept in the 0.1–0.3 range the literature recommends (the bounds of
+//! statsforecast's CrostonOptimized); on the car-parts data a wider
+//! [0.01, 0.5] range made MASE 1% and RMSE 2.5% worse.
 //!
 //! Intervals: demand in one period of an intermittent series is close to
 //! independent of the step, so every step gets the same empirical quantiles
@@ -221,10 +224,10 @@ pub fn fit(y: &[f64], method: Method) -> Option<IntermittentModel> {
                     let (_, f) = tsb_run(y, x[0], x[1], z0, d0);
                     f.iter().zip(y).map(|(f, v)| (v - f).powi(2)).sum::<f64>()
                 },
+                &[0.15, 0.15],
+                &[0.05, 0.05],
                 &[0.1, 0.1],
-                &[0.1, 0.1],
-                &[0.01, 0.01],
-                &[0.5, 0.5],
+                &[0.3, 0.3],
                 NelderMead {
                     max_evals: 120,
                     tol: 1e-6,
