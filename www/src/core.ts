@@ -63,8 +63,21 @@ export interface ShopSource {
   onProgress?: (progress: Progress) => void;
 }
 
+/**
+ * Whether `e` is the wasm module stopping (a trap: a Rust panic with
+ * panic=abort, or running out of memory). The instance cannot be trusted
+ * afterwards; see `ShopHost`.
+ */
+export function isCrash(e: unknown): boolean {
+  return typeof WebAssembly !== "undefined" && e instanceof WebAssembly.RuntimeError;
+}
+
 /** A PocketrecError from any thrown value, with `context` before its message. */
 function wrap(e: unknown, context: string): PocketrecError {
+  if (isCrash(e)) {
+    const message = `the engine stopped on an internal error (${e instanceof Error ? e.message : String(e)}); reload the page to start it again`;
+    return new PocketrecError(context ? `${context}: ${message}` : message, "crashed", { cause: e });
+  }
   const code = typeof (e as { code?: unknown } | null)?.code === "string" ? (e as { code: string }).code : "load_failed";
   const message = e instanceof Error ? e.message : String(e);
   return new PocketrecError(context ? `${context}: ${message}` : message, code, { cause: e });

@@ -39,9 +39,15 @@ export interface PortLike {
 }
 
 /** Holds at most one shop and runs requests on it: the worker side and the
- * main-thread fallback share this, so both behave the same. */
+ * main-thread fallback share this, so both behave the same.
+ *
+ * If a wasm module traps (a bug: inputs are validated before use), its
+ * instance is not to be trusted again: that request and every later one
+ * fail with code `crashed` and a message that says so, rather than
+ * answering from a broken module. */
 export class ShopHost {
   private shop: Shop | undefined;
+  private crashed: PocketrecError | undefined;
   private readonly modules: Modules;
 
   constructor(
@@ -53,6 +59,16 @@ export class ShopHost {
   }
 
   async run(method: Method, args: unknown[]): Promise<unknown> {
+    if (this.crashed) throw this.crashed;
+    try {
+      return await this.dispatch(method, args);
+    } catch (e) {
+      if (e instanceof PocketrecError && e.code === "crashed") this.crashed = e;
+      throw e;
+    }
+  }
+
+  private async dispatch(method: Method, args: unknown[]): Promise<unknown> {
     const [a, b] = args;
     if (method === "load") {
       this.shop?.free();

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import type { WasmExports } from "../../src/core.js";
 import { Engine, PocketrecError, type Progress } from "../../src/engine.js";
-import { serve, type PortLike } from "../../src/protocol.js";
+import { serve, ShopHost, type PortLike } from "../../src/protocol.js";
 import { generateShop } from "../../src/demo/generate.js";
 import { loadForecastWasm, loadWasm } from "./wasm.js";
 
@@ -89,5 +89,22 @@ describe("Engine over the worker protocol", () => {
       engine.dispose();
       channel.port2.close();
     }
+  });
+
+  it("after the wasm module traps, refuses every request with code crashed instead of answering from it", async () => {
+    // A module whose recommend traps, as a Rust panic (panic=abort) would.
+    const Real = wasm.Engine;
+    class Trapping extends Real {
+      override recommend(): never {
+        throw new WebAssembly.RuntimeError("unreachable");
+      }
+    }
+    const host = new ShopHost({ recommend: async () => ({ Engine: Trapping }), forecast: loadForecastWasm }, () => {}, fetchFn);
+    await host.run("load", [{ catalogueUrl: "/shop/catalogue.json" }]);
+    assert.equal((await host.run("popular", [{ k: 2 }]) as unknown[]).length, 2);
+    const crashed = (e: unknown) => e instanceof PocketrecError && e.code === "crashed" && /^the engine stopped on an internal error \(unreachable\); reload the page/.test(e.message);
+    await assert.rejects(host.run("recommend", [[{ item: "tea-003" }], { k: 2 }]), crashed);
+    await assert.rejects(host.run("popular", [{ k: 2 }]), crashed, "the module is not trusted again");
+    await assert.rejects(host.run("forecast", [[1, 2, 3], {}]), crashed);
   });
 });
