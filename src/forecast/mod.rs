@@ -41,11 +41,13 @@
 //! forecast without the season; an all-zero series gets a zero forecast.
 
 pub mod arima;
+pub mod combo;
 pub mod ets;
 pub mod intermittent;
 pub mod intervals;
 pub mod inventory;
 pub mod metrics;
+pub mod naive;
 pub mod optim;
 pub mod season;
 pub mod theta;
@@ -53,7 +55,9 @@ pub mod theta;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use combo::combo;
 use intermittent::Method;
+pub use naive::{naive, seasonal_naive};
 
 /// Longest horizon accepted.
 pub const MAX_HORIZON: usize = 10_000;
@@ -436,7 +440,7 @@ fn run_model(
             };
             let m = if idx.is_some() { period } else { 1 };
             Ok(done(
-                naive2(y, horizon, idx.as_deref(), levels),
+                naive::naive2(y, horizon, idx.as_deref(), levels),
                 "Naive2".into(),
                 m,
             ))
@@ -459,164 +463,6 @@ fn zero(horizon: usize, levels: &[f64]) -> Forecast {
             .collect(),
         model: "Zero".into(),
         season_length: 1,
-    }
-}
-
-/// Root mean square of the lag-`lag` differences (0 when there are none).
-fn diff_sd(y: &[f64], lag: usize) -> f64 {
-    if y.len() <= lag {
-        return 0.0;
-    }
-    let ss: f64 = (lag..y.len()).map(|t| (y[t] - y[t - lag]).powi(2)).sum();
-    (ss / (y.len() - lag) as f64).sqrt()
-}
-
-/// Naive: ŷ_{n+h} = y_n, with σ_h = σ √h (σ the RMS of first differences).
-pub fn naive(y: &[f64], horizon: usize, levels: &[f64]) -> (Vec<f64>, Vec<Interval>) {
-    let last = *y.last().expect("callers pass a non-empty series");
-    let sigma = diff_sd(y, 1);
-    let point = vec![last; horizon];
-    let sd: Vec<f64> = (1..=horizon).map(|h| sigma * (h as f64).sqrt()).collect();
-    let iv = intervals::normal_intervals(&point, &sd, levels);
-    (point, iv)
-}
-
-/// Seasonal naive: ŷ_{n+h} = y_{n+h−m(⌊(h−1)/m⌋+1)}, with
-/// σ_h = σ_m √(⌊(h−1)/m⌋ + 1) (σ_m the RMS of lag-m differences).
-pub fn seasonal_naive(
-    y: &[f64],
-    horizon: usize,
-    m: usize,
-    levels: &[f64],
-) -> (Vec<f64>, Vec<Interval>) {
-    let n = y.len();
-    let sigma = diff_sd(y, m);
-    let point: Vec<f64> = (0..horizon).map(|h| y[n - m + h % m]).collect();
-    let sd: Vec<f64> = (0..horizon)
-        .map(|h| sigma * ((h / m + 1) as f64).sqrt())
-        .collect();
-    let iv = intervals::normal_intervals(&point, &sd, levels);
-    (point, iv)
-}
-
-/// Naive2: naive on the series divided by `indices` (when given), multiplied
-/// back.
-fn naive2(
-    y: &[f64],
-    horizon: usize,
-    indices: Option<&[f64]>,
-    levels: &[f64],
-) -> (Vec<f64>, Vec<Interval>) {
-    let Some(idx) = indices else {
-        return naive(y, horizon, levels);
-    };
-    let m = idx.len();
-    let n = y.len();
-    let adjusted: Vec<f64> = y.iter().enumerate().map(|(t, v)| v / idx[t % m]).collect();
-    let (mut point, mut iv) = naive(&adjusted, horizon, levels);
-    for h in 0..horizon {
-        let s = idx[(n + h) % m];
-        point[h] *= s;
-        for i in iv.iter_mut() {
-            i.lower[h] *= s;
-            i.upper[h] *= s;
-        }
-    }
-    (point, iv)
-}
-
-/// A combination member: name, points, intervals.
-type Member = (String, Vec<f64>, Vec<Interval>);
-
-/// Combination of ETS (trend N or Ad), Theta and ARIMA: points are merged
-/// by the median (default) or mean of the members that could be fitted
-/// (naive when none could); each interval is the envelope of the members'
-/// intervals (lowest lower bound, highest upper bound).
-///
-/// Why the envelope: each member's interval assumes its own model is true,
-/// and the disagreement between members is model uncertainty the intervals
-/// leave out. On the benchmark sets the median of the members' bounds
-/// covered 86–94% at the 95% level, the envelope 92–97%.
-fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions) -> Forecast {
-    let levels = &options.levels;
-    let mut members: Vec<Member> = Vec::with_capacity(3);
-    let mut used_period = 1;
-    if let Some(m) = ets::auto_with(y, period, &[ets::TrendKind::None, ets::TrendKind::Damped]) {
-        used_period = used_period.max(m.period);
-        let (p, iv) = m.forecast(horizon, levels, options.seed, options.simulations);
-        members.push((m.spec.to_string(), p, iv));
-    }
-    if let Some(m) = theta::fit(y, period) {
-        if m.indices.is_some() {
-            used_period = period;
-        }
-        let (p, iv) = m.forecast(horizon, levels);
-        members.push(("Theta".into(), p, iv));
-    }
-    if let Some(m) = arima::auto(y, period) {
-        if m.indices.is_some() {
-            used_period = period;
-        }
-        let (p, iv) = m.forecast(horizon, levels);
-        members.push((m.to_string(), p, iv));
-    }
-    if members.is_empty() {
-        let (point, intervals) = naive(y, horizon, levels);
-        return Forecast {
-            point,
-            intervals,
-            model: "Naive".into(),
-            season_length: 1,
-        };
-    }
-    let merge = |values: &mut Vec<f64>| -> f64 {
-        match options.combine {
-            Combine::Mean => values.iter().sum::<f64>() / values.len() as f64,
-            Combine::Median => {
-                values.sort_unstable_by(f64::total_cmp);
-                let k = values.len();
-                if k % 2 == 1 {
-                    values[k / 2]
-                } else {
-                    0.5 * (values[k / 2 - 1] + values[k / 2])
-                }
-            }
-        }
-    };
-    let mut scratch = Vec::with_capacity(members.len());
-    let mut column = |f: &dyn Fn(&Member) -> f64| -> f64 {
-        scratch.clear();
-        scratch.extend(members.iter().map(f));
-        merge(&mut scratch)
-    };
-    let point: Vec<f64> = (0..horizon).map(|h| column(&|m| m.1[h])).collect();
-    let intervals: Vec<Interval> = (0..levels.len())
-        .map(|i| Interval {
-            level: levels[i],
-            lower: (0..horizon)
-                .map(|h| {
-                    members
-                        .iter()
-                        .map(|m| m.2[i].lower[h])
-                        .fold(f64::INFINITY, f64::min)
-                })
-                .collect(),
-            upper: (0..horizon)
-                .map(|h| {
-                    members
-                        .iter()
-                        .map(|m| m.2[i].upper[h])
-                        .fold(f64::NEG_INFINITY, f64::max)
-                })
-                .collect(),
-        })
-        .collect();
-    let names: Vec<&str> = members.iter().map(|m| m.0.as_str()).collect();
-    Forecast {
-        point,
-        intervals,
-        model: format!("Combo({})", names.join(", ")),
-        season_length: used_period,
     }
 }
 
@@ -651,11 +497,5 @@ mod tests {
         }
         let err = ModelChoice::parse("prophet").unwrap_err();
         assert!(err.to_string().contains("auto, ets"), "{err}");
-    }
-
-    #[test]
-    fn seasonal_naive_repeats_the_last_season() {
-        let (p, _) = seasonal_naive(&[1.0, 2.0, 3.0, 4.0, 5.0], 4, 2, &[]);
-        assert_eq!(p, vec![4.0, 5.0, 4.0, 5.0]);
     }
 }

