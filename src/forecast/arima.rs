@@ -200,7 +200,7 @@ pub fn fit_order(y: &[f64], p: usize, d: usize, q: usize, constant: bool) -> Opt
         &vec![3.0; dim],
         NelderMead {
             max_evals: 100 * (dim + 1),
-            tol: 1e-6,
+            tol: 1e-5,
         },
     );
     let (ar, ma) = coefficients(&best.x);

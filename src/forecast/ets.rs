@@ -433,7 +433,7 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
         &pick(&upper),
         NelderMead {
             max_evals: 80 * (free.len() + 1),
-            tol: 1e-6,
+            tol: 1e-5,
         },
     );
     if !best.f.is_finite() {
