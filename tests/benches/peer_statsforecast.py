@@ -30,7 +30,12 @@ with alpha_d = alpha_p = 0.1 (``--tsb-alpha``).
 How to run
 ----------
     bash tests/benches/peer_statsforecast.sh [--sets m1_monthly,...] [--pocketrec PATH]
-                                             [--max-history 520] [--json OUT] [--strict]
+                                             [--max-history 520] [--skip SET:MODEL,...]
+                                             [--json OUT] [--strict]
+
+statsforecast's forecasts are cached in target/forecast-bench/ (delete it to refit them);
+on two cores the first run takes about two hours, most of it AutoARIMA (season 52 on
+m4_weekly alone about an hour); later runs only refit pocketrec, in about a minute.
 
 The script creates target/forecast-venv (if absent), pip-installs statsforecast into it and
 re-runs itself there. When the data or statsforecast cannot be had it prints
@@ -205,6 +210,12 @@ def main() -> None:
     ap.add_argument("--pocketrec")
     ap.add_argument("--max-history", type=int, default=520, help="cut of the long sets (m4_weekly)")
     ap.add_argument("--tsb-alpha", type=float, default=0.1)
+    ap.add_argument(
+        "--skip",
+        default="",
+        help="peer runs to leave out, comma-separated SET:MODEL (e.g. m4_weekly:AutoARIMA, which "
+        "takes about an hour with season 52)",
+    )
     ap.add_argument("--json")
     ap.add_argument("--strict", action="store_true")
     args = ap.parse_args()
@@ -229,7 +240,11 @@ def main() -> None:
         log(f"{name}: {len(data['series'])} series, horizon {data['horizon']}, season {m}, history cut {cut or 'none'}")
         peer_ms = {}
         specs = []
+        skipped = {x.split(":", 1)[1] for x in args.skip.split(",") if x.startswith(f"{name}:")}
         for label, make in peer_models(intermittent, m, args.tsb_alpha):
+            if label in skipped:
+                log(f"  statsforecast {label}: skipped (--skip)")
+                continue
             suffix = f"-a{args.tsb_alpha}" if label == "TSB" else ""
             cache = WORK / f"{name}-cut{cut}-{label}{suffix}.jsonl"
             log(f"  statsforecast {label}")
