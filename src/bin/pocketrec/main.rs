@@ -54,7 +54,8 @@ enum Command {
     Split(SplitArgs),
     /// Choose options on a validation split of the interactions; write the config.
     Tune(TuneArgs),
-    /// Forecast sales series with intervals; one JSON object per line and series.
+    /// Forecast sales series with intervals; one JSON object per line and series
+    /// (a series that cannot be forecast is named on stderr and gets a naive fallback).
     Forecast(forecast::ForecastArgs),
     /// Score forecasting models on train/test series (sMAPE, MASE, OWA, coverage, MSIS).
     ForecastEval(forecast::ForecastEvalArgs),
