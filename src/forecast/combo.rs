@@ -19,7 +19,10 @@ pub fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions
     let levels = &options.levels;
     let mut members: Vec<Member> = Vec::with_capacity(3);
     let mut used_period = 1;
-    if let Some(m) = ets::auto_with(y, period, &[ets::TrendKind::None, ets::TrendKind::Damped]) {
+    let ets_model = ets::auto_with(y, period, &[ets::TrendKind::None, ets::TrendKind::Damped]);
+    // No seasonal-state refit here (see ets::refine): it did not change
+    // the combination's accuracy on the benchmark sets and costs ~0.5 ms.
+    if let Some(m) = ets_model {
         used_period = used_period.max(m.period);
         let (p, iv) = m.forecast(horizon, levels, options.seed, options.simulations);
         members.push((m.spec.to_string(), p, iv));

@@ -38,9 +38,10 @@
 //! β ∈ [1e−4·α, α], γ ∈ [1e−4·(1−α), 1 − α], φ ∈ [0.8, 0.98]. The optimiser
 //! works in a unit box that maps onto exactly this region (β = b′α,
 //! γ = g′(1 − α)). ℓ₀ and b₀ are optimised too; the seasonal states start
-//! from a classical decomposition of the first three seasons and are kept
-//! there (optimising m more parameters would cost most of the speed budget
-//! for little accuracy on short retail series).
+//! from a classical decomposition of the first three seasons. Model
+//! selection keeps them there (optimising m more parameters for each of 15
+//! forms would cost most of the speed budget); [`auto`] then refits the
+//! selected form with the seasonal states optimised as well ([`refine`]).
 
 use std::fmt;
 
@@ -343,6 +344,20 @@ pub fn n_params(spec: &EtsSpec, m: usize) -> usize {
 /// does not apply (multiplicative components with non-positive data, too
 /// few observations for its parameters, or no admissible parameters found).
 pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
+    fit_with(y, spec, period, false)
+}
+
+/// [`fit`], optionally also optimising the m initial seasonal states (in a
+/// second Nelder–Mead run started from the first one's optimum, with the
+/// states renormalised to sum 0 / mean 1 on every trial). Several times
+/// slower, so [`auto`] selects with heuristic states and refits only the
+/// winner this way.
+pub fn fit_with(
+    y: &[f64],
+    spec: EtsSpec,
+    period: usize,
+    seasonal_states: bool,
+) -> Option<EtsModel> {
     let n = y.len();
     let m = if spec.season == SeasonKind::None {
         1
@@ -372,7 +387,7 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
     let damped = spec.trend == TrendKind::Damped;
 
     // x = [α, b′, g′, φ, Δℓ₀, Δb₀]; unused entries are pinned by equal bounds.
-    let decode = |x: &[f64]| -> (Params, State) {
+    let decode = |x: &[f64], offsets: &[f64]| -> (Params, State) {
         let alpha = x[0];
         let params = Params {
             alpha,
@@ -387,6 +402,25 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
         let mut st = init.clone();
         st.level += x[4] * scale;
         st.slope += x[5] * scale / 10.0;
+        if !offsets.is_empty() {
+            match spec.season {
+                SeasonKind::Additive => {
+                    for (s, o) in st.season.iter_mut().zip(offsets) {
+                        *s += o * scale * 0.5;
+                    }
+                    let mean = st.season.iter().sum::<f64>() / m as f64;
+                    st.season.iter_mut().for_each(|s| *s -= mean);
+                }
+                SeasonKind::Multiplicative => {
+                    for (s, o) in st.season.iter_mut().zip(offsets) {
+                        *s *= (0.5 * o).exp();
+                    }
+                    let mean = st.season.iter().sum::<f64>() / m as f64;
+                    st.season.iter_mut().for_each(|s| *s /= mean);
+                }
+                SeasonKind::None => {}
+            }
+        }
         (params, st)
     };
     let pin = |on: bool, lo: f64, hi: f64, v: f64| if on { (lo, hi, v) } else { (v, v, v) };
@@ -414,10 +448,12 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
         }
         x
     };
+    let nf = free.len();
     let mut scratch = init.clone();
-    let objective = |z: &[f64]| -> f64 {
-        let x = expand(z);
-        let (params, st) = decode(&x);
+    // z = the free entries of x, then (second run only) the seasonal offsets.
+    let mut objective = |z: &[f64]| -> f64 {
+        let x = expand(&z[..nf]);
+        let (params, st) = decode(&x, &z[nf..]);
         scratch.clone_from(&st);
         match filter(y, &spec, m, &params, &mut scratch) {
             Some((sse, log_sum)) => neg2_log_lik(n, sse, log_sum),
@@ -425,21 +461,45 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
         }
     };
     let pick = |v: &[f64]| free.iter().map(|&i| v[i]).collect::<Vec<f64>>();
-    let best = minimize(
-        objective,
+    let mut best = minimize(
+        &mut objective,
         &pick(&x0),
         &pick(&steps),
         &pick(&lower),
         &pick(&upper),
         NelderMead {
-            max_evals: 80 * (free.len() + 1),
+            max_evals: 80 * (nf + 1),
             tol: 1e-5,
         },
     );
     if !best.f.is_finite() {
         return None;
     }
-    let (params, mut state) = decode(&expand(&best.x));
+    if seasonal_states && has_season {
+        let start: Vec<f64> = best.x.iter().copied().chain(vec![0.0; m]).collect();
+        let step2: Vec<f64> = pick(&steps)
+            .iter()
+            .map(|s| 0.5 * s)
+            .chain(vec![0.1; m])
+            .collect();
+        let lo: Vec<f64> = pick(&lower).into_iter().chain(vec![-1.0; m]).collect();
+        let hi: Vec<f64> = pick(&upper).into_iter().chain(vec![1.0; m]).collect();
+        let second = minimize(
+            &mut objective,
+            &start,
+            &step2,
+            &lo,
+            &hi,
+            NelderMead {
+                max_evals: 60 * (nf + m + 1),
+                tol: 1e-6,
+            },
+        );
+        if second.f < best.f {
+            best = second;
+        }
+    }
+    let (params, mut state) = decode(&expand(&best.x[..nf]), &best.x[nf..]);
     // One more pass for the residuals behind the interval widths.
     let mut resid = Vec::with_capacity(n);
     let mut probe = state.clone();
@@ -471,13 +531,28 @@ pub fn fit(y: &[f64], spec: EtsSpec, period: usize) -> Option<EtsModel> {
 /// only for positive data; additive errors never with multiplicative
 /// seasons (numerically unstable); seasonal forms only when `2 ≤ period ≤
 /// 24` and the series covers at least two seasons (longer periods fall back
-/// to non-seasonal forms, as in forecast::ets).
+/// to non-seasonal forms, as in forecast::ets). A seasonal winner is then
+/// refitted with its initial seasonal states optimised ([`refine`]).
 pub fn auto(y: &[f64], period: usize) -> Option<EtsModel> {
-    auto_with(
+    let best = auto_with(
         y,
         period,
         &[TrendKind::None, TrendKind::Additive, TrendKind::Damped],
-    )
+    )?;
+    Some(refine(y, best))
+}
+
+/// Refits a seasonal model with its initial seasonal states optimised too
+/// ([`fit_with`]); keeps the original when that does not raise the
+/// likelihood. Non-seasonal models come back unchanged.
+pub fn refine(y: &[f64], model: EtsModel) -> EtsModel {
+    if model.spec.season == SeasonKind::None {
+        return model;
+    }
+    match fit_with(y, model.spec, model.period, true) {
+        Some(refined) if refined.log_lik >= model.log_lik => refined,
+        _ => model,
+    }
 }
 
 /// [`auto`] over a chosen set of trend forms (the combination forecast uses
