@@ -76,7 +76,10 @@ fn forecast_writes_one_line_per_series_and_survives_bad_ones() {
     // The NaN series falls back to naive on its finite values: last is 3.
     assert_eq!(rows[1]["model"], "Fallback(Naive)");
     assert_eq!(rows[1]["point"][0], 3.0);
-    assert!(rows[1]["error"].as_str().unwrap().contains("finite"));
+    assert!(rows[1]["error"]
+        .as_str()
+        .unwrap()
+        .contains("values[1] must be a number, got null"));
     assert_eq!(rows[2]["model"], "Fallback(Zero)");
     assert_eq!(rows[3]["model"], "TSB");
 }
@@ -114,6 +117,8 @@ fn forecast_reads_long_form_csv() {
     assert_eq!(rows[0]["intervals"][0]["level"], 90);
     assert_eq!(rows[1]["model"], "Fallback(Naive)");
     assert_eq!(rows[1]["point"][0], 4.0);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("line 26: value \"x\""), "{stderr}");
 }
 
 #[test]

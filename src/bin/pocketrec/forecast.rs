@@ -78,14 +78,26 @@ pub struct ForecastEvalArgs {
     json: bool,
 }
 
-/// One input series; `values` holds NaN where the input had no number.
+/// One input series; `values` holds NaN where the input had no number, and
+/// `problem` says what the first such entry was.
 struct Series {
     id: String,
     values: Vec<f64>,
+    problem: Option<String>,
 }
 
 fn number(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
+}
+
+/// A JSON value in a few characters, for messages.
+fn short(v: &Value) -> String {
+    let text = v.to_string();
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text
+    }
 }
 
 fn read_json_series(text: &str, path: &Path) -> Result<Vec<Series>> {
@@ -106,12 +118,22 @@ fn read_json_series(text: &str, path: &Path) -> Result<Vec<Series>> {
                 Some(Value::Number(n)) => n.to_string(),
                 _ => format!("#{i}"),
             };
-            let values = s
-                .get("values")
-                .and_then(Value::as_array)
+            let raw = s.get("values").and_then(Value::as_array);
+            let values: Vec<f64> = raw
                 .map(|a| a.iter().map(number).collect())
                 .unwrap_or_default();
-            Series { id, values }
+            let problem = match raw {
+                None => Some("\"values\" must be an array of numbers".to_string()),
+                Some(a) => a
+                    .iter()
+                    .position(|v| !v.is_number())
+                    .map(|j| format!("values[{j}] must be a number, got {}", short(&a[j]))),
+            };
+            Series {
+                id,
+                values,
+                problem,
+            }
         })
         .collect())
 }
@@ -144,15 +166,20 @@ fn read_csv_series(text: &str, path: &Path) -> Result<Vec<Series>> {
     let (ci, cp, cv) = (col("id")?, col("period")?, col("value")?);
     let mut order: Vec<String> = Vec::new();
     let mut rows: HashMap<String, Vec<(String, f64)>> = HashMap::new();
+    let mut problems: HashMap<String, String> = HashMap::new();
     for (line, record) in reader.records().enumerate() {
         let record =
             record.with_context(|| format!("{} line {}: malformed", path.display(), line + 2))?;
         let id = record.get(ci).unwrap_or("").to_string();
         let period = record.get(cp).unwrap_or("").to_string();
-        let value = record
-            .get(cv)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(f64::NAN);
+        let cell = record.get(cv).unwrap_or("");
+        let value = cell.parse::<f64>().unwrap_or(f64::NAN);
+        if !value.is_finite() && !problems.contains_key(&id) {
+            problems.insert(
+                id.clone(),
+                format!("line {}: value {cell:?} is not a finite number", line + 2),
+            );
+        }
         rows.entry(id.clone())
             .or_insert_with(|| {
                 order.push(id);
@@ -176,8 +203,9 @@ fn read_csv_series(text: &str, path: &Path) -> Result<Vec<Series>> {
                 r.sort_by(|a, b| a.0.cmp(&b.0));
             }
             Series {
-                id,
+                problem: problems.remove(&id),
                 values: r.into_iter().map(|(_, v)| v).collect(),
+                id,
             }
         })
         .collect())
@@ -280,13 +308,17 @@ pub fn forecast_command(args: ForecastArgs) -> Result<()> {
     let mut out = BufWriter::new(sink);
     let mut failed = 0usize;
     for s in &series {
-        let line = match forecast(&s.values, args.horizon, &options) {
+        let result = match &s.problem {
+            Some(p) => Err(p.clone()),
+            None => forecast(&s.values, args.horizon, &options).map_err(|e| e.to_string()),
+        };
+        let line = match result {
             Ok(f) => forecast_line(&s.id, &f, None),
             Err(e) => {
                 failed += 1;
                 let f = fallback(&s.values, args.horizon, &options.levels);
                 eprintln!("series {:?}: {e}; wrote the fallback {}", s.id, f.model);
-                forecast_line(&s.id, &f, Some(&e.to_string()))
+                forecast_line(&s.id, &f, Some(&e))
             }
         };
         writeln!(out, "{line}")?;
