@@ -30,7 +30,7 @@ use std::fmt;
 
 use super::intervals::{normal_intervals, robust_variance};
 use super::optim::{minimize, NelderMead};
-use super::season::seasonal_adjustment;
+use super::season::deseasonalise;
 use super::Interval;
 
 /// Conditioning start shared by all orders (the largest p considered).
@@ -228,19 +228,7 @@ pub fn fit_order(y: &[f64], p: usize, d: usize, q: usize, constant: bool) -> Opt
 /// Seasonal series are adjusted first (see the module docs). `None` for
 /// series too short for any order.
 pub fn auto(y: &[f64], period: usize) -> Option<ArimaModel> {
-    let indices = if period > 1 {
-        seasonal_adjustment(y, period)
-    } else {
-        None
-    };
-    let adjusted: Vec<f64> = match &indices {
-        Some(idx) => y
-            .iter()
-            .enumerate()
-            .map(|(t, v)| v / idx[t % period])
-            .collect(),
-        None => y.to_vec(),
-    };
+    let (adjusted, indices) = deseasonalise(y, period);
     let d = choose_d(&adjusted);
     let mut best: Option<ArimaModel> = None;
     for p in 0..=2 {

@@ -117,6 +117,23 @@ fn centred_moving_average(y: &[f64], m: usize) -> Vec<Option<f64>> {
     out
 }
 
+/// `y` divided by its seasonal indices, with the indices (`indices[t % m]`),
+/// when [`seasonal_adjustment`] finds a season at period `m` (> 1);
+/// otherwise `y` unchanged and `None`. Theta and ARIMA both fit the
+/// adjusted series and multiply their forecasts back.
+pub fn deseasonalise(y: &[f64], m: usize) -> (Vec<f64>, Option<Vec<f64>>) {
+    let indices = if m > 1 {
+        seasonal_adjustment(y, m)
+    } else {
+        None
+    };
+    let adjusted = match &indices {
+        Some(idx) => y.iter().enumerate().map(|(t, v)| v / idx[t % m]).collect(),
+        None => y.to_vec(),
+    };
+    (adjusted, indices)
+}
+
 /// Seasonal indices when the series passes [`seasonality_test`] at period
 /// `m` and has a positive trend; `None` when it should not be adjusted.
 pub fn seasonal_adjustment(y: &[f64], m: usize) -> Option<Vec<f64>> {

@@ -18,7 +18,7 @@
 
 use super::ets::{self, ErrorKind, EtsSpec, SeasonKind, TrendKind};
 use super::intervals::normal_intervals;
-use super::season::seasonal_adjustment;
+use super::season::deseasonalise;
 use super::Interval;
 
 /// A fitted Theta model.
@@ -65,19 +65,7 @@ pub fn fit(y: &[f64], period: usize) -> Option<ThetaModel> {
     if n < 3 {
         return None;
     }
-    let indices = if period > 1 {
-        seasonal_adjustment(y, period)
-    } else {
-        None
-    };
-    let adjusted: Vec<f64> = match &indices {
-        Some(idx) => y
-            .iter()
-            .enumerate()
-            .map(|(t, v)| v / idx[t % period])
-            .collect(),
-        None => y.to_vec(),
-    };
+    let (adjusted, indices) = deseasonalise(y, period);
     let ses = ets::fit(
         &adjusted,
         EtsSpec {
