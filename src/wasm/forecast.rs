@@ -22,7 +22,7 @@ export interface ForecastOptions {
     levels?: number[];
     /** Default "auto": the combination for regular series, Croston/TSB for intermittent ones. */
     model?: "auto" | "ets" | "theta" | "arima" | "combo" | "croston" | "sba" | "tsb" | "naive" | "snaive" | "naive2";
-    /** How "combo" merges its members. Default "mean". */
+    /** How "combo" and "auto" merge ETS, Theta and ARIMA. Default "median". */
     combine?: "mean" | "median";
     /** Clamp at 0 (sales). Default: true when no value is negative. */
     nonNegative?: boolean;
