@@ -10,11 +10,10 @@
 // esbuild bundles the strict TypeScript (type-checked separately by tsc)
 // into ES modules a plain <script type="module"> can load.
 import * as esbuild from "esbuild";
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { gzipSync } from "node:zlib";
-import { readFileSync } from "node:fs";
 
 const www = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(www, "dist");

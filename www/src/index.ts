@@ -13,6 +13,6 @@ export type { EngineOptions, Forecast, ForecastOptions, HistoryEvent, ItemView, 
 export { History } from "./history.js";
 export type { HistoryOptions, HistoryProblem } from "./history.js";
 export { formatPrice, parseWeights, reasonText, safeUrl } from "./display.js";
-export { PocketRecs, itemCard, sharedEngine, sharedHistory } from "./widget.js";
+export { PocketRecs, itemCard, reasonTitles, sharedEngine, sharedHistory } from "./widget.js";
 export { forecastChart, ticks } from "./chart.js";
 export type { ChartOptions } from "./chart.js";

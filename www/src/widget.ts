@@ -123,6 +123,13 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, part: string, te
   return node;
 }
 
+/** Reasons name items by id: their titles, fetched in one call (unknown ids stay ids). */
+export async function reasonTitles(engine: Engine, results: readonly Result[]): Promise<(id: string) => string> {
+  const named = [...new Set(results.flatMap((r) => r.reasons.flatMap((x) => ("item" in x ? [x.item] : []))))];
+  const titles = new Map((await engine.items(named)).map((v) => [v.id, v.title]));
+  return (id) => titles.get(id) ?? id;
+}
+
 /**
  * A card for an item: image, title (the link text), price, stock and one
  * reason. `href` (else the item's own `url`) must be http(s) or relative to
@@ -289,10 +296,7 @@ export class PocketRecs extends HTMLElement {
   }
 
   private async show(engine: Engine, results: Result[]): Promise<void> {
-    // Reasons name items by id; fetch their titles in one call.
-    const named = [...new Set(results.flatMap((r) => r.reasons.flatMap((x) => ("item" in x ? [x.item] : []))))];
-    const titles = new Map((await engine.items(named)).map((v) => [v.id, v.title]));
-    const title = (id: string) => titles.get(id) ?? id;
+    const title = await reasonTitles(engine, results);
     const template = this.getAttribute("href");
     this.listNode.replaceChildren(
       ...results.map((r) =>

@@ -6,7 +6,7 @@
  * `../index.js` to `../pocketrec/pocketrec.js`, so page and widgets share
  * one engine and one history).
  */
-import { Engine, forecastChart, itemCard, reasonText, sharedEngine, sharedHistory, type Forecast, type ForecastOptions, type QueryOptions, type Result } from "../index.js";
+import { Engine, forecastChart, formatPrice, itemCard, reasonText, reasonTitles, sharedEngine, sharedHistory, type Forecast, type ForecastOptions, type QueryOptions, type Result } from "../index.js";
 import type { Product, SalesHistory } from "./generate.js";
 
 const SHOP = { catalogueUrl: "shop/catalogue.json", interactionsUrl: "shop/interactions.csv" };
@@ -17,6 +17,37 @@ function $(selector: string): HTMLElement {
   const found = document.querySelector<HTMLElement>(selector);
   if (!found) throw new Error(`demo page is missing ${selector}`);
   return found;
+}
+
+/** A product's picture: its `image` is relative to the catalogue. */
+function productImage(p: Product): string {
+  return new URL(p.image, new URL(SHOP.catalogueUrl, document.baseURI)).href;
+}
+
+/**
+ * Runs `work` now and whenever `form` changes. Only the newest run may
+ * show anything (`fresh()` says whether this run still is); a failure of
+ * the newest run shows its message in `error`. Returns the runner.
+ */
+async function live(form: HTMLFormElement, error: HTMLElement, work: (fresh: () => boolean) => Promise<void>): Promise<() => void> {
+  let latest = 0;
+  const run = async () => {
+    const ticket = ++latest;
+    const fresh = () => ticket === latest;
+    try {
+      await work(fresh);
+      if (fresh()) error.hidden = true;
+    } catch (e) {
+      if (!fresh()) return;
+      error.hidden = false;
+      error.textContent = e instanceof Error ? e.message : String(e);
+    }
+  };
+  form.addEventListener("input", () => void run());
+  form.addEventListener("change", () => void run());
+  form.addEventListener("submit", (event) => event.preventDefault());
+  await run();
+  return () => void run();
 }
 
 function productHref(id: string): string {
@@ -66,7 +97,7 @@ async function shopPage(): Promise<void> {
   const chips = $("#departments");
   const grid = $("#grid");
   const show = (department: string | undefined) => {
-    grid.replaceChildren(...items.filter((p) => !department || p.category === department).map((p) => itemCard({ ...p, image: new URL(p.image, new URL(SHOP.catalogueUrl, document.baseURI)).href }, { href: productHref(p.id) })));
+    grid.replaceChildren(...items.filter((p) => !department || p.category === department).map((p) => itemCard({ ...p, image: productImage(p) }, { href: productHref(p.id) })));
     for (const chip of chips.querySelectorAll("button")) chip.setAttribute("aria-pressed", String((chip.dataset.department || undefined) === department));
   };
   for (const department of [undefined, ...departments]) {
@@ -101,14 +132,8 @@ function wireSearch(): void {
 
 /** Cards with their first reason, titles of the items named in reasons looked up. */
 async function cards(e: Engine, results: Result[]): Promise<HTMLLIElement[]> {
-  const title = await titles(e, results);
+  const title = await reasonTitles(e, results);
   return results.map((r) => itemCard(r.item, { href: productHref(r.id), ...(r.reasons[0] ? { reason: reasonText(r.reasons[0], title) } : {}) }));
-}
-
-async function titles(e: Engine, results: Result[]): Promise<(id: string) => string> {
-  const named = [...new Set(results.flatMap((r) => r.reasons.flatMap((x) => ("item" in x ? [x.item] : []))))];
-  const map = new Map((await e.items(named)).map((v) => [v.id, v.title]));
-  return (id) => map.get(id) ?? id;
 }
 
 // --- Product page -----------------------------------------------------------
@@ -147,7 +172,7 @@ function text<K extends keyof HTMLElementTagNameMap>(tag: K, content: string, cl
 
 function productDetails(p: Product): HTMLElement[] {
   const img = document.createElement("img");
-  img.src = new URL(p.image, new URL(SHOP.catalogueUrl, document.baseURI)).href;
+  img.src = productImage(p);
   img.alt = "";
   const info = document.createElement("div");
   const tags = document.createElement("ul");
@@ -172,7 +197,7 @@ function productDetails(p: Product): HTMLElement[] {
   }
   info.append(
     text("h1", p.title),
-    text("p", new Intl.NumberFormat(undefined, { minimumFractionDigits: 2 }).format(p.price), "price"),
+    text("p", formatPrice(p.price), "price"),
     text("p", `${p.brand} · ${p.category} · ${p.inStock ? "in stock" : "out of stock"}`, "meta"),
     text("p", p.description),
     tags,
@@ -240,31 +265,17 @@ async function playgroundPage(): Promise<void> {
   const categories = form.elements.namedItem("category") as HTMLSelectElement;
   categories.append(...[...new Set(items.map((p) => p.category))].map((c) => new Option(c, c)));
   const e = await engine();
-  let latest = 0;
-  const run = async () => {
-    const ticket = ++latest;
+  const run = await live(form, $("#query-error"), async (fresh) => {
     const { options, call, code } = playgroundQuery(form);
     $("#code").textContent = code;
-    const error = $("#query-error");
-    try {
-      const started = performance.now();
-      const results = await call(e, options);
-      const ms = performance.now() - started;
-      if (ticket !== latest) return;
-      error.hidden = true;
-      $("#timing").textContent = `${results.length} results in ${ms.toFixed(2)} ms`;
-      await playgroundTable(e, results);
-    } catch (err) {
-      if (ticket !== latest) return;
-      error.hidden = false;
-      error.textContent = err instanceof Error ? err.message : String(err);
-    }
-  };
-  form.addEventListener("input", () => void run());
-  form.addEventListener("change", () => void run());
-  form.addEventListener("submit", (event) => event.preventDefault());
-  history.subscribe(() => void run());
-  await run();
+    const started = performance.now();
+    const results = await call(e, options);
+    const ms = performance.now() - started;
+    if (!fresh()) return;
+    $("#timing").textContent = `${results.length} results in ${ms.toFixed(2)} ms`;
+    await playgroundTable(e, results);
+  });
+  history.subscribe(run);
 }
 
 function playgroundQuery(form: HTMLFormElement): { options: QueryOptions; call: (e: Engine, o: QueryOptions) => Promise<Result[]>; code: string } {
@@ -295,7 +306,7 @@ function playgroundQuery(form: HTMLFormElement): { options: QueryOptions; call: 
 }
 
 async function playgroundTable(e: Engine, results: Result[]): Promise<void> {
-  const title = await titles(e, results);
+  const title = await reasonTitles(e, results);
   const rows = results.map((r, i) => {
     const row = document.createElement("tr");
     const link = text("a", r.item.title);
@@ -339,9 +350,7 @@ async function ownerPage(): Promise<void> {
   chooseStock();
   select.addEventListener("change", chooseStock);
   const engine = await forecasts();
-  let latest = 0;
-  const run = async () => {
-    const ticket = ++latest;
+  await live(form, $("#forecast-error"), async (fresh) => {
     const series = sales.series.find((s) => s.id === select.value);
     if (!series) return;
     const number = (name: string) => Number(field(name).value);
@@ -351,28 +360,16 @@ async function ownerPage(): Promise<void> {
       model: field("model").value as NonNullable<ForecastOptions["model"]>,
       inventory: { leadTime: number("leadTime"), serviceLevel: number("serviceLevel"), stock: number("stock") },
     };
-    const error = $("#forecast-error");
-    try {
-      const started = performance.now();
-      const result = await engine.forecast(series.values, options);
-      const ms = performance.now() - started;
-      if (ticket !== latest) return;
-      error.hidden = true;
-      const label = (i: number) => monthLabel(sales.start, i);
-      $("#chart").replaceChildren(forecastChart(series.values, result, { label, what: `Monthly unit sales of ${series.title}` }));
-      $("#forecast-summary").textContent = `${result.model}, season ${result.seasonLength}; forecast in ${ms.toFixed(1)} ms (in the page, including the round trip to the worker).`;
-      $("#reorder").textContent = reorderText(result, options, series.values.length, label);
-      forecastTable(result, series.values.length, label);
-    } catch (e) {
-      if (ticket !== latest) return;
-      error.hidden = false;
-      error.textContent = e instanceof Error ? e.message : String(e);
-    }
-  };
-  form.addEventListener("input", () => void run());
-  form.addEventListener("change", () => void run());
-  form.addEventListener("submit", (event) => event.preventDefault());
-  await run();
+    const started = performance.now();
+    const result = await engine.forecast(series.values, options);
+    const ms = performance.now() - started;
+    if (!fresh()) return;
+    const label = (i: number) => monthLabel(sales.start, i);
+    $("#chart").replaceChildren(forecastChart(series.values, result, { label, what: `Monthly unit sales of ${series.title}` }));
+    $("#forecast-summary").textContent = `${result.model}, season ${result.seasonLength}; forecast in ${ms.toFixed(1)} ms (in the page, including the round trip to the worker).`;
+    $("#reorder").textContent = reorderText(result, options, series.values.length, label);
+    forecastTable(result, series.values.length, label);
+  });
 }
 
 function reorderText(result: Forecast, options: ForecastOptions, n: number, label: (i: number) => string): string {
@@ -407,7 +404,7 @@ function forecastTable(result: Forecast, n: number, label: (i: number) => string
 const SAMPLE_SERIES = "112 104 118 121 127 135 131 128 140 152 178 231 126 119 133 138 141 150 149 146 158 171 199 262 140 131 149 151 160 168 165 161 177 190 221 290";
 
 /** Numbers from pasted text; says which entry is not a number. */
-export function parseSeries(textValue: string): number[] {
+function parseSeries(textValue: string): number[] {
   const parts = textValue.split(/[\s,;]+/).filter(Boolean);
   return parts.map((part, i) => {
     const value = Number(part);
@@ -421,32 +418,19 @@ async function playgroundForecast(): Promise<void> {
   const values = form.elements.namedItem("values") as HTMLTextAreaElement;
   values.value = SAMPLE_SERIES;
   const engine = await forecasts();
-  let latest = 0;
-  const run = async () => {
-    const ticket = ++latest;
+  await live(form, $("#fc-error"), async (fresh) => {
     const data = new FormData(form);
-    const error = $("#fc-error");
-    try {
-      const series = parseSeries(String(data.get("values") ?? ""));
-      const options: ForecastOptions = { horizon: Number(data.get("horizon")) || 12, model: String(data.get("model")) as NonNullable<ForecastOptions["model"]> };
-      const season = String(data.get("seasonLength") ?? "");
-      if (season !== "") options.seasonLength = Number(season);
-      const started = performance.now();
-      const result = await engine.forecast(series, options);
-      const ms = performance.now() - started;
-      if (ticket !== latest) return;
-      error.hidden = true;
-      $("#fc-chart").replaceChildren(forecastChart(series, result, { what: "Pasted series" }));
-      $("#fc-status").textContent = `${result.model}, season ${result.seasonLength}: next ${units.format(result.point[0] ?? 0)}; ${ms.toFixed(1)} ms`;
-    } catch (e) {
-      if (ticket !== latest) return;
-      error.hidden = false;
-      error.textContent = e instanceof Error ? e.message : String(e);
-    }
-  };
-  form.addEventListener("input", () => void run());
-  form.addEventListener("submit", (event) => event.preventDefault());
-  await run();
+    const series = parseSeries(String(data.get("values") ?? ""));
+    const options: ForecastOptions = { horizon: Number(data.get("horizon")) || 12, model: String(data.get("model")) as NonNullable<ForecastOptions["model"]> };
+    const season = String(data.get("seasonLength") ?? "");
+    if (season !== "") options.seasonLength = Number(season);
+    const started = performance.now();
+    const result = await engine.forecast(series, options);
+    const ms = performance.now() - started;
+    if (!fresh()) return;
+    $("#fc-chart").replaceChildren(forecastChart(series, result, { what: "Pasted series" }));
+    $("#fc-status").textContent = `${result.model}, season ${result.seasonLength}: next ${units.format(result.point[0] ?? 0)}; ${ms.toFixed(1)} ms`;
+  });
 }
 
 // --- Start -------------------------------------------------------------------
