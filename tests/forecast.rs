@@ -74,6 +74,49 @@ fn auto_follows_trend_and_season() {
     assert!(err < 5.0, "sMAPE {err}");
 }
 
+/// Weekly sales over `n` weeks: level 60 with a deterministic ±15% wobble,
+/// and a Christmas peak (×3, ×4, ×3) in weeks 46–48 of each year.
+fn weekly_with_christmas(n: usize) -> Vec<f64> {
+    (0..n)
+        .map(|t| {
+            let wobble = 1.0 + 0.15 * (((t * 7919) % 11) as f64 / 5.0 - 1.0);
+            let peak = match t % 52 {
+                46 | 48 => 3.0,
+                47 => 4.0,
+                _ => 1.0,
+            };
+            60.0 * wobble * peak
+        })
+        .collect()
+}
+
+#[test]
+fn two_years_of_weekly_sales_forecast_the_next_christmas() {
+    // 2½ years: too short for the classical decomposition (3 seasons), long
+    // enough for the short-history adjustment.
+    let y = weekly_with_christmas(130);
+    let f = forecast(&y, 26, &options(ModelChoice::Auto, Some(52))).unwrap();
+    assert_eq!(f.season_length, 52, "{}", f.model);
+    assert_nested(&f);
+    // Step h is week (130 + h − 1) mod 52: Christmas week 47 is step 22,
+    // a calm week (40) step 15.
+    let (calm, christmas) = (f.point[14], f.point[21]);
+    assert!((45.0..75.0).contains(&calm), "{:?}", f.point);
+    assert!(christmas > 3.0 * calm, "{:?}", f.point);
+    // The peaks are explained by the season, not taken for noise: a calm
+    // week's 95% band is about the wobble's size, far narrower than what
+    // the same models give without a season.
+    let width = |f: &Forecast, h: usize| f.intervals[1].upper[h] - f.intervals[1].lower[h];
+    let plain = forecast(&y, 26, &options(ModelChoice::Auto, Some(1))).unwrap();
+    assert!(
+        width(&f, 14) < 0.6 * width(&plain, 14),
+        "{} vs {}",
+        width(&f, 14),
+        width(&plain, 14)
+    );
+    assert!(width(&f, 21) > 2.0 * width(&f, 14));
+}
+
 #[test]
 fn the_season_is_detected_when_not_given() {
     let y = monthly(96);

@@ -18,9 +18,10 @@
 //! d ∈ {0, 1, 2} comes from repeated KPSS tests at the 5% level (statistic
 //! η = Σ S_t² / (n² σ̂²), S_t partial sums of the demeaned series, σ̂² the
 //! Newey–West long-run variance with ⌊3√n/13⌋ lags; critical value 0.463),
-//! as in `forecast::ndiffs`. Seasonal series (90% test at the period) are
-//! adjusted by classical multiplicative decomposition first and the indices
-//! are multiplied back, in place of seasonal ARIMA terms: cheaper to fit,
+//! as in `forecast::ndiffs`. Seasonal series are adjusted first by
+//! [`super::season::deseasonalise`] (classical multiplicative decomposition
+//! after the 90% test, or the short-history indices for two seasons) and the
+//! indices are multiplied back, in place of seasonal ARIMA terms: cheaper to fit,
 //! and enough for the short monthly series of a shop.
 //!
 //! Prediction variance: σ² Σ_{j<h} ψ_j² with ψ the MA(∞) weights of

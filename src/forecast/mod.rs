@@ -10,10 +10,16 @@
 //! * [`arima`]: ARIMA(p, d, q) with small orders, selected by AICc;
 //! * a combination (median or mean) of the three, the default for regular
 //!   series (`auto`): on the M1, hospital and M4 weekly data it is more
-//!   accurate (OWA) than any one of them, and on the jewelry data, where
-//!   ETS and ARIMA extrapolate holiday peaks, the median stays near Theta
-//!   (0.989 against 0.965; ETS 1.63, ARIMA 1.56). See the benchmark in
+//!   accurate (OWA) than any one of them, and on the jewelry data the
+//!   median stays near the best member, Theta (1.077 against 1.065; ETS
+//!   1.63, ARIMA 1.18). See the benchmark in
 //!   `tests/benches/peer_statsforecast.py`;
+//! * [`season`]: seasonal adjustment for Theta and ARIMA (and for ETS when
+//!   the season is longer than its states can hold): classical
+//!   decomposition from three seasons of history, shrunken indices from
+//!   two (two years of weekly sales with their holiday peaks). Choices
+//!   there were made on validation splits cut from the training data
+//!   (`tests/benches/forecast_validation.py`);
 //! * [`intermittent`]: Croston / SBA / TSB, which `auto` uses for series
 //!   with many zero periods (average demand interval ≥ 1.32);
 //! * naive, seasonal naive and the M4's Naive2.

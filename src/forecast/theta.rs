@@ -12,7 +12,9 @@
 //!
 //! The series is adjusted by classical multiplicative decomposition when it
 //! passes the 90% seasonality test at its period (see
-//! [`super::season::seasonal_adjustment`]), and forecasts are multiplied back
+//! [`super::season::seasonal_adjustment`]), or by the short-history indices
+//! when it holds only two seasons (see
+//! [`super::season::short_history_adjustment`]), and forecasts are multiplied back
 //! by the seasonal indices. Intervals are those of SES,
 //! σ²(1 + (h − 1)α²), scaled by the seasonal index.
 
