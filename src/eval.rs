@@ -10,7 +10,7 @@
 //!
 //! **Metrics** at cut-off `k`, with `R` the user's test items and `hits@i`
 //! the number of test items among the first `i` recommended:
-//! * precision = hits@k / k; recall = hits@k / |R|; hit rate = [hits@k > 0];
+//! * precision = hits@k / k; recall = hits@k / |R|; hit rate = \[hits@k > 0\];
 //! * NDCG = DCG / IDCG with binary gains, `DCG = Σ_{i<k} rel_i / log2(i + 2)`,
 //!   IDCG the DCG of `min(k, |R|)` hits;
 //! * MAP = `Σ_i P@i · rel_i / min(k, |R|)`;

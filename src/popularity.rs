@@ -25,7 +25,7 @@ impl PopularityConfig {
     /// Checks the half-life.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for a half-life that is not > 0.
+    /// [`crate::Error::InvalidConfig`] for a half-life that is not > 0.
     pub fn validate(&self) -> Result<()> {
         check_half_life("popularity.halfLifeDays", self.half_life_days)
     }
@@ -43,7 +43,7 @@ impl Popularity {
     /// Counts (decayed) users per item.
     ///
     /// # Errors
-    /// [`Error::InvalidConfig`] for a bad half-life.
+    /// [`crate::Error::InvalidConfig`] for a bad half-life.
     pub fn fit(user_items: &UserItems, config: &PopularityConfig) -> Result<Popularity> {
         config.validate()?;
         let n = user_items.matrix.cols();
