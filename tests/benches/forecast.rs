@@ -4,7 +4,8 @@
 //! Run: `cargo bench --bench forecast`. The series is synthetic and seeded
 //! (trend, multiplicative yearly season, noise), shaped like the classic
 //! airline data; when ../shared/data/forecast/classic/airpassengers.csv is
-//! present, that series is timed too.
+//! present, that series is timed too. `forecast_111_weekly/auto` times
+//! the two-season weekly path (111 weeks, season 52, like the jewelry data).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use pocketrec::forecast::{forecast, ForecastOptions, ModelChoice};
@@ -61,6 +62,31 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+    // Two years and a bit of weekly sales with a Christmas peak: the
+    // short-history seasonal path (season::short_history_adjustment).
+    let weekly = weekly_with_peaks(111, 3);
+    let options = ForecastOptions {
+        season_length: Some(52),
+        ..ForecastOptions::default()
+    };
+    c.bench_function("forecast_111_weekly/auto", |b| {
+        b.iter(|| forecast(black_box(&weekly), 13, &options).expect("the series is valid"))
+    });
+}
+
+/// Weekly sales, level 60 with ±20% noise and a ×3 peak in weeks 46–48.
+fn weekly_with_peaks(n: usize, seed: u64) -> Vec<f64> {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    (0..n)
+        .map(|t| {
+            let peak = if (46..=48).contains(&(t % 52)) {
+                3.0
+            } else {
+                1.0
+            };
+            60.0 * peak * (1.0 + 0.4 * (rng.f64() - 0.5))
+        })
+        .collect()
 }
 
 criterion_group!(benches, bench);
