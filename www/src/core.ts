@@ -72,10 +72,13 @@ export function isCrash(e: unknown): boolean {
   return typeof WebAssembly !== "undefined" && e instanceof WebAssembly.RuntimeError;
 }
 
+/** The end of a `crashed` error's message where nothing restarts the engine. */
+export const RELOAD_HINT = "reload the page to start it again";
+
 /** A PocketrecError from any thrown value, with `context` before its message. */
 function wrap(e: unknown, context: string): PocketrecError {
   if (isCrash(e)) {
-    const message = `the engine stopped on an internal error (${e instanceof Error ? e.message : String(e)}); reload the page to start it again`;
+    const message = `the engine stopped on an internal error (${e instanceof Error ? e.message : String(e)}); ${RELOAD_HINT}`;
     return new PocketrecError(context ? `${context}: ${message}` : message, "crashed", { cause: e });
   }
   const code = typeof (e as { code?: unknown } | null)?.code === "string" ? (e as { code: string }).code : "load_failed";

@@ -5,7 +5,7 @@
  * returns a promise; failures reject with a `PocketrecError` carrying a
  * stable `code`.
  */
-import { PocketrecError, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Recommendation, type Result } from "./core.js";
+import { PocketrecError, RELOAD_HINT, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Recommendation, type Result } from "./core.js";
 import { ShopHost, type Method, type Modules, type PortLike, type Reply, type Request } from "./protocol.js";
 
 export { PocketrecError };
@@ -62,6 +62,47 @@ function portBackend(port: PortLike & { terminate?(): void; close?(): void }, on
   };
 }
 
+/** How many times a worker whose wasm module trapped is replaced before the engine gives up. */
+const MAX_RESTARTS = 2;
+
+/**
+ * A backend that replaces its worker when the wasm module in it traps
+ * (code `crashed`): the failing request still rejects, saying a fresh
+ * engine has been started; the shop is loaded again in a new worker, and
+ * later requests wait for it. After `MAX_RESTARTS` restarts, or if loading
+ * again fails, the last worker's answers stand (it refuses every request).
+ *
+ * Why a new worker rather than a new instance in the same one: the trapped
+ * instance's memory may be corrupt, and a worker is the unit the browser
+ * can throw away whole.
+ */
+function restartingBackend(make: () => Backend, load: unknown[] | undefined): Backend {
+  let current = make();
+  let ready: Promise<unknown> = Promise.resolve();
+  let restarts = 0;
+  const restart = () => {
+    current.close();
+    current = make();
+    restarts += 1;
+    ready = load ? current.call("load", load).catch(() => {}) : Promise.resolve();
+  };
+  return {
+    async call(method, args) {
+      await ready;
+      const backend = current;
+      try {
+        return await backend.call(method, args);
+      } catch (e) {
+        if (!(e instanceof PocketrecError && e.code === "crashed") || restarts >= MAX_RESTARTS) throw e;
+        // Concurrent requests on the crashed worker restart it once.
+        if (backend === current) restart();
+        throw new PocketrecError(e.message.replace(RELOAD_HINT, "a fresh engine has been started for the next request"), "crashed", { cause: e });
+      }
+    },
+    close: () => current.close(),
+  };
+}
+
 /** A backend running the shop in this thread. */
 function localBackend(modules: Modules, onProgress: (p: Progress) => void): Backend {
   const host = new ShopHost(modules, onProgress);
@@ -96,14 +137,24 @@ export class Engine {
     readonly warnings: readonly string[],
   ) {}
 
-  /** Loads the shop (in a worker when possible) and fits the models. */
+  /**
+   * Loads the shop (in a worker when possible) and fits the models. A worker
+   * whose wasm module traps is replaced (see `restartingBackend`); the
+   * main-thread fallback cannot replace its module and refuses requests
+   * after a trap.
+   */
   static async create(options: EngineOptions): Promise<Engine> {
-    return Engine.start(Engine.backend(options.worker, options.onProgress ?? (() => {})), options);
+    const onProgress = options.onProgress ?? (() => {});
+    if (!Engine.useWorker(options.worker)) return Engine.start(() => localBackend(modules, onProgress), options, false);
+    return Engine.start(() => portBackend(Engine.worker(), onProgress), options, true);
   }
 
-  private static backend(worker: boolean | undefined, onProgress: (p: Progress) => void): Backend {
-    const useWorker = worker !== false && typeof Worker !== "undefined";
-    return useWorker ? portBackend(new Worker(new URL("./worker.js", import.meta.url), { type: "module" }), onProgress) : localBackend(modules, onProgress);
+  private static useWorker(worker: boolean | undefined): boolean {
+    return worker !== false && typeof Worker !== "undefined";
+  }
+
+  private static worker(): Worker {
+    return new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   }
 
   /**
@@ -111,22 +162,29 @@ export class Engine {
    * loaded. `forecast` works on it; the shop's queries do not.
    */
   static async forecaster(options: { worker?: boolean } = {}): Promise<Engine> {
-    const backend = Engine.backend(options.worker, () => {});
+    const backend = Engine.useWorker(options.worker) ? restartingBackend(() => portBackend(Engine.worker(), () => {}), undefined) : localBackend(modules, () => {});
     return new Engine(backend, 0, []);
   }
 
-  /** An engine served over `port` (see `serve` in protocol.ts); for tests and custom hosts. */
-  static async connect(port: PortLike & { close?(): void }, options: EngineOptions): Promise<Engine> {
-    return Engine.start(portBackend(port, options.onProgress ?? (() => {})), options);
+  /**
+   * An engine served over a port (see `serve` in protocol.ts); for tests and
+   * custom hosts. Given a function that opens a new port, the engine opens
+   * another one when the module behind the first traps, as with workers.
+   */
+  static async connect(port: (PortLike & { close?(): void }) | (() => PortLike & { close?(): void }), options: EngineOptions): Promise<Engine> {
+    const onProgress = options.onProgress ?? (() => {});
+    if (typeof port === "function") return Engine.start(() => portBackend(port(), onProgress), options, true);
+    return Engine.start(() => portBackend(port, onProgress), options, false);
   }
 
-  private static async start(backend: Backend, options: EngineOptions): Promise<Engine> {
+  private static async start(make: () => Backend, options: EngineOptions, restartable: boolean): Promise<Engine> {
     const source = {
       catalogueUrl: absolute(options.catalogueUrl),
       ...(options.interactionsUrl ? { interactionsUrl: absolute(options.interactionsUrl) } : {}),
       ...(options.config ? { config: options.config } : {}),
       ...(options.configUrl ? { configUrl: absolute(options.configUrl) } : {}),
     };
+    const backend = restartable ? restartingBackend(make, [source]) : make();
     try {
       const loaded = (await backend.call("load", [source])) as { items: number; warnings: string[] };
       return new Engine(backend, loaded.items, loaded.warnings);

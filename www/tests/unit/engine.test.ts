@@ -107,4 +107,50 @@ describe("Engine over the worker protocol", () => {
     await assert.rejects(host.run("popular", [{ k: 2 }]), crashed, "the module is not trusted again");
     await assert.rejects(host.run("forecast", [[1, 2, 3], {}]), crashed);
   });
+
+  it("replaces a crashed worker: the failing request says so, later ones are answered by a fresh engine, and it gives up after two restarts", async () => {
+    const Real = wasm.Engine;
+    // The first `trapping` workers' modules trap on recommend; later ones work.
+    let opened = 0;
+    let trapping = 1;
+    const channels: MessageChannel[] = [];
+    const open = () => {
+      opened += 1;
+      const traps = opened <= trapping;
+      class Module extends Real {
+        override recommend(...args: Parameters<InstanceType<typeof Real>["recommend"]>) {
+          if (traps) throw new WebAssembly.RuntimeError("unreachable");
+          return super.recommend(...args);
+        }
+      }
+      const channel = new MessageChannel();
+      channels.push(channel);
+      serve(channel.port2 as unknown as PortLike, { recommend: async () => ({ Engine: Module }), forecast: loadForecastWasm }, fetchFn);
+      return channel.port1 as unknown as PortLike & { close(): void };
+    };
+    const history = [{ item: "tea-003" }];
+    const restarted = (e: unknown) => e instanceof PocketrecError && e.code === "crashed" && /internal error \(unreachable\); a fresh engine has been started for the next request$/.test(e.message);
+    try {
+      const engine = await Engine.connect(open, { catalogueUrl: "/shop/catalogue.json", interactionsUrl: "/shop/interactions.csv" });
+      await assert.rejects(engine.recommend(history, { k: 3 }), restarted);
+      assert.equal(opened, 2, "a second worker was opened");
+      const fresh = await engine.recommend(history, { k: 3 });
+      assert.equal(fresh.length, 3, "the fresh engine has the shop loaded again, interactions too");
+      assert.equal(fresh[0]!.item.title.length > 0, true);
+      engine.dispose();
+
+      // Every worker traps: two restarts, then the third worker's refusal stands.
+      opened = 0;
+      trapping = Infinity;
+      const doomed = await Engine.connect(open, { catalogueUrl: "/shop/catalogue.json" });
+      await assert.rejects(doomed.recommend(history), restarted);
+      await assert.rejects(doomed.recommend(history), restarted);
+      await assert.rejects(doomed.recommend(history), (e: unknown) => e instanceof PocketrecError && e.code === "crashed" && /reload the page to start it again$/.test(e.message));
+      await assert.rejects(doomed.popular({ k: 2 }), /reload the page/, "the last worker refuses everything");
+      assert.equal(opened, 3);
+      doomed.dispose();
+    } finally {
+      for (const c of channels) c.port2.close();
+    }
+  });
 });
