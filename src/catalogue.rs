@@ -15,7 +15,7 @@
 //! | `price` | numeric | 0.3 |
 //! | `rating` | numeric | 0.1 |
 //! | `inStock`, `in_stock`, `available` | availability flag | – |
-//! | `image`, `images`, `thumbnail`, `url`, `link`, `sku` | ignored | – |
+//! | `image`, `images`, `thumbnail`, `url`, `link`, `sku`, `currency` | ignored (display only) | – |
 //!
 //! Any other field gets a role inferred from its values: numbers → numeric
 //! (weight 0.1); strings averaging over 40 characters → text (0.4); arrays of
@@ -120,7 +120,19 @@ pub struct Catalogue {
 }
 
 const AVAILABILITY_NAMES: &[&str] = &["inStock", "in_stock", "available"];
-const IGNORED_NAMES: &[&str] = &["id", "image", "images", "thumbnail", "url", "link", "sku"];
+/// Display-only fields: shown by the widget, never compared. `currency`
+/// is here because one shop's items all share it, and as an inferred
+/// category it would make every item "similar" through it.
+const IGNORED_NAMES: &[&str] = &[
+    "id",
+    "image",
+    "images",
+    "thumbnail",
+    "url",
+    "link",
+    "sku",
+    "currency",
+];
 const CATEGORY_NAMES: &[&str] = &["category", "categories", "genres", "genre"];
 
 /// Role and weight for a field recognised by name.
@@ -740,7 +752,7 @@ mod tests {
 
     #[test]
     fn known_fields_get_their_roles() {
-        let c = cat(r#"[{"id": 1, "title": "Red mug", "category": "kitchen", "tags": ["mug", "red"], "price": "4.50", "inStock": false, "image": "x.png"}]"#).unwrap();
+        let c = cat(r#"[{"id": 1, "title": "Red mug", "category": "kitchen", "tags": ["mug", "red"], "price": "4.50", "currency": "EUR", "inStock": false, "image": "x.png"}]"#).unwrap();
         let roles: Vec<(&str, Role)> = c
             .fields()
             .iter()

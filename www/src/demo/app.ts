@@ -197,7 +197,7 @@ function productDetails(p: Product): HTMLElement[] {
   }
   info.append(
     text("h1", p.title),
-    text("p", formatPrice(p.price), "price"),
+    text("p", formatPrice(p.price, p.currency), "price"),
     text("p", `${p.brand} · ${p.category} · ${p.inStock ? "in stock" : "out of stock"}`, "meta"),
     text("p", p.description),
     tags,

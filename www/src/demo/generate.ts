@@ -20,6 +20,8 @@ export interface Product {
   brand: string;
   tags: string[];
   price: number;
+  /** ISO 4217 code; the widget formats prices with it. */
+  currency: string;
   inStock: boolean;
   /** Picture, relative to the catalogue: `img/<department>.svg` (see `departmentImage`). */
   image: string;
@@ -106,6 +108,7 @@ function products(r: () => number, perDepartment: number): Product[] {
         brand,
         tags,
         price: Math.round(price * 100) / 100,
+        currency: "EUR",
         inStock: r() > 0.1,
         image: `img/${d.name}.svg`,
       });
