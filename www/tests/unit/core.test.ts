@@ -51,7 +51,7 @@ describe("Shop (core, with the real wasm module)", () => {
     assert.ok(similar.every((r) => r.id !== "tea-003" && Number.isFinite(r.score) && r.reasons.length > 0));
     // Each result carries its display fields, from the catalogue record.
     const record = demo.catalogue.items.find((p) => p.id === similar[0]?.id);
-    assert.deepEqual(similar[0]?.item, { id: record?.id, title: record?.title, image: record?.image, price: record?.price, category: record?.category, inStock: record?.inStock });
+    assert.deepEqual(similar[0]?.item, { id: record?.id, title: record?.title, image: record?.image, price: record?.price, currency: record?.currency, category: record?.category, inStock: record?.inStock });
     assert.deepEqual(
       shop.items(["tea-001", "no-such-item", "audio-002"]).map((v) => v.id),
       ["tea-001", "audio-002"],
