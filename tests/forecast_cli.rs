@@ -126,28 +126,25 @@ fn forecast_rejects_bad_options_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.json");
     std::fs::write(&input, r#"{"series": [{"id": "a", "values": [1, 2, 3]}]}"#).unwrap();
-    let o = run(&[
-        "forecast",
-        "--input",
-        input.to_str().unwrap(),
-        "--horizon",
-        "3",
-        "--model",
-        "prophet",
-    ]);
-    assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("unknown model"));
-    let o = run(&[
-        "forecast",
-        "--input",
-        input.to_str().unwrap(),
-        "--horizon",
-        "3",
-        "--level",
-        "120",
-    ]);
-    assert!(!o.status.success());
-    assert!(String::from_utf8_lossy(&o.stderr).contains("levels"));
+    for (option, value, message) in [
+        ("--model", "prophet", "unknown model"),
+        ("--level", "120", "levels"),
+    ] {
+        let o = run(&[
+            "forecast",
+            "--input",
+            input.to_str().unwrap(),
+            "--horizon",
+            "3",
+            option,
+            value,
+        ]);
+        assert!(!o.status.success(), "{option} {value}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(message),
+            "{option} {value}"
+        );
+    }
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The combination forecast: ETS, Theta and ARIMA fitted to the same
 //! series and merged.
 
+use super::intervals::quantile_sorted;
 use super::{
     arima, ets, naive::naive, season, theta, Combine, Forecast, ForecastOptions, Interval,
 };
@@ -53,12 +54,7 @@ pub fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions
             Combine::Mean => values.iter().sum::<f64>() / values.len() as f64,
             Combine::Median => {
                 values.sort_unstable_by(f64::total_cmp);
-                let k = values.len();
-                if k % 2 == 1 {
-                    values[k / 2]
-                } else {
-                    0.5 * (values[k / 2 - 1] + values[k / 2])
-                }
+                quantile_sorted(values, 0.5)
             }
         }
     };
@@ -99,22 +95,19 @@ pub fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions
     }
 }
 
-/// Whether ETS, which cannot hold seasons over 24 periods in its states,
-/// should fit the seasonally adjusted series: when the season is long and
-/// the history short (two seasons, see
-/// [`season::short_history_adjustment`]) and an adjustment is found.
+/// The ETS member (trend N or Ad) and the seasonal period it used (1 for
+/// none).
+///
+/// ETS cannot hold seasons over 24 periods in its states. When the season
+/// is that long and the history holds two seasons, ETS fits the series
+/// adjusted by [`season::short_history_adjustment`] and its forecast is
+/// multiplied back by the indices.
 ///
 /// Why only then: fitted to the raw series, ETS takes the yearly peaks
 /// for noise, and its wide band swallowed the combination's (the jewelry
 /// data's 95% band covered 99.9%). With three seasons or more, ETS on the
 /// raw series did better in the combination on the M4 weekly validation
 /// split (OWA 0.810 against 0.814), so it keeps the raw series there.
-fn uses_short_history_season(y: &[f64], period: usize) -> bool {
-    period > 24 && season::is_short_history(y.len(), period)
-}
-
-/// The ETS member (trend N or Ad) and the seasonal period it used (1 for
-/// none).
 fn ets_member(
     y: &[f64],
     horizon: usize,
@@ -122,32 +115,29 @@ fn ets_member(
     options: &ForecastOptions,
 ) -> Option<(Member, usize)> {
     let trends = [ets::TrendKind::None, ets::TrendKind::Damped];
-    let (series, indices) = if uses_short_history_season(y, period) {
-        season::deseasonalise(y, period)
-    } else {
-        (y.to_vec(), None)
+    let fit = |series: &[f64], period: usize| {
+        // No seasonal-state refit here (see ets::refine): it did not change
+        // the combination's accuracy on the benchmark sets and costs ~0.5 ms.
+        let model = ets::auto_with(series, period, &trends)?;
+        let (point, intervals) =
+            model.forecast(horizon, &options.levels, options.seed, options.simulations);
+        Some((model.spec.to_string(), point, intervals, model.period))
     };
-    let fit_period = if indices.is_some() { 1 } else { period };
-    // No seasonal-state refit here (see ets::refine): it did not change
-    // the combination's accuracy on the benchmark sets and costs ~0.5 ms.
-    let model = ets::auto_with(&series, fit_period, &trends)?;
-    let (mut point, mut intervals) =
-        model.forecast(horizon, &options.levels, options.seed, options.simulations);
-    if let Some(idx) = &indices {
-        let n = y.len();
-        for h in 0..horizon {
-            let f = idx[(n + h) % period];
-            point[h] *= f;
-            for iv in intervals.iter_mut() {
-                iv.lower[h] *= f;
-                iv.upper[h] *= f;
-            }
+    let adjustment = (period > 24)
+        .then(|| season::short_history_adjustment(y, period))
+        .flatten();
+    let Some(adjustment) = adjustment else {
+        let (name, point, intervals, used) = fit(y, period)?;
+        return Some(((name, point, intervals), used));
+    };
+    let (name, mut point, mut intervals, _) = fit(&adjustment.adjusted, 1)?;
+    for (h, p) in point.iter_mut().enumerate() {
+        let f = adjustment.indices[(y.len() + h) % period];
+        *p *= f;
+        for iv in intervals.iter_mut() {
+            iv.lower[h] *= f;
+            iv.upper[h] *= f;
         }
     }
-    let used = if indices.is_some() {
-        period
-    } else {
-        model.period
-    };
-    Some(((model.spec.to_string(), point, intervals), used))
+    Some(((name, point, intervals), period))
 }

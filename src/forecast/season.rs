@@ -4,6 +4,8 @@
 //! These follow the M4 competition's benchmark code, so that Naive2, Theta and
 //! the OWA reference agree with the published definitions.
 
+use super::intervals::quantile_sorted;
+
 /// Sample autocorrelation at lags `1..=max_lag`:
 /// r_k = Σ_{t=k}^{n−1} (y_t − ȳ)(y_{t−k} − ȳ) / Σ_t (y_t − ȳ)².
 /// Returns zeros for a constant series (no lag is correlated with it).
@@ -135,7 +137,6 @@ pub fn deseasonalise(y: &[f64], m: usize) -> (Vec<f64>, Option<Vec<f64>>) {
         if let Some(short) = short_history_adjustment(y, m) {
             return (short.adjusted, Some(short.indices));
         }
-        return (y.to_vec(), None);
     }
     let indices = if m > 1 {
         seasonal_adjustment(y, m)
@@ -259,12 +260,7 @@ pub fn running_median(y: &[f64], w: usize) -> Vec<f64> {
             window.clear();
             window.extend_from_slice(&y[t.saturating_sub(half)..(t + half + 1).min(n)]);
             window.sort_unstable_by(f64::total_cmp);
-            let k = window.len();
-            if k % 2 == 1 {
-                window[k / 2]
-            } else {
-                0.5 * (window[k / 2 - 1] + window[k / 2])
-            }
+            quantile_sorted(&window, 0.5)
         })
         .collect()
 }
