@@ -16,16 +16,16 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::CatalogueConfig;
-use crate::content::ContentConfig;
+use crate::data::catalogue::CatalogueConfig;
+use crate::models::content::ContentConfig;
 use crate::error::{Error, Result};
-use crate::history::HistoryConfig;
-use crate::hybrid::HybridConfig;
-use crate::interactions::InteractionConfig;
-use crate::item_cf::ItemKnnConfig;
-use crate::popularity::PopularityConfig;
-use crate::sequential::SequentialConfig;
-use crate::user_knn::UserKnnConfig;
+use crate::data::history::HistoryConfig;
+use crate::recommend::HybridConfig;
+use crate::data::interactions::InteractionConfig;
+use crate::models::item_knn::ItemKnnConfig;
+use crate::models::popularity::PopularityConfig;
+use crate::models::sequential::SequentialConfig;
+use crate::models::user_knn::UserKnnConfig;
 
 /// All options of pocketrec.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

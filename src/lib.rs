@@ -15,11 +15,11 @@
 //! [`eval`] measures them. The core does no I/O and has no JS types.
 //!
 //! ```
-//! use pocketrec::catalogue::{Catalogue, CatalogueConfig};
+//! use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
 //! use pocketrec::config::Config;
-//! use pocketrec::history::Event;
-//! use pocketrec::hybrid::{Model, Query, Recommender};
-//! use pocketrec::interactions::Interactions;
+//! use pocketrec::data::history::Event;
+//! use pocketrec::recommend::{Model, Query, Recommender};
+//! use pocketrec::data::interactions::Interactions;
 //!
 //! let catalogue = Catalogue::from_json(r#"{"items": [
 //!     {"id": "mug",    "title": "Blue ceramic mug",   "category": "kitchen", "price": 9},
@@ -46,28 +46,16 @@
 //! ```
 #![warn(missing_docs)]
 
-pub mod catalogue;
 pub mod config;
-pub mod content;
-pub mod diversity;
+pub mod data;
 pub mod error;
-pub mod eval;
-pub mod filter;
+pub mod evaluate;
 pub mod forecast;
-pub mod history;
-pub mod hybrid;
-pub mod interactions;
-pub mod item_cf;
 pub mod limits;
-pub mod movielens;
-pub mod neighbours;
-pub mod popularity;
-pub mod sequential;
+pub mod models;
+pub mod recommend;
 pub mod sparse;
-pub mod text;
 pub mod topk;
-pub mod tune;
-pub mod user_knn;
 
 pub use error::{Error, Result};
 

@@ -2,11 +2,11 @@
 //! stable code and a message that says where, what arrived and what is
 //! accepted; nothing panics.
 
-use pocketrec::catalogue::{Catalogue, CatalogueConfig, FieldConfig, FieldValues};
+use pocketrec::data::catalogue::{Catalogue, CatalogueConfig, FieldConfig, FieldValues};
 use pocketrec::config::Config;
-use pocketrec::history::Event;
-use pocketrec::hybrid::{Model, Query, Recommender};
-use pocketrec::interactions::{InteractionConfig, Interactions};
+use pocketrec::data::history::Event;
+use pocketrec::recommend::{Model, Query, Recommender};
+use pocketrec::data::interactions::{InteractionConfig, Interactions};
 use pocketrec::limits;
 use pocketrec::Error;
 
@@ -914,13 +914,13 @@ fn huge_history_weight_ranks_like_any_single_item_history() {
             &Query::new(2, Model::Hybrid),
         )
         .unwrap();
-    let ids = |r: &[pocketrec::hybrid::Recommendation]| {
+    let ids = |r: &[pocketrec::recommend::Recommendation]| {
         r.iter().map(|x| x.id.clone()).collect::<Vec<_>>()
     };
     assert_eq!(ids(&huge), ids(&plain));
     assert!(huge[0].score > 0.1, "{huge:?}");
     for reason in huge.iter().flat_map(|r| &r.reasons) {
-        if let pocketrec::hybrid::Reason::SharedFeature { weight, .. } = reason {
+        if let pocketrec::recommend::Reason::SharedFeature { weight, .. } = reason {
             assert!(weight.is_finite(), "{reason:?}");
         }
     }

@@ -24,19 +24,19 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use pocketrec::catalogue::{Catalogue, CatalogueConfig, FieldConfig, FieldValues, Role};
+use pocketrec::data::catalogue::{Catalogue, CatalogueConfig, FieldConfig, FieldValues, Role};
 use pocketrec::config::Config;
-use pocketrec::content::ContentModel;
-use pocketrec::filter::Filter;
-use pocketrec::history::Event;
-use pocketrec::hybrid::{
+use pocketrec::models::content::ContentModel;
+use pocketrec::recommend::filter::Filter;
+use pocketrec::data::history::Event;
+use pocketrec::recommend::{
     BlendWeights, CollaborativeModels, Model, Query, Reason, Recommendation, Recommender,
 };
-use pocketrec::interactions::{InteractionConfig, Interactions};
-use pocketrec::item_cf::ItemKnn;
-use pocketrec::popularity::Popularity;
-use pocketrec::sequential::Sequential;
-use pocketrec::user_knn::UserKnn;
+use pocketrec::data::interactions::{InteractionConfig, Interactions};
+use pocketrec::models::item_knn::ItemKnn;
+use pocketrec::models::popularity::Popularity;
+use pocketrec::models::sequential::Sequential;
+use pocketrec::models::user_knn::UserKnn;
 use pocketrec::Error;
 
 const SHOP: &str = include_str!("fixtures/shop.json");

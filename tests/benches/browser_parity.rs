@@ -17,11 +17,11 @@
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use pocketrec::catalogue::Catalogue;
+use pocketrec::data::catalogue::Catalogue;
 use pocketrec::config::Config;
-use pocketrec::history::Event;
-use pocketrec::hybrid::{Query, Recommender};
-use pocketrec::interactions::Interactions;
+use pocketrec::data::history::Event;
+use pocketrec::recommend::{Query, Recommender};
+use pocketrec::data::interactions::Interactions;
 
 fn load_fit(catalogue: &str, csv: &str, config: &Config) -> Recommender {
     let catalogue = Catalogue::from_json(catalogue, &config.catalogue).unwrap();

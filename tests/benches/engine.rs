@@ -9,15 +9,15 @@
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use pocketrec::catalogue::Catalogue;
+use pocketrec::data::catalogue::Catalogue;
 use pocketrec::config::Config;
-use pocketrec::content::{ContentConfig, ContentModel};
-use pocketrec::history::WeightedHistory;
-use pocketrec::hybrid::{BlendWeights, Model, Query, Recommender};
-use pocketrec::interactions::{Interactions, WeightTransform};
-use pocketrec::item_cf::{ItemKnn, ItemKnnConfig};
-use pocketrec::movielens;
-use pocketrec::sequential::{Sequential, SequentialConfig};
+use pocketrec::models::content::{ContentConfig, ContentModel};
+use pocketrec::data::history::WeightedHistory;
+use pocketrec::recommend::{BlendWeights, Model, Query, Recommender};
+use pocketrec::data::interactions::{Interactions, WeightTransform};
+use pocketrec::models::item_knn::{ItemKnn, ItemKnnConfig};
+use pocketrec::data::movielens;
+use pocketrec::models::sequential::{Sequential, SequentialConfig};
 
 #[path = "synth.rs"]
 mod synth;
@@ -142,7 +142,7 @@ fn movielens(c: &mut Criterion) {
         (
             "cosine K=20",
             ItemKnnConfig {
-                similarity: pocketrec::item_cf::Similarity::Cosine,
+                similarity: pocketrec::models::item_knn::Similarity::Cosine,
                 neighbours: 20,
                 ..Default::default()
             },
@@ -165,7 +165,7 @@ fn movielens(c: &mut Criterion) {
     let user = (0..user_items.matrix.rows())
         .min_by_key(|&u| user_items.matrix.row_len(u).abs_diff(50))
         .unwrap();
-    let history = pocketrec::history::decay(user_items.history(user).collect(), None, None);
+    let history = pocketrec::data::history::decay(user_items.history(user).collect(), None, None);
     let rec = Recommender::fit(catalogue, Some(&log), &Config::default()).unwrap();
     let name = format!("movielens, user with {} items", history.items.len());
     query_group(c, &name, &rec, &history, "1");

@@ -3,8 +3,8 @@
 //! histories where users favour a few categories and popular items
 //! (Zipf-like), so the item-item graph looks like a real shop's.
 
-use pocketrec::catalogue::{Catalogue, CatalogueConfig};
-use pocketrec::interactions::Interactions;
+use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
+use pocketrec::data::interactions::Interactions;
 use serde_json::json;
 
 const SYLLABLES: &[&str] = &[

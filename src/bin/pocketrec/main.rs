@@ -12,20 +12,20 @@ use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 
-use pocketrec::catalogue::Catalogue;
+use pocketrec::data::catalogue::Catalogue;
 use pocketrec::config::Config;
-use pocketrec::content::ContentModel;
-use pocketrec::eval::{evaluate, split, Metrics, SplitKind};
-use pocketrec::filter::Filter;
-use pocketrec::history::{decay, WeightedHistory};
-use pocketrec::hybrid::{CollaborativeModels, Model, Query, Recommendation, Recommender};
-use pocketrec::interactions::Interactions;
-use pocketrec::item_cf::ItemKnn;
-use pocketrec::movielens;
-use pocketrec::popularity::Popularity;
-use pocketrec::sequential::Sequential;
-use pocketrec::tune::{tune, TuneOptions, Tuned};
-use pocketrec::user_knn::UserKnn;
+use pocketrec::models::content::ContentModel;
+use pocketrec::evaluate::{evaluate, split, Metrics, SplitKind};
+use pocketrec::recommend::filter::Filter;
+use pocketrec::data::history::{decay, WeightedHistory};
+use pocketrec::recommend::{CollaborativeModels, Model, Query, Recommendation, Recommender};
+use pocketrec::data::interactions::Interactions;
+use pocketrec::models::item_knn::ItemKnn;
+use pocketrec::data::movielens;
+use pocketrec::models::popularity::Popularity;
+use pocketrec::models::sequential::Sequential;
+use pocketrec::evaluate::tune::{tune, TuneOptions, Tuned};
+use pocketrec::models::user_knn::UserKnn;
 
 mod forecast;
 
@@ -513,7 +513,7 @@ fn load_split(
     interactions: &Path,
     options: &SplitOptions,
     config: &Config,
-) -> Result<(Catalogue, Interactions, pocketrec::eval::Split)> {
+) -> Result<(Catalogue, Interactions, pocketrec::evaluate::Split)> {
     let kind: SplitKind = options.split.parse()?;
     let catalogue = load_catalogue(catalog, config)?;
     let log = load_interactions(interactions, &catalogue, config)?;
@@ -606,7 +606,7 @@ fn print_json(args: &EvalArgs, results: &[EvalRow]) -> Result<()> {
     emit(&serde_json::to_string_pretty(&out)?)
 }
 
-fn print_table(args: &EvalArgs, parts: &pocketrec::eval::Split, results: &[EvalRow]) -> Result<()> {
+fn print_table(args: &EvalArgs, parts: &pocketrec::evaluate::Split, results: &[EvalRow]) -> Result<()> {
     let k = args.k;
     emit(&format!(
         "split {} (test fraction {}, seed {}): {} train rows, {} test rows",

@@ -7,7 +7,7 @@
 //!   with `idf(t) = ln(1 + (N − df + 0.5)/(df + 0.5))`, `k1 = 1.2`, `b = 0.75`;
 //!   or TF-IDF: `w(t, d) = (1 + ln tf) · (ln((1 + N)/(1 + df)) + 1)`.
 //!   `N` counts items that have the field, `|d|` is the item's token count
-//!   and `avgdl` its mean. Tokens come from [`crate::text`].
+//!   and `avgdl` its mean. Tokens come from [`crate::data::text`].
 //! * **Categorical**: one feature per value (case-folded), weight
 //!   `ln((1 + N)/(1 + df)) + 1`, so rare tags count more than common ones.
 //! * **Numeric**: the catalogue's values are cut into `B` quantile buckets
@@ -19,18 +19,18 @@
 //! `Σ_f w_f² cos_f / (‖·‖‖·‖)`: field weights set each field's share.
 //!
 //! A user profile is `Σ_i h_i · v_i` over the history (weights `h_i` from
-//! [`crate::history`]), normalised and cut to its strongest
+//! [`crate::data::history`]), normalised and cut to its strongest
 //! `profile_features` entries, and scored against all items through an
 //! inverted index.
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::catalogue::{Catalogue, FieldValues, Role};
+use crate::data::catalogue::{Catalogue, FieldValues, Role};
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::sparse::{sort_by_index, sparse_dot, Csr};
-use crate::text::for_each_token;
+use crate::data::text::for_each_token;
 use crate::topk::rank_order;
 
 /// How text fields are weighted.
@@ -509,7 +509,7 @@ fn numeric_block(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::CatalogueConfig;
+    use crate::data::catalogue::CatalogueConfig;
 
     fn close(a: f32, b: f32) -> bool {
         (a - b).abs() < 1e-5
@@ -635,7 +635,7 @@ mod tests {
         let mut cc = CatalogueConfig::default();
         cc.fields.insert(
             "title".into(),
-            crate::catalogue::FieldConfig {
+            crate::data::catalogue::FieldConfig {
                 role: None,
                 weight: Some(3.0),
             },

@@ -17,17 +17,17 @@
 //!    rounds), then each single model alone, so on the validation data the
 //!    hybrid is never below its best component.
 
-use crate::catalogue::Catalogue;
+use crate::data::catalogue::Catalogue;
 use crate::config::Config;
-use crate::content::ContentModel;
+use crate::models::content::ContentModel;
 use crate::error::{Error, Result};
-use crate::eval::{evaluate, split, SplitKind};
-use crate::hybrid::{BlendWeights, CollaborativeModels, Model, Query, Recommender};
-use crate::interactions::{Interactions, WeightTransform};
-use crate::item_cf::{ItemKnn, Similarity};
-use crate::popularity::Popularity;
-use crate::sequential::Sequential;
-use crate::user_knn::UserKnn;
+use crate::evaluate::{evaluate, split, SplitKind};
+use crate::recommend::{BlendWeights, CollaborativeModels, Model, Query, Recommender};
+use crate::data::interactions::{Interactions, WeightTransform};
+use crate::models::item_knn::{ItemKnn, Similarity};
+use crate::models::popularity::Popularity;
+use crate::models::sequential::Sequential;
+use crate::models::user_knn::UserKnn;
 
 /// How to tune.
 #[derive(Debug, Clone, PartialEq)]

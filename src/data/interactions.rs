@@ -27,7 +27,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::catalogue::Catalogue;
+use crate::data::catalogue::Catalogue;
 use crate::error::{describe, shorten, Error, Result};
 use crate::limits;
 use crate::sparse::Csr;
@@ -744,7 +744,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::CatalogueConfig;
+    use crate::data::catalogue::CatalogueConfig;
 
     fn catalogue() -> Catalogue {
         Catalogue::from_json(

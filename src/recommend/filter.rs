@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::catalogue::Catalogue;
+use crate::data::catalogue::Catalogue;
 use crate::error::{Error, Result};
 
 /// Which items may be recommended. Every condition must hold.
@@ -109,7 +109,7 @@ impl Filter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::CatalogueConfig;
+    use crate::data::catalogue::CatalogueConfig;
 
     #[test]
     fn each_condition_filters() {

@@ -1,7 +1,7 @@
 //! A shopper's history: events in, one weight per distinct item out.
 //!
 //! For each item, `h_i = transform(Σ event weights) · decay`, where the
-//! transform is the one used to fit (see [`crate::interactions`]) and, with
+//! transform is the one used to fit (see [`crate::data::interactions`]) and, with
 //! a half-life `H`, `decay = 0.5^((t_ref − t_i)/H)`: `t_i` is the item's
 //! latest event and `t_ref` the query's `now`, or else the latest event in
 //! the history. Items without a timestamp are not decayed. Finally the
@@ -11,9 +11,9 @@
 use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
-use crate::catalogue::Catalogue;
+use crate::data::catalogue::Catalogue;
 use crate::error::{check_half_life, Error, Result};
-use crate::interactions::InteractionConfig;
+use crate::data::interactions::InteractionConfig;
 
 /// Defaults for weighing histories.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]
@@ -196,8 +196,8 @@ fn decay_f64(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalogue::CatalogueConfig;
-    use crate::interactions::WeightTransform;
+    use crate::data::catalogue::CatalogueConfig;
+    use crate::data::interactions::WeightTransform;
 
     #[test]
     fn sums_events_per_item_then_transforms_and_decays() {

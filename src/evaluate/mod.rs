@@ -21,9 +21,11 @@
 use rustc_hash::FxHashSet;
 
 use crate::error::{Error, Result};
-use crate::history::{decay, WeightedHistory};
-use crate::hybrid::{Query, Recommender};
-use crate::interactions::{Interactions, UserItems};
+use crate::data::history::{decay, WeightedHistory};
+use crate::recommend::{Query, Recommender};
+use crate::data::interactions::{Interactions, UserItems};
+
+pub mod tune;
 
 /// How to split interactions into train and test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

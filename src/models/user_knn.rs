@@ -2,7 +2,7 @@
 //! also chose".
 //!
 //! Users are rows of the users × items matrix `X` (weights as in
-//! [`crate::interactions`]), weighted by the smoothed item IDF
+//! [`crate::data::interactions`]), weighted by the smoothed item IDF
 //! `idf_i = ln((1 + U)/(1 + n_i)) + 1` with `U` users and `n_i` the users of
 //! item `i`, and L2-normalised. (The smoothed form never reaches 0, so a
 //! history made only of items nearly everyone chose still finds neighbours.) A query history `h` becomes `q_i = h_i · idf_i`,

@@ -18,8 +18,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::interactions::Interactions;
-use crate::neighbours::{Accumulator, Neighbours};
+use crate::data::interactions::Interactions;
+use crate::models::neighbours::{Accumulator, Neighbours};
 
 /// Options of the sequential model.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

@@ -4,7 +4,7 @@
 //! without its trailing `(year)`, the year as a numeric field, genres split
 //! on `|` (`(no genres listed)` means none), and, from `tags.csv`
 //! (`userId,movieId,tag,timestamp`), each movie's distinct tags, lower-cased.
-//! `ratings.csv` needs no special reader: [`crate::interactions`] knows its
+//! `ratings.csv` needs no special reader: [`crate::data::interactions`] knows its
 //! column names.
 
 use serde_json::{json, Map, Value};

@@ -10,8 +10,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{check_half_life, Result};
-use crate::history::half_life_decay;
-use crate::interactions::UserItems;
+use crate::data::history::half_life_decay;
+use crate::data::interactions::UserItems;
 
 /// Options of the popularity model.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -86,7 +86,7 @@ impl Popularity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::interactions::{Interactions, WeightTransform};
+    use crate::data::interactions::{Interactions, WeightTransform};
 
     #[test]
     fn counts_users_not_quantities() {

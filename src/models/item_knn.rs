@@ -1,7 +1,7 @@
 //! Item-based collaborative filtering ("customers also bought").
 //!
 //! Items are vectors over users: `X` is the items × users matrix of
-//! transformed weights (see [`crate::interactions`]). A weighting turns `X`
+//! transformed weights (see [`crate::data::interactions`]). A weighting turns `X`
 //! into `W`; item-item similarity is `s(i, j) = W_i · W_j`. The three
 //! weightings follow the definitions of the `implicit` library's
 //! CosineRecommender, TFIDFRecommender and BM25Recommender, so comparisons
@@ -25,7 +25,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::neighbours::{Accumulator, Neighbours};
+use crate::models::neighbours::{Accumulator, Neighbours};
 use crate::sparse::Csr;
 
 /// The item-item similarity definition.

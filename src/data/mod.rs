@@ -1,0 +1,22 @@
+//! What comes in: the shop's catalogue, its interaction log and a shopper's
+//! history, read and checked once and turned into dense item indices
+//! (`0..n`, in catalogue order) that every model works on.
+//!
+//! * [`catalogue`]: products (JSON) → [`Catalogue`]: ids ↔ indices, typed
+//!   feature fields, display fields;
+//! * [`interactions`]: the log (CSV or JSON) → columns → the aggregated
+//!   user × item matrix ([`interactions::UserItems`]);
+//! * [`history`]: one shopper's events → weighted items;
+//! * [`movielens`]: the MovieLens layout as a catalogue;
+//! * [`text`]: tokenising (words, CJK bigrams) shared by the content model
+//!   and search.
+
+pub mod catalogue;
+pub mod history;
+pub mod interactions;
+pub mod movielens;
+pub mod text;
+
+pub use catalogue::Catalogue;
+pub use history::Event;
+pub use interactions::Interactions;
