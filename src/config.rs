@@ -17,15 +17,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::data::catalogue::CatalogueConfig;
-use crate::models::content::ContentConfig;
-use crate::error::{Error, Result};
 use crate::data::history::HistoryConfig;
-use crate::recommend::HybridConfig;
 use crate::data::interactions::InteractionConfig;
+use crate::error::{Error, Result};
+use crate::models::content::ContentConfig;
 use crate::models::item_knn::ItemKnnConfig;
 use crate::models::popularity::PopularityConfig;
 use crate::models::sequential::SequentialConfig;
 use crate::models::user_knn::UserKnnConfig;
+use crate::recommend::HybridConfig;
 
 /// All options of pocketrec.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

@@ -2,12 +2,12 @@
 //! stable code and a message that says where, what arrived and what is
 //! accepted; nothing panics.
 
-use pocketrec::data::catalogue::{Catalogue, CatalogueConfig, FieldConfig, FieldValues};
 use pocketrec::config::Config;
+use pocketrec::data::catalogue::{Catalogue, CatalogueConfig, FieldConfig, FieldValues};
 use pocketrec::data::history::Event;
-use pocketrec::recommend::{Model, Query, Recommender};
 use pocketrec::data::interactions::{InteractionConfig, Interactions};
 use pocketrec::limits;
+use pocketrec::recommend::{Model, Query, Recommender};
 use pocketrec::Error;
 
 const MODELS: [Model; 4] = [

@@ -24,19 +24,19 @@
 
 use std::collections::{BTreeSet, HashSet};
 
-use pocketrec::data::catalogue::{Catalogue, CatalogueConfig, FieldConfig, FieldValues, Role};
 use pocketrec::config::Config;
-use pocketrec::models::content::ContentModel;
-use pocketrec::recommend::filter::Filter;
+use pocketrec::data::catalogue::{Catalogue, CatalogueConfig, FieldConfig, FieldValues, Role};
 use pocketrec::data::history::Event;
-use pocketrec::recommend::{
-    BlendWeights, CollaborativeModels, Model, Query, Reason, Recommendation, Recommender,
-};
 use pocketrec::data::interactions::{InteractionConfig, Interactions};
+use pocketrec::models::content::ContentModel;
 use pocketrec::models::item_knn::ItemKnn;
 use pocketrec::models::popularity::Popularity;
 use pocketrec::models::sequential::Sequential;
 use pocketrec::models::user_knn::UserKnn;
+use pocketrec::recommend::filter::Filter;
+use pocketrec::recommend::{
+    BlendWeights, CollaborativeModels, Model, Query, Reason, Recommendation, Recommender,
+};
 use pocketrec::Error;
 
 const SHOP: &str = include_str!("fixtures/shop.json");

@@ -2,12 +2,12 @@
 //! shoppers favour one category and follow a habitual order, so every
 //! model has some signal. No timing assertions.
 
-use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
 use pocketrec::config::Config;
-use pocketrec::evaluate::SplitKind;
-use pocketrec::recommend::{BlendWeights, Model, Query, Recommender};
+use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
 use pocketrec::data::interactions::Interactions;
 use pocketrec::evaluate::tune::{tune, TuneOptions};
+use pocketrec::evaluate::SplitKind;
+use pocketrec::recommend::{BlendWeights, Model, Query, Recommender};
 
 /// 40 items in 4 categories; 60 shoppers who each pick 8 items, mostly
 /// from their favourite category, in ascending item order over time.

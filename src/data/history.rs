@@ -12,8 +12,8 @@ use rustc_hash::FxHashMap;
 use serde::Deserialize;
 
 use crate::data::catalogue::Catalogue;
-use crate::error::{check_half_life, Error, Result};
 use crate::data::interactions::InteractionConfig;
+use crate::error::{check_half_life, Error, Result};
 
 /// Defaults for weighing histories.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, serde::Serialize)]

@@ -20,10 +20,10 @@
 
 use rustc_hash::FxHashSet;
 
-use crate::error::{Error, Result};
 use crate::data::history::{decay, WeightedHistory};
-use crate::recommend::{Query, Recommender};
 use crate::data::interactions::{Interactions, UserItems};
+use crate::error::{Error, Result};
+use crate::recommend::{Query, Recommender};
 
 pub mod tune;
 

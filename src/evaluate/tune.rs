@@ -17,17 +17,17 @@
 //!    rounds), then each single model alone, so on the validation data the
 //!    hybrid is never below its best component.
 
-use crate::data::catalogue::Catalogue;
 use crate::config::Config;
-use crate::models::content::ContentModel;
+use crate::data::catalogue::Catalogue;
+use crate::data::interactions::{Interactions, WeightTransform};
 use crate::error::{Error, Result};
 use crate::evaluate::{evaluate, split, SplitKind};
-use crate::recommend::{BlendWeights, CollaborativeModels, Model, Query, Recommender};
-use crate::data::interactions::{Interactions, WeightTransform};
+use crate::models::content::ContentModel;
 use crate::models::item_knn::{ItemKnn, Similarity};
 use crate::models::popularity::Popularity;
 use crate::models::sequential::Sequential;
 use crate::models::user_knn::UserKnn;
+use crate::recommend::{BlendWeights, CollaborativeModels, Model, Query, Recommender};
 
 /// How to tune.
 #[derive(Debug, Clone, PartialEq)]

@@ -27,10 +27,10 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::data::catalogue::{Catalogue, FieldValues, Role};
+use crate::data::text::for_each_token;
 use crate::error::{Error, Result};
 use crate::limits;
 use crate::sparse::{sort_by_index, sparse_dot, Csr};
-use crate::data::text::for_each_token;
 use crate::topk::rank_order;
 
 /// How text fields are weighted.

@@ -9,9 +9,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{check_half_life, Result};
 use crate::data::history::half_life_decay;
 use crate::data::interactions::UserItems;
+use crate::error::{check_half_life, Result};
 
 /// Options of the popularity model.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]

@@ -17,8 +17,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
 use crate::data::interactions::Interactions;
+use crate::error::{Error, Result};
 use crate::models::neighbours::{Accumulator, Neighbours};
 
 /// Options of the sequential model.

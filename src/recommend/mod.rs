@@ -23,20 +23,20 @@ pub mod filter;
 
 pub use crate::models::{BlendWeights, HybridConfig, Model};
 
-use crate::data::catalogue::{Catalogue, FieldValues, Role};
 use crate::config::Config;
-use crate::models::content::ContentModel;
-use crate::recommend::diversity::mmr;
-use crate::error::{check_half_life, Error, Result};
-use crate::recommend::filter::Filter;
+use crate::data::catalogue::{Catalogue, FieldValues, Role};
 use crate::data::history::{weigh_history, Event, WeightedHistory};
 use crate::data::interactions::Interactions;
-use crate::models::item_knn::ItemKnn;
+use crate::error::{check_half_life, Error, Result};
 use crate::limits;
+use crate::models::content::ContentModel;
+use crate::models::item_knn::ItemKnn;
 use crate::models::popularity::Popularity;
 use crate::models::sequential::Sequential;
-use crate::topk::{top_k_dense, Scored};
 use crate::models::user_knn::UserKnn;
+use crate::recommend::diversity::mmr;
+use crate::recommend::filter::Filter;
+use crate::topk::{top_k_dense, Scored};
 
 /// Options of one query.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

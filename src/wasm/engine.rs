@@ -3,12 +3,12 @@
 use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js, js_error, options_from_js, to_js, value_from_js};
-use crate::data::catalogue::Catalogue;
 use crate::config::Config;
-use crate::error::Error;
+use crate::data::catalogue::Catalogue;
 use crate::data::history::Event;
-use crate::recommend::{Query, Recommendation, Recommender};
 use crate::data::interactions::Interactions;
+use crate::error::Error;
+use crate::recommend::{Query, Recommendation, Recommender};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"

@@ -17,11 +17,11 @@
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use pocketrec::data::catalogue::Catalogue;
 use pocketrec::config::Config;
+use pocketrec::data::catalogue::Catalogue;
 use pocketrec::data::history::Event;
-use pocketrec::recommend::{Query, Recommender};
 use pocketrec::data::interactions::Interactions;
+use pocketrec::recommend::{Query, Recommender};
 
 fn load_fit(catalogue: &str, csv: &str, config: &Config) -> Recommender {
     let catalogue = Catalogue::from_json(catalogue, &config.catalogue).unwrap();

@@ -9,15 +9,15 @@
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use pocketrec::data::catalogue::Catalogue;
 use pocketrec::config::Config;
-use pocketrec::models::content::{ContentConfig, ContentModel};
+use pocketrec::data::catalogue::Catalogue;
 use pocketrec::data::history::WeightedHistory;
-use pocketrec::recommend::{BlendWeights, Model, Query, Recommender};
 use pocketrec::data::interactions::{Interactions, WeightTransform};
-use pocketrec::models::item_knn::{ItemKnn, ItemKnnConfig};
 use pocketrec::data::movielens;
+use pocketrec::models::content::{ContentConfig, ContentModel};
+use pocketrec::models::item_knn::{ItemKnn, ItemKnnConfig};
 use pocketrec::models::sequential::{Sequential, SequentialConfig};
+use pocketrec::recommend::{BlendWeights, Model, Query, Recommender};
 
 #[path = "synth.rs"]
 mod synth;

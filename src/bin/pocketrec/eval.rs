@@ -1,0 +1,155 @@
+//! `eval`: split, fit on the training part, score the rest.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Result;
+use clap::Args;
+use serde_json::json;
+
+use pocketrec::evaluate::tune::TuneOptions;
+use pocketrec::evaluate::{evaluate, Metrics};
+use pocketrec::recommend::{Model, Query};
+
+use crate::inputs::*;
+use crate::tune::run_tune;
+
+#[derive(Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// All interactions (CSV with a header, or JSON).
+    #[arg(long)]
+    pub interactions: PathBuf,
+    #[command(flatten)]
+    pub split: SplitOptions,
+    /// Cut-off of the metrics.
+    #[arg(long, default_value_t = 10)]
+    pub k: usize,
+    /// Models to evaluate, comma-separated.
+    #[arg(
+        long,
+        default_value = "popular,content,item-knn,user-knn,sequential,hybrid",
+        value_delimiter = ','
+    )]
+    pub models: Vec<String>,
+    /// Half-life in days for the time decay of users' histories.
+    #[arg(long)]
+    pub half_life_days: Option<f64>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Tune the config on a validation split of the training part first
+    /// (the test part is never seen while tuning).
+    #[arg(long)]
+    pub tune: bool,
+}
+
+pub fn eval(args: EvalArgs) -> Result<()> {
+    let config = load_config(args.inputs.config.as_deref())?;
+    let models: Vec<Model> = args
+        .models
+        .iter()
+        .map(|m| m.parse())
+        .collect::<Result<_, _>>()?;
+    let (catalogue, _, parts) = load_split(
+        &args.inputs.catalog,
+        &args.interactions,
+        &args.split,
+        &config,
+    )?;
+    let config = if args.tune {
+        let options = TuneOptions {
+            split: args.split.split.parse()?,
+            test_fraction: args.split.test_fraction,
+            seed: args.split.seed.wrapping_add(1),
+            k: args.k,
+        };
+        let start = Instant::now();
+        let tuned = run_tune(&catalogue, &parts.train, &config, &options, false)?;
+        eprintln!(
+            "tuned in {:.1} s (validation NDCG@{} {:.4})",
+            start.elapsed().as_secs_f64(),
+            args.k,
+            tuned.ndcg
+        );
+        tuned.config
+    } else {
+        config
+    };
+    let train_ui = parts.train.aggregate(config.interactions.transform);
+    let test_ui = parts.test.aggregate(config.interactions.transform);
+    let (rec, times) = fit(catalogue, Some(&parts.train), &config)?;
+    let mut results = Vec::new();
+    for model in models {
+        let query = Query {
+            k: args.k,
+            model,
+            half_life_days: args.half_life_days,
+            explain: false,
+            ..Query::default()
+        };
+        let bar = progress_bar(0, model.name());
+        let start = Instant::now();
+        let metrics = evaluate(&rec, &train_ui, &test_ui, &query, |done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        })?;
+        bar.finish_and_clear();
+        let ms_per_user = start.elapsed().as_secs_f64() * 1000.0 / metrics.users.max(1) as f64;
+        results.push((model, metrics, times.for_model(model), ms_per_user));
+    }
+    if args.json {
+        print_json(&args, &results)
+    } else {
+        print_table(&args, &parts, &results)
+    }
+}
+
+type EvalRow = (Model, Metrics, f64, f64);
+
+pub fn print_json(args: &EvalArgs, results: &[EvalRow]) -> Result<()> {
+    let rows: Vec<_> = results
+        .iter()
+        .map(|(model, m, fit, ms)| {
+            json!({"model": model.name(), "users": m.users, "precision": m.precision, "recall": m.recall, "ndcg": m.ndcg,
+                   "map": m.map, "hitRate": m.hit_rate, "coverage": m.coverage, "fitSeconds": fit, "msPerUser": ms})
+        })
+        .collect();
+    let out = json!({"split": args.split.split, "testFraction": args.split.test_fraction, "seed": args.split.seed, "k": args.k, "results": rows});
+    emit(&serde_json::to_string_pretty(&out)?)
+}
+
+pub fn print_table(
+    args: &EvalArgs,
+    parts: &pocketrec::evaluate::Split,
+    results: &[EvalRow],
+) -> Result<()> {
+    let k = args.k;
+    emit(&format!(
+        "split {} (test fraction {}, seed {}): {} train rows, {} test rows",
+        args.split.split,
+        args.split.test_fraction,
+        args.split.seed,
+        parts.train.len(),
+        parts.test.len()
+    ))?;
+    emit(&format!("| model | users | P@{k} | R@{k} | NDCG@{k} | MAP@{k} | hit rate | coverage | fit s | ms/user |"))?;
+    emit("|---|---|---|---|---|---|---|---|---|---|")?;
+    for (model, m, fit, ms) in results {
+        emit(&format!(
+            "| {} | {} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.4} | {:.3} | {:.3} |",
+            model.name(),
+            m.users,
+            m.precision,
+            m.recall,
+            m.ndcg,
+            m.map,
+            m.hit_rate,
+            m.coverage,
+            fit,
+            ms
+        ))?;
+    }
+    Ok(())
+}

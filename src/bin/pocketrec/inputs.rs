@@ -1,0 +1,275 @@
+//! What every command reads: the catalogue, the config, the interactions
+//! and the shared query options; and how they report (progress, stdout).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use pocketrec::config::Config;
+use pocketrec::data::catalogue::Catalogue;
+use pocketrec::data::interactions::Interactions;
+use pocketrec::data::movielens;
+use pocketrec::evaluate::{split, SplitKind};
+use pocketrec::models::content::ContentModel;
+use pocketrec::models::item_knn::ItemKnn;
+use pocketrec::models::popularity::Popularity;
+use pocketrec::models::sequential::Sequential;
+use pocketrec::models::user_knn::UserKnn;
+use pocketrec::recommend::filter::Filter;
+use pocketrec::recommend::{CollaborativeModels, Model, Query, Recommender};
+
+#[derive(Args)]
+pub struct Inputs {
+    /// Catalogue JSON, or a MovieLens folder (or its movies.csv).
+    #[arg(long)]
+    pub catalog: PathBuf,
+    /// Config JSON (field roles, weights, model options).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct QueryArgs {
+    /// Number of items per answer.
+    #[arg(long, default_value_t = 10)]
+    pub k: usize,
+    /// popular, content, item-knn, user-knn, sequential or hybrid.
+    #[arg(long, default_value = "hybrid")]
+    pub model: String,
+    /// Diversity in [0, 1] (MMR with λ = 1 − diversity).
+    #[arg(long, default_value_t = 0.0)]
+    pub diversity: f32,
+    /// Half-life in days for the time decay of a user's history.
+    #[arg(long)]
+    pub half_life_days: Option<f64>,
+    /// Only items not flagged out of stock.
+    #[arg(long)]
+    pub in_stock_only: bool,
+    /// Only items in these categories (repeatable).
+    #[arg(long = "category")]
+    pub categories: Vec<String>,
+    /// Never items in these categories (repeatable).
+    #[arg(long = "exclude-category")]
+    pub exclude_categories: Vec<String>,
+    /// Never these item ids (repeatable).
+    #[arg(long)]
+    pub exclude: Vec<String>,
+    /// Lowest price.
+    #[arg(long)]
+    pub min_price: Option<f64>,
+    /// Highest price.
+    #[arg(long)]
+    pub max_price: Option<f64>,
+}
+
+impl QueryArgs {
+    pub fn query(&self, model: Model) -> Query {
+        Query {
+            k: self.k,
+            model,
+            diversity: self.diversity,
+            half_life_days: self.half_life_days,
+            filter: Filter {
+                exclude: self.exclude.clone(),
+                in_stock_only: self.in_stock_only,
+                categories: self.categories.clone(),
+                exclude_categories: self.exclude_categories.clone(),
+                min_price: self.min_price,
+                max_price: self.max_price,
+            },
+            ..Query::default()
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct SplitOptions {
+    /// random (per user) or temporal (each user's latest items).
+    #[arg(long, default_value = "random")]
+    pub split: String,
+    /// Share of each user's items held out.
+    #[arg(long, default_value_t = 0.2)]
+    pub test_fraction: f64,
+    /// Seed of the random split.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+}
+
+pub fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("could not read {what} from {}", path.display()))
+}
+
+pub fn load_config(path: Option<&Path>) -> Result<Config> {
+    match path {
+        Some(p) => {
+            Config::from_json(read(p, "config")?).with_context(|| format!("in {}", p.display()))
+        }
+        None => Ok(Config::default()),
+    }
+}
+
+/// Reads a catalogue: JSON, or the MovieLens layout (a folder with
+/// movies.csv and optionally tags.csv, or movies.csv itself).
+pub fn load_catalogue(path: &Path, config: &Config) -> Result<Catalogue> {
+    let movies = if path.is_dir() {
+        Some(path.join("movies.csv"))
+    } else {
+        (path.file_name() == Some("movies.csv".as_ref())).then(|| path.to_path_buf())
+    };
+    let catalogue = match movies {
+        Some(movies) => {
+            let tags_path = movies.with_file_name("tags.csv");
+            let tags = if tags_path.exists() {
+                Some(read(&tags_path, "tags")?)
+            } else {
+                None
+            };
+            let value = movielens::catalogue_json(&read(&movies, "movies")?, tags.as_deref())?;
+            Catalogue::from_value(value, &config.catalogue)
+        }
+        None => Catalogue::from_json(read(path, "catalogue")?, &config.catalogue),
+    };
+    catalogue.with_context(|| format!("in catalogue {}", path.display()))
+}
+
+pub fn load_interactions(
+    path: &Path,
+    catalogue: &Catalogue,
+    config: &Config,
+) -> Result<Interactions> {
+    let bytes = read(path, "interactions")?;
+    let log = if path.extension().is_some_and(|e| e == "json") {
+        Interactions::from_json(bytes, catalogue, &config.interactions)
+    } else {
+        Interactions::from_csv(bytes, catalogue, &config.interactions)
+    }
+    .with_context(|| format!("in {}", path.display()))?;
+    for w in log.warnings() {
+        eprintln!("warning: {}: {w}", path.display());
+    }
+    Ok(log)
+}
+
+/// The config, the catalogue and, if a path is given, the interactions.
+pub fn load_inputs(
+    inputs: &Inputs,
+    interactions: Option<&Path>,
+) -> Result<(Config, Catalogue, Option<Interactions>)> {
+    let config = load_config(inputs.config.as_deref())?;
+    let catalogue = load_catalogue(&inputs.catalog, &config)?;
+    let log = interactions
+        .map(|p| load_interactions(p, &catalogue, &config))
+        .transpose()?;
+    Ok((config, catalogue, log))
+}
+
+/// Seconds spent fitting each model.
+#[derive(Default)]
+pub struct FitTimes {
+    pub content: f64,
+    pub item_knn: f64,
+    pub sequential: f64,
+    pub user_knn: f64,
+    pub popular: f64,
+}
+
+impl FitTimes {
+    pub fn for_model(&self, model: Model) -> f64 {
+        match model {
+            Model::Popular => self.popular,
+            Model::Content => self.content,
+            Model::ItemKnn => self.item_knn,
+            Model::Sequential => self.sequential,
+            Model::UserKnn => self.user_knn,
+            Model::Hybrid => {
+                self.content + self.item_knn + self.sequential + self.user_knn + self.popular
+            }
+        }
+    }
+}
+
+pub fn fit(
+    catalogue: Catalogue,
+    log: Option<&Interactions>,
+    config: &Config,
+) -> Result<(Recommender, FitTimes)> {
+    config.validate()?;
+    let mut times = FitTimes::default();
+    let start = Instant::now();
+    let content = ContentModel::fit(&catalogue, &config.content)?;
+    times.content = start.elapsed().as_secs_f64();
+    let (models, popularity) = match log.filter(|l| !l.is_empty()) {
+        Some(log) => {
+            let start = Instant::now();
+            let user_items = log.aggregate(config.interactions.transform);
+            let item_knn = ItemKnn::fit(&user_items.matrix, &config.item_knn)?;
+            times.item_knn = start.elapsed().as_secs_f64();
+            let start = Instant::now();
+            let sequential = Sequential::fit(log, &config.sequential)?;
+            times.sequential = start.elapsed().as_secs_f64();
+            let start = Instant::now();
+            let user_knn = UserKnn::fit(&user_items.matrix, &config.user_knn)?;
+            times.user_knn = start.elapsed().as_secs_f64();
+            let start = Instant::now();
+            let pop = Popularity::fit(
+                &log.aggregate(config.interactions.transform),
+                &config.popularity,
+            )?;
+            times.popular = start.elapsed().as_secs_f64();
+            (
+                Some(CollaborativeModels {
+                    item_knn,
+                    sequential,
+                    user_knn,
+                }),
+                pop,
+            )
+        }
+        None => (None, Popularity::from_scores(vec![0.0; catalogue.len()])),
+    };
+    Ok((
+        Recommender::from_parts(catalogue, content, models, popularity, config.clone()),
+        times,
+    ))
+}
+
+pub fn progress_bar(len: usize, label: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} {eta}")
+            .expect("the template is valid")
+            .progress_chars("=> "),
+    );
+    bar.set_message(label.to_string());
+    bar
+}
+
+pub fn load_split(
+    catalog: &Path,
+    interactions: &Path,
+    options: &SplitOptions,
+    config: &Config,
+) -> Result<(Catalogue, Interactions, pocketrec::evaluate::Split)> {
+    let kind: SplitKind = options.split.parse()?;
+    let catalogue = load_catalogue(catalog, config)?;
+    let log = load_interactions(interactions, &catalogue, config)?;
+    if log.is_empty() {
+        bail!("{}: no usable interactions", interactions.display());
+    }
+    let parts = split(&log, kind, options.test_fraction, options.seed)?;
+    Ok((catalogue, log, parts))
+}
+
+/// Writes a line to standard output, reporting a closed pipe as an error
+/// (which `main` treats as a quiet stop) instead of panicking as `println!` does.
+pub fn emit(text: &str) -> Result<()> {
+    writeln!(std::io::stdout().lock(), "{text}")?;
+    Ok(())
+}
