@@ -25,7 +25,7 @@ use crate::models::item_knn::ItemKnnConfig;
 use crate::models::popularity::PopularityConfig;
 use crate::models::sequential::SequentialConfig;
 use crate::models::user_knn::UserKnnConfig;
-use crate::recommend::HybridConfig;
+use crate::models::HybridConfig;
 
 /// All options of pocketrec.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -52,17 +52,25 @@ pub struct Config {
 }
 
 impl Config {
-    /// Parses and validates a JSON config. Unknown keys are errors (a typo
+    /// Parses and checks a JSON config. Unknown keys are errors (a typo
     /// should not be silently ignored).
     ///
     /// # Errors
     /// [`Error::Json`] with line and column (including unknown keys, with
     /// the accepted ones listed); [`Error::InvalidConfig`] for a value out of range.
-    pub fn from_json(text: impl AsRef<[u8]>) -> Result<Config> {
+    pub fn from_json(text: impl AsRef<[u8]>) -> Result<CheckedConfig> {
         let config: Config =
             serde_json::from_slice(text.as_ref()).map_err(|e| Error::json("config", &e))?;
-        config.validate()?;
-        Ok(config)
+        config.check()
+    }
+
+    /// Checks every option once, into the type the layers below trust.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the first bad option.
+    pub fn check(self) -> Result<CheckedConfig> {
+        self.validate()?;
+        Ok(CheckedConfig(self))
     }
 
     /// Checks every section.
@@ -82,13 +90,38 @@ impl Config {
     }
 }
 
+/// A [`Config`] whose every option has been checked ([`Config::check`]).
+/// The fit pipeline and the models take this and never check again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct CheckedConfig(Config);
+
+impl CheckedConfig {
+    /// The options.
+    pub fn get(&self) -> &Config {
+        &self.0
+    }
+
+    /// The options, to change them (they must then be checked again).
+    pub fn into_inner(self) -> Config {
+        self.0
+    }
+}
+
+impl std::ops::Deref for CheckedConfig {
+    type Target = Config;
+
+    fn deref(&self) -> &Config {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn empty_object_gives_defaults() {
-        assert_eq!(Config::from_json("{}").unwrap(), Config::default());
+        assert_eq!(*Config::from_json("{}").unwrap(), Config::default());
     }
 
     #[test]

@@ -383,9 +383,9 @@ fn tokens_past_the_per_field_limit_are_not_indexed() {
     let json = format!(
         r#"[{{"id": "a", "description": "{filler} zebra"}}, {{"id": "b", "description": "zebra"}}, {{"id": "c", "description": "filler"}}]"#
     );
-    let rec = Recommender::fit(catalogue(json).unwrap(), None, &Config::default()).unwrap();
+    let rec = Recommender::fit(catalogue(json).unwrap(), None, &Default::default()).unwrap();
     let recs = rec
-        .similar_items("a", &Query::new(2, Model::Content))
+        .similar_items("a", &Query::new(2, Model::Content).check().unwrap())
         .unwrap();
     assert_eq!(recs[0].id, "c");
     assert!(recs[0].score > 0.0);
@@ -410,9 +410,9 @@ fn a_catalogue_of_300_000_tiny_items_loads() {
     let c = catalogue(&json).unwrap();
     assert_eq!(c.len(), 300_000);
     assert_eq!(c.index_of("299999"), Some(299_999));
-    let rec = Recommender::fit(c, None, &Config::default()).unwrap();
+    let rec = Recommender::fit(c, None, &Default::default()).unwrap();
     let recs = rec
-        .similar_items("12345", &Query::new(5, Model::Content))
+        .similar_items("12345", &Query::new(5, Model::Content).check().unwrap())
         .unwrap();
     assert_eq!(recs.len(), 5);
     // Same title ("item 345"): every answer is another item ending in 345.
@@ -422,7 +422,7 @@ fn a_catalogue_of_300_000_tiny_items_loads() {
         "{recs:?}"
     );
     assert_eq!(
-        rec.recommend(&[], &Query::new(3, Model::Hybrid))
+        rec.recommend(&[], &Query::new(3, Model::Hybrid).check().unwrap())
             .unwrap()
             .len(),
         3
@@ -446,12 +446,16 @@ fn header_only_interactions_fit_without_item_knn() {
     let log = csv("user,item,weight,timestamp\n").unwrap();
     assert!(log.is_empty());
     assert!(log.warnings().is_empty());
-    let rec = Recommender::fit(abc(), Some(&log), &Config::default()).unwrap();
-    assert!(rec.item_knn().is_none());
+    let rec = Recommender::fit(abc(), Some(&log), &Default::default()).unwrap();
+    assert!(rec
+        .model::<pocketrec::models::item_knn::ItemKnn>()
+        .is_none());
     assert_eq!(rec.popularity().scores(), &[0.0, 0.0, 0.0]);
     // Popular falls back to the catalogue order, all scores 0.
     for model in MODELS {
-        let recs = rec.recommend(&[], &Query::new(3, model)).unwrap();
+        let recs = rec
+            .recommend(&[], &Query::new(3, model).check().unwrap())
+            .unwrap();
         assert_eq!(
             recs.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
             ["a", "b", "c"],
@@ -461,7 +465,10 @@ fn header_only_interactions_fit_without_item_knn() {
     }
     // Item-kNN has nothing to say: popularity order fills the list.
     let recs = rec
-        .recommend(&[Event::item("a")], &Query::new(2, Model::ItemKnn))
+        .recommend(
+            &[Event::item("a")],
+            &Query::new(2, Model::ItemKnn).check().unwrap(),
+        )
         .unwrap();
     assert_eq!(
         recs.iter()
@@ -471,7 +478,9 @@ fn header_only_interactions_fit_without_item_knn() {
     );
     // Content still works: the other mug first.
     for model in [Model::Content, Model::Hybrid] {
-        let recs = rec.similar_items("a", &Query::new(2, model)).unwrap();
+        let recs = rec
+            .similar_items("a", &Query::new(2, model).check().unwrap())
+            .unwrap();
         assert_eq!(recs[0].id, "b", "{model:?}");
         assert!(recs[0].score > 0.0);
     }
@@ -566,8 +575,10 @@ fn unknown_ids_and_unusable_rows_are_skipped_and_counted() {
         ]
     );
     // Not fatal: the rest fits and answers.
-    let rec = Recommender::fit(abc(), Some(&log), &Config::default()).unwrap();
-    assert!(rec.item_knn().is_some());
+    let rec = Recommender::fit(abc(), Some(&log), &Default::default()).unwrap();
+    assert!(rec
+        .model::<pocketrec::models::item_knn::ItemKnn>()
+        .is_some());
     assert_eq!(rec.popularity().scores(), &[1.0, 1.0, 1.0]);
     // Only unknown items: a log with no rows, and a warning.
     let log = csv("user,item\nu,ghost\n").unwrap();
@@ -639,7 +650,7 @@ fn json_interactions_report_paths() {
 
 #[test]
 fn non_finite_history_weights_are_errors_with_the_index() {
-    let rec = Recommender::fit(abc(), None, &Config::default()).unwrap();
+    let rec = Recommender::fit(abc(), None, &Default::default()).unwrap();
     for (bad, shown) in [
         (f32::NAN, "NaN"),
         (f32::INFINITY, "inf"),
@@ -653,7 +664,9 @@ fn non_finite_history_weights_are_errors_with_the_index() {
             },
         ];
         for model in MODELS {
-            let e = rec.recommend(&history, &Query::new(2, model)).unwrap_err();
+            let e = rec
+                .recommend(&history, &Query::new(2, model).check().unwrap())
+                .unwrap_err();
             assert_eq!(
                 e.to_string(),
                 format!("history[1].weight: expected a finite number, got {shown}")
@@ -667,7 +680,7 @@ fn non_finite_history_weights_are_errors_with_the_index() {
         ..Event::item("gone")
     }];
     assert_eq!(
-        rec.recommend(&history, &Query::default())
+        rec.recommend(&history, &Query::default().check().unwrap())
             .unwrap_err()
             .code(),
         "invalid_value"
@@ -677,7 +690,9 @@ fn non_finite_history_weights_are_errors_with_the_index() {
         event: Some("stare".into()),
         ..Event::item("a")
     }];
-    let e = rec.recommend(&history, &Query::default()).unwrap_err();
+    let e = rec
+        .recommend(&history, &Query::default().check().unwrap())
+        .unwrap_err();
     assert_error(
         &e,
         "invalid_value",
@@ -695,7 +710,7 @@ fn non_finite_history_weights_are_errors_with_the_index() {
         },
     ];
     assert_eq!(
-        rec.recommend(&history, &Query::new(5, Model::Hybrid))
+        rec.recommend(&history, &Query::new(5, Model::Hybrid).check().unwrap())
             .unwrap()
             .len(),
         3
@@ -738,7 +753,7 @@ fn config_unknown_keys_list_the_accepted_ones() {
     assert_error(&e, "invalid_json", &["config: invalid JSON"]);
     let e = Config::from_json(b"{\"content\": \"\xff\"}".as_slice()).unwrap_err();
     assert_eq!(e.code(), "invalid_json");
-    assert_eq!(Config::from_json("{}").unwrap(), Config::default());
+    assert_eq!(*Config::from_json("{}").unwrap(), Config::default());
 }
 
 #[test]
@@ -835,10 +850,10 @@ fn negative_and_non_finite_weights_are_refused() {
             .code(),
         "invalid_config"
     );
-    // A config given to fit directly is validated too.
+    // A config built in code is checked once, before anything is fitted.
     let mut config = Config::default();
     config.hybrid.weights.popular = f32::INFINITY;
-    let e = Recommender::fit(abc(), None, &config).unwrap_err();
+    let e = config.check().unwrap_err();
     assert_eq!(
         e.to_string(),
         "config hybrid.weights.popular: must be a finite number ≥ 0, got inf"
@@ -888,7 +903,10 @@ fn weights_above_the_limit_are_refused_and_sums_below_it_stay_finite() {
     .unwrap();
     let rec = Recommender::fit(abc(), Some(&log), &config).unwrap();
     let recs = rec
-        .recommend(&[Event::item("a")], &Query::new(2, Model::ItemKnn))
+        .recommend(
+            &[Event::item("a")],
+            &Query::new(2, Model::ItemKnn).check().unwrap(),
+        )
         .unwrap();
     // b shares two users with a, c none: b must score above 0.
     assert_eq!(recs[0].id, "b");
@@ -900,9 +918,12 @@ fn huge_history_weight_ranks_like_any_single_item_history() {
     // For a one-item history the weight only scales every score, so the
     // ranking must not depend on it.
     let log = csv("user,item\nu,a\nu,b\nv,c\n").unwrap();
-    let rec = Recommender::fit(abc(), Some(&log), &Config::default()).unwrap();
+    let rec = Recommender::fit(abc(), Some(&log), &Default::default()).unwrap();
     let plain = rec
-        .recommend(&[Event::item("a")], &Query::new(2, Model::Hybrid))
+        .recommend(
+            &[Event::item("a")],
+            &Query::new(2, Model::Hybrid).check().unwrap(),
+        )
         .unwrap();
     let huge = rec
         .recommend(
@@ -911,7 +932,7 @@ fn huge_history_weight_ranks_like_any_single_item_history() {
                 event: Some("purchase".into()),
                 ..Event::item("a")
             }],
-            &Query::new(2, Model::Hybrid),
+            &Query::new(2, Model::Hybrid).check().unwrap(),
         )
         .unwrap();
     let ids = |r: &[pocketrec::recommend::Recommendation]| {
@@ -949,7 +970,7 @@ fn popularity_half_life_survives_extreme_timestamps() {
 
 #[test]
 fn history_decay_survives_extreme_now() {
-    let rec = Recommender::fit(abc(), None, &Config::default()).unwrap();
+    let rec = Recommender::fit(abc(), None, &Default::default()).unwrap();
     let q = Query {
         half_life_days: Some(1.0),
         now: Some(i64::MAX),
@@ -961,7 +982,7 @@ fn history_decay_survives_extreme_now() {
                 timestamp: Some(-5),
                 ..Event::item("a")
             }],
-            &q,
+            &q.check().unwrap(),
         )
         .unwrap();
     assert_eq!(recs.len(), 2);
@@ -973,11 +994,11 @@ fn fit_refuses_interactions_of_another_catalogue() {
     let log =
         Interactions::from_csv("user,item\nu,a\n", &small, &InteractionConfig::default()).unwrap();
     // The log indexes 1 item; the catalogue has 3. Either fit refuses it...
-    match Recommender::fit(abc(), Some(&log), &Config::default()) {
+    match Recommender::fit(abc(), Some(&log), &Default::default()) {
         Err(e) => assert_eq!(e.code(), "invalid_value"),
         // ...or queries must still work.
         Ok(rec) => assert_eq!(
-            rec.recommend(&[], &Query::new(3, Model::Hybrid))
+            rec.recommend(&[], &Query::new(3, Model::Hybrid).check().unwrap())
                 .unwrap()
                 .len(),
             3

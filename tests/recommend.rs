@@ -31,11 +31,9 @@ use pocketrec::data::interactions::{InteractionConfig, Interactions};
 use pocketrec::models::content::ContentModel;
 use pocketrec::models::item_knn::ItemKnn;
 use pocketrec::models::popularity::Popularity;
-use pocketrec::models::sequential::Sequential;
-use pocketrec::models::user_knn::UserKnn;
 use pocketrec::recommend::filter::Filter;
 use pocketrec::recommend::{
-    BlendWeights, CollaborativeModels, Model, Query, Reason, Recommendation, Recommender,
+    fit::fit, BlendWeights, FitPlan, Model, Query, Reason, Recommendation, Recommender,
 };
 use pocketrec::Error;
 
@@ -78,7 +76,7 @@ fn shop_log(catalogue: &Catalogue) -> Interactions {
 fn shop() -> Recommender {
     let catalogue = shop_catalogue();
     let log = shop_log(&catalogue);
-    Recommender::fit(catalogue, Some(&log), &Config::default()).expect("default config fits")
+    Recommender::fit(catalogue, Some(&log), &Default::default()).expect("default config fits")
 }
 
 /// Each user's distinct items, read from the CSV by hand (not through the crate),
@@ -235,7 +233,7 @@ fn history_items_are_never_returned_and_k_is_exact() {
             // Exactly k whenever k candidates exist.
             for k in [1, 3, candidates] {
                 let recs = rec
-                    .recommend(&events(&history), &Query::new(k, model))
+                    .recommend(&events(&history), &Query::new(k, model).check().unwrap())
                     .unwrap();
                 check_list(&recs, &excluded, k, rec.catalogue());
                 assert!(
@@ -246,7 +244,10 @@ fn history_items_are_never_returned_and_k_is_exact() {
             }
             // Asking for more than there are gives every candidate, once.
             let recs = rec
-                .recommend(&events(&history), &Query::new(N_ITEMS + 5, model))
+                .recommend(
+                    &events(&history),
+                    &Query::new(N_ITEMS + 5, model).check().unwrap(),
+                )
                 .unwrap();
             check_list(&recs, &excluded, candidates, rec.catalogue());
         }
@@ -265,7 +266,9 @@ fn repeated_events_count_once_in_the_exclusion() {
         },
     ];
     for model in MODELS {
-        let recs = rec.recommend(&history, &Query::new(20, model)).unwrap();
+        let recs = rec
+            .recommend(&history, &Query::new(20, model).check().unwrap())
+            .unwrap();
         check_list(&recs, &["mug"], N_ITEMS - 1, rec.catalogue());
     }
 }
@@ -284,9 +287,15 @@ fn answers_are_deterministic_and_survive_a_refit() {
                 ..Query::new(7, model)
             };
             for history in &histories {
-                let a = first.recommend(&events(history), &q).unwrap();
-                let b = first.recommend(&events(history), &q).unwrap();
-                let c = second.recommend(&events(history), &q).unwrap();
+                let a = first
+                    .recommend(&events(history), &q.clone().check().unwrap())
+                    .unwrap();
+                let b = first
+                    .recommend(&events(history), &q.clone().check().unwrap())
+                    .unwrap();
+                let c = second
+                    .recommend(&events(history), &q.clone().check().unwrap())
+                    .unwrap();
                 assert_eq!(a, b, "{model:?} twice");
                 assert_eq!(a, c, "{model:?} after refit");
                 let bits =
@@ -294,9 +303,21 @@ fn answers_are_deterministic_and_survive_a_refit() {
                 assert_eq!(bits(&a), bits(&c));
             }
             for id in POPULAR_ORDER {
-                let a = first.similar_items(id, &q).unwrap();
-                assert_eq!(a, first.similar_items(id, &q).unwrap());
-                assert_eq!(a, second.similar_items(id, &q).unwrap());
+                let a = first
+                    .similar_items(id, &q.clone().check().unwrap())
+                    .unwrap();
+                assert_eq!(
+                    a,
+                    first
+                        .similar_items(id, &q.clone().check().unwrap())
+                        .unwrap()
+                );
+                assert_eq!(
+                    a,
+                    second
+                        .similar_items(id, &q.clone().check().unwrap())
+                        .unwrap()
+                );
             }
         }
     }
@@ -304,8 +325,12 @@ fn answers_are_deterministic_and_survive_a_refit() {
     let cloned = first.clone();
     let q = Query::new(5, Model::Hybrid);
     assert_eq!(
-        cloned.recommend(&events(&histories[0]), &q).unwrap(),
-        first.recommend(&events(&histories[0]), &q).unwrap()
+        cloned
+            .recommend(&events(&histories[0]), &q.clone().check().unwrap())
+            .unwrap(),
+        first
+            .recommend(&events(&histories[0]), &q.clone().check().unwrap())
+            .unwrap()
     );
 }
 
@@ -320,7 +345,10 @@ fn every_score_is_finite_in_every_mode() {
                     half_life_days: Some(0.5),
                     ..Query::new(N_ITEMS, model)
                 };
-                for r in rec.recommend(&events(&history), &q).unwrap() {
+                for r in rec
+                    .recommend(&events(&history), &q.clone().check().unwrap())
+                    .unwrap()
+                {
                     assert!(
                         r.score.is_finite(),
                         "{model:?}: {} has score {}",
@@ -349,10 +377,12 @@ fn similar_items_never_returns_the_query_item() {
     for model in MODELS {
         for id in POPULAR_ORDER {
             let recs = rec
-                .similar_items(id, &Query::new(N_ITEMS - 1, model))
+                .similar_items(id, &Query::new(N_ITEMS - 1, model).check().unwrap())
                 .unwrap();
             check_list(&recs, &[id], N_ITEMS - 1, rec.catalogue());
-            let recs = rec.similar_items(id, &Query::new(100, model)).unwrap();
+            let recs = rec
+                .similar_items(id, &Query::new(100, model).check().unwrap())
+                .unwrap();
             check_list(&recs, &[id], N_ITEMS - 1, rec.catalogue());
         }
     }
@@ -367,10 +397,19 @@ fn k_zero_returns_nothing() {
                 diversity,
                 ..Query::new(0, model)
             };
-            assert!(rec.recommend(&[], &q).unwrap().is_empty());
-            assert!(rec.recommend(&[Event::item("mug")], &q).unwrap().is_empty());
-            assert!(rec.similar_items("mug", &q).unwrap().is_empty());
-            assert!(rec.popular(&q).unwrap().is_empty());
+            assert!(rec
+                .recommend(&[], &q.clone().check().unwrap())
+                .unwrap()
+                .is_empty());
+            assert!(rec
+                .recommend(&[Event::item("mug")], &q.clone().check().unwrap())
+                .unwrap()
+                .is_empty());
+            assert!(rec
+                .similar_items("mug", &q.clone().check().unwrap())
+                .unwrap()
+                .is_empty());
+            assert!(rec.popular(&q.clone().check().unwrap()).unwrap().is_empty());
         }
     }
 }
@@ -383,12 +422,14 @@ fn k_zero_returns_nothing() {
 fn empty_history_gets_the_popular_order_from_every_model() {
     let rec = shop();
     for model in MODELS {
-        let recs = rec.recommend(&[], &Query::new(N_ITEMS, model)).unwrap();
+        let recs = rec
+            .recommend(&[], &Query::new(N_ITEMS, model).check().unwrap())
+            .unwrap();
         assert_eq!(ids(&recs), POPULAR_ORDER, "{model:?}");
     }
     // Popular: distinct users / 4 (the maximum); desk-lamp filled in with 0.
     let popular = rec
-        .recommend(&[], &Query::new(N_ITEMS, Model::Popular))
+        .recommend(&[], &Query::new(N_ITEMS, Model::Popular).check().unwrap())
         .unwrap();
     assert_eq!(
         scores(&popular),
@@ -397,7 +438,7 @@ fn empty_history_gets_the_popular_order_from_every_model() {
     // Hybrid: only popularity speaks, at its default weight.
     let w_popular = BlendWeights::default().popular;
     let hybrid = rec
-        .recommend(&[], &Query::new(N_ITEMS, Model::Hybrid))
+        .recommend(&[], &Query::new(N_ITEMS, Model::Hybrid).check().unwrap())
         .unwrap();
     for (h, p) in hybrid.iter().zip(&popular) {
         assert!(
@@ -411,14 +452,15 @@ fn empty_history_gets_the_popular_order_from_every_model() {
     // Content and item-kNN know nothing: every item is filled in with 0.
     for model in [Model::Content, Model::ItemKnn] {
         assert!(rec
-            .recommend(&[], &Query::new(N_ITEMS, model))
+            .recommend(&[], &Query::new(N_ITEMS, model).check().unwrap())
             .unwrap()
             .iter()
             .all(|r| r.score == 0.0));
     }
     // popular() is the popular model with an empty history, whatever the query's model.
     assert_eq!(
-        rec.popular(&Query::new(5, Model::Content)).unwrap(),
+        rec.popular(&Query::new(5, Model::Content).check().unwrap())
+            .unwrap(),
         popular[..5].to_vec()
     );
 }
@@ -430,15 +472,26 @@ fn a_history_of_unknown_items_is_a_cold_start() {
     for model in MODELS {
         let q = Query::new(6, model);
         let gone = rec
-            .recommend(&[Event::item("discontinued"), Event::item("also-gone")], &q)
+            .recommend(
+                &[Event::item("discontinued"), Event::item("also-gone")],
+                &q.clone().check().unwrap(),
+            )
             .unwrap();
-        assert_eq!(gone, rec.recommend(&[], &q).unwrap(), "{model:?}");
+        assert_eq!(
+            gone,
+            rec.recommend(&[], &q.clone().check().unwrap()).unwrap(),
+            "{model:?}"
+        );
         let mixed = rec
-            .recommend(&[Event::item("discontinued"), Event::item("teapot")], &q)
+            .recommend(
+                &[Event::item("discontinued"), Event::item("teapot")],
+                &q.clone().check().unwrap(),
+            )
             .unwrap();
         assert_eq!(
             mixed,
-            rec.recommend(&[Event::item("teapot")], &q).unwrap(),
+            rec.recommend(&[Event::item("teapot")], &q.clone().check().unwrap())
+                .unwrap(),
             "{model:?}"
         );
     }
@@ -449,7 +502,10 @@ fn equal_scores_are_ordered_by_item_index_not_by_id() {
     // bt-sport (index 1) and mug (index 4) both have 3 users: exactly equal scores.
     let rec = shop();
     let recs = rec
-        .recommend(&[Event::item("bt-earbuds")], &Query::new(2, Model::Popular))
+        .recommend(
+            &[Event::item("bt-earbuds")],
+            &Query::new(2, Model::Popular).check().unwrap(),
+        )
         .unwrap();
     assert_eq!(ids(&recs), ["bt-sport", "mug"]);
     assert_eq!(recs[0].score, recs[1].score);
@@ -462,16 +518,20 @@ fn equal_scores_are_ordered_by_item_index_not_by_id() {
         &CatalogueConfig::default(),
     )
     .unwrap();
-    let rec = Recommender::fit(c, None, &Config::default()).unwrap();
+    let rec = Recommender::fit(c, None, &Default::default()).unwrap();
     for model in [Model::Content, Model::Hybrid] {
-        let recs = rec.similar_items("q", &Query::new(3, model)).unwrap();
+        let recs = rec
+            .similar_items("q", &Query::new(3, model).check().unwrap())
+            .unwrap();
         assert_eq!(ids(&recs), ["c", "b", "a"], "{model:?}");
         assert!(recs[0].score > 0.0);
         assert_eq!(recs[0].score.to_bits(), recs[1].score.to_bits());
         assert_eq!(recs[1].score.to_bits(), recs[2].score.to_bits());
     }
     // Without interactions every popularity is 0: the popular list is the catalogue order.
-    let recs = rec.recommend(&[], &Query::new(4, Model::Popular)).unwrap();
+    let recs = rec
+        .recommend(&[], &Query::new(4, Model::Popular).check().unwrap())
+        .unwrap();
     assert_eq!(ids(&recs), ["q", "c", "b", "a"]);
     assert!(recs.iter().all(|r| r.score == 0.0 && r.reasons.is_empty()));
 }
@@ -480,7 +540,7 @@ fn equal_scores_are_ordered_by_item_index_not_by_id() {
 fn an_item_without_interactions_gets_its_content_neighbours_under_hybrid() {
     let rec = shop();
     let recs = rec
-        .similar_items("desk-lamp", &Query::new(3, Model::Hybrid))
+        .similar_items("desk-lamp", &Query::new(3, Model::Hybrid).check().unwrap())
         .unwrap();
     // floor-lamp shares category, brand and both tags: the best content match
     // (normalised content score 1) plus popularity 2/4, at the default weights
@@ -517,7 +577,10 @@ fn an_item_without_interactions_gets_its_content_neighbours_under_hybrid() {
 
     // Item-kNN alone knows nothing about desk-lamp: popular order, scores 0.
     let knn = rec
-        .similar_items("desk-lamp", &Query::new(N_ITEMS, Model::ItemKnn))
+        .similar_items(
+            "desk-lamp",
+            &Query::new(N_ITEMS, Model::ItemKnn).check().unwrap(),
+        )
         .unwrap();
     assert_eq!(ids(&knn), POPULAR_ORDER[..11]);
     assert!(knn.iter().all(|r| r.score == 0.0));
@@ -542,18 +605,21 @@ fn in_stock_filter_applies_before_the_cut() {
         .collect();
     for model in MODELS {
         let recs = rec
-            .recommend(&[], &query(10, model, in_stock.clone()))
+            .recommend(&[], &(query(10, model, in_stock.clone())).check().unwrap())
             .unwrap();
         assert_eq!(ids(&recs), expected, "{model:?}");
         let recs = rec
-            .recommend(&[], &query(20, model, in_stock.clone()))
+            .recommend(&[], &(query(20, model, in_stock.clone())).check().unwrap())
             .unwrap();
         assert_eq!(recs.len(), 10, "only 10 pass");
     }
     for (_, history) in user_histories() {
         for model in MODELS {
             let recs = rec
-                .recommend(&events(&history), &query(20, model, in_stock.clone()))
+                .recommend(
+                    &events(&history),
+                    &(query(20, model, in_stock.clone())).check().unwrap(),
+                )
                 .unwrap();
             let passing = 10
                 - history
@@ -576,14 +642,20 @@ fn category_include_and_exclude_apply_before_the_cut() {
         ..Default::default()
     };
     let recs = rec
-        .recommend(&[], &query(3, Model::Popular, kitchen.clone()))
+        .recommend(
+            &[],
+            &(query(3, Model::Popular, kitchen.clone())).check().unwrap(),
+        )
         .unwrap();
     assert_eq!(ids(&recs), ["mug", "teapot", "kettle"]);
     // Similar items to an audio product, restricted to the kitchen: still 2 items,
     // though the 2 best content matches are audio.
     for model in MODELS {
         let recs = rec
-            .similar_items("bt-earbuds", &query(2, model, kitchen.clone()))
+            .similar_items(
+                "bt-earbuds",
+                &(query(2, model, kitchen.clone())).check().unwrap(),
+            )
             .unwrap();
         assert_eq!(recs.len(), 2, "{model:?}");
         assert!(
@@ -602,7 +674,7 @@ fn category_include_and_exclude_apply_before_the_cut() {
     for model in MODELS {
         assert_eq!(
             ids(&rec
-                .recommend(&history, &query(5, model, audio.clone()))
+                .recommend(&history, &(query(5, model, audio.clone())).check().unwrap())
                 .unwrap()),
             ["speaker"],
             "{model:?}"
@@ -613,7 +685,9 @@ fn category_include_and_exclude_apply_before_the_cut() {
         categories: vec!["home".into(), "sports".into()],
         ..Default::default()
     };
-    let recs = rec.recommend(&[], &query(10, Model::Popular, two)).unwrap();
+    let recs = rec
+        .recommend(&[], &(query(10, Model::Popular, two)).check().unwrap())
+        .unwrap();
     assert_eq!(ids(&recs), ["shoes", "bottle", "floor-lamp", "desk-lamp"]);
 
     let not_audio_or_home = Filter {
@@ -622,7 +696,12 @@ fn category_include_and_exclude_apply_before_the_cut() {
     };
     for model in MODELS {
         let recs = rec
-            .recommend(&[], &query(6, model, not_audio_or_home.clone()))
+            .recommend(
+                &[],
+                &(query(6, model, not_audio_or_home.clone()))
+                    .check()
+                    .unwrap(),
+            )
             .unwrap();
         assert_eq!(
             ids(&recs),
@@ -636,7 +715,7 @@ fn category_include_and_exclude_apply_before_the_cut() {
         ..Default::default()
     };
     assert!(rec
-        .recommend(&[], &query(5, Model::Hybrid, none))
+        .recommend(&[], &(query(5, Model::Hybrid, none)).check().unwrap())
         .unwrap()
         .is_empty());
 }
@@ -651,7 +730,9 @@ fn price_range_is_inclusive_and_applies_before_the_cut() {
     };
     // Prices: teapot 25, kettle 40, grinder 55, desk-lamp 35; both ends included.
     for model in MODELS {
-        let recs = rec.recommend(&[], &query(4, model, range.clone())).unwrap();
+        let recs = rec
+            .recommend(&[], &(query(4, model, range.clone())).check().unwrap())
+            .unwrap();
         assert_eq!(
             ids(&recs),
             ["teapot", "kettle", "grinder", "desk-lamp"],
@@ -664,7 +745,9 @@ fn price_range_is_inclusive_and_applies_before_the_cut() {
         ..Default::default()
     };
     assert_eq!(
-        ids(&rec.recommend(&[], &query(5, Model::Hybrid, cheap)).unwrap()),
+        ids(&rec
+            .recommend(&[], &(query(5, Model::Hybrid, cheap)).check().unwrap())
+            .unwrap()),
         ["mug"]
     );
     let dear = Filter {
@@ -672,7 +755,9 @@ fn price_range_is_inclusive_and_applies_before_the_cut() {
         ..Default::default()
     };
     assert_eq!(
-        ids(&rec.recommend(&[], &query(5, Model::Hybrid, dear)).unwrap()),
+        ids(&rec
+            .recommend(&[], &(query(5, Model::Hybrid, dear)).check().unwrap())
+            .unwrap()),
         ["bt-earbuds", "bt-sport", "shoes"]
     );
 }
@@ -686,11 +771,14 @@ fn excluded_ids_are_left_out_and_the_list_stays_full() {
     };
     for model in MODELS {
         let recs = rec
-            .recommend(&[], &query(10, model, filter.clone()))
+            .recommend(&[], &(query(10, model, filter.clone())).check().unwrap())
             .unwrap();
         check_list(&recs, &["bt-earbuds", "mug"], 10, rec.catalogue());
         let recs = rec
-            .similar_items("bt-sport", &query(9, model, filter.clone()))
+            .similar_items(
+                "bt-sport",
+                &(query(9, model, filter.clone())).check().unwrap(),
+            )
             .unwrap();
         check_list(
             &recs,
@@ -728,7 +816,10 @@ fn combined_filters_with_a_history_fill_to_k() {
     ];
     for model in MODELS {
         let recs = rec
-            .recommend(&history, &query(7, model, filter.clone()))
+            .recommend(
+                &history,
+                &(query(7, model, filter.clone())).check().unwrap(),
+            )
             .unwrap();
         let got: BTreeSet<&str> = ids(&recs).into_iter().collect();
         assert_eq!(got, passing.into_iter().collect(), "{model:?}");
@@ -748,13 +839,13 @@ fn category_filter_works_when_the_category_weight_is_zero() {
         },
     );
     let c = Catalogue::from_json(SHOP, &config).unwrap();
-    let rec = Recommender::fit(c, None, &Config::default()).unwrap();
+    let rec = Recommender::fit(c, None, &Default::default()).unwrap();
     let kitchen = Filter {
         categories: vec!["kitchen".into()],
         ..Default::default()
     };
     let recs = rec
-        .recommend(&[], &query(10, Model::Popular, kitchen))
+        .recommend(&[], &(query(10, Model::Popular, kitchen)).check().unwrap())
         .unwrap();
     assert_eq!(ids(&recs), ["mug", "teapot", "kettle", "grinder"]);
 }
@@ -776,23 +867,27 @@ fn diversity_case() -> Recommender {
         &InteractionConfig::default(),
     )
     .unwrap();
-    Recommender::fit(c, Some(&log), &Config::default()).unwrap()
+    Recommender::fit(c, Some(&log), &Default::default()).unwrap()
 }
 
 #[test]
 fn diversity_reorders_near_duplicates_by_hand() {
     let rec = diversity_case();
-    let plain = rec.recommend(&[], &Query::new(3, Model::Popular)).unwrap();
+    let plain = rec
+        .recommend(&[], &Query::new(3, Model::Popular).check().unwrap())
+        .unwrap();
     assert_eq!(ids(&plain), ["a1", "a2", "b"]);
     assert_eq!(scores(&plain), [1.0, 2.0 / 3.0, 1.0 / 3.0]);
     // Diversity 0 is the plain order.
     let zero = rec
         .recommend(
             &[],
-            &Query {
+            &(Query {
                 diversity: 0.0,
                 ..Query::new(3, Model::Popular)
-            },
+            })
+            .check()
+            .unwrap(),
         )
         .unwrap();
     assert_eq!(zero, plain);
@@ -801,10 +896,12 @@ fn diversity_reorders_near_duplicates_by_hand() {
     let diverse = rec
         .recommend(
             &[],
-            &Query {
+            &(Query {
                 diversity: 0.5,
                 ..Query::new(3, Model::Popular)
-            },
+            })
+            .check()
+            .unwrap(),
         )
         .unwrap();
     assert_eq!(ids(&diverse), ["a1", "b", "a2"]);
@@ -813,10 +910,12 @@ fn diversity_reorders_near_duplicates_by_hand() {
     let mild = rec
         .recommend(
             &[],
-            &Query {
+            &(Query {
                 diversity: 0.2,
                 ..Query::new(3, Model::Popular)
-            },
+            })
+            .check()
+            .unwrap(),
         )
         .unwrap();
     assert_eq!(ids(&mild), ["a1", "a2", "b"]);
@@ -824,10 +923,12 @@ fn diversity_reorders_near_duplicates_by_hand() {
     let two = rec
         .recommend(
             &[],
-            &Query {
+            &(Query {
                 diversity: 0.5,
                 ..Query::new(2, Model::Popular)
-            },
+            })
+            .check()
+            .unwrap(),
         )
         .unwrap();
     assert_eq!(ids(&two), ["a1", "b"]);
@@ -840,15 +941,17 @@ fn diversity_keeps_the_invariants_on_the_shop() {
         for (_, history) in user_histories() {
             let excluded: Vec<&str> = history.iter().map(String::as_str).collect();
             let plain = rec
-                .recommend(&events(&history), &Query::new(5, model))
+                .recommend(&events(&history), &Query::new(5, model).check().unwrap())
                 .unwrap();
             let zero = rec
                 .recommend(
                     &events(&history),
-                    &Query {
+                    &(Query {
                         diversity: 0.0,
                         ..Query::new(5, model)
-                    },
+                    })
+                    .check()
+                    .unwrap(),
                 )
                 .unwrap();
             assert_eq!(plain, zero);
@@ -856,10 +959,12 @@ fn diversity_keeps_the_invariants_on_the_shop() {
                 let recs = rec
                     .recommend(
                         &events(&history),
-                        &Query {
+                        &(Query {
                             diversity,
                             ..Query::new(5, model)
-                        },
+                        })
+                        .check()
+                        .unwrap(),
                     )
                     .unwrap();
                 check_list(&recs, &excluded, 5, rec.catalogue());
@@ -878,7 +983,10 @@ fn diversity_keeps_the_invariants_on_the_shop() {
 fn content_results_name_shared_values_including_chinese_bigrams() {
     let rec = shop();
     let recs = rec
-        .similar_items("bt-earbuds", &Query::new(3, Model::Content))
+        .similar_items(
+            "bt-earbuds",
+            &Query::new(3, Model::Content).check().unwrap(),
+        )
         .unwrap();
     // The other 蓝牙耳机 (Bluetooth earphones) is the best match.
     assert_eq!(recs[0].id, "bt-sport");
@@ -916,9 +1024,9 @@ fn content_results_name_shared_values_including_chinese_bigrams() {
         &CatalogueConfig::default(),
     )
     .unwrap();
-    let rec = Recommender::fit(c, None, &Config::default()).unwrap();
+    let rec = Recommender::fit(c, None, &Default::default()).unwrap();
     let recs = rec
-        .similar_items("e1", &Query::new(2, Model::Content))
+        .similar_items("e1", &Query::new(2, Model::Content).check().unwrap())
         .unwrap();
     assert_eq!(ids(&recs), ["e2", "cup"]);
     let values: BTreeSet<&str> = recs[0]
@@ -943,14 +1051,17 @@ fn item_knn_results_name_history_items() {
     let rec = shop();
     let history = ["bt-earbuds".to_string(), "headphones".to_string()];
     let recs = rec
-        .recommend(&events(&history), &Query::new(5, Model::ItemKnn))
+        .recommend(
+            &events(&history),
+            &Query::new(5, Model::ItemKnn).check().unwrap(),
+        )
         .unwrap();
     assert!(recs[0].score > 0.0);
     for r in recs.iter().filter(|r| r.score > 0.0) {
         assert!(!r.reasons.is_empty(), "{}", r.id);
         for reason in &r.reasons {
             match reason {
-                Reason::AlsoInteracted { item, weight } => {
+                Reason::AlsoInteracted { item, weight, .. } => {
                     assert!(history.contains(item), "{item}");
                     assert!(*weight > 0.0);
                 }
@@ -976,7 +1087,10 @@ fn item_knn_results_name_history_items() {
     // similar_items with item-kNN: exactly the items that share a user with
     // bt-earbuds score above 0, and each names bt-earbuds.
     let recs = rec
-        .similar_items("bt-earbuds", &Query::new(11, Model::ItemKnn))
+        .similar_items(
+            "bt-earbuds",
+            &Query::new(11, Model::ItemKnn).check().unwrap(),
+        )
         .unwrap();
     let positive: BTreeSet<&str> = recs
         .iter()
@@ -1009,7 +1123,9 @@ fn item_knn_results_name_history_items() {
 #[test]
 fn popular_results_carry_their_user_counts_and_explain_false_gives_none() {
     let rec = shop();
-    let recs = rec.recommend(&[], &Query::new(3, Model::Popular)).unwrap();
+    let recs = rec
+        .recommend(&[], &Query::new(3, Model::Popular).check().unwrap())
+        .unwrap();
     let reasons: Vec<&[Reason]> = recs.iter().map(|r| r.reasons.as_slice()).collect();
     assert_eq!(
         reasons,
@@ -1024,11 +1140,16 @@ fn popular_results_carry_their_user_counts_and_explain_false_gives_none() {
             explain: false,
             ..Query::new(5, model)
         };
-        let quiet = rec.recommend(&[Event::item("mug")], &q).unwrap();
+        let quiet = rec
+            .recommend(&[Event::item("mug")], &q.clone().check().unwrap())
+            .unwrap();
         assert!(quiet.iter().all(|r| r.reasons.is_empty()));
         // Same items and scores as with explanations.
         let loud = rec
-            .recommend(&[Event::item("mug")], &Query::new(5, model))
+            .recommend(
+                &[Event::item("mug")],
+                &Query::new(5, model).check().unwrap(),
+            )
             .unwrap();
         assert_eq!(ids(&quiet), ids(&loud));
         assert_eq!(scores(&quiet), scores(&loud));
@@ -1069,7 +1190,7 @@ fn hybrid_blend_by_hand() {
     // item-kNN z 1; content y 1; popularity y 1/2, z 1.
     // z = 1·1 + 0.1·1 = 1.1; y = 0.2·1 + 0.1·0.5 = 0.25.
     let recs = rec
-        .similar_items("x", &Query::new(2, Model::Hybrid))
+        .similar_items("x", &Query::new(2, Model::Hybrid).check().unwrap())
         .unwrap();
     assert_eq!(ids(&recs), ["z", "y"]);
     assert!(
@@ -1078,7 +1199,7 @@ fn hybrid_blend_by_hand() {
         scores(&recs)
     );
     assert!(
-        matches!(&recs[0].reasons[..], [Reason::AlsoInteracted { item, weight }] if item == "x" && close(*weight, 1.0)),
+        matches!(&recs[0].reasons[..], [Reason::AlsoInteracted { item, weight, .. }] if item == "x" && close(*weight, 1.0)),
         "{:?}",
         recs[0].reasons
     );
@@ -1089,7 +1210,10 @@ fn hybrid_blend_by_hand() {
     );
     // A history of x alone gives the same blend.
     let from_history = rec
-        .recommend(&[Event::item("x")], &Query::new(2, Model::Hybrid))
+        .recommend(
+            &[Event::item("x")],
+            &Query::new(2, Model::Hybrid).check().unwrap(),
+        )
         .unwrap();
     assert_eq!(ids(&from_history), ["z", "y"]);
     assert!(close(from_history[0].score, 1.1) && close(from_history[1].score, 0.25));
@@ -1104,7 +1228,9 @@ fn hybrid_blend_by_hand() {
         }),
         ..Query::new(2, Model::Hybrid)
     };
-    let recs = rec.similar_items("x", &content_only).unwrap();
+    let recs = rec
+        .similar_items("x", &content_only.clone().check().unwrap())
+        .unwrap();
     assert_eq!(ids(&recs), ["y", "z"]);
     assert!(close(recs[0].score, 1.0));
     assert_eq!(recs[1].score, 0.0);
@@ -1119,7 +1245,7 @@ fn hybrid_blend_by_hand() {
     let config = Config::from_json(r#"{"itemKnn": {"similarity": "cosine"}, "hybrid": {"weights": {"itemKnn": 0.1, "content": 1, "popular": 0, "sequential": 0, "userKnn": 0}}}"#).unwrap();
     let rec2 = Recommender::fit(c, Some(&log), &config).unwrap();
     let recs = rec2
-        .similar_items("x", &Query::new(2, Model::Hybrid))
+        .similar_items("x", &Query::new(2, Model::Hybrid).check().unwrap())
         .unwrap();
     assert_eq!(ids(&recs), ["y", "z"]);
     assert!(
@@ -1129,35 +1255,62 @@ fn hybrid_blend_by_hand() {
     );
     // Popular model: z 2/2, y 1/2.
     let recs = rec
-        .similar_items("x", &Query::new(2, Model::Popular))
+        .similar_items("x", &Query::new(2, Model::Popular).check().unwrap())
         .unwrap();
     assert_eq!(ids(&recs), ["z", "y"]);
     assert_eq!(scores(&recs), [1.0, 0.5]);
 }
 
 #[test]
-fn models_can_be_fitted_separately_and_assembled() {
+fn a_fit_plan_fits_only_what_the_query_needs_and_answers_the_same() {
     let catalogue = shop_catalogue();
     let log = shop_log(&catalogue);
-    let config = Config::default();
-    let content = ContentModel::fit(&catalogue, &config.content).unwrap();
-    let agg = log.aggregate(config.interactions.transform);
-    let models = CollaborativeModels {
-        item_knn: ItemKnn::fit(&agg.matrix, &config.item_knn).unwrap(),
-        sequential: Sequential::fit(&log, &config.sequential).unwrap(),
-        user_knn: UserKnn::fit(&agg.matrix, &config.user_knn).unwrap(),
-    };
-    let pop = Popularity::fit(&agg, &config.popularity).unwrap();
-    let parts = Recommender::from_parts(catalogue, content, Some(models), pop, config);
+    let config = pocketrec::config::CheckedConfig::default();
     let whole = shop();
+    let clock = std::cell::Cell::new(0.0);
+    let tick = || {
+        clock.set(clock.get() + 1.0);
+        clock.get()
+    };
     for model in MODELS {
-        let q = Query::new(6, model);
+        let q = Query::new(6, model).check().unwrap();
+        let plan = FitPlan::for_query(&q, &config.hybrid.weights);
+        let fitted = fit(catalogue.clone(), Some(&log), &config, &plan, &tick).unwrap();
+        let kinds: Vec<Model> = fitted
+            .recommender
+            .models()
+            .iter()
+            .map(|m| m.kind())
+            .collect();
+        assert_eq!(kinds, plan.models(), "{model:?}");
+        if model != Model::Hybrid {
+            assert_eq!(
+                kinds.len(),
+                1 + usize::from(model != Model::Popular),
+                "{model:?}: {kinds:?}"
+            );
+        }
+        // One clock tick per step: each fitted model took one second.
+        assert!(fitted.report.models.iter().all(|&(_, s)| s == 1.0));
         assert_eq!(
-            parts.recommend(&[Event::item("teapot")], &q).unwrap(),
+            fitted
+                .recommender
+                .recommend(&[Event::item("teapot")], &q)
+                .unwrap(),
             whole.recommend(&[Event::item("teapot")], &q).unwrap()
         );
     }
-    assert!(whole.item_knn().is_some_and(|k| k.link_count() > 0));
+    assert!(whole.model::<ItemKnn>().is_some_and(|k| k.link_count() > 0));
+    // A reused model is taken as it is, not fitted (no time reported).
+    let content: std::sync::Arc<dyn pocketrec::models::Scorer> =
+        std::sync::Arc::new(ContentModel::fit(&catalogue, &config.content));
+    let plan = FitPlan::of(&[Model::Content]).reusing([content.clone()]);
+    let fitted = fit(catalogue, None, &config, &plan, &tick).unwrap();
+    assert!(std::sync::Arc::ptr_eq(
+        &fitted.recommender.models()[0],
+        &content
+    ));
+    assert_eq!(fitted.report.models.len(), 1, "only popularity was fitted");
 }
 
 #[test]
@@ -1213,7 +1366,11 @@ fn time_decay_favours_recent_history() {
         half_life_days: Some(1.0),
         ..Query::new(1, Model::Content)
     };
-    let top = |h: &[Event]| rec.recommend(h, &q).unwrap()[0].id.clone();
+    let top = |h: &[Event]| {
+        rec.recommend(h, &q.clone().check().unwrap()).unwrap()[0]
+            .id
+            .clone()
+    };
     assert_eq!(
         rec.catalogue()
             .categories(rec.catalogue().index_of(&top(&audio_recent)).unwrap()),
@@ -1235,7 +1392,7 @@ fn unknown_item_in_similar_items() {
     let rec = shop();
     for model in MODELS {
         let e = rec
-            .similar_items("no-such-item", &Query::new(3, model))
+            .similar_items("no-such-item", &Query::new(3, model).check().unwrap())
             .unwrap_err();
         assert_eq!(e, Error::UnknownItem("no-such-item".into()));
         assert_eq!(e.code(), "unknown_item");
@@ -1243,13 +1400,13 @@ fn unknown_item_in_similar_items() {
     }
     // Ids are exact: no trimming, no case folding.
     assert_eq!(
-        rec.similar_items("MUG", &Query::default())
+        rec.similar_items("MUG", &Query::default().check().unwrap())
             .unwrap_err()
             .code(),
         "unknown_item"
     );
     assert_eq!(
-        rec.similar_items(" mug", &Query::default())
+        rec.similar_items(" mug", &Query::default().check().unwrap())
             .unwrap_err()
             .code(),
         "unknown_item"
@@ -1320,20 +1477,15 @@ fn bad_query_options_are_refused() {
             "config filter.maxPrice: must be a finite number, got inf",
         ),
     ];
+    // Checked once, at the edge: the recommender only takes checked queries.
     for (q, message) in cases {
-        for result in [
-            rec.recommend(&[], &q),
-            rec.similar_items("mug", &q),
-            rec.recommend_weighted(&[], &q),
-        ] {
-            let e = result.unwrap_err();
-            assert_eq!(e.code(), "invalid_config");
-            assert_eq!(e.to_string(), message);
-        }
+        let e = q.check().unwrap_err();
+        assert_eq!(e.code(), "invalid_config");
+        assert_eq!(e.to_string(), message);
     }
     // The largest k accepted works.
     assert_eq!(
-        rec.recommend(&[], &Query::new(100_000, Model::Hybrid))
+        rec.recommend(&[], &Query::new(100_000, Model::Hybrid).check().unwrap())
             .unwrap()
             .len(),
         N_ITEMS
@@ -1356,14 +1508,20 @@ fn recommender_and_models_are_send_and_sync() {
     // And usable from threads at once.
     let rec = shop();
     let expected = rec
-        .recommend(&[Event::item("mug")], &Query::new(5, Model::Hybrid))
+        .recommend(
+            &[Event::item("mug")],
+            &Query::new(5, Model::Hybrid).check().unwrap(),
+        )
         .unwrap();
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..4)
             .map(|_| {
                 s.spawn(|| {
-                    rec.recommend(&[Event::item("mug")], &Query::new(5, Model::Hybrid))
-                        .unwrap()
+                    rec.recommend(
+                        &[Event::item("mug")],
+                        &Query::new(5, Model::Hybrid).check().unwrap(),
+                    )
+                    .unwrap()
                 })
             })
             .collect();
@@ -1396,9 +1554,11 @@ fn sequential_follows_the_order_of_choices_and_explains_it() {
     let catalogue = shop_catalogue();
     let csv = "user,item,timestamp\na,mug,1\na,teapot,2\nb,mug,1\nb,teapot,5\nc,mug,3\nc,teapot,4\nd,teapot,1\nd,kettle,2\n";
     let log = Interactions::from_csv(csv, &catalogue, &InteractionConfig::default()).unwrap();
-    let rec = Recommender::fit(catalogue, Some(&log), &Config::default()).unwrap();
+    let rec = Recommender::fit(catalogue, Some(&log), &Default::default()).unwrap();
     let q = Query::new(3, Model::Sequential);
-    let after_mug = rec.recommend(&[Event::item("mug")], &q).unwrap();
+    let after_mug = rec
+        .recommend(&[Event::item("mug")], &q.clone().check().unwrap())
+        .unwrap();
     assert_eq!(after_mug[0].id, "teapot");
     assert!(after_mug[0].score > 0.0);
     assert!(
@@ -1406,7 +1566,9 @@ fn sequential_follows_the_order_of_choices_and_explains_it() {
         "{:?}",
         after_mug[0].reasons
     );
-    let after_teapot = rec.recommend(&[Event::item("teapot")], &q).unwrap();
+    let after_teapot = rec
+        .recommend(&[Event::item("teapot")], &q.clone().check().unwrap())
+        .unwrap();
     assert_eq!(after_teapot[0].id, "kettle");
     assert!(after_teapot
         .iter()
@@ -1423,7 +1585,10 @@ fn sequential_follows_the_order_of_choices_and_explains_it() {
             ..Event::item("teapot")
         },
     ];
-    assert_eq!(rec.recommend(&both, &q).unwrap()[0].id, "kettle");
+    assert_eq!(
+        rec.recommend(&both, &q.clone().check().unwrap()).unwrap()[0].id,
+        "kettle"
+    );
 }
 
 #[test]
@@ -1434,11 +1599,11 @@ fn user_knn_votes_of_similar_shoppers_and_counts_them_without_names() {
     let catalogue = shop_catalogue();
     let csv = "user,item\na,mug\na,teapot\na,kettle\nb,mug\nb,teapot\nb,kettle\nc,mug\nc,teapot\nd,grinder\n";
     let log = Interactions::from_csv(csv, &catalogue, &InteractionConfig::default()).unwrap();
-    let rec = Recommender::fit(catalogue, Some(&log), &Config::default()).unwrap();
+    let rec = Recommender::fit(catalogue, Some(&log), &Default::default()).unwrap();
     let recs = rec
         .recommend(
             &[Event::item("mug"), Event::item("teapot")],
-            &Query::new(3, Model::UserKnn),
+            &Query::new(3, Model::UserKnn).check().unwrap(),
         )
         .unwrap();
     assert_eq!(recs[0].id, "kettle");
@@ -1459,7 +1624,7 @@ fn user_knn_votes_of_similar_shoppers_and_counts_them_without_names() {
 fn search_returns_matching_items_filtered_and_explained() {
     let rec = shop();
     let q = Query::new(5, Model::Hybrid);
-    let hits = rec.search("蓝牙耳机", &q).unwrap();
+    let hits = rec.search("蓝牙耳机", &q.clone().check().unwrap()).unwrap();
     assert!(!hits.is_empty() && hits.len() <= 2, "{hits:?}");
     for h in &hits {
         assert!(h.score > 0.0);
@@ -1479,12 +1644,21 @@ fn search_returns_matching_items_filtered_and_explained() {
         },
         ..q.clone()
     };
-    assert!(rec.search("蓝牙耳机", &none).unwrap().is_empty());
-    assert!(rec.search("no such words", &q).unwrap().is_empty());
-    assert!(rec.search("", &q).unwrap().is_empty());
+    assert!(rec
+        .search("蓝牙耳机", &none.clone().check().unwrap())
+        .unwrap()
+        .is_empty());
+    assert!(rec
+        .search("no such words", &q.clone().check().unwrap())
+        .unwrap()
+        .is_empty());
+    assert!(rec
+        .search("", &q.clone().check().unwrap())
+        .unwrap()
+        .is_empty());
     // Deterministic.
     assert_eq!(
-        rec.search("mug", &q).unwrap(),
-        rec.search("mug", &q).unwrap()
+        rec.search("mug", &q.clone().check().unwrap()).unwrap(),
+        rec.search("mug", &q.clone().check().unwrap()).unwrap()
     );
 }

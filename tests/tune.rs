@@ -105,9 +105,14 @@ fn tuning_returns_a_valid_deterministic_config_and_never_loses_to_a_component() 
     assert_eq!(again.config, tuned.config);
     assert_eq!(again.ndcg.to_bits(), tuned.ndcg.to_bits());
     // The tuned config fits and answers.
-    let rec = Recommender::fit(catalogue, Some(&log), &tuned.config).unwrap();
+    let rec = Recommender::fit(
+        catalogue,
+        Some(&log),
+        &tuned.config.clone().check().unwrap(),
+    )
+    .unwrap();
     assert_eq!(
-        rec.recommend_weighted(&[(0, 1.0)], &Query::new(5, Model::Hybrid))
+        rec.recommend_weighted(&[(0, 1.0)], &Query::new(5, Model::Hybrid).check().unwrap())
             .unwrap()
             .len(),
         5

@@ -23,7 +23,7 @@ use rustc_hash::FxHashSet;
 use crate::data::history::{decay, WeightedHistory};
 use crate::data::interactions::{Interactions, UserItems};
 use crate::error::{Error, Result};
-use crate::recommend::{Query, Recommender};
+use crate::recommend::{CheckedQuery, Recommender};
 
 pub mod tune;
 
@@ -202,7 +202,7 @@ pub fn evaluate(
     recommender: &Recommender,
     train: &UserItems,
     test: &UserItems,
-    query: &Query,
+    query: &CheckedQuery,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Metrics> {
     if query.k == 0 {
@@ -219,7 +219,9 @@ pub fn evaluate(
         } else {
             WeightedHistory::default()
         };
-        let recs = recommender.recommend_history(&history, query)?;
+        // The user's own training row must not count as a similar shopper.
+        let own = (u < train.matrix.rows()).then_some(u as u32);
+        let recs = recommender.recommend_history(&history, own, query)?;
         let items: Vec<u32> = recs.iter().map(|r| r.index).collect();
         let relevant: FxHashSet<u32> = test.matrix.row(u).0.iter().copied().collect();
         acc.add(&items, &relevant);

@@ -30,6 +30,7 @@ use crate::data::catalogue::{Catalogue, FieldValues, Role};
 use crate::data::text::for_each_token;
 use crate::error::{Error, Result};
 use crate::limits;
+use crate::models::{Evidence, Model, QueryContext, Reason, Scorer};
 use crate::sparse::{sort_by_index, sparse_dot, Csr};
 use crate::topk::rank_order;
 
@@ -176,10 +177,9 @@ impl Block<'_> {
 impl ContentModel {
     /// Builds item vectors from the catalogue's fields.
     ///
-    /// # Errors
-    /// [`Error::InvalidConfig`] for an out-of-range option.
-    pub fn fit(catalogue: &Catalogue, config: &ContentConfig) -> Result<ContentModel> {
-        config.validate()?;
+    /// The config is trusted: it comes from a [`crate::config::CheckedConfig`].
+    pub fn fit(catalogue: &Catalogue, config: &ContentConfig) -> ContentModel {
+        debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
         let n = catalogue.len();
         let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
         let mut features = Vec::new();
@@ -221,7 +221,7 @@ impl ContentModel {
                     .push(id as u32);
             }
         }
-        Ok(ContentModel {
+        ContentModel {
             vectors,
             postings,
             features,
@@ -229,7 +229,7 @@ impl ContentModel {
             field_roles,
             lookup,
             config: config.clone(),
-        })
+        }
     }
 
     /// A query vector for free text: each token of `text` (tokenised as
@@ -506,6 +506,62 @@ fn numeric_block(
         .collect()
 }
 
+impl ContentModel {
+    /// The features `item` shares with a query vector, as reasons (at most
+    /// 3). A numeric match is shown with the item's own value ("price
+    /// 89.5"), not the bucket range that happened to overlap.
+    pub fn reasons(&self, query: &[(u32, f32)], item: u32, catalogue: &Catalogue) -> Vec<Reason> {
+        self.explain(query, item, 3)
+            .into_iter()
+            .map(|s| {
+                let value = match (&catalogue.fields()[s.field_index].values, s.role) {
+                    (FieldValues::Numeric(v), Role::Numeric) => {
+                        v[item as usize].map_or(s.value, |x| format!("{x}"))
+                    }
+                    _ => s.value,
+                };
+                Reason::SharedFeature {
+                    field: s.field,
+                    value,
+                    weight: s.weight,
+                }
+            })
+            .collect()
+    }
+}
+
+impl Scorer for ContentModel {
+    fn kind(&self) -> Model {
+        Model::Content
+    }
+
+    /// The cosine of every item with the query vector: the query item's own
+    /// vector, or the history's [`ContentModel::profile`]; that vector is
+    /// the evidence (feature, weight).
+    fn score(&self, query: &QueryContext, out: &mut [f32]) -> Evidence {
+        let vector = match query.item {
+            Some(item) => self.item_query(item),
+            None => self.profile(query.items),
+        };
+        self.score_query(&vector, out);
+        Evidence(vector)
+    }
+
+    fn explain(
+        &self,
+        _: &QueryContext,
+        evidence: &Evidence,
+        item: u32,
+        catalogue: &Catalogue,
+    ) -> Vec<Reason> {
+        self.reasons(&evidence.0, item, catalogue)
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,7 +576,6 @@ mod tests {
             &Catalogue::from_json(json, &CatalogueConfig::default()).unwrap(),
             config,
         )
-        .unwrap()
     }
 
     #[test]
@@ -643,8 +698,7 @@ mod tests {
         let m = ContentModel::fit(
             &Catalogue::from_json(json, &cc).unwrap(),
             &ContentConfig::default(),
-        )
-        .unwrap();
+        );
         assert!(close(m.similarity(0, 2), 0.9) && close(m.similarity(0, 1), 0.1));
     }
 

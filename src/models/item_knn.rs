@@ -24,8 +24,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::models::neighbours::{Accumulator, Neighbours};
+use crate::models::{named, Evidence, Model, QueryContext, Reason, Scorer};
 use crate::sparse::Csr;
 
 /// The item-item similarity definition.
@@ -115,10 +117,9 @@ impl ItemKnn {
     ///
     /// Cost: O(Σ_u n_u²) multiply-adds, where `n_u` is user `u`'s item count.
     ///
-    /// # Errors
-    /// [`Error::InvalidConfig`] for an out-of-range option.
-    pub fn fit(user_items: &Csr, config: &ItemKnnConfig) -> Result<ItemKnn> {
-        config.validate()?;
+    /// The config is trusted: it comes from a [`crate::config::CheckedConfig`].
+    pub fn fit(user_items: &Csr, config: &ItemKnnConfig) -> ItemKnn {
+        debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
         let weighted = weigh(&user_items.transpose(), config);
         let by_user = weighted.transpose();
         let n = weighted.rows();
@@ -138,9 +139,9 @@ impl ItemKnn {
                 })
             })
             .collect();
-        Ok(ItemKnn {
+        ItemKnn {
             neighbours: Neighbours::from_rows(rows),
-        })
+        }
     }
 
     /// The neighbours of `item` (by item index) and their similarities.
@@ -153,20 +154,47 @@ impl ItemKnn {
         self.neighbours.get(i, j)
     }
 
-    /// Adds `Σ_i h_i · s(i, j)` for every item `j` into `out`.
-    pub fn score_history(&self, history: &[(u32, f32)], out: &mut [f32]) {
-        self.neighbours.score(history, out);
-    }
-
-    /// The history items that contributed most to `item`'s score, with
-    /// their contributions `h_i · s(i, item)`, strongest first (at most `max`).
-    pub fn explain(&self, history: &[(u32, f32)], item: u32, max: usize) -> Vec<(u32, f32)> {
-        self.neighbours.explain(history, item, max)
-    }
-
     /// Total number of stored neighbour links.
     pub fn link_count(&self) -> usize {
         self.neighbours.len()
+    }
+}
+
+impl Scorer for ItemKnn {
+    fn kind(&self) -> Model {
+        Model::ItemKnn
+    }
+
+    /// `Σ_i h_i · s(i, j)` over the query items; no evidence beyond them.
+    fn score(&self, query: &QueryContext, out: &mut [f32]) -> Evidence {
+        self.neighbours.score(query.items, out);
+        Evidence::default()
+    }
+
+    /// The (at most 3) query items that contributed most.
+    fn explain(
+        &self,
+        query: &QueryContext,
+        _: &Evidence,
+        item: u32,
+        catalogue: &Catalogue,
+    ) -> Vec<Reason> {
+        self.neighbours
+            .explain(query.items, item, 3)
+            .into_iter()
+            .map(|(i, weight)| {
+                let (item, title) = named(catalogue, i);
+                Reason::AlsoInteracted {
+                    item,
+                    title,
+                    weight,
+                }
+            })
+            .collect()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 
@@ -248,7 +276,6 @@ mod tests {
                 ..Default::default()
             },
         )
-        .unwrap()
     }
 
     #[test]
@@ -312,8 +339,7 @@ mod tests {
                 neighbours: 1,
                 ..Default::default()
             },
-        )
-        .unwrap();
+        );
         // i1's neighbours: i0 (0.816497) and i2 (0.816497) tie; the lower index wins.
         assert_eq!(m.neighbours(1).0, &[0]);
         assert_eq!(m.link_count(), 3);
@@ -324,22 +350,20 @@ mod tests {
         let m = fit(Similarity::Cosine, 0.0);
         // History {i0: 2, i2: 1}: score(i1) = 2·0.816497 + 1·0.816497 = 2.449490.
         let mut out = vec![0.0; 4];
-        m.score_history(&[(0, 2.0), (2, 1.0)], &mut out);
+        m.neighbours.score(&[(0, 2.0), (2, 1.0)], &mut out);
         assert!(close(out[1], 2.449_49));
         assert_eq!(out[3], 0.0);
-        let why = m.explain(&[(0, 2.0), (2, 1.0)], 1, 5);
+        let why = m.neighbours.explain(&[(0, 2.0), (2, 1.0)], 1, 5);
         assert_eq!(why.iter().map(|w| w.0).collect::<Vec<_>>(), [0, 2]);
     }
 
     #[test]
     fn bad_config() {
-        let e = ItemKnn::fit(
-            &matrix(),
-            &ItemKnnConfig {
-                neighbours: 0,
-                ..Default::default()
-            },
-        )
+        let e = ItemKnnConfig {
+            neighbours: 0,
+            ..Default::default()
+        }
+        .validate()
         .unwrap_err();
         assert_eq!(
             e.to_string(),

@@ -1,157 +1,140 @@
-//! The models: each is fitted once from the data and then scores queries.
+//! The models: each is fitted once from the data, then scores queries
+//! through one interface, [`Scorer`].
 //!
 //! * [`content`]: catalogue features (BM25 / IDF), cosine similarity;
 //! * [`item_knn`]: "customers also bought", item–item neighbours;
 //! * [`user_knn`]: "shoppers like you", user–user neighbours;
 //! * [`sequential`]: "customers then chose", successor lists;
 //! * [`popularity`]: distinct shoppers per item, optionally decayed.
+//!
+//! [`kind`] is the registry of their names and blend weights. A new model
+//! implements [`Scorer`], registers a [`Model`] variant in [`kind`], and gets
+//! an arm in the fit pipeline ([`crate::recommend::fit`]); blending,
+//! explaining, evaluation, tuning, the CLI and the wasm engine then use it
+//! without further change.
 
 pub mod content;
 pub mod item_knn;
+pub mod kind;
 pub mod neighbours;
 pub mod popularity;
 pub mod sequential;
 pub mod user_knn;
 
-use serde::{Deserialize, Serialize};
+use std::any::Any;
+use std::fmt::Debug;
 
-use crate::error::{Error, Result};
+use serde::Serialize;
 
-/// Which model answers a query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Model {
-    /// Most popular items.
-    Popular,
-    /// Content similarity only.
-    Content,
-    /// Item-based collaborative filtering only.
-    #[serde(alias = "item-knn")]
-    ItemKnn,
-    /// What shoppers choose next (see [`crate::models::sequential`]) only.
-    Sequential,
-    /// User-based collaborative filtering (see [`crate::models::user_knn`]) only.
-    #[serde(alias = "user-knn")]
-    UserKnn,
-    /// The blend of all three (default).
-    #[default]
-    Hybrid,
+use crate::data::catalogue::Catalogue;
+
+pub use kind::{BlendWeights, HybridConfig, Model};
+
+/// What one query starts from, built once and shared by every model, the
+/// blend and the explanations.
+#[derive(Debug, Clone, Copy)]
+pub struct QueryContext<'a> {
+    /// Weighted items the query starts from, sorted by item: the shopper's
+    /// weighted history, or the query item with weight 1.
+    pub items: &'a [(u32, f32)],
+    /// The history's items in order, oldest first (empty when the order is
+    /// unknown, and for an item query).
+    pub recent: &'a [u32],
+    /// The query item of "similar items" (`None` for a history).
+    pub item: Option<u32>,
+    /// The training user whose history this is, when it is one (the CLI and
+    /// evaluation): user-kNN never counts a shopper as their own neighbour.
+    pub user: Option<u32>,
 }
 
-impl Model {
-    /// The model's name on the command line: `popular`, `content`, `item-knn`, `hybrid`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Model::Popular => "popular",
-            Model::Content => "content",
-            Model::ItemKnn => "item-knn",
-            Model::Sequential => "sequential",
-            Model::UserKnn => "user-knn",
-            Model::Hybrid => "hybrid",
-        }
-    }
+/// What a model derived from a query and used to score it (the content
+/// profile, the sequential query weights, the similar shoppers), kept so the
+/// explanations need not derive it again. Pairs of (index, weight), whose
+/// meaning each model documents; empty when the model needs nothing more
+/// than the [`QueryContext`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evidence(pub Vec<(u32, f32)>);
+
+/// The interface every model implements.
+///
+/// Scores are raw (each model's own scale); the blend normalises them.
+/// Implementations must be deterministic and must only add to `out`.
+pub trait Scorer: Debug + Send + Sync + Any {
+    /// The model's registered kind.
+    fn kind(&self) -> Model;
+
+    /// Adds the model's score for every item into `out` (one slot per
+    /// catalogue item) and returns the evidence it used.
+    fn score(&self, query: &QueryContext, out: &mut [f32]) -> Evidence;
+
+    /// Why `item` scored, from the query and the evidence `score` returned,
+    /// strongest first.
+    fn explain(
+        &self,
+        query: &QueryContext,
+        evidence: &Evidence,
+        item: u32,
+        catalogue: &Catalogue,
+    ) -> Vec<Reason>;
+
+    /// The model as `Any`, so the recommender can reach a model's own
+    /// methods (search uses the content model's text queries).
+    fn as_any(&self) -> &dyn Any;
 }
 
-impl std::str::FromStr for Model {
-    type Err = Error;
-
-    fn from_str(s: &str) -> Result<Model> {
-        match s {
-            "popular" => Ok(Model::Popular),
-            "content" => Ok(Model::Content),
-            "item-knn" | "itemKnn" => Ok(Model::ItemKnn),
-            "sequential" => Ok(Model::Sequential),
-            "user-knn" | "userKnn" => Ok(Model::UserKnn),
-            "hybrid" => Ok(Model::Hybrid),
-            _ => Err(Error::config(
-                "model",
-                format!(
-                    "unknown model {s:?}; accepted: popular, content, item-knn, user-knn, sequential, hybrid"
-                ),
-            )),
-        }
-    }
+/// Why an item was recommended.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+pub enum Reason {
+    /// A feature shared with the query item or the shopper's profile.
+    #[serde(rename_all = "camelCase")]
+    SharedFeature {
+        /// Catalogue field.
+        field: String,
+        /// Shared token, value or numeric range.
+        value: String,
+        /// Share of the content cosine.
+        weight: f32,
+    },
+    /// An item in the history (or the query item) that shoppers combine with this one.
+    #[serde(rename_all = "camelCase")]
+    AlsoInteracted {
+        /// External id of that item.
+        item: String,
+        /// Its title (its id when it has none), for display.
+        title: String,
+        /// Its contribution to the item-kNN score.
+        weight: f32,
+    },
+    /// Shoppers who chose this item (in the history, or the query item)
+    /// went on to choose the recommended one.
+    #[serde(rename_all = "camelCase")]
+    ChosenAfter {
+        /// External id of that earlier item.
+        item: String,
+        /// Its title (its id when it has none), for display.
+        title: String,
+        /// Its contribution to the sequential score.
+        weight: f32,
+    },
+    /// Shoppers whose choices resemble the history also chose this item
+    /// (they are counted, never named).
+    #[serde(rename_all = "camelCase")]
+    SimilarShoppers {
+        /// How many of the most similar shoppers chose it.
+        count: usize,
+    },
+    /// Popular with shoppers.
+    #[serde(rename_all = "camelCase")]
+    Popular {
+        /// Popularity score (distinct users, decayed if configured).
+        score: f32,
+    },
 }
 
-/// Blend weights (each ≥ 0).
-#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct BlendWeights {
-    /// Item-kNN weight. Default 1.
-    pub item_knn: f32,
-    /// Content weight. Default 0.6.
-    pub content: f32,
-    /// Popularity weight. Default 0.05.
-    pub popular: f32,
-    /// Sequential ("chosen next") weight. Default 0.5.
-    pub sequential: f32,
-    /// User-kNN ("shoppers like you") weight. Default 0.5.
-    pub user_knn: f32,
-}
-
-impl BlendWeights {
-    /// Weight 1 for one model and 0 for the rest (all zero for `Hybrid`).
-    pub fn only(model: Model) -> BlendWeights {
-        let mut w = BlendWeights {
-            item_knn: 0.0,
-            content: 0.0,
-            popular: 0.0,
-            sequential: 0.0,
-            user_knn: 0.0,
-        };
-        match model {
-            Model::Popular => w.popular = 1.0,
-            Model::Content => w.content = 1.0,
-            Model::ItemKnn => w.item_knn = 1.0,
-            Model::Sequential => w.sequential = 1.0,
-            Model::UserKnn => w.user_knn = 1.0,
-            Model::Hybrid => {}
-        }
-        w
-    }
-}
-
-impl Default for BlendWeights {
-    fn default() -> Self {
-        BlendWeights {
-            item_knn: 1.0,
-            content: 0.6,
-            popular: 0.05,
-            sequential: 0.5,
-            user_knn: 0.5,
-        }
-    }
-}
-
-/// Options of the hybrid blend.
-#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(default, rename_all = "camelCase", deny_unknown_fields)]
-pub struct HybridConfig {
-    /// Weights of the normalised model scores.
-    pub weights: BlendWeights,
-}
-
-impl HybridConfig {
-    /// Checks the weights.
-    ///
-    /// # Errors
-    /// [`Error::InvalidConfig`] for a negative or non-finite weight.
-    pub fn validate(&self) -> Result<()> {
-        let w = &self.weights;
-        for (name, v) in [
-            ("itemKnn", w.item_knn),
-            ("sequential", w.sequential),
-            ("userKnn", w.user_knn),
-            ("content", w.content),
-            ("popular", w.popular),
-        ] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(Error::config(
-                    format!("hybrid.weights.{name}"),
-                    format!("must be a finite number ≥ 0, got {v}"),
-                ));
-            }
-        }
-        Ok(())
-    }
+/// The id and display title of an item a reason names.
+pub(crate) fn named(catalogue: &Catalogue, item: u32) -> (String, String) {
+    let id = catalogue.id(item);
+    let title = catalogue.title(item).unwrap_or(id);
+    (id.to_string(), title.to_string())
 }

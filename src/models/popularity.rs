@@ -9,9 +9,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::catalogue::Catalogue;
 use crate::data::history::half_life_decay;
 use crate::data::interactions::UserItems;
 use crate::error::{check_half_life, Result};
+use crate::models::{Evidence, Model, QueryContext, Reason, Scorer};
 
 /// Options of the popularity model.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -42,10 +44,9 @@ pub struct Popularity {
 impl Popularity {
     /// Counts (decayed) users per item.
     ///
-    /// # Errors
-    /// [`crate::Error::InvalidConfig`] for a bad half-life.
-    pub fn fit(user_items: &UserItems, config: &PopularityConfig) -> Result<Popularity> {
-        config.validate()?;
+    /// The config is trusted: it comes from a [`crate::config::CheckedConfig`].
+    pub fn fit(user_items: &UserItems, config: &PopularityConfig) -> Popularity {
+        debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
         let n = user_items.matrix.cols();
         let latest = user_items.last_seen.iter().flatten().copied().max();
         let mut scores = vec![0f32; n];
@@ -58,7 +59,7 @@ impl Popularity {
                 scores[i as usize] += decay;
             }
         }
-        Ok(Popularity::from_scores(scores))
+        Popularity::from_scores(scores)
     }
 
     /// Popularity from given scores (all zero for a catalogue without interactions).
@@ -83,6 +84,32 @@ impl Popularity {
     }
 }
 
+impl Scorer for Popularity {
+    fn kind(&self) -> Model {
+        Model::Popular
+    }
+
+    /// The popularity scores themselves.
+    fn score(&self, _: &QueryContext, out: &mut [f32]) -> Evidence {
+        out.iter_mut().zip(&self.scores).for_each(|(o, s)| *o += s);
+        Evidence::default()
+    }
+
+    /// The item's popularity, when it has any.
+    fn explain(&self, _: &QueryContext, _: &Evidence, item: u32, _: &Catalogue) -> Vec<Reason> {
+        let score = self.scores[item as usize];
+        if score > 0.0 {
+            vec![Reason::Popular { score }]
+        } else {
+            Vec::new()
+        }
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,8 +124,7 @@ mod tests {
         let p = Popularity::fit(
             &log.aggregate(WeightTransform::Raw),
             &PopularityConfig::default(),
-        )
-        .unwrap();
+        );
         assert_eq!(p.scores(), &[1.0, 2.0, 0.0]);
         assert_eq!(p.order(), &[1, 0, 2]);
     }
@@ -112,7 +138,7 @@ mod tests {
         let config = PopularityConfig {
             half_life_days: Some(1.0),
         };
-        let p = Popularity::fit(&log.aggregate(WeightTransform::Binary), &config).unwrap();
+        let p = Popularity::fit(&log.aggregate(WeightTransform::Binary), &config);
         // Item 0 is two half-lives older than the latest event: 0.25.
         assert_eq!(p.scores(), &[0.25, 1.0]);
         let bad = PopularityConfig {

@@ -17,9 +17,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::catalogue::Catalogue;
 use crate::data::interactions::Interactions;
 use crate::error::{Error, Result};
 use crate::models::neighbours::{Accumulator, Neighbours};
+use crate::models::{named, Evidence, Model, QueryContext, Reason, Scorer};
 
 /// Options of the sequential model.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -85,10 +87,9 @@ pub struct Sequential {
 impl Sequential {
     /// Counts ordered pairs in every user's sequence. Cost O(rows · window).
     ///
-    /// # Errors
-    /// [`Error::InvalidConfig`] for an out-of-range option.
-    pub fn fit(log: &Interactions, config: &SequentialConfig) -> Result<Sequential> {
-        config.validate()?;
+    /// The config is trusted: it comes from a [`crate::config::CheckedConfig`].
+    pub fn fit(log: &Interactions, config: &SequentialConfig) -> Sequential {
+        debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
         let n = log.item_count();
         let sequences = sequences(log);
         let mut users_of = vec![0f32; n];
@@ -118,10 +119,10 @@ impl Sequential {
                 })
             })
             .collect();
-        Ok(Sequential {
+        Sequential {
             successors: Neighbours::from_rows(rows),
             config: config.clone(),
-        })
+        }
     }
 
     /// The successors of `item` and their directed similarities.
@@ -144,16 +145,49 @@ impl Sequential {
             .map(|(k, &i)| (i, self.config.recency_decay.powi((last - start - k) as i32)))
             .collect()
     }
+}
 
-    /// Adds `Σ_i v_i · s(i → j)` for every item `j` into `out`.
-    pub fn score(&self, weights: &[(u32, f32)], out: &mut [f32]) {
-        self.successors.score(weights, out);
+impl Scorer for Sequential {
+    fn kind(&self) -> Model {
+        Model::Sequential
     }
 
-    /// The query items that lead to `item` most strongly, with their
-    /// contributions, strongest first (at most `max`).
-    pub fn explain(&self, weights: &[(u32, f32)], item: u32, max: usize) -> Vec<(u32, f32)> {
-        self.successors.explain(weights, item, max)
+    /// `Σ_i v_i · s(i → j)`, with `v` the query weights (the query item
+    /// with weight 1, or [`Sequential::query_weights`] of the history),
+    /// which are the evidence.
+    fn score(&self, query: &QueryContext, out: &mut [f32]) -> Evidence {
+        let weights = match query.item {
+            Some(item) => vec![(item, 1.0)],
+            None => self.query_weights(query.recent, query.items),
+        };
+        self.successors.score(&weights, out);
+        Evidence(weights)
+    }
+
+    /// The (at most 2) query items that lead to `item` most strongly.
+    fn explain(
+        &self,
+        _: &QueryContext,
+        evidence: &Evidence,
+        item: u32,
+        catalogue: &Catalogue,
+    ) -> Vec<Reason> {
+        self.successors
+            .explain(&evidence.0, item, 2)
+            .into_iter()
+            .map(|(i, weight)| {
+                let (item, title) = named(catalogue, i);
+                Reason::ChosenAfter {
+                    item,
+                    title,
+                    weight,
+                }
+            })
+            .collect()
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 
@@ -200,7 +234,7 @@ mod tests {
             ("c", 1, 1),
             ("c", 0, 2),
         ]);
-        let m = Sequential::fit(&l, &SequentialConfig::default()).unwrap();
+        let m = Sequential::fit(&l, &SequentialConfig::default());
         // users: n0 = 3, n1 = 3, n2 = 1.
         // c(0 → 1) = 2 (a, b): s = 2/√9 = 0.666667; c(1 → 0) = 1 (c): 1/3.
         // c(0 → 2) = 1: 1/√3 = 0.577350; c(1 → 2) = 1: 0.577350.
@@ -216,8 +250,7 @@ mod tests {
                 window: 1,
                 ..Default::default()
             },
-        )
-        .unwrap();
+        );
         assert_eq!(w1.successors.get(0, 2), 0.0);
     }
 
@@ -231,8 +264,7 @@ mod tests {
                 recency_decay: 0.5,
                 ..Default::default()
             },
-        )
-        .unwrap();
+        );
         // Three recent items, two kept: 1 (one step back, 0.5) and 2 (newest, 1).
         assert_eq!(m.query_weights(&[0, 1, 2], &[]), [(1, 0.5), (2, 1.0)]);
         // No order known: the history weights.

@@ -17,7 +17,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::data::catalogue::Catalogue;
 use crate::error::{Error, Result};
+use crate::models::{Evidence, Model, QueryContext, Reason, Scorer};
 use crate::sparse::Csr;
 use crate::topk::top_k;
 
@@ -65,10 +67,9 @@ pub struct UserKnn {
 impl UserKnn {
     /// Builds the user vectors from a users × items matrix.
     ///
-    /// # Errors
-    /// [`Error::InvalidConfig`] for an out-of-range option.
-    pub fn fit(user_items: &Csr, config: &UserKnnConfig) -> Result<UserKnn> {
-        config.validate()?;
+    /// The config is trusted: it comes from a [`crate::config::CheckedConfig`].
+    pub fn fit(user_items: &Csr, config: &UserKnnConfig) -> UserKnn {
+        debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
         let users = user_items.rows() as f32;
         let mut n = vec![0u32; user_items.cols()];
         for u in 0..user_items.rows() {
@@ -84,16 +85,18 @@ impl UserKnn {
             *v *= idf[i as usize];
         }
         weighted.normalize_rows();
-        Ok(UserKnn {
+        UserKnn {
             votes: user_items.clone(),
             by_item: weighted.transpose(),
             idf,
             config: config.clone(),
-        })
+        }
     }
 
-    /// The most similar users to a history, strongest first (ties by user index).
-    pub fn similar_users(&self, history: &[(u32, f32)]) -> Vec<(u32, f32)> {
+    /// The most similar users to a history, strongest first (ties by user
+    /// index), leaving out `own`, the training user the history belongs to
+    /// (who would otherwise be their own nearest neighbour and use a slot).
+    pub fn similar_users(&self, history: &[(u32, f32)], own: Option<u32>) -> Vec<(u32, f32)> {
         let mut query: Vec<(u32, f32)> = history
             .iter()
             .map(|&(i, h)| (i, h * self.idf[i as usize]))
@@ -111,21 +114,11 @@ impl UserKnn {
             }
         }
         top_k(
-            sims.into_iter().filter(|&(_, s)| s > 0.0).collect(),
+            sims.into_iter()
+                .filter(|&(u, s)| s > 0.0 && Some(u) != own)
+                .collect(),
             self.config.neighbours,
         )
-    }
-
-    /// Adds `Σ_u sim(u) · X_uj` over the similar users into `out`; returns them.
-    pub fn score_history(&self, history: &[(u32, f32)], out: &mut [f32]) -> Vec<(u32, f32)> {
-        let neighbours = self.similar_users(history);
-        for &(u, s) in &neighbours {
-            let (items, ws) = self.votes.row(u as usize);
-            for (&j, &w) in items.iter().zip(ws) {
-                out[j as usize] += s * w;
-            }
-        }
-        neighbours
     }
 
     /// How many of `neighbours` chose `item`.
@@ -134,6 +127,43 @@ impl UserKnn {
             .iter()
             .filter(|&&(u, _)| self.votes.get(u as usize, item) > 0.0)
             .count()
+    }
+}
+
+impl Scorer for UserKnn {
+    fn kind(&self) -> Model {
+        Model::UserKnn
+    }
+
+    /// `Σ_u sim(u) · X_uj` over the similar users, who are the evidence
+    /// (user index, similarity).
+    fn score(&self, query: &QueryContext, out: &mut [f32]) -> Evidence {
+        let neighbours = self.similar_users(query.items, query.user);
+        for &(u, s) in &neighbours {
+            let (items, ws) = self.votes.row(u as usize);
+            for (&j, &w) in items.iter().zip(ws) {
+                out[j as usize] += s * w;
+            }
+        }
+        Evidence(neighbours)
+    }
+
+    /// How many of the similar shoppers chose the item (never who).
+    fn explain(
+        &self,
+        _: &QueryContext,
+        evidence: &Evidence,
+        item: u32,
+        _: &Catalogue,
+    ) -> Vec<Reason> {
+        match self.supporters(&evidence.0, item) {
+            0 => Vec::new(),
+            count => vec![Reason::SimilarShoppers { count }],
+        }
+    }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
     }
 }
 
@@ -162,21 +192,31 @@ mod tests {
                 (3, 3, 1.0),
             ],
         );
-        let knn = UserKnn::fit(&m, &UserKnnConfig::default()).unwrap();
-        let sims = knn.similar_users(&[(0, 1.0)]);
+        let knn = UserKnn::fit(&m, &UserKnnConfig::default());
+        let sims = knn.similar_users(&[(0, 1.0)], None);
         assert_eq!(sims.iter().map(|s| s.0).collect::<Vec<_>>(), [0, 1]);
         assert!((sims[0].1 - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6);
         assert!((sims[1].1 - 0.577_350).abs() < 1e-6);
         // Votes: item 1 ← u0 + u1 = 1.284457; item 2 ← u1 = 0.577350; item 3 ← none.
         let mut out = vec![0.0; 4];
-        let neighbours = knn.score_history(&[(0, 1.0)], &mut out);
+        let context = QueryContext {
+            items: &[(0, 1.0)],
+            recent: &[],
+            item: None,
+            user: None,
+        };
+        let neighbours = knn.score(&context, &mut out).0;
         assert!((out[1] - 1.284_457).abs() < 1e-5, "{out:?}");
         assert!((out[2] - 0.577_350).abs() < 1e-6);
         assert_eq!(out[3], 0.0);
         assert_eq!(knn.supporters(&neighbours, 1), 2);
         // One neighbour only: u0.
-        let one = UserKnn::fit(&m, &UserKnnConfig { neighbours: 1 }).unwrap();
-        assert_eq!(one.similar_users(&[(0, 1.0)]).len(), 1);
+        let one = UserKnn::fit(&m, &UserKnnConfig { neighbours: 1 });
+        assert_eq!(one.similar_users(&[(0, 1.0)], None).len(), 1);
+        // A training user is never their own neighbour: u0's own history
+        // {0, 1} finds u1 (and, with one slot, only u1).
+        assert_eq!(one.similar_users(&[(0, 1.0), (1, 1.0)], Some(0))[0].0, 1);
+        assert_eq!(one.similar_users(&[(0, 1.0), (1, 1.0)], None)[0].0, 0);
         assert_eq!(
             UserKnnConfig { neighbours: 0 }
                 .validate()

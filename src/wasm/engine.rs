@@ -1,22 +1,25 @@
 //! `Engine`: a catalogue, its interactions and fitted models behind one handle.
 
+use std::sync::Arc;
+
 use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js, js_error, options_from_js, to_js, value_from_js};
-use crate::config::Config;
+use crate::config::{CheckedConfig, Config};
 use crate::data::catalogue::Catalogue;
 use crate::data::history::Event;
 use crate::data::interactions::Interactions;
 use crate::error::Error;
-use crate::recommend::{Query, Recommendation, Recommender};
+use crate::recommend::fit::{fit, no_clock, FitPlan};
+use crate::recommend::{CheckedQuery, Query, Recommendation, Recommender};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** A reason a result was given. */
 export type Reason =
   | { kind: "sharedFeature"; field: string; value: string; weight: number }
-  | { kind: "alsoInteracted"; item: string; weight: number }
-  | { kind: "chosenAfter"; item: string; weight: number }
+  | { kind: "alsoInteracted"; item: string; title: string; weight: number }
+  | { kind: "chosenAfter"; item: string; title: string; weight: number }
   | { kind: "similarShoppers"; count: number }
   | { kind: "popular"; score: number };
 
@@ -47,8 +50,9 @@ export interface QueryOptions {
 /// A catalogue, its interactions and fitted models, kept in wasm memory.
 #[wasm_bindgen]
 pub struct Engine {
-    catalogue: Catalogue,
-    config: Config,
+    /// The one copy of the catalogue (the recommender shares it).
+    catalogue: Arc<Catalogue>,
+    config: CheckedConfig,
     log: Option<Interactions>,
     /// Fitted on the current catalogue and log; `None` after new interactions arrive.
     fitted: Option<Recommender>,
@@ -65,15 +69,15 @@ fn catalogue_from_js(value: JsValue, config: &Config) -> Result<Catalogue, JsVal
 
 #[wasm_bindgen]
 impl Engine {
-    /// Reads and validates a catalogue (JSON text or object) with an
-    /// optional config object; the content model is fitted at once.
+    /// Reads and checks a catalogue (JSON text or object) with an optional
+    /// config object. Models are fitted on the first query (or `fit`).
     #[wasm_bindgen(constructor)]
     pub fn new(catalogue: JsValue, config: JsValue) -> Result<Engine, JsValue> {
         let config: Config = options_from_js(config, "config")?;
-        config.validate().map_err(|e| js_error(&e))?;
+        let config = config.check().map_err(|e| js_error(&e))?;
         let catalogue = catalogue_from_js(catalogue, &config)?;
         Ok(Engine {
-            catalogue,
+            catalogue: Arc::new(catalogue),
             config,
             log: None,
             fitted: None,
@@ -207,7 +211,7 @@ impl Engine {
         id: &str,
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let query: Query = options_from_js(options, "options")?;
+        let query = query_from_js(options)?;
         let recs = self
             .recommender()?
             .similar_items(id, &query)
@@ -223,7 +227,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let events: Vec<Event> = from_js(history, "history")?;
-        let query: Query = options_from_js(options, "options")?;
+        let query = query_from_js(options)?;
         let recs = self
             .recommender()?
             .recommend(&events, &query)
@@ -237,7 +241,7 @@ impl Engine {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let query: Query = options_from_js(options, "options")?;
+        let query = query_from_js(options)?;
         let recs = self
             .recommender()?
             .popular(&query)
@@ -252,7 +256,7 @@ impl Engine {
         text: &str,
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let query: Query = options_from_js(options, "options")?;
+        let query = query_from_js(options)?;
         let recs = self
             .recommender()?
             .search(text, &query)
@@ -269,15 +273,29 @@ impl Engine {
         warnings
     }
 
-    /// The fitted recommender, fitting first if needed.
+    /// The fitted recommender, fitting first if needed (every model: any
+    /// query may come).
     fn recommender(&mut self) -> Result<&Recommender, JsValue> {
         if self.fitted.is_none() {
-            let rec = Recommender::fit(self.catalogue.clone(), self.log.as_ref(), &self.config)
-                .map_err(|e| js_error(&e))?;
-            self.fitted = Some(rec);
+            let catalogue = Arc::clone(&self.catalogue);
+            let fitted = fit(
+                catalogue,
+                self.log.as_ref(),
+                &self.config,
+                &FitPlan::all(),
+                &no_clock,
+            )
+            .map_err(|e| js_error(&e))?;
+            self.fitted = Some(fitted.recommender);
         }
         Ok(self.fitted.as_ref().expect("fitted just above"))
     }
+}
+
+/// Query options from JS, checked once.
+fn query_from_js(options: JsValue) -> Result<CheckedQuery, JsValue> {
+    let query: Query = options_from_js(options, "options")?;
+    query.check().map_err(|e| js_error(&e))
 }
 
 fn results(recs: &[Recommendation]) -> Result<JsValue, JsValue> {

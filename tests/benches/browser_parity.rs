@@ -17,13 +17,13 @@
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use pocketrec::config::Config;
+use pocketrec::config::CheckedConfig;
 use pocketrec::data::catalogue::Catalogue;
 use pocketrec::data::history::Event;
 use pocketrec::data::interactions::Interactions;
 use pocketrec::recommend::{Query, Recommender};
 
-fn load_fit(catalogue: &str, csv: &str, config: &Config) -> Recommender {
+fn load_fit(catalogue: &str, csv: &str, config: &CheckedConfig) -> Recommender {
     let catalogue = Catalogue::from_json(catalogue, &config.catalogue).unwrap();
     let log = Interactions::from_csv(csv, &catalogue, &config.interactions).unwrap();
     Recommender::fit(catalogue, Some(&log), config).unwrap()
@@ -40,7 +40,7 @@ fn shop(c: &mut Criterion, name: &str, dir: &Path) {
         );
         return;
     };
-    let config = Config::default();
+    let config = CheckedConfig::default();
     let rec = load_fit(&catalogue, &csv, &config);
     let ids = Catalogue::from_json(&catalogue, &config.catalogue)
         .unwrap()
@@ -50,7 +50,10 @@ fn shop(c: &mut Criterion, name: &str, dir: &Path) {
     let history: Vec<Event> = (0..10)
         .map(|j| Event::item(&ids[j * ids.len() / 10 + 1]))
         .collect();
-    let query: Query = serde_json::from_str(r#"{"k": 10}"#).unwrap();
+    let query = serde_json::from_str::<Query>(r#"{"k": 10}"#)
+        .unwrap()
+        .check()
+        .unwrap();
     let mut group = c.benchmark_group("browser parity");
     group.sample_size(10);
     group.bench_function(format!("load+fit {name}"), |b| {

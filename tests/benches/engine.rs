@@ -9,7 +9,6 @@
 use std::path::Path;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use pocketrec::config::Config;
 use pocketrec::data::catalogue::Catalogue;
 use pocketrec::data::history::WeightedHistory;
 use pocketrec::data::interactions::{Interactions, WeightTransform};
@@ -40,13 +39,13 @@ fn fits(c: &mut Criterion) {
     let mut group = c.benchmark_group("fit");
     group.sample_size(10);
     group.bench_function("content 10k items", |b| {
-        b.iter(|| ContentModel::fit(black_box(&catalogue), &ContentConfig::default()).unwrap())
+        b.iter(|| ContentModel::fit(black_box(&catalogue), &ContentConfig::default()))
     });
     group.bench_function("item-knn 100k interactions", |b| {
-        b.iter(|| ItemKnn::fit(black_box(&user_items), &ItemKnnConfig::default()).unwrap())
+        b.iter(|| ItemKnn::fit(black_box(&user_items), &ItemKnnConfig::default()))
     });
     group.bench_function("sequential 100k interactions", |b| {
-        b.iter(|| Sequential::fit(black_box(&log), &SequentialConfig::default()).unwrap())
+        b.iter(|| Sequential::fit(black_box(&log), &SequentialConfig::default()))
     });
     group.bench_function("aggregate 100k interactions", |b| {
         b.iter(|| black_box(&log).aggregate(WeightTransform::Log1p))
@@ -71,9 +70,12 @@ fn query_group(
         Model::Sequential,
         Model::Hybrid,
     ] {
-        let query = Query::new(10, model);
+        let query = Query::new(10, model).check().unwrap();
         group.bench_function(format!("recommend {model:?}"), |b| {
-            b.iter(|| rec.recommend_history(black_box(history), &query).unwrap())
+            b.iter(|| {
+                rec.recommend_history(black_box(history), None, &query)
+                    .unwrap()
+            })
         });
     }
     let all = Query {
@@ -81,17 +83,23 @@ fn query_group(
         ..Query::new(10, Model::Hybrid)
     };
     group.bench_function("recommend Hybrid, all five components", |b| {
-        b.iter(|| rec.recommend_history(black_box(history), &all).unwrap())
+        b.iter(|| {
+            rec.recommend_history(black_box(history), None, &all.clone().check().unwrap())
+                .unwrap()
+        })
     });
     let diverse = Query {
         diversity: 0.3,
         ..all.clone()
     };
     group.bench_function("recommend Hybrid, all five + diversity 0.3", |b| {
-        b.iter(|| rec.recommend_history(black_box(history), &diverse).unwrap())
+        b.iter(|| {
+            rec.recommend_history(black_box(history), None, &diverse.clone().check().unwrap())
+                .unwrap()
+        })
     });
     for model in [Model::Content, Model::ItemKnn, Model::Hybrid] {
-        let query = Query::new(10, model);
+        let query = Query::new(10, model).check().unwrap();
         group.bench_function(format!("similar {model:?}"), |b| {
             b.iter(|| rec.similar_items(black_box(item), &query).unwrap())
         });
@@ -102,7 +110,7 @@ fn query_group(
 fn synthetic_queries(c: &mut Criterion) {
     let catalogue = synth::catalogue(10_000, 1);
     let log = synth::interactions(10_000, 5_000, 100_000, 2);
-    let rec = Recommender::fit(catalogue, Some(&log), &Config::default()).unwrap();
+    let rec = Recommender::fit(catalogue, Some(&log), &Default::default()).unwrap();
     // A history of 50 distinct items, weights as after the log1p transform,
     // in the order the shopper met them.
     let mut items: Vec<(u32, f32)> = (0..50)
@@ -112,7 +120,7 @@ fn synthetic_queries(c: &mut Criterion) {
     items.sort_unstable_by_key(|h| h.0);
     let history = WeightedHistory { items, recent };
     query_group(c, "10k items, 50 history items", &rec, &history, "sku-123");
-    let query = Query::new(10, Model::Content);
+    let query = Query::new(10, Model::Content).check().unwrap();
     c.bench_function("search 10k items", |b| {
         b.iter(|| rec.search(black_box("kalo miter banso"), &query).unwrap())
     });
@@ -149,15 +157,20 @@ fn movielens(c: &mut Criterion) {
         ),
     ] {
         group.bench_function(format!("item-knn {label}, 100,836 ratings"), |b| {
-            b.iter(|| ItemKnn::fit(black_box(&user_items.matrix), &config).unwrap())
+            b.iter(|| ItemKnn::fit(black_box(&user_items.matrix), &config))
         });
     }
     group.bench_function("content 9,742 movies", |b| {
-        b.iter(|| ContentModel::fit(black_box(&catalogue), &ContentConfig::default()).unwrap())
+        b.iter(|| ContentModel::fit(black_box(&catalogue), &ContentConfig::default()))
     });
     group.bench_function("whole recommender", |b| {
         b.iter(|| {
-            Recommender::fit(black_box(catalogue.clone()), Some(&log), &Config::default()).unwrap()
+            Recommender::fit(
+                black_box(catalogue.clone()),
+                Some(&log),
+                &Default::default(),
+            )
+            .unwrap()
         })
     });
     group.finish();
@@ -166,7 +179,7 @@ fn movielens(c: &mut Criterion) {
         .min_by_key(|&u| user_items.matrix.row_len(u).abs_diff(50))
         .unwrap();
     let history = pocketrec::data::history::decay(user_items.history(user).collect(), None, None);
-    let rec = Recommender::fit(catalogue, Some(&log), &Config::default()).unwrap();
+    let rec = Recommender::fit(catalogue, Some(&log), &Default::default()).unwrap();
     let name = format!("movielens, user with {} items", history.items.len());
     query_group(c, &name, &rec, &history, "1");
 }

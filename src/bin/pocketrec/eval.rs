@@ -9,8 +9,9 @@ use serde_json::json;
 
 use pocketrec::evaluate::tune::TuneOptions;
 use pocketrec::evaluate::{evaluate, Metrics};
-use pocketrec::recommend::{Model, Query};
+use pocketrec::recommend::{FitPlan, Model, Query};
 
+use crate::fit::fit_models;
 use crate::inputs::*;
 use crate::tune::run_tune;
 
@@ -73,13 +74,21 @@ pub fn eval(args: EvalArgs) -> Result<()> {
             args.k,
             tuned.ndcg
         );
-        tuned.config
+        tuned.config.check()?
     } else {
         config
     };
-    let train_ui = parts.train.aggregate(config.interactions.transform);
     let test_ui = parts.test.aggregate(config.interactions.transform);
-    let (rec, times) = fit(catalogue, Some(&parts.train), &config)?;
+    let fitted = fit_models(
+        catalogue,
+        Some(&parts.train),
+        &config,
+        &FitPlan::of(&models),
+    )?;
+    let train_ui = fitted
+        .user_items
+        .as_ref()
+        .expect("load_split refuses an empty log");
     let mut results = Vec::new();
     for model in models {
         let query = Query {
@@ -88,16 +97,23 @@ pub fn eval(args: EvalArgs) -> Result<()> {
             half_life_days: args.half_life_days,
             explain: false,
             ..Query::default()
-        };
+        }
+        .check()?;
         let bar = progress_bar(0, model.name());
         let start = Instant::now();
-        let metrics = evaluate(&rec, &train_ui, &test_ui, &query, |done, total| {
-            bar.set_length(total as u64);
-            bar.set_position(done as u64);
-        })?;
+        let metrics = evaluate(
+            &fitted.recommender,
+            train_ui,
+            &test_ui,
+            &query,
+            |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            },
+        )?;
         bar.finish_and_clear();
         let ms_per_user = start.elapsed().as_secs_f64() * 1000.0 / metrics.users.max(1) as f64;
-        results.push((model, metrics, times.for_model(model), ms_per_user));
+        results.push((model, metrics, fitted.report.seconds(model), ms_per_user));
     }
     if args.json {
         print_json(&args, &results)

@@ -3,24 +3,18 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use pocketrec::config::Config;
+use pocketrec::config::{CheckedConfig, Config};
 use pocketrec::data::catalogue::Catalogue;
 use pocketrec::data::interactions::Interactions;
 use pocketrec::data::movielens;
 use pocketrec::evaluate::{split, SplitKind};
-use pocketrec::models::content::ContentModel;
-use pocketrec::models::item_knn::ItemKnn;
-use pocketrec::models::popularity::Popularity;
-use pocketrec::models::sequential::Sequential;
-use pocketrec::models::user_knn::UserKnn;
 use pocketrec::recommend::filter::Filter;
-use pocketrec::recommend::{CollaborativeModels, Model, Query, Recommender};
+use pocketrec::recommend::{Model, Query};
 
 #[derive(Args)]
 pub struct Inputs {
@@ -103,12 +97,12 @@ pub fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("could not read {what} from {}", path.display()))
 }
 
-pub fn load_config(path: Option<&Path>) -> Result<Config> {
+pub fn load_config(path: Option<&Path>) -> Result<CheckedConfig> {
     match path {
         Some(p) => {
             Config::from_json(read(p, "config")?).with_context(|| format!("in {}", p.display()))
         }
-        None => Ok(Config::default()),
+        None => Ok(CheckedConfig::default()),
     }
 }
 
@@ -158,83 +152,13 @@ pub fn load_interactions(
 pub fn load_inputs(
     inputs: &Inputs,
     interactions: Option<&Path>,
-) -> Result<(Config, Catalogue, Option<Interactions>)> {
+) -> Result<(CheckedConfig, Catalogue, Option<Interactions>)> {
     let config = load_config(inputs.config.as_deref())?;
     let catalogue = load_catalogue(&inputs.catalog, &config)?;
     let log = interactions
         .map(|p| load_interactions(p, &catalogue, &config))
         .transpose()?;
     Ok((config, catalogue, log))
-}
-
-/// Seconds spent fitting each model.
-#[derive(Default)]
-pub struct FitTimes {
-    pub content: f64,
-    pub item_knn: f64,
-    pub sequential: f64,
-    pub user_knn: f64,
-    pub popular: f64,
-}
-
-impl FitTimes {
-    pub fn for_model(&self, model: Model) -> f64 {
-        match model {
-            Model::Popular => self.popular,
-            Model::Content => self.content,
-            Model::ItemKnn => self.item_knn,
-            Model::Sequential => self.sequential,
-            Model::UserKnn => self.user_knn,
-            Model::Hybrid => {
-                self.content + self.item_knn + self.sequential + self.user_knn + self.popular
-            }
-        }
-    }
-}
-
-pub fn fit(
-    catalogue: Catalogue,
-    log: Option<&Interactions>,
-    config: &Config,
-) -> Result<(Recommender, FitTimes)> {
-    config.validate()?;
-    let mut times = FitTimes::default();
-    let start = Instant::now();
-    let content = ContentModel::fit(&catalogue, &config.content)?;
-    times.content = start.elapsed().as_secs_f64();
-    let (models, popularity) = match log.filter(|l| !l.is_empty()) {
-        Some(log) => {
-            let start = Instant::now();
-            let user_items = log.aggregate(config.interactions.transform);
-            let item_knn = ItemKnn::fit(&user_items.matrix, &config.item_knn)?;
-            times.item_knn = start.elapsed().as_secs_f64();
-            let start = Instant::now();
-            let sequential = Sequential::fit(log, &config.sequential)?;
-            times.sequential = start.elapsed().as_secs_f64();
-            let start = Instant::now();
-            let user_knn = UserKnn::fit(&user_items.matrix, &config.user_knn)?;
-            times.user_knn = start.elapsed().as_secs_f64();
-            let start = Instant::now();
-            let pop = Popularity::fit(
-                &log.aggregate(config.interactions.transform),
-                &config.popularity,
-            )?;
-            times.popular = start.elapsed().as_secs_f64();
-            (
-                Some(CollaborativeModels {
-                    item_knn,
-                    sequential,
-                    user_knn,
-                }),
-                pop,
-            )
-        }
-        None => (None, Popularity::from_scores(vec![0.0; catalogue.len()])),
-    };
-    Ok((
-        Recommender::from_parts(catalogue, content, models, popularity, config.clone()),
-        times,
-    ))
 }
 
 pub fn progress_bar(len: usize, label: &str) -> ProgressBar {

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod eval;
+mod fit;
 mod forecast;
 mod inputs;
 mod query;

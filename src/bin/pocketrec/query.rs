@@ -10,7 +10,9 @@ use serde_json::json;
 use pocketrec::data::history::{decay, WeightedHistory};
 use pocketrec::recommend::{Model, Query, Recommendation};
 
+use crate::fit::fit_models;
 use crate::inputs::*;
+use pocketrec::recommend::FitPlan;
 
 #[derive(Args)]
 pub struct RecommendArgs {
@@ -64,14 +66,15 @@ pub fn recommend(args: RecommendArgs) -> Result<()> {
         .map(str::trim)
         .filter(|l| !l.is_empty())
         .collect();
-    let (rec, _) = fit(catalogue, log.as_ref(), &config)?;
-    let user_items = log
-        .as_ref()
-        .map(|l| l.aggregate(config.interactions.transform));
     let query = Query {
         explain: false,
         ..args.query.query(model)
-    };
+    }
+    .check()?;
+    let plan = FitPlan::for_query(&query, &config.hybrid.weights);
+    let fitted = fit_models(catalogue, log.as_ref(), &config, &plan)?;
+    let (rec, user_items) = (&fitted.recommender, &fitted.user_items);
+    let mut unseen = Vec::new();
     let mut out: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(BufWriter::new(
             std::fs::File::create(p)
@@ -81,20 +84,19 @@ pub fn recommend(args: RecommendArgs) -> Result<()> {
     };
     let bar = progress_bar(users.len(), "recommending");
     for user in users {
-        let history = match (&log, &user_items) {
-            (Some(log), Some(ui)) => {
-                log.user_index(user)
-                    .map_or_else(WeightedHistory::default, |u| {
-                        decay(
-                            ui.history(u as usize).collect(),
-                            rec.half_life_days(&query),
-                            None,
-                        )
-                    })
+        let index = log.as_ref().and_then(|log| log.user_index(user));
+        let history = match (index, user_items) {
+            (Some(u), Some(ui)) => decay(
+                ui.history(u as usize).collect(),
+                rec.half_life_days(&query),
+                None,
+            ),
+            _ => {
+                unseen.push(user);
+                WeightedHistory::default()
             }
-            _ => WeightedHistory::default(),
         };
-        let recs = rec.recommend_history(&history, &query)?;
+        let recs = rec.recommend_history(&history, index, &query)?;
         let line = json!({
             "user": user,
             "items": recs.iter().map(|r| &r.id).collect::<Vec<_>>(),
@@ -105,6 +107,7 @@ pub fn recommend(args: RecommendArgs) -> Result<()> {
     }
     bar.finish_and_clear();
     out.flush()?;
+    warn_unseen(&unseen);
     Ok(())
 }
 
@@ -114,8 +117,10 @@ pub fn similar(args: SimilarArgs) -> Result<()> {
     if matches!(model, Model::ItemKnn) && log.is_none() {
         bail!("--model item-knn needs --interactions");
     }
-    let (rec, _) = fit(catalogue, log.as_ref(), &config)?;
-    let recs = rec.similar_items(&args.item, &args.query.query(model))?;
+    let query = args.query.query(model).check()?;
+    let plan = FitPlan::for_query(&query, &config.hybrid.weights);
+    let rec = fit_models(catalogue, log.as_ref(), &config, &plan)?.recommender;
+    let recs = rec.similar_items(&args.item, &query)?;
     let out = json!({"item": args.item, "model": model.name(), "items": recs.iter().map(rec_json).collect::<Vec<_>>()});
     emit(&serde_json::to_string_pretty(&out)?)
 }
@@ -123,8 +128,9 @@ pub fn similar(args: SimilarArgs) -> Result<()> {
 pub fn search(args: SearchArgs) -> Result<()> {
     let config = load_config(args.inputs.config.as_deref())?;
     let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
-    let (rec, _) = fit(catalogue, None, &config)?;
-    let query = args.options.query(Model::Content);
+    let query = args.options.query(Model::Content).check()?;
+    let plan = FitPlan::of(&[Model::Content]);
+    let rec = fit_models(catalogue, None, &config, &plan)?.recommender;
     let hits = rec.search(&args.query, &query)?;
     let out = json!({"query": args.query, "items": hits.iter().map(rec_json).collect::<Vec<_>>()});
     emit(&serde_json::to_string_pretty(&out)?)
@@ -132,4 +138,18 @@ pub fn search(args: SearchArgs) -> Result<()> {
 
 pub fn rec_json(r: &Recommendation) -> serde_json::Value {
     json!({"id": r.id, "score": r.score, "reasons": r.reasons})
+}
+
+/// Says which users had no history in the interactions (they got the
+/// cold-start list): a typo in the users file should not pass unseen.
+fn warn_unseen(unseen: &[&str]) {
+    if let Some(first) = unseen.first() {
+        let more = match unseen.len() {
+            1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        eprintln!(
+            "warning: no interactions for user {first:?}{more}; they got the cold-start (popular) list"
+        );
+    }
 }

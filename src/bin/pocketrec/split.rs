@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use pocketrec::config::Config;
+use pocketrec::config::CheckedConfig;
 
 use crate::inputs::*;
 
@@ -26,7 +26,7 @@ pub struct SplitArgs {
 }
 
 pub fn write_split(args: SplitArgs) -> Result<()> {
-    let config = Config::default();
+    let config = CheckedConfig::default();
     let (catalogue, log, parts) =
         load_split(&args.catalog, &args.interactions, &args.split, &config)?;
     std::fs::create_dir_all(&args.out_dir)
