@@ -1,25 +1,33 @@
 //! pocketrec: a recommendation engine small enough to run in the shopper's
 //! browser.
 //!
-//! A shop's catalogue (JSON) and, optionally, its interaction log become
-//! three models behind one query API:
+//! The code follows the data:
 //!
-//! * **content** ([`content`]): items as sparse BM25 / IDF feature vectors,
-//!   similarity by cosine; works with no interactions at all;
-//! * **item-kNN** ([`item_cf`]): "customers also bought", with the cosine,
-//!   TF-IDF and BM25 item-item similarities of the `implicit` library;
-//! * **popularity** ([`popularity`]): the cold-start answer and "trending";
+//! 1. [`data`]: a shop's catalogue (JSON) and, optionally, its interaction
+//!    log (CSV or JSON) and a shopper's history are read, checked and mapped
+//!    to dense item indices;
+//! 2. [`config`]: the options, checked once into a [`config::CheckedConfig`];
+//! 3. [`models`]: five models, each behind one interface
+//!    ([`models::Scorer`]): **content** (BM25 / IDF feature vectors,
+//!    cosine), **item-kNN** ("customers also bought"), **user-kNN**
+//!    ("shoppers like you"), **sequential** ("customers then chose") and
+//!    **popularity** (the cold-start answer and "trending");
+//! 4. [`recommend`]: one fit pipeline ([`recommend::fit`]) and the
+//!    [`recommend::Recommender`], which blends the models, filters, ranks,
+//!    diversifies and explains every result;
+//! 5. [`evaluate`]: offline splits and metrics, and tuning of the options
+//!    on the shop's own data;
+//! 6. [`forecast`]: the shop owner's side, sales forecasts and reorder points.
 //!
-//! blended by [`hybrid::Recommender`], with filters, diversity re-ranking and
-//! an explanation for every result. [`tune`] picks options from the data,
-//! [`eval`] measures them. The core does no I/O and has no JS types.
+//! The core does no I/O and has no JS types; `src/wasm/` binds it for the
+//! browser and `src/bin/pocketrec/` for the command line.
 //!
 //! ```
-//! use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
 //! use pocketrec::config::Config;
+//! use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
 //! use pocketrec::data::history::Event;
-//! use pocketrec::recommend::{Model, Query, Recommender};
 //! use pocketrec::data::interactions::Interactions;
+//! use pocketrec::recommend::{Model, Query, Recommender};
 //!
 //! let catalogue = Catalogue::from_json(r#"{"items": [
 //!     {"id": "mug",    "title": "Blue ceramic mug",   "category": "kitchen", "price": 9},
@@ -32,14 +40,14 @@
 //!     &catalogue,
 //!     &Default::default(),
 //! )?;
-//! let rec = Recommender::fit(catalogue, Some(&log), &Config::default())?;
+//! let rec = Recommender::fit(catalogue, Some(&log), &Config::default().check()?)?;
 //!
 //! // "Similar products", by content.
-//! let similar = rec.similar_items("mug", &Query::new(2, Model::Content))?;
+//! let similar = rec.similar_items("mug", &Query::new(2, Model::Content).check()?)?;
 //! assert_eq!(similar[0].id, "cups"); // shares "blue ceramic" and the category
 //!
 //! // "Recommended for you": the shopper viewed the mug.
-//! let recs = rec.recommend(&[Event::item("mug")], &Query::new(2, Model::Hybrid))?;
+//! let recs = rec.recommend(&[Event::item("mug")], &Query::new(2, Model::Hybrid).check()?)?;
 //! assert_eq!(recs[0].id, "teapot"); // bought with the mug, and ceramic
 //! assert!(recs.iter().all(|r| r.id != "mug"));
 //! # Ok::<(), pocketrec::Error>(())
