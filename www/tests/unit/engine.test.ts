@@ -100,12 +100,12 @@ describe("Engine over the worker protocol", () => {
       }
     }
     const host = new ShopHost({ recommend: async () => ({ Engine: Trapping }), forecast: loadForecastWasm }, () => {}, fetchFn);
-    await host.run("load", [{ catalogueUrl: "/shop/catalogue.json" }]);
-    assert.equal((await host.run("popular", [{ k: 2 }]) as unknown[]).length, 2);
+    await host.call("load", { catalogueUrl: "/shop/catalogue.json" });
+    assert.equal((await host.call("popular", { k: 2 })).length, 2);
     const crashed = (e: unknown) => e instanceof PocketrecError && e.code === "crashed" && /^the engine stopped on an internal error \(unreachable\); reload the page/.test(e.message);
-    await assert.rejects(host.run("recommend", [[{ item: "tea-003" }], { k: 2 }]), crashed);
-    await assert.rejects(host.run("popular", [{ k: 2 }]), crashed, "the module is not trusted again");
-    await assert.rejects(host.run("forecast", [[1, 2, 3], {}]), crashed);
+    await assert.rejects(host.call("recommend", [{ item: "tea-003" }], { k: 2 }), crashed);
+    await assert.rejects(host.call("popular", { k: 2 }), crashed, "the module is not trusted again");
+    await assert.rejects(host.call("forecast", [1, 2, 3], {}), crashed);
   });
 
   it("replaces a crashed worker: the failing request says so, later ones are answered by a fresh engine, and it gives up after two restarts", async () => {
@@ -136,7 +136,6 @@ describe("Engine over the worker protocol", () => {
       assert.equal(opened, 2, "a second worker was opened");
       const fresh = await engine.recommend(history, { k: 3 });
       assert.equal(fresh.length, 3, "the fresh engine has the shop loaded again, interactions too");
-      assert.equal(fresh[0]!.item.title.length > 0, true);
       engine.dispose();
 
       // Every worker traps: two restarts, then the third worker's refusal stands.
