@@ -15,13 +15,15 @@ cd "$root"
 # Debian's: binaryen 108 from Debian rewrites the externref table that rustc
 # and wasm-bindgen now emit, and the optimised module then fails to start.
 opt="$root/www/node_modules/.bin/wasm-opt"
+# Cargo's output directory: CARGO_TARGET_DIR when set (a private one per worktree).
+target="${CARGO_TARGET_DIR:-target}"
 
 build() {
     local name="$1" feature="$2" profile="$3" level="$4"
     cargo build --quiet --lib --target wasm32-unknown-unknown --profile "$profile" \
         --no-default-features --features "$feature"
     wasm-bindgen --target web --out-dir www/pkg --out-name "$name" \
-        "target/wasm32-unknown-unknown/$profile/pocketrec.wasm"
+        "$target/wasm32-unknown-unknown/$profile/pocketrec.wasm"
     local wasm="www/pkg/${name}_bg.wasm"
     if [ -x "$opt" ]; then
         "$opt" "$level" --converge --strip-debug --strip-producers "$wasm" -o "$wasm.opt"

@@ -4,27 +4,44 @@
  * being loaded, from where, and why (with the wasm module's stable `code`).
  *
  * It takes the wasm module's exports as an argument, so the same code runs
- * in a Web Worker, on the main thread, or in Node for tests. Types come from
- * the generated `pkg/pocketrec.d.ts` (written from the Rust side), so there
- * is one definition of the options and results.
+ * in a Web Worker, on the main thread, or in Node for tests. Option types
+ * come from the generated `pkg/*.d.ts` (written from the Rust side), so
+ * there is one definition of them; `WasmEngine` states what this core
+ * relies on of the handle.
  */
-import type { Engine as WasmEngine, HistoryEvent, QueryOptions, Reason, Recommendation } from "../pkg/pocketrec.js";
+import type { HistoryEvent, QueryOptions } from "../pkg/pocketrec.js";
 import type { Forecast, ForecastOptions } from "../pkg/pocketrec_forecast.js";
-import { catalogueViews, type ItemView } from "./display.js";
-import { PocketrecError } from "./error.js";
+import { resolveView, type ItemView, type Reason, type Result } from "./display.js";
+import { isErrorCode, PocketrecError, type ErrorCode } from "./error.js";
 
 export { PocketrecError };
 
-export type { Forecast, ForecastOptions, HistoryEvent, ItemView, QueryOptions, Reason, Recommendation };
+export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, ItemView, QueryOptions, Reason, Result };
 
-/** A recommendation with the item's display fields (title, image, price, …). */
-export interface Result extends Recommendation {
-  item: ItemView;
+/**
+ * The wasm `Engine` handle (src/wasm/engine.rs): the catalogue, the
+ * interactions and the fitted models, in wasm memory. Results carry the
+ * item's display fields (`item`, links as in the catalogue), and reasons
+ * that name an item carry its title.
+ */
+export interface WasmEngine {
+  itemCount(): number;
+  itemIds(): string[];
+  /** Display fields of the given items, in the order asked; unknown ids are skipped. */
+  items(ids: string[]): ItemView[];
+  loadInteractionsCsv(text: string): string[];
+  loadInteractionsJson(text: string): string[];
+  fit(): void;
+  similarItems(id: string, options?: QueryOptions): Result[];
+  recommend(history: HistoryEvent[], options?: QueryOptions): Result[];
+  popular(options?: QueryOptions): Result[];
+  search(text: string, options?: QueryOptions): Result[];
+  free(): void;
 }
 
 /** The recommendation module's exports the core needs. */
 export interface WasmExports {
-  Engine: new (catalogue: unknown, config: unknown) => WasmEngine;
+  Engine: new (catalogue: string, config: unknown) => WasmEngine;
 }
 
 /** The forecasting module's exports (a separate wasm module, loaded only when a forecast is asked for). */
@@ -47,17 +64,26 @@ export interface Progress {
   message: string;
 }
 
-/** Where a shop's data lives, and how to load it. */
+/**
+ * Where a shop's data lives: the one description of it, used by `Engine`,
+ * the worker protocol, `<pocket-recs>` (its `catalogue`, `interactions` and
+ * `config` attributes) and `Shop.load`. Relative URLs resolve against the
+ * page.
+ */
 export interface ShopSource {
   /** URL of the catalogue JSON. */
   catalogueUrl: string;
-  /** URL of the interactions: `.json`, otherwise CSV with a header. Optional. */
+  /** URL of the interactions: `.json`, otherwise CSV with a header. Default: none. */
   interactionsUrl?: string;
-  /** pocketrec config object (field roles, model options, blend weights). */
+  /** pocketrec config object (field roles, model options, blend weights). Default: the engine's defaults. */
   config?: object;
   /** URL of a pocketrec config JSON (e.g. written by `pocketrec tune`); used when `config` is absent. */
   configUrl?: string;
-  /** The fetch to use. Default: the global one. Only these URLs are fetched. */
+}
+
+/** How `Shop.load` fetches and reports. */
+export interface LoadOptions {
+  /** The fetch to use. Default: the global one. Only the source's URLs are fetched. */
   fetch?: typeof fetch;
   /** Called at each loading step. */
   onProgress?: (progress: Progress) => void;
@@ -81,9 +107,9 @@ function wrap(e: unknown, context: string): PocketrecError {
     const message = `the engine stopped on an internal error (${e instanceof Error ? e.message : String(e)}); ${RELOAD_HINT}`;
     return new PocketrecError(context ? `${context}: ${message}` : message, "crashed", { cause: e });
   }
-  const code = typeof (e as { code?: unknown } | null)?.code === "string" ? (e as { code: string }).code : "load_failed";
+  const code: unknown = (e as { code?: unknown } | null)?.code;
   const message = e instanceof Error ? e.message : String(e);
-  return new PocketrecError(context ? `${context}: ${message}` : message, code, { cause: e });
+  return new PocketrecError(context ? `${context}: ${message}` : message, isErrorCode(code) ? code : "load_failed", { cause: e });
 }
 
 async function fetchText(fetchFn: typeof fetch, url: string, what: string): Promise<string> {
@@ -105,13 +131,14 @@ export class Shop {
     private readonly engine: WasmEngine,
     /** Notes about rows skipped while reading the interactions. */
     readonly warnings: readonly string[],
-    private readonly views: Map<string, ItemView>,
+    /** Relative links in the catalogue resolve against this. */
+    private readonly catalogueUrl: string,
   ) {}
 
   /** Fetches and reads the shop's files, then fits the models. */
-  static async load(wasm: WasmExports, source: ShopSource): Promise<Shop> {
-    const fetchFn = source.fetch ?? globalThis.fetch.bind(globalThis);
-    const progress = source.onProgress ?? (() => {});
+  static async load(wasm: WasmExports, source: ShopSource, options: LoadOptions = {}): Promise<Shop> {
+    const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+    const progress = options.onProgress ?? (() => {});
     progress({ stage: "catalogue", message: `loading catalogue from ${source.catalogueUrl}` });
     let config: unknown = source.config ?? null;
     if (!source.config && source.configUrl) {
@@ -150,8 +177,7 @@ export class Shop {
       throw wrap(e, "could not fit the models");
     }
     progress({ stage: "ready", message: `ready: ${engine.itemCount()} items` });
-    // The engine has accepted the text, so it is valid JSON.
-    return new Shop(engine, warnings, catalogueViews(JSON.parse(catalogueText), source.catalogueUrl));
+    return new Shop(engine, warnings, source.catalogueUrl);
   }
 
   /** Item ids in catalogue order. */
@@ -161,30 +187,27 @@ export class Shop {
 
   /** Display fields of the given items, in the order asked; unknown ids are left out. */
   items(ids: readonly string[]): ItemView[] {
-    return ids.flatMap((id) => {
-      const view = this.views.get(id);
-      return view ? [view] : [];
-    });
+    return this.call(() => this.engine.items([...ids])).map((view) => resolveView(view, this.catalogueUrl));
   }
 
   /** Items similar to `id` ("similar products", "customers also bought"). */
   similarItems(id: string, options?: QueryOptions): Result[] {
-    return this.call(() => this.engine.similarItems(id, options));
+    return this.results(() => this.engine.similarItems(id, options));
   }
 
   /** Recommendations for a shopper's history. */
   recommend(history: readonly HistoryEvent[], options?: QueryOptions): Result[] {
-    return this.call(() => this.engine.recommend([...history], options));
+    return this.results(() => this.engine.recommend([...history], options));
   }
 
   /** Popular (or trending) items. */
   popular(options?: QueryOptions): Result[] {
-    return this.call(() => this.engine.popular(options));
+    return this.results(() => this.engine.popular(options));
   }
 
   /** Items matching free text. */
   search(text: string, options?: QueryOptions): Result[] {
-    return this.call(() => this.engine.search(text, options));
+    return this.results(() => this.engine.search(text, options));
   }
 
   /** Releases the wasm memory; the shop cannot be used afterwards. */
@@ -192,13 +215,17 @@ export class Shop {
     this.engine.free();
   }
 
-  private call(query: () => Recommendation[]): Result[] {
-    let found: Recommendation[];
+  /** A query's results, their items' links resolved. */
+  private results(query: () => Result[]): Result[] {
+    return this.call(query).map((r) => ({ ...r, item: resolveView(r.item, this.catalogueUrl) }));
+  }
+
+  /** Runs a call on the wasm engine, its errors as `PocketrecError`s. */
+  private call<T>(run: () => T): T {
     try {
-      found = query();
+      return run();
     } catch (e) {
       throw wrap(e, "");
     }
-    return found.map((r) => ({ ...r, item: this.views.get(r.id) ?? { id: r.id, title: r.id } }));
   }
 }

@@ -1,18 +1,23 @@
 /**
- * What a card shows about an item, read from the shop's own catalogue
- * record, and a sentence for each explanation the engine gives.
+ * What a card shows about an item and a sentence for each explanation the
+ * engine gives, plus the result types of queries.
  *
- * The engine (Rust) ranks; this module only picks display fields, so it
- * looks them up by the usual names. Everything here is plain data: the
- * widget puts it into the page with `textContent` and attributes, never as
- * HTML.
+ * The engine (Rust) ranks and picks each item's display fields from its
+ * catalogue record (title, image, price, …); this module only resolves the
+ * catalogue's relative links and words the reasons. Everything here is
+ * plain data: the widget puts it into the page with `textContent` and
+ * attributes, never as HTML.
  */
-import type { BlendWeights, Reason } from "../pkg/pocketrec.js";
+import type { BlendWeights, Reason as WasmReason } from "../pkg/pocketrec.js";
 import { PocketrecError } from "./error.js";
 
-/** An item's display fields. Missing fields are absent. */
+/**
+ * An item's display fields, as the engine reads them from its catalogue
+ * record. Missing fields are absent.
+ */
 export interface ItemView {
   id: string;
+  /** Field `title` or `name`; the id when there is none. */
   title: string;
   /** Image URL (field `image`, `thumbnail`, or the first of `images`). */
   image?: string;
@@ -28,67 +33,39 @@ export interface ItemView {
   inStock?: boolean;
 }
 
-const TITLE_FIELDS = ["title", "name"];
-const IMAGE_FIELDS = ["image", "thumbnail", "images"];
-const URL_FIELDS = ["url", "link"];
-const CATEGORY_FIELDS = ["category", "categories", "genre", "genres"];
-const STOCK_FIELDS = ["inStock", "in_stock", "available"];
+/** A reason that names an item also carries that item's title (its id when it has none). */
+type Titled<R> = R extends { item: string } ? R & { title: string } : R;
 
-function firstString(record: Record<string, unknown>, names: readonly string[]): string | undefined {
-  for (const name of names) {
-    let value = record[name];
-    if (Array.isArray(value)) value = value[0];
-    if (typeof value === "string" && value !== "") return value;
-    if (typeof value === "number") return String(value);
-  }
-  return undefined;
-}
+/** Why a result was given. `alsoInteracted` and `chosenAfter` name an item by `item` (id) and `title`. */
+export type Reason = Titled<WasmReason>;
 
-/** The display fields of one catalogue record (`id` is required by the engine already). */
-export function itemView(record: Record<string, unknown>): ItemView {
-  const id = String(record.id);
-  const view: ItemView = { id, title: firstString(record, TITLE_FIELDS) ?? id };
-  const image = firstString(record, IMAGE_FIELDS);
-  if (image) view.image = image;
-  if (typeof record.price === "number" && Number.isFinite(record.price)) view.price = record.price;
-  if (typeof record.currency === "string") view.currency = record.currency;
-  const url = firstString(record, URL_FIELDS);
-  if (url) view.url = url;
-  const category = firstString(record, CATEGORY_FIELDS);
-  if (category) view.category = category;
-  for (const name of STOCK_FIELDS) {
-    if (typeof record[name] === "boolean") view.inStock = record[name] as boolean;
-  }
-  return view;
+/** One result of a query: the item id, its score, why, and the item's display fields. */
+export interface Result {
+  id: string;
+  score: number;
+  reasons: Reason[];
+  item: ItemView;
 }
 
 /** `url` resolved against `base` when `base` is an absolute URL; otherwise as it is. */
-function resolve(url: string, base: string | undefined): string {
+function resolve(url: string, base: string): string {
   try {
-    return base ? new URL(url, base).href : url;
+    return new URL(url, base).href;
   } catch {
     return url; // no absolute base (tests in Node), or not a URL: the widget checks it again
   }
 }
 
 /**
- * Display fields of every item of a catalogue JSON value (`{"items": [...]}`
- * or an array). Relative `image` and `url` values resolve against
- * `catalogueUrl`, so a catalogue works from pages at any depth.
+ * `view` with a relative `image` and `url` resolved against `catalogueUrl`
+ * (the engine gives them as the catalogue has them), so a catalogue works
+ * from pages at any depth.
  */
-export function catalogueViews(catalogue: unknown, catalogueUrl?: string): Map<string, ItemView> {
-  const items = Array.isArray(catalogue) ? catalogue : (catalogue as { items?: unknown } | null)?.items;
-  const views = new Map<string, ItemView>();
-  if (!Array.isArray(items)) return views;
-  for (const record of items) {
-    if (typeof record === "object" && record !== null && "id" in record) {
-      const view = itemView(record as Record<string, unknown>);
-      if (view.image) view.image = resolve(view.image, catalogueUrl);
-      if (view.url) view.url = resolve(view.url, catalogueUrl);
-      views.set(view.id, view);
-    }
-  }
-  return views;
+export function resolveView(view: ItemView, catalogueUrl: string): ItemView {
+  const resolved = { ...view };
+  if (resolved.image) resolved.image = resolve(resolved.image, catalogueUrl);
+  if (resolved.url) resolved.url = resolve(resolved.url, catalogueUrl);
+  return resolved;
 }
 
 /** The price as the shopper's locale writes it (two decimals when there is no currency). */
@@ -102,8 +79,7 @@ export function formatPrice(price: number, currency?: string, locale?: string): 
 }
 
 /**
- * One sentence for a reason. `title` gives an item's title from its id
- * (the reasons name items by id).
+ * One sentence for a reason; items it names are named by their title.
  *
  * | kind | sentence |
  * |---|---|
@@ -115,14 +91,14 @@ export function formatPrice(price: number, currency?: string, locale?: string): 
  * | similarShoppers | `Chosen by 12 shoppers like you` |
  * | popular | `Popular right now` |
  */
-export function reasonText(reason: Reason, title: (id: string) => string): string {
+export function reasonText(reason: Reason): string {
   switch (reason.kind) {
     case "sharedFeature":
       return featureText(reason.field, reason.value);
     case "alsoInteracted":
-      return `Often bought with ${title(reason.item)}`;
+      return `Often bought with ${reason.title}`;
     case "chosenAfter":
-      return `Often chosen after ${title(reason.item)}`;
+      return `Often chosen after ${reason.title}`;
     case "similarShoppers":
       return reason.count === 1 ? "Chosen by a shopper like you" : `Chosen by ${reason.count} shoppers like you`;
     case "popular":

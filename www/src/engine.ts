@@ -1,42 +1,49 @@
 /**
- * `Engine`: the shell's one way to the recommender. It loads the shop in a
- * Web Worker, so the page never blocks, and falls back to the main thread
- * where workers are unavailable (or when `worker: false`). Every method
- * returns a promise; failures reject with a `PocketrecError` carrying a
- * stable `code`.
+ * `Engine` and `Forecaster`: the shell's ways to the wasm modules. Each
+ * runs its module in a Web Worker, so the page never blocks, and falls back
+ * to the main thread where workers are unavailable (or when `worker:
+ * false`). Every method returns a promise; failures reject with a
+ * `PocketrecError` carrying a stable `code`. A worker whose wasm module
+ * traps is replaced (see `restarting`).
  */
-import { PocketrecError, RELOAD_HINT, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Recommendation, type Result } from "./core.js";
-import { ShopHost, type Method, type Modules, type PortLike, type Reply, type Request } from "./protocol.js";
+import { PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource } from "./core.js";
+import { wasmModules } from "./loader.js";
+import { ShopHost, type Answer, type Args, type Caller, type Method, type PortLike, type Reply, type RequestOf } from "./protocol.js";
 
 export { PocketrecError };
-export type { Forecast, ForecastOptions, HistoryEvent, ItemView, Progress, QueryOptions, Reason, Recommendation, Result };
+export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, ItemView, Progress, QueryOptions, Reason, Result, ShopSource };
 
-export interface EngineOptions {
-  /** URL of the catalogue JSON (relative URLs resolve against the page). */
-  catalogueUrl: string;
-  /** URL of the interactions (`.json`, otherwise CSV). Optional. */
-  interactionsUrl?: string;
-  /** pocketrec config object. */
-  config?: object;
-  /** URL of a pocketrec config JSON; used when `config` is absent. */
-  configUrl?: string;
+/** @deprecated Use `Result`: every result carries its item's display fields. */
+export type Recommendation = Result;
+
+/** Where the shop's data lives (`ShopSource`), and how to run the engine. */
+export interface EngineOptions extends ShopSource {
   /** Run in a Web Worker. Default true where workers exist. */
   worker?: boolean;
   /** Called at each loading step. */
   onProgress?: (progress: Progress) => void;
 }
 
-/** What the engine talks to: a worker, or a shop in this thread. */
-interface Backend {
-  call(method: Method, args: unknown[]): Promise<unknown>;
+/** Options of `Forecaster.create`. */
+export interface ForecasterOptions {
+  /** Run in a Web Worker. Default true where workers exist. */
+  worker?: boolean;
+}
+
+/** A port the engine talks over: a Worker, a MessagePort, or any `PortLike`. */
+export type Port = PortLike & { terminate?(): void; close?(): void };
+
+/** What an engine or forecaster talks to: a worker, or a host in this thread. */
+interface Backend extends Caller {
   close(): void;
 }
 
-/** A backend over a message port (a Worker, or any `PortLike`). */
-function portBackend(port: PortLike & { terminate?(): void; close?(): void }, onProgress: (p: Progress) => void): Backend {
+/** A backend over a message port. */
+function portBackend(port: Port, onProgress: (p: Progress) => void): Backend {
   let next = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  const pending = new Map<number, { resolve: (value: Answer<Method>) => void; reject: (e: unknown) => void }>();
   port.onmessage = (event: MessageEvent) => {
+    // The host at the other end posts only `Reply`s.
     const reply = event.data as Reply;
     if ("progress" in reply) {
       onProgress(reply.progress);
@@ -48,11 +55,13 @@ function portBackend(port: PortLike & { terminate?(): void; close?(): void }, on
     else waiting?.reject(new PocketrecError(reply.error.message, reply.error.code));
   };
   return {
-    call(method, args) {
+    call<M extends Method>(method: M, ...args: Args<M>) {
       const id = next++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        port.postMessage({ id, method, args } satisfies Request);
+      return new Promise<Answer<M>>((resolve, reject) => {
+        // The host answers request `id` with the result of `method`'s handler.
+        pending.set(id, { resolve: (value) => resolve(value as Answer<M>), reject });
+        const request: RequestOf<M> = { id, method, args };
+        port.postMessage(request);
       });
     },
     close() {
@@ -68,15 +77,16 @@ const MAX_RESTARTS = 2;
 /**
  * A backend that replaces its worker when the wasm module in it traps
  * (code `crashed`): the failing request still rejects, saying a fresh
- * engine has been started; the shop is loaded again in a new worker, and
- * later requests wait for it. After `MAX_RESTARTS` restarts, or if loading
- * again fails, the last worker's answers stand (it refuses every request).
+ * engine has been started; the shop (if any) is loaded again in a new
+ * worker, and later requests wait for it. After `MAX_RESTARTS` restarts, or
+ * if loading again fails, the last worker's answers stand (it refuses every
+ * request).
  *
  * Why a new worker rather than a new instance in the same one: the trapped
  * instance's memory may be corrupt, and a worker is the unit the browser
  * can throw away whole.
  */
-function restartingBackend(make: () => Backend, load: unknown[] | undefined): Backend {
+function restarting(make: () => Backend, shop: ShopSource | undefined): Backend {
   let current = make();
   let ready: Promise<unknown> = Promise.resolve();
   let restarts = 0;
@@ -84,14 +94,14 @@ function restartingBackend(make: () => Backend, load: unknown[] | undefined): Ba
     current.close();
     current = make();
     restarts += 1;
-    ready = load ? current.call("load", load).catch(() => {}) : Promise.resolve();
+    ready = shop ? current.call("load", shop).catch(() => {}) : Promise.resolve();
   };
   return {
-    async call(method, args) {
+    async call<M extends Method>(method: M, ...args: Args<M>): Promise<Answer<M>> {
       await ready;
       const backend = current;
       try {
-        return await backend.call(method, args);
+        return await backend.call(method, ...args);
       } catch (e) {
         if (!(e instanceof PocketrecError && e.code === "crashed") || restarts >= MAX_RESTARTS) throw e;
         // Concurrent requests on the crashed worker restart it once.
@@ -103,24 +113,31 @@ function restartingBackend(make: () => Backend, load: unknown[] | undefined): Ba
   };
 }
 
-/** A backend running the shop in this thread. */
-function localBackend(modules: Modules, onProgress: (p: Progress) => void): Backend {
-  const host = new ShopHost(modules, onProgress);
+/** A backend running the wasm modules in this thread. It cannot replace a trapped module: it refuses requests afterwards. */
+function local(onProgress: (p: Progress) => void): Backend {
+  const host = new ShopHost(wasmModules, onProgress);
   return {
-    call: (method, args) => host.run(method, args),
-    close: () => void host.run("free", []).catch(() => {}),
+    call: (method, ...args) => host.call(method, ...args),
+    close: () => void host.call("free").catch(() => {}),
   };
 }
 
-/** The wasm modules, loaded at most once per thread, on first use. */
-const modules: Modules = (() => {
-  let recommend: ReturnType<Modules["recommend"]> | undefined;
-  let forecast: ReturnType<Modules["forecast"]> | undefined;
-  return {
-    recommend: () => (recommend ??= import("../pkg/pocketrec.js").then(async (m) => (await m.default(), m))),
-    forecast: () => (forecast ??= import("../pkg/pocketrec_forecast.js").then(async (m) => (await m.default(), m))),
-  };
-})();
+/**
+ * The backend for `create`: a worker (replaced when its module traps) or,
+ * without workers, this thread. `shop` is loaded again in a replacement.
+ */
+function backendFor(worker: boolean | undefined, onProgress: (p: Progress) => void, shop: ShopSource | undefined): Backend {
+  if (worker === false || typeof Worker === "undefined") return local(onProgress);
+  return restarting(() => portBackend(new Worker(new URL("./worker.js", import.meta.url), { type: "module" }), onProgress), shop);
+}
+
+/**
+ * The backend for `connect`: over `port`, or over ports that `open` opens,
+ * another one when the module behind the current one traps.
+ */
+function connected(port: Port | (() => Port), onProgress: (p: Progress) => void, shop: ShopSource | undefined): Backend {
+  return typeof port === "function" ? restarting(() => portBackend(port(), onProgress), shop) : portBackend(port, onProgress);
+}
 
 /** Resolves a URL against the page, as a worker would not. */
 function absolute(url: string): string {
@@ -128,6 +145,22 @@ function absolute(url: string): string {
   return base ? new URL(url, base).href : url;
 }
 
+/** `source` with its URLs resolved against the page, and nothing else. */
+function shopSource(source: ShopSource): ShopSource {
+  return {
+    catalogueUrl: absolute(source.catalogueUrl),
+    ...(source.interactionsUrl ? { interactionsUrl: absolute(source.interactionsUrl) } : {}),
+    ...(source.config ? { config: source.config } : {}),
+    ...(source.configUrl ? { configUrl: absolute(source.configUrl) } : {}),
+  };
+}
+
+/** Forecasts on `backend`, copying a plain array (a readonly one cannot be posted as is). */
+function forecastOn(backend: Caller, values: readonly number[] | Float64Array, options?: ForecastOptions): Promise<Forecast> {
+  return backend.call("forecast", values instanceof Float64Array ? values : [...values], options);
+}
+
+/** A shop's recommender: its catalogue, interactions and fitted models, in a worker. */
 export class Engine {
   private constructor(
     private readonly backend: Backend,
@@ -139,31 +172,20 @@ export class Engine {
 
   /**
    * Loads the shop (in a worker when possible) and fits the models. A worker
-   * whose wasm module traps is replaced (see `restartingBackend`); the
-   * main-thread fallback cannot replace its module and refuses requests
-   * after a trap.
+   * whose wasm module traps is replaced (see `restarting`); the main-thread
+   * fallback cannot replace its module and refuses requests after a trap.
    */
-  static async create(options: EngineOptions): Promise<Engine> {
-    const onProgress = options.onProgress ?? (() => {});
-    if (!Engine.useWorker(options.worker)) return Engine.start(() => localBackend(modules, onProgress), options, false);
-    return Engine.start(() => portBackend(Engine.worker(), onProgress), options, true);
-  }
-
-  private static useWorker(worker: boolean | undefined): boolean {
-    return worker !== false && typeof Worker !== "undefined";
-  }
-
-  private static worker(): Worker {
-    return new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  static create(options: EngineOptions): Promise<Engine> {
+    const source = shopSource(options);
+    return Engine.start(backendFor(options.worker, options.onProgress ?? (() => {}), source), source);
   }
 
   /**
-   * A forecaster: the wasm module in a worker (or this thread), with no shop
-   * loaded. `forecast` works on it; the shop's queries do not.
+   * A forecaster (no shop).
+   * @deprecated Use `Forecaster.create`.
    */
-  static async forecaster(options: { worker?: boolean } = {}): Promise<Engine> {
-    const backend = Engine.useWorker(options.worker) ? restartingBackend(() => portBackend(Engine.worker(), () => {}), undefined) : localBackend(modules, () => {});
-    return new Engine(backend, 0, []);
+  static forecaster(options: ForecasterOptions = {}): Promise<Forecaster> {
+    return Forecaster.create(options);
   }
 
   /**
@@ -171,22 +193,14 @@ export class Engine {
    * custom hosts. Given a function that opens a new port, the engine opens
    * another one when the module behind the first traps, as with workers.
    */
-  static async connect(port: (PortLike & { close?(): void }) | (() => PortLike & { close?(): void }), options: EngineOptions): Promise<Engine> {
-    const onProgress = options.onProgress ?? (() => {});
-    if (typeof port === "function") return Engine.start(() => portBackend(port(), onProgress), options, true);
-    return Engine.start(() => portBackend(port, onProgress), options, false);
+  static connect(port: Port | (() => Port), options: EngineOptions): Promise<Engine> {
+    const source = shopSource(options);
+    return Engine.start(connected(port, options.onProgress ?? (() => {}), source), source);
   }
 
-  private static async start(make: () => Backend, options: EngineOptions, restartable: boolean): Promise<Engine> {
-    const source = {
-      catalogueUrl: absolute(options.catalogueUrl),
-      ...(options.interactionsUrl ? { interactionsUrl: absolute(options.interactionsUrl) } : {}),
-      ...(options.config ? { config: options.config } : {}),
-      ...(options.configUrl ? { configUrl: absolute(options.configUrl) } : {}),
-    };
-    const backend = restartable ? restartingBackend(make, [source]) : make();
+  private static async start(backend: Backend, source: ShopSource): Promise<Engine> {
     try {
-      const loaded = (await backend.call("load", [source])) as { items: number; warnings: string[] };
+      const loaded = await backend.call("load", source);
       return new Engine(backend, loaded.items, loaded.warnings);
     } catch (e) {
       backend.close();
@@ -194,37 +208,70 @@ export class Engine {
     }
   }
 
-  /** Display fields (title, image, price, …) of the given items, in the order asked. */
+  /** Display fields (title, image, price, …) of the given items, in the order asked; unknown ids are left out. */
   items(ids: readonly string[]): Promise<ItemView[]> {
-    return this.backend.call("items", [[...ids]]) as Promise<ItemView[]>;
+    return this.backend.call("items", [...ids]);
   }
 
+  /** Items similar to `id` ("similar products", "customers also bought"). */
   similarItems(id: string, options?: QueryOptions): Promise<Result[]> {
-    return this.backend.call("similarItems", [id, options]) as Promise<Result[]>;
+    return this.backend.call("similarItems", id, options);
   }
 
+  /** Recommendations for a shopper's history. */
   recommend(history: readonly HistoryEvent[], options?: QueryOptions): Promise<Result[]> {
-    return this.backend.call("recommend", [[...history], options]) as Promise<Result[]>;
+    return this.backend.call("recommend", [...history], options);
   }
 
+  /** Popular (or trending) items. */
   popular(options?: QueryOptions): Promise<Result[]> {
-    return this.backend.call("popular", [options]) as Promise<Result[]>;
+    return this.backend.call("popular", options);
   }
 
+  /** Items matching free text. */
   search(text: string, options?: QueryOptions): Promise<Result[]> {
-    return this.backend.call("search", [text, options]) as Promise<Result[]>;
+    return this.backend.call("search", text, options);
+  }
+
+  /** As `Forecaster.forecast`, in this engine's worker. */
+  forecast(values: readonly number[] | Float64Array, options?: ForecastOptions): Promise<Forecast> {
+    return forecastOn(this.backend, values, options);
+  }
+
+  /** Frees the wasm memory and stops the worker. */
+  dispose(): void {
+    this.backend.close();
+  }
+}
+
+/**
+ * Sales forecasts with the forecasting wasm module (fetched only when a
+ * forecaster is created), in a worker, with no shop. A worker whose module
+ * traps is replaced, as with `Engine`.
+ */
+export class Forecaster {
+  private constructor(private readonly backend: Backend) {}
+
+  /** A forecaster in a worker when possible, else in this thread. */
+  static async create(options: ForecasterOptions = {}): Promise<Forecaster> {
+    return new Forecaster(backendFor(options.worker, () => {}, undefined));
+  }
+
+  /** A forecaster served over a port, or over ports `open` opens (see `Engine.connect`); for tests and custom hosts. */
+  static connect(port: Port | (() => Port)): Forecaster {
+    return new Forecaster(connected(port, () => {}, undefined));
   }
 
   /**
    * Forecasts `values` (oldest first) `options.horizon` steps ahead (default
    * 12), with intervals and, when `options.inventory` is given, a reorder
-   * suggestion. Runs in the worker.
+   * suggestion.
    */
   forecast(values: readonly number[] | Float64Array, options?: ForecastOptions): Promise<Forecast> {
-    return this.backend.call("forecast", [values instanceof Float64Array ? values : [...values], options]) as Promise<Forecast>;
+    return forecastOn(this.backend, values, options);
   }
 
-  /** Frees the wasm memory and stops the worker. */
+  /** Stops the worker. */
   dispose(): void {
     this.backend.close();
   }

@@ -1,42 +1,70 @@
 /**
  * The messages between the page and the engine's Web Worker, and the worker
- * side that answers them. Requests carry an id; replies carry the same id
- * and either a value or an error (message and stable code, since Error
- * objects lose their properties when posted). Progress goes out with id 0.
+ * side that answers them. `Requests` maps each method to its arguments and
+ * result, and both sides are checked against it: the page's `call` and the
+ * host's handlers. Requests carry an id; replies carry the same id and
+ * either a value or an error (message and stable code, since Error objects
+ * lose their properties when posted). Progress goes out with id 0.
  */
-import { forecastWith, PocketrecError, Shop, type ForecastExports, type Progress, type ShopSource, type WasmExports } from "./core.js";
+import { forecastWith, PocketrecError, Shop, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Result, type ShopSource } from "./core.js";
+import type { ErrorCode } from "./error.js";
+import type { Modules } from "./loader.js";
 
-/** Loaders of the two wasm modules; each is called at most once, on first use. */
-export interface Modules {
-  recommend: () => Promise<WasmExports>;
-  forecast: () => Promise<ForecastExports>;
+/** What `load` answers. */
+export interface Loaded {
+  /** Number of catalogue items. */
+  items: number;
+  /** Notes about interaction rows that were skipped. */
+  warnings: string[];
 }
 
-/** The loaders, each called once at most. */
-function once<T>(load: () => Promise<T>): () => Promise<T> {
-  let loaded: Promise<T> | undefined;
-  return () => (loaded ??= load());
+/** Every method of the protocol: its arguments and its result. */
+export interface Requests {
+  /** Loads (or replaces) the shop and fits the models. */
+  load: { args: [source: ShopSource]; result: Loaded };
+  items: { args: [ids: string[]]; result: ItemView[] };
+  similarItems: { args: [id: string, options?: QueryOptions]; result: Result[] };
+  recommend: { args: [history: HistoryEvent[], options?: QueryOptions]; result: Result[] };
+  popular: { args: [options?: QueryOptions]; result: Result[] };
+  search: { args: [text: string, options?: QueryOptions]; result: Result[] };
+  /** Needs no shop. */
+  forecast: { args: [values: number[] | Float64Array, options?: ForecastOptions]; result: Forecast };
+  /** Frees the shop's wasm memory. */
+  free: { args: []; result: null };
 }
 
-/** What may be asked of a shop. */
-export type Method = "load" | "items" | "similarItems" | "recommend" | "popular" | "search" | "forecast" | "free";
+export type Method = keyof Requests;
+export type Args<M extends Method> = Requests[M]["args"];
+export type Answer<M extends Method> = Requests[M]["result"];
 
-export interface Request {
+/** A request for `method`, as posted. */
+export interface RequestOf<M extends Method> {
   id: number;
-  method: Method;
-  args: unknown[];
+  method: M;
+  args: Args<M>;
 }
+
+/** Any request: one member per method, so `args` always fits `method`. */
+export type Request = { [M in Method]: RequestOf<M> }[Method];
 
 export type Reply =
-  | { id: number; ok: true; value: unknown }
-  | { id: number; ok: false; error: { message: string; code: string } }
+  | { id: number; ok: true; value: Answer<Method> }
+  | { id: number; ok: false; error: { message: string; code: ErrorCode } }
   | { id: 0; progress: Progress };
+
+/** Something that answers the protocol's requests: a worker's port, or a host in this thread. */
+export interface Caller {
+  call<M extends Method>(method: M, ...args: Args<M>): Promise<Answer<M>>;
+}
 
 /** The part of `MessagePort` / `Worker` / worker `self` used here. */
 export interface PortLike {
   postMessage(message: unknown): void;
   onmessage: ((event: MessageEvent) => void) | null;
 }
+
+/** A handler per method, typed by `Requests`. */
+type Handlers = { [M in Method]: (...args: Args<M>) => Answer<M> | Promise<Answer<M>> };
 
 /** Holds at most one shop and runs requests on it: the worker side and the
  * main-thread fallback share this, so both behave the same.
@@ -45,61 +73,48 @@ export interface PortLike {
  * instance is not to be trusted again: that request and every later one
  * fail with code `crashed` and a message that says so, rather than
  * answering from a broken module. */
-export class ShopHost {
+export class ShopHost implements Caller {
   private shop: Shop | undefined;
   private crashed: PocketrecError | undefined;
-  private readonly modules: Modules;
+  private readonly handlers: Handlers;
 
-  constructor(
-    modules: Modules,
-    private readonly onProgress: (progress: Progress) => void,
-    private readonly fetchFn?: typeof fetch,
-  ) {
-    this.modules = { recommend: once(modules.recommend), forecast: once(modules.forecast) };
+  /** `modules` are called on first use of each (see loader.ts); `fetchFn` replaces the global fetch. */
+  constructor(modules: Modules, onProgress: (progress: Progress) => void, fetchFn?: typeof fetch) {
+    this.handlers = {
+      load: async (source) => {
+        this.shop?.free();
+        this.shop = undefined;
+        this.shop = await Shop.load(await modules.recommend(), source, { ...(fetchFn ? { fetch: fetchFn } : {}), onProgress });
+        return { items: this.shop.itemIds().length, warnings: [...this.shop.warnings] };
+      },
+      items: (ids) => this.loaded().items(ids),
+      similarItems: (id, options) => this.loaded().similarItems(id, options),
+      recommend: (history, options) => this.loaded().recommend(history, options),
+      popular: (options) => this.loaded().popular(options),
+      search: (text, options) => this.loaded().search(text, options),
+      forecast: async (values, options) => forecastWith(await modules.forecast(), values, options),
+      free: () => {
+        this.shop?.free();
+        this.shop = undefined;
+        return null;
+      },
+    };
   }
 
-  async run(method: Method, args: unknown[]): Promise<unknown> {
+  async call<M extends Method>(method: M, ...args: Args<M>): Promise<Answer<M>> {
     if (this.crashed) throw this.crashed;
+    const handler: (...args: Args<M>) => Answer<M> | Promise<Answer<M>> = this.handlers[method];
     try {
-      return await this.dispatch(method, args);
+      return await handler(...args);
     } catch (e) {
       if (e instanceof PocketrecError && e.code === "crashed") this.crashed = e;
       throw e;
     }
   }
 
-  private async dispatch(method: Method, args: unknown[]): Promise<unknown> {
-    const [a, b] = args;
-    if (method === "load") {
-      this.shop?.free();
-      const source = a as Omit<ShopSource, "fetch" | "onProgress">;
-      this.shop = await Shop.load(await this.modules.recommend(), { ...source, ...(this.fetchFn ? { fetch: this.fetchFn } : {}), onProgress: this.onProgress });
-      return { items: this.shop.itemIds().length, warnings: this.shop.warnings };
-    }
-    if (method === "forecast") {
-      // Needs no shop: a forecaster may run without a catalogue.
-      return forecastWith(await this.modules.forecast(), a as number[] | Float64Array, b as never);
-    }
-    const shop = this.shop;
-    if (!shop) {
-      throw new PocketrecError("the shop is not loaded yet", "not_loaded");
-    }
-    switch (method) {
-      case "items":
-        return shop.items(a as string[]);
-      case "similarItems":
-        return shop.similarItems(a as string, b as never);
-      case "recommend":
-        return shop.recommend(a as never, b as never);
-      case "popular":
-        return shop.popular(a as never);
-      case "search":
-        return shop.search(a as string, b as never);
-      case "free":
-        shop.free();
-        this.shop = undefined;
-        return null;
-    }
+  private loaded(): Shop {
+    if (!this.shop) throw new PocketrecError("the shop is not loaded yet", "not_loaded");
+    return this.shop;
   }
 }
 
@@ -108,13 +123,19 @@ export class ShopHost {
 export function serve(port: PortLike, modules: Modules, fetchFn?: typeof fetch): void {
   const host = new ShopHost(modules, (progress) => port.postMessage({ id: 0, progress } satisfies Reply), fetchFn);
   port.onmessage = (event: MessageEvent) => {
+    // The page's `Caller` posts only `Request`s.
     const request = event.data as Request;
-    host.run(request.method, request.args).then(
+    answer(host, request).then(
       (value) => port.postMessage({ id: request.id, ok: true, value } satisfies Reply),
       (e: unknown) => {
-        const error = e instanceof PocketrecError ? { message: e.message, code: e.code } : { message: String(e instanceof Error ? e.message : e), code: "internal" };
+        const error = e instanceof PocketrecError ? { message: e.message, code: e.code } : { message: String(e instanceof Error ? e.message : e), code: "internal" as const };
         port.postMessage({ id: request.id, ok: false, error } satisfies Reply);
       },
     );
   };
+}
+
+/** `request` run on `host`: generic in the method, so its arguments stay tied to it. */
+function answer<M extends Method>(host: Caller, request: { method: M; args: Args<M> }): Promise<Answer<M>> {
+  return host.call(request.method, ...request.args);
 }

@@ -37,31 +37,22 @@
  * `--pocketrec-font`) or `::part(card | link | image | title | price | stock | reason | heading | list | status)`.
  */
 import { formatPrice, parseWeights, reasonText, safeUrl, type ItemView } from "./display.js";
-import { Engine, PocketrecError, type QueryOptions, type Result } from "./engine.js";
+import { Engine, PocketrecError, type EngineOptions, type QueryOptions, type Result, type ShopSource } from "./engine.js";
 import { History } from "./history.js";
 
 const engines = new Map<string, Promise<Engine>>();
 
-/** Where an engine's data comes from; engines are shared per source. */
-export interface EngineSource {
-  catalogueUrl: string;
-  interactionsUrl?: string;
-  configUrl?: string;
-  worker?: boolean;
-}
-
-/** One engine per source per page, shared by every element (and the page's own code). */
-export function sharedEngine(source: EngineSource): Promise<Engine> {
+/**
+ * One engine per shop source (and `worker` choice) per page, shared by every
+ * element and the page's own code.
+ */
+export function sharedEngine(options: ShopSource & Pick<EngineOptions, "worker">): Promise<Engine> {
   const base = document.baseURI;
-  const key = JSON.stringify([source.catalogueUrl, source.interactionsUrl, source.configUrl, source.worker].map((u) => (typeof u === "string" ? new URL(u, base).href : u)));
+  const url = (u: string | undefined) => (u === undefined ? u : new URL(u, base).href);
+  const key = JSON.stringify([url(options.catalogueUrl), url(options.interactionsUrl), options.config, url(options.configUrl), options.worker]);
   let engine = engines.get(key);
   if (!engine) {
-    engine = Engine.create({
-      catalogueUrl: source.catalogueUrl,
-      ...(source.interactionsUrl ? { interactionsUrl: source.interactionsUrl } : {}),
-      ...(source.configUrl ? { configUrl: source.configUrl } : {}),
-      ...(source.worker === false ? { worker: false } : {}),
-    });
+    engine = Engine.create(options);
     // A failed load is not cached: the next element (or a retry) tries again.
     engine.catch(() => engines.delete(key));
     engines.set(key, engine);
@@ -121,13 +112,6 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, part: string, te
   if (part !== "link") node.className = part;
   if (text !== undefined) node.textContent = text;
   return node;
-}
-
-/** Reasons name items by id: their titles, fetched in one call (unknown ids stay ids). */
-export async function reasonTitles(engine: Engine, results: readonly Result[]): Promise<(id: string) => string> {
-  const named = [...new Set(results.flatMap((r) => r.reasons.flatMap((x) => ("item" in x ? [x.item] : []))))];
-  const titles = new Map((await engine.items(named)).map((v) => [v.id, v.title]));
-  return (id) => titles.get(id) ?? id;
 }
 
 /**
@@ -278,31 +262,32 @@ export class PocketRecs extends HTMLElement {
     }
     this.state("loading");
     try {
-      const engine = await sharedEngine({
-        catalogueUrl,
-        ...(this.getAttribute("interactions") ? { interactionsUrl: this.getAttribute("interactions") as string } : {}),
-        ...(this.getAttribute("config") ? { configUrl: this.getAttribute("config") as string } : {}),
-        ...(this.hasAttribute("no-worker") ? { worker: false } : {}),
-      });
+      const engine = await sharedEngine({ ...this.source(catalogueUrl), ...(this.hasAttribute("no-worker") ? { worker: false } : {}) });
       const started = performance.now();
       const results = await this.query(engine);
       const ms = performance.now() - started;
       if (generation !== this.generation) return; // a newer render is on its way
-      await this.show(engine, results);
+      this.show(results);
       this.dispatchEvent(new CustomEvent("pocketrec-results", { detail: { results, ms } }));
     } catch (e) {
       if (generation === this.generation) this.fail(e);
     }
   }
 
-  private async show(engine: Engine, results: Result[]): Promise<void> {
-    const title = await reasonTitles(engine, results);
+  /** Where the shop's data lives: the `catalogue`, `interactions` and `config` attributes. */
+  private source(catalogueUrl: string): ShopSource {
+    const interactionsUrl = this.getAttribute("interactions");
+    const configUrl = this.getAttribute("config");
+    return { catalogueUrl, ...(interactionsUrl ? { interactionsUrl } : {}), ...(configUrl ? { configUrl } : {}) };
+  }
+
+  private show(results: Result[]): void {
     const template = this.getAttribute("href");
     this.listNode.replaceChildren(
       ...results.map((r) =>
         itemCard(r.item, {
           ...(template ? { href: template.replaceAll("{id}", encodeURIComponent(r.id)) } : {}),
-          ...(r.reasons[0] ? { reason: reasonText(r.reasons[0], title) } : {}),
+          ...(r.reasons[0] ? { reason: reasonText(r.reasons[0]) } : {}),
         }),
       ),
     );

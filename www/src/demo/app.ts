@@ -6,10 +6,10 @@
  * `../index.js` to `../pocketrec/pocketrec.js`, so page and widgets share
  * one engine and one history).
  */
-import { Engine, forecastChart, formatPrice, itemCard, reasonText, reasonTitles, sharedEngine, sharedHistory, type Forecast, type ForecastOptions, type QueryOptions, type Result } from "../index.js";
+import { Forecaster, forecastChart, formatPrice, itemCard, reasonText, sharedEngine, sharedHistory, type Engine, type Forecast, type ForecastOptions, type QueryOptions, type Result, type ShopSource } from "../index.js";
 import type { Product, SalesHistory } from "./generate.js";
 
-const SHOP = { catalogueUrl: "shop/catalogue.json", interactionsUrl: "shop/interactions.csv" };
+const SHOP = { catalogueUrl: "shop/catalogue.json", interactionsUrl: "shop/interactions.csv" } satisfies ShopSource;
 const PRODUCT_PAGE = "product.html?id={id}";
 const history = sharedHistory();
 
@@ -125,15 +125,14 @@ function wireSearch(): void {
     const e = await engine();
     const hits = await e.search(text, { k: 12 });
     $("#search-heading").textContent = hits.length ? `Results for “${text}”` : `Nothing matches “${text}”`;
-    list.replaceChildren(...(await cards(e, hits)));
+    list.replaceChildren(...cards(hits));
     section.hidden = false;
   });
 }
 
-/** Cards with their first reason, titles of the items named in reasons looked up. */
-async function cards(e: Engine, results: Result[]): Promise<HTMLLIElement[]> {
-  const title = await reasonTitles(e, results);
-  return results.map((r) => itemCard(r.item, { href: productHref(r.id), ...(r.reasons[0] ? { reason: reasonText(r.reasons[0], title) } : {}) }));
+/** Cards with their first reason. */
+function cards(results: Result[]): HTMLLIElement[] {
+  return results.map((r) => itemCard(r.item, { href: productHref(r.id), ...(r.reasons[0] ? { reason: reasonText(r.reasons[0]) } : {}) }));
 }
 
 // --- Product page -----------------------------------------------------------
@@ -273,7 +272,7 @@ async function playgroundPage(): Promise<void> {
     const ms = performance.now() - started;
     if (!fresh()) return;
     $("#timing").textContent = `${results.length} results in ${ms.toFixed(2)} ms`;
-    await playgroundTable(e, results);
+    playgroundTable(results);
   });
   history.subscribe(run);
 }
@@ -305,15 +304,14 @@ function playgroundQuery(form: HTMLFormElement): { options: QueryOptions; call: 
   }
 }
 
-async function playgroundTable(e: Engine, results: Result[]): Promise<void> {
-  const title = await reasonTitles(e, results);
+function playgroundTable(results: Result[]): void {
   const rows = results.map((r, i) => {
     const row = document.createElement("tr");
     const link = text("a", r.item.title);
     link.href = productHref(r.id);
     const name = document.createElement("td");
     name.append(link);
-    row.append(text("td", String(i + 1)), name, text("td", r.score.toFixed(4)), text("td", r.reasons.map((x) => reasonText(x, title)).join("; ")));
+    row.append(text("td", String(i + 1)), name, text("td", r.score.toFixed(4)), text("td", r.reasons.map(reasonText).join("; ")));
     return row;
   });
   $("#results tbody").replaceChildren(...rows);
@@ -321,11 +319,11 @@ async function playgroundTable(e: Engine, results: Result[]): Promise<void> {
 
 // --- Forecasts: the shop owner's page and the playground's series -----------
 
-let forecaster: Promise<Engine> | undefined;
+let forecasterPromise: Promise<Forecaster> | undefined;
 /** A worker for forecasts (no shop needed). */
-function forecasts(): Promise<Engine> {
-  forecaster ??= Engine.forecaster();
-  return forecaster;
+function forecasts(): Promise<Forecaster> {
+  forecasterPromise ??= Forecaster.create();
+  return forecasterPromise;
 }
 
 const units = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
@@ -349,7 +347,7 @@ async function ownerPage(): Promise<void> {
   };
   chooseStock();
   select.addEventListener("change", chooseStock);
-  const engine = await forecasts();
+  const forecaster = await forecasts();
   await live(form, $("#forecast-error"), async (fresh) => {
     const series = sales.series.find((s) => s.id === select.value);
     if (!series) return;
@@ -361,7 +359,7 @@ async function ownerPage(): Promise<void> {
       inventory: { leadTime: number("leadTime"), serviceLevel: number("serviceLevel"), stock: number("stock") },
     };
     const started = performance.now();
-    const result = await engine.forecast(series.values, options);
+    const result = await forecaster.forecast(series.values, options);
     const ms = performance.now() - started;
     if (!fresh()) return;
     const label = (i: number) => monthLabel(sales.start, i);
@@ -417,7 +415,7 @@ async function playgroundForecast(): Promise<void> {
   const form = $("#fc") as HTMLFormElement;
   const values = form.elements.namedItem("values") as HTMLTextAreaElement;
   values.value = SAMPLE_SERIES;
-  const engine = await forecasts();
+  const forecaster = await forecasts();
   await live(form, $("#fc-error"), async (fresh) => {
     const data = new FormData(form);
     const series = parseSeries(String(data.get("values") ?? ""));
@@ -425,7 +423,7 @@ async function playgroundForecast(): Promise<void> {
     const season = String(data.get("seasonLength") ?? "");
     if (season !== "") options.seasonLength = Number(season);
     const started = performance.now();
-    const result = await engine.forecast(series, options);
+    const result = await forecaster.forecast(series, options);
     const ms = performance.now() - started;
     if (!fresh()) return;
     $("#fc-chart").replaceChildren(forecastChart(series, result, { what: "Pasted series" }));

@@ -15,9 +15,8 @@
  * The native side of the comparison is the criterion group "browser parity"
  * in tests/benches/engine.rs, on the same files and the same history.
  */
-import init, { Engine as WasmEngine } from "../../pkg/pocketrec.js";
-import initForecast, { forecast } from "../../pkg/pocketrec_forecast.js";
-import { Engine } from "../index.js";
+import type { ForecastExports, WasmEngine, WasmExports } from "../core.js";
+import { Engine, wasmModules } from "../index.js";
 
 interface ShopFigures {
   shop: string;
@@ -40,7 +39,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-async function measure(shop: string): Promise<ShopFigures> {
+async function measure(wasm: WasmExports, shop: string): Promise<ShopFigures> {
   const catalogueUrl = `${shop}/catalogue.json`;
   const interactionsUrl = `${shop}/interactions.csv`;
   const [catalogue, csv] = await Promise.all([fetch(catalogueUrl).then((r) => r.text()), fetch(interactionsUrl).then((r) => r.text())]);
@@ -49,7 +48,7 @@ async function measure(shop: string): Promise<ShopFigures> {
   for (let run = 0; run < 7; run++) {
     engine?.free();
     const t0 = performance.now();
-    engine = new WasmEngine(catalogue, null);
+    engine = new wasm.Engine(catalogue, null);
     engine.loadInteractionsCsv(csv);
     engine.fit();
     loadFitMs.push(performance.now() - t0);
@@ -85,7 +84,7 @@ function monthly144(): Float64Array {
   return Float64Array.from({ length: 144 }, (_, t) => (120 + 2.5 * t) * (season[t % 12] as number) * (1 + 0.02 * Math.sin(1.7 * t)));
 }
 
-function measureForecast(): { forecastMs: number; model: string } {
+function measureForecast({ forecast }: ForecastExports): { forecastMs: number; model: string } {
   const series = monthly144();
   const options = { horizon: 18, seasonLength: 12 };
   let model = "";
@@ -102,14 +101,14 @@ function measureForecast(): { forecastMs: number; model: string } {
 const out = document.getElementById("out") as HTMLElement;
 const results: ShopFigures[] = [];
 (async () => {
-  await init({ module_or_path: new URL("../pocketrec/pocketrec_bg.wasm", document.baseURI) });
-  await initForecast({ module_or_path: new URL("../pocketrec/pocketrec_forecast_bg.wasm", document.baseURI) });
+  // The page's modules, as the public module loads them (main-thread fallback).
+  const [wasm, forecaster] = await Promise.all([wasmModules.recommend(), wasmModules.forecast()]);
   for (const shop of ["../demo/shop", "shop"]) {
-    const figures = await measure(shop);
+    const figures = await measure(wasm, shop);
     results.push(figures);
     out.textContent += `${figures.shop}: ${figures.items} items, load+fit median ${median(figures.loadFitMs).toFixed(1)} ms, recommend ${figures.recommendMs.toFixed(3)} ms, via worker ${figures.workerRecommendMs.toFixed(3)} ms\n`;
   }
-  const f = measureForecast();
+  const f = measureForecast(forecaster);
   out.textContent += `forecast 144 points: ${f.forecastMs.toFixed(2)} ms (${f.model})\n`;
   (window as unknown as { forecastResult: typeof f }).forecastResult = f;
   (window as unknown as { benchResults: ShopFigures[] }).benchResults = results;

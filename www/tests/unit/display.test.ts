@@ -1,29 +1,16 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { catalogueViews, formatPrice, itemView, parseWeights, reasonText, safeUrl } from "../../src/display.js";
+import { formatPrice, parseWeights, reasonText, resolveView, safeUrl } from "../../src/display.js";
 import { PocketrecError } from "../../src/error.js";
 
 describe("display fields", () => {
-  it("reads the usual field names, and only well-typed values", () => {
-    assert.deepEqual(itemView({ id: "a", name: "Lamp", images: ["a.png", "b.png"], price: 5, currency: "EUR", link: "/a", categories: ["home", "light"], in_stock: false }), {
-      id: "a",
-      title: "Lamp",
-      image: "a.png",
-      price: 5,
-      currency: "EUR",
-      url: "/a",
-      category: "home",
-      inStock: false,
-    });
-    assert.deepEqual(itemView({ id: 7, price: "5" }), { id: "7", title: "7" }, "no title: the id; a string price is not a price");
-  });
-
-  it("resolves relative images and links against the catalogue's URL", () => {
-    const views = catalogueViews({ items: [{ id: "a", title: "A", image: "img/a.svg", url: "../p/a" }] }, "https://shop.example/data/catalogue.json");
-    assert.equal(views.get("a")?.image, "https://shop.example/data/img/a.svg");
-    assert.equal(views.get("a")?.url, "https://shop.example/p/a");
-    assert.equal(catalogueViews([{ id: "b", image: "b.png" }], "/relative.json").get("b")?.image, "b.png", "no absolute base: unchanged");
-    assert.equal(catalogueViews({ nothing: 1 }).size, 0);
+  it("resolves relative images and links against the catalogue's URL, and changes nothing else", () => {
+    const view = { id: "a", title: "A", image: "img/a.svg", url: "../p/a", price: 5, inStock: false };
+    const resolved = resolveView(view, "https://shop.example/data/catalogue.json");
+    assert.deepEqual(resolved, { ...view, image: "https://shop.example/data/img/a.svg", url: "https://shop.example/p/a" });
+    assert.equal(view.image, "img/a.svg", "the engine's view is not changed");
+    assert.deepEqual(resolveView({ id: "b", title: "b", image: "https://cdn.example/b.png" }, "https://shop.example/c.json").image, "https://cdn.example/b.png");
+    assert.deepEqual(resolveView({ id: "b", title: "b", image: "b.png" }, "/relative.json"), { id: "b", title: "b", image: "b.png" }, "no absolute base: unchanged");
   });
 
   it("formats prices with and without a currency", () => {
@@ -32,19 +19,18 @@ describe("display fields", () => {
     assert.equal(formatPrice(3.5, "NOT-A-CODE", "en-GB"), "3.50");
   });
 
-  it("says each reason in words, naming items by title", () => {
-    const title = (id: string) => ({ mug: "Blue mug" })[id] ?? id;
+  it("says each reason in words, naming items by the title the reason carries", () => {
     const said = [
-      reasonText({ kind: "sharedFeature", field: "category", value: "kitchen", weight: 1 }, title),
-      reasonText({ kind: "sharedFeature", field: "brand", value: "Acme", weight: 1 }, title),
-      reasonText({ kind: "sharedFeature", field: "tags", value: "gift", weight: 1 }, title),
-      reasonText({ kind: "sharedFeature", field: "title", value: "ceramic", weight: 1 }, title),
-      reasonText({ kind: "sharedFeature", field: "price", value: "3", weight: 1 }, title),
-      reasonText({ kind: "alsoInteracted", item: "mug", weight: 1 }, title),
-      reasonText({ kind: "chosenAfter", item: "cup", weight: 1 }, title),
-      reasonText({ kind: "similarShoppers", count: 1 }, title),
-      reasonText({ kind: "similarShoppers", count: 12 }, title),
-      reasonText({ kind: "popular", score: 3 }, title),
+      reasonText({ kind: "sharedFeature", field: "category", value: "kitchen", weight: 1 }),
+      reasonText({ kind: "sharedFeature", field: "brand", value: "Acme", weight: 1 }),
+      reasonText({ kind: "sharedFeature", field: "tags", value: "gift", weight: 1 }),
+      reasonText({ kind: "sharedFeature", field: "title", value: "ceramic", weight: 1 }),
+      reasonText({ kind: "sharedFeature", field: "price", value: "3", weight: 1 }),
+      reasonText({ kind: "alsoInteracted", item: "mug", title: "Blue mug", weight: 1 }),
+      reasonText({ kind: "chosenAfter", item: "cup", title: "cup", weight: 1 }),
+      reasonText({ kind: "similarShoppers", count: 1 }),
+      reasonText({ kind: "similarShoppers", count: 12 }),
+      reasonText({ kind: "popular", score: 3 }),
     ];
     assert.deepEqual(said, [
       "Also in kitchen",

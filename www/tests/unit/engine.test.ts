@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import type { WasmExports } from "../../src/core.js";
-import { Engine, PocketrecError, type Progress } from "../../src/engine.js";
+import type { ForecastExports, WasmExports } from "../../src/core.js";
+import { Engine, Forecaster, PocketrecError, type Progress } from "../../src/engine.js";
 import { serve, ShopHost, type PortLike } from "../../src/protocol.js";
 import { generateShop } from "../../src/demo/generate.js";
 import { loadForecastWasm, loadWasm } from "./wasm.js";
@@ -100,12 +100,12 @@ describe("Engine over the worker protocol", () => {
       }
     }
     const host = new ShopHost({ recommend: async () => ({ Engine: Trapping }), forecast: loadForecastWasm }, () => {}, fetchFn);
-    await host.run("load", [{ catalogueUrl: "/shop/catalogue.json" }]);
-    assert.equal((await host.run("popular", [{ k: 2 }]) as unknown[]).length, 2);
+    await host.call("load", { catalogueUrl: "/shop/catalogue.json" });
+    assert.equal((await host.call("popular", { k: 2 })).length, 2);
     const crashed = (e: unknown) => e instanceof PocketrecError && e.code === "crashed" && /^the engine stopped on an internal error \(unreachable\); reload the page/.test(e.message);
-    await assert.rejects(host.run("recommend", [[{ item: "tea-003" }], { k: 2 }]), crashed);
-    await assert.rejects(host.run("popular", [{ k: 2 }]), crashed, "the module is not trusted again");
-    await assert.rejects(host.run("forecast", [[1, 2, 3], {}]), crashed);
+    await assert.rejects(host.call("recommend", [{ item: "tea-003" }], { k: 2 }), crashed);
+    await assert.rejects(host.call("popular", { k: 2 }), crashed, "the module is not trusted again");
+    await assert.rejects(host.call("forecast", [1, 2, 3], {}), crashed);
   });
 
   it("replaces a crashed worker: the failing request says so, later ones are answered by a fresh engine, and it gives up after two restarts", async () => {
@@ -136,7 +136,6 @@ describe("Engine over the worker protocol", () => {
       assert.equal(opened, 2, "a second worker was opened");
       const fresh = await engine.recommend(history, { k: 3 });
       assert.equal(fresh.length, 3, "the fresh engine has the shop loaded again, interactions too");
-      assert.equal(fresh[0]!.item.title.length > 0, true);
       engine.dispose();
 
       // Every worker traps: two restarts, then the third worker's refusal stands.
@@ -152,5 +151,72 @@ describe("Engine over the worker protocol", () => {
     } finally {
       for (const c of channels) c.port2.close();
     }
+  });
+});
+
+describe("Forecaster", () => {
+  /** Ports to hosts whose forecasting module traps for the first `trapping` opened; `recommended` counts loads of the recommender. */
+  function hosts(trapping: number) {
+    const state = { opened: 0, recommended: 0, channels: [] as MessageChannel[] };
+    const open = () => {
+      state.opened += 1;
+      const traps = state.opened <= trapping;
+      const channel = new MessageChannel();
+      state.channels.push(channel);
+      const forecast = async (): Promise<ForecastExports> => {
+        const real = await loadForecastWasm();
+        return traps ? { forecast: () => { throw new WebAssembly.RuntimeError("unreachable"); } } : real;
+      };
+      serve(channel.port2 as unknown as PortLike, { recommend: () => (state.recommended++, Promise.resolve(wasm)), forecast }, fetchFn);
+      return channel.port1 as unknown as PortLike & { close(): void };
+    };
+    return { state, open, close: () => state.channels.forEach((c) => c.port2.close()) };
+  }
+
+  it("forecasts over a port with no shop and without loading the recommender, and keeps error codes", async () => {
+    const { state, open, close } = hosts(0);
+    const forecaster = Forecaster.connect(open());
+    try {
+      const values = Array.from({ length: 24 }, (_, t) => 10 + t);
+      const result = await forecaster.forecast(values, { horizon: 3 });
+      assert.equal(result.point.length, 3);
+      assert.deepEqual((await forecaster.forecast(Float64Array.from(values), { horizon: 3 })).point, result.point, "typed arrays give the same answer");
+      await assert.rejects(forecaster.forecast(values, { horizon: 0 }), (e: unknown) => e instanceof PocketrecError && e.code === "invalid_config" && e.message.startsWith("could not forecast: "));
+      assert.equal(state.recommended, 0);
+    } finally {
+      forecaster.dispose();
+      close();
+    }
+  });
+
+  it("replaces a port whose forecasting module traps, at most twice, as Engine does", async () => {
+    const restarted = (e: unknown) => e instanceof PocketrecError && e.code === "crashed" && /a fresh engine has been started for the next request$/.test(e.message);
+    const once = hosts(1);
+    const recovering = Forecaster.connect(once.open);
+    try {
+      await assert.rejects(recovering.forecast([1, 2, 3]), restarted);
+      assert.equal((await recovering.forecast([1, 2, 3], { horizon: 2 })).point.length, 2, "a fresh host answers");
+      assert.equal(once.state.opened, 2);
+    } finally {
+      recovering.dispose();
+      once.close();
+    }
+    const always = hosts(Infinity);
+    const doomed = Forecaster.connect(always.open);
+    try {
+      await assert.rejects(doomed.forecast([1, 2, 3]), restarted);
+      await assert.rejects(doomed.forecast([1, 2, 3]), restarted);
+      await assert.rejects(doomed.forecast([1, 2, 3]), /reload the page to start it again$/);
+      assert.equal(always.state.opened, 3);
+    } finally {
+      doomed.dispose();
+      always.close();
+    }
+  });
+
+  it("is what the deprecated Engine.forecaster() gives", async () => {
+    const forecaster = await Engine.forecaster({ worker: false });
+    assert.ok(forecaster instanceof Forecaster);
+    forecaster.dispose();
   });
 });

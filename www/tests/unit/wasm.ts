@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { ForecastExports, WasmExports } from "../../src/core.js";
-import type { Modules } from "../../src/protocol.js";
+import type { Modules } from "../../src/loader.js";
 
 async function load<T>(name: string): Promise<T> {
   const pkg = resolve("pkg");
@@ -11,7 +11,10 @@ async function load<T>(name: string): Promise<T> {
   return module as T;
 }
 
-/** The real recommendation module, as built into www/pkg by scripts/build-wasm.sh. */
+/**
+ * The real recommendation module, as built into www/pkg by scripts/build-wasm.sh.
+ * (In the browser loader.ts loads it; Node needs the bytes handed over.)
+ */
 export function loadWasm(): Promise<WasmExports> {
   return load("pocketrec");
 }
