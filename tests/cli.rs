@@ -2,102 +2,16 @@
 #![cfg(feature = "cli")]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use serde_json::Value;
 
-/// The shop's items by popularity (distinct users, ties by catalogue order);
-/// see tests/recommend.rs for the table.
-const POPULAR_ORDER: [&str; 12] = [
-    "bt-earbuds",
-    "bt-sport",
-    "mug",
-    "headphones",
-    "speaker",
-    "teapot",
-    "kettle",
-    "grinder",
-    "shoes",
-    "bottle",
-    "floor-lamp",
-    "desk-lamp",
-];
-const MODELS: [&str; 6] = [
-    "popular",
-    "content",
-    "item-knn",
-    "user-knn",
-    "sequential",
-    "hybrid",
-];
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("fixtures")
-        .join(name)
-}
-
-fn shop() -> PathBuf {
-    fixture("shop.json")
-}
-
-fn log() -> PathBuf {
-    fixture("shop_interactions.csv")
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pocketrec"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().expect("temp paths are UTF-8")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("stderr is UTF-8")
-}
-
-#[track_caller]
-fn assert_ok(out: &Output) {
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstderr: {}",
-        out.status,
-        stderr(out)
-    );
-}
-
-/// A failed run: non-zero exit, nothing on stdout, and stderr naming every part.
-#[track_caller]
-fn assert_fails(out: &Output, parts: &[&str]) {
-    assert!(
-        !out.status.success(),
-        "expected failure; stdout: {}",
-        stdout(out)
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "stdout must stay empty on error: {:?}",
-        stdout(out)
-    );
-    let err = stderr(out);
-    for part in parts {
-        assert!(err.contains(part), "stderr {err:?} lacks {part:?}");
-    }
-}
+mod common;
+use common::*;
 
 /// Each user's distinct items in the fixture CSV, read by hand.
 fn train_items() -> BTreeMap<String, BTreeSet<String>> {
-    let text = std::fs::read_to_string(log()).unwrap();
+    let text = std::fs::read_to_string(log_file()).unwrap();
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for line in text.lines().skip(1) {
         let cols: Vec<&str> = line.split(',').collect();
@@ -190,9 +104,9 @@ fn recommend_writes_one_json_line_per_user() {
         let out = run(&[
             "recommend",
             "--catalog",
-            p(&shop()),
+            p(&shop_file()),
             "--interactions",
-            p(&log()),
+            p(&log_file()),
             "--users",
             p(&users),
             "--k",
@@ -258,9 +172,9 @@ fn recommend_cold_start_scores_and_filters() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--users",
         p(&users),
         "--k",
@@ -276,9 +190,9 @@ fn recommend_cold_start_scores_and_filters() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--users",
         p(&users),
         "--k",
@@ -294,9 +208,9 @@ fn recommend_cold_start_scores_and_filters() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--users",
         p(&users),
         "--k",
@@ -322,9 +236,9 @@ fn recommend_can_write_to_a_file() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--users",
         p(&users),
         "--k",
@@ -337,9 +251,9 @@ fn recommend_can_write_to_a_file() {
     let direct = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--users",
         p(&users),
         "--k",
@@ -358,7 +272,7 @@ fn recommend_without_interactions_uses_catalogue_order() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--users",
         p(&users),
         "--k",
@@ -383,7 +297,7 @@ fn unknown_items_in_interactions_are_warned_about_not_fatal() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
         p(&interactions),
         "--users",
@@ -412,7 +326,7 @@ fn similar_prints_items_with_reasons() {
     let out = run(&[
         "similar",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--item",
         "bt-earbuds",
         "--k",
@@ -444,9 +358,9 @@ fn similar_prints_items_with_reasons() {
     let out = run(&[
         "similar",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--item",
         "bt-earbuds",
         "--k",
@@ -486,9 +400,9 @@ fn similar_hybrid_for_an_item_nobody_bought() {
     let out = run(&[
         "similar",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--item",
         "desk-lamp",
         "--k",
@@ -549,9 +463,9 @@ fn split_partitions_the_rows() {
     let out = run(&[
         "split",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--test-fraction",
         "0.5",
         "--seed",
@@ -568,7 +482,7 @@ fn split_partitions_the_rows() {
     // Together, exactly the input rows.
     let mut all: Vec<_> = train.iter().chain(&test).cloned().collect();
     all.sort();
-    assert_eq!(all, rows(&log()));
+    assert_eq!(all, rows(&log_file()));
     assert_eq!(all.len(), 40);
     // A (user, item) pair is on one side only; each user holds out
     // round(0.5·n) of n distinct items: 2 of 3 and 2 of 4.
@@ -593,9 +507,9 @@ fn split_partitions_the_rows() {
     assert_ok(&run(&[
         "split",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--test-fraction",
         "0.5",
         "--seed",
@@ -618,9 +532,9 @@ fn temporal_split_holds_out_each_users_latest_item() {
     let out = run(&[
         "split",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--split",
         "temporal",
         "--out-dir",
@@ -648,7 +562,7 @@ fn temporal_split_holds_out_each_users_latest_item() {
     assert_eq!(test, expected);
     // Every row of those pairs is held out: 12 rows, since u1, u5, u7 and u8
     // came back to their latest item.
-    let held: Vec<_> = rows(&log())
+    let held: Vec<_> = rows(&log_file())
         .into_iter()
         .filter(|r| expected.contains(&(r.0.clone(), r.1.clone())))
         .collect();
@@ -665,9 +579,9 @@ fn eval_json_has_a_result_per_model_with_metrics_in_range() {
     let out = run(&[
         "eval",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--k",
         "3",
         "--json",
@@ -696,9 +610,9 @@ fn eval_json_has_a_result_per_model_with_metrics_in_range() {
     let out = run(&[
         "eval",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--models",
         "hybrid,popular",
         "--json",
@@ -729,9 +643,9 @@ fn eval_popular_metrics_by_hand() {
     let out = run(&[
         "eval",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--split",
         "temporal",
         "--k",
@@ -763,9 +677,9 @@ fn eval_table_output() {
     let out = run(&[
         "eval",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--k",
         "4",
         "--models",
@@ -792,9 +706,9 @@ fn eval_with_k_zero_is_refused_or_finite() {
     let out = run(&[
         "eval",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--k",
         "0",
         "--json",
@@ -828,7 +742,7 @@ fn missing_files_are_named_on_stderr() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
         p(&missing_log),
         "--users",
@@ -840,7 +754,7 @@ fn missing_files_are_named_on_stderr() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--users",
         p(&missing_users),
     ]);
@@ -849,7 +763,7 @@ fn missing_files_are_named_on_stderr() {
     let out = run(&[
         "eval",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
         p(&missing_log),
         "--json",
@@ -861,7 +775,7 @@ fn missing_files_are_named_on_stderr() {
     let out = run(&[
         "similar",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--item",
         "mug",
         "--config",
@@ -897,7 +811,13 @@ fn bad_catalogues_give_the_json_path() {
 
     let broken = dir.path().join("broken.json");
     std::fs::write(&broken, "[\n  {\"id\": \"a\",}\n]").unwrap();
-    let out = run(&["eval", "--catalog", p(&broken), "--interactions", p(&log())]);
+    let out = run(&[
+        "eval",
+        "--catalog",
+        p(&broken),
+        "--interactions",
+        p(&log_file()),
+    ]);
     assert_fails(&out, &[p(&broken), "invalid JSON at line 2"]);
 
     let empty = dir.path().join("empty.json");
@@ -907,7 +827,7 @@ fn bad_catalogues_give_the_json_path() {
         "--catalog",
         p(&empty),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--out-dir",
         p(&dir.path().join("o")),
     ]);
@@ -924,7 +844,7 @@ fn bad_interactions_and_config_are_reported() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
         p(&nan),
         "--users",
@@ -940,7 +860,7 @@ fn bad_interactions_and_config_are_reported() {
     let out = run(&[
         "eval",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
         p(&header_only),
     ]);
@@ -951,7 +871,7 @@ fn bad_interactions_and_config_are_reported() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--config",
         p(&config),
         "--users",
@@ -962,7 +882,7 @@ fn bad_interactions_and_config_are_reported() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--config",
         p(&config),
         "--users",
@@ -980,7 +900,7 @@ fn unknown_names_list_what_is_accepted() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--users",
         p(&users),
         "--model",
@@ -990,7 +910,7 @@ fn unknown_names_list_what_is_accepted() {
     let out = run(&[
         "similar",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--item",
         "mug",
         "--model",
@@ -1000,9 +920,9 @@ fn unknown_names_list_what_is_accepted() {
     let out = run(&[
         "eval",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--models",
         "popular,svd",
         "--json",
@@ -1011,9 +931,9 @@ fn unknown_names_list_what_is_accepted() {
     let out = run(&[
         "split",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--split",
         "weekly",
         "--out-dir",
@@ -1023,12 +943,12 @@ fn unknown_names_list_what_is_accepted() {
         &out,
         &["unknown split \"weekly\"; accepted: random, temporal"],
     );
-    let out = run(&["similar", "--catalog", p(&shop()), "--item", "nope"]);
+    let out = run(&["similar", "--catalog", p(&shop_file()), "--item", "nope"]);
     assert_fails(&out, &["unknown item id \"nope\""]);
     let out = run(&[
         "similar",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--item",
         "mug",
         "--model",
@@ -1038,9 +958,9 @@ fn unknown_names_list_what_is_accepted() {
     let out = run(&[
         "eval",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--test-fraction",
         "1.5",
     ]);
@@ -1048,7 +968,7 @@ fn unknown_names_list_what_is_accepted() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--users",
         p(&users),
         "--diversity",
@@ -1056,7 +976,7 @@ fn unknown_names_list_what_is_accepted() {
     ]);
     assert_fails(&out, &["diversity", "between 0 and 1"]);
     // A missing required option is a usage error (clap exits with 2).
-    let out = run(&["recommend", "--catalog", p(&shop())]);
+    let out = run(&["recommend", "--catalog", p(&shop_file())]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     assert!(stderr(&out).contains("--users"), "{}", stderr(&out));
@@ -1067,7 +987,7 @@ fn search_prints_matching_items_as_json() {
     let out = run(&[
         "search",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--query",
         "蓝牙耳机",
         "--k",
@@ -1090,9 +1010,9 @@ fn tune_writes_a_config_that_recommend_accepts() {
     let out = run(&[
         "tune",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--split",
         "random",
         "--out",
@@ -1112,9 +1032,9 @@ fn tune_writes_a_config_that_recommend_accepts() {
     let out = run(&[
         "recommend",
         "--catalog",
-        p(&shop()),
+        p(&shop_file()),
         "--interactions",
-        p(&log()),
+        p(&log_file()),
         "--users",
         p(&users),
         "--config",

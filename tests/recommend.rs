@@ -37,8 +37,9 @@ use pocketrec::recommend::{
 };
 use pocketrec::Error;
 
-const SHOP: &str = include_str!("fixtures/shop.json");
-const SHOP_LOG: &str = include_str!("fixtures/shop_interactions.csv");
+mod common;
+use common::{shop_catalogue, shop_log, shop_recommender, POPULAR_ORDER, SHOP, SHOP_LOG};
+
 const MODELS: [Model; 6] = [
     Model::Popular,
     Model::Content,
@@ -49,34 +50,8 @@ const MODELS: [Model; 6] = [
 ];
 const N_ITEMS: usize = 12;
 
-const POPULAR_ORDER: [&str; N_ITEMS] = [
-    "bt-earbuds",
-    "bt-sport",
-    "mug",
-    "headphones",
-    "speaker",
-    "teapot",
-    "kettle",
-    "grinder",
-    "shoes",
-    "bottle",
-    "floor-lamp",
-    "desk-lamp",
-];
-
-fn shop_catalogue() -> Catalogue {
-    Catalogue::from_json(SHOP, &CatalogueConfig::default()).expect("the shop fixture is valid")
-}
-
-fn shop_log(catalogue: &Catalogue) -> Interactions {
-    Interactions::from_csv(SHOP_LOG, catalogue, &InteractionConfig::default())
-        .expect("the interactions fixture is valid")
-}
-
 fn shop() -> Recommender {
-    let catalogue = shop_catalogue();
-    let log = shop_log(&catalogue);
-    Recommender::fit(catalogue, Some(&log), &Default::default()).expect("default config fits")
+    shop_recommender()
 }
 
 /// Each user's distinct items, read from the CSV by hand (not through the crate),
