@@ -198,3 +198,50 @@ fn forecast_eval_scores_models_and_external_forecasts() {
     let table = String::from_utf8(o.stdout).unwrap();
     assert!(table.contains("sMAPE") && table.contains("MSIS") && table.contains("ms/series"));
 }
+
+#[test]
+fn non_negative_makes_a_negative_value_an_error_with_a_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.json");
+    std::fs::write(
+        &input,
+        r#"{"series": [{"id": "returns", "values": [5, 4, -2, 6, 5, 7, 6, 5]}]}"#,
+    )
+    .unwrap();
+    let path = input.to_str().unwrap();
+    // Without the flag, the negative value is data.
+    let o = run(&[
+        "forecast",
+        "--input",
+        path,
+        "--horizon",
+        "2",
+        "--model",
+        "naive",
+    ]);
+    assert!(o.status.success());
+    let row: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(row["model"], "Naive");
+    assert!(row.get("error").is_none());
+    // With it, the series falls back and the error names the value.
+    let o = run(&[
+        "forecast",
+        "--input",
+        path,
+        "--horizon",
+        "2",
+        "--model",
+        "naive",
+        "--non-negative",
+    ]);
+    assert!(o.status.success());
+    let row: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(row["model"], "Fallback(Naive)");
+    let error = row["error"].as_str().unwrap();
+    assert!(
+        error.contains("values[2]") && error.contains("nonNegative"),
+        "{error}"
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("\"returns\""), "{stderr}");
+}

@@ -31,8 +31,9 @@ use std::fmt;
 
 use super::intervals::{normal_intervals, robust_variance};
 use super::optim::{minimize, NelderMead};
-use super::season::deseasonalise;
-use super::Interval;
+use super::season::{reseasonalise, Adjustment};
+use super::stats::aicc;
+use super::types::Interval;
 
 /// Conditioning start shared by all orders (the largest p considered).
 const START: usize = 2;
@@ -218,7 +219,7 @@ pub fn fit_order(y: &[f64], p: usize, d: usize, q: usize, constant: bool) -> Opt
         ma,
         constant: mu,
         sigma2: robust_variance(&resid[START..], k - 1),
-        aicc: super::ets::aicc(n2ll, n_eff, k),
+        aicc: aicc(n2ll, n_eff, k),
         indices: None,
         y: y.to_vec(),
         resid,
@@ -229,8 +230,14 @@ pub fn fit_order(y: &[f64], p: usize, d: usize, q: usize, constant: bool) -> Opt
 /// Seasonal series are adjusted first (see the module docs). `None` for
 /// series too short for any order.
 pub fn auto(y: &[f64], period: usize) -> Option<ArimaModel> {
-    let (adjusted, indices) = deseasonalise(y, period);
-    let d = choose_d(&adjusted);
+    auto_adjusted(&Adjustment::new(y, period))
+}
+
+/// [`auto`] on a series already adjusted (the combination adjusts once for
+/// all its members).
+pub fn auto_adjusted(adjustment: &Adjustment) -> Option<ArimaModel> {
+    let adjusted = &adjustment.adjusted;
+    let d = choose_d(adjusted);
     let mut best: Option<ArimaModel> = None;
     for p in 0..=2 {
         for q in 0..=2 {
@@ -240,7 +247,7 @@ pub fn auto(y: &[f64], period: usize) -> Option<ArimaModel> {
                 if (constant && d == 2) || (!constant && d == 0) {
                     continue;
                 }
-                if let Some(m) = fit_order(&adjusted, p, d, q, constant) {
+                if let Some(m) = fit_order(adjusted, p, d, q, constant) {
                     if best.as_ref().is_none_or(|b| m.aicc < b.aicc) {
                         best = Some(m);
                     }
@@ -249,7 +256,7 @@ pub fn auto(y: &[f64], period: usize) -> Option<ArimaModel> {
         }
     }
     best.map(|mut m| {
-        m.indices = indices;
+        m.indices.clone_from(&adjustment.indices);
         m
     })
 }
@@ -315,23 +322,16 @@ impl ArimaModel {
         }
         let mut acc = 0.0;
         let mut sd = Vec::with_capacity(horizon);
-        for (h, p) in psi.iter().enumerate().take(horizon) {
+        for p in psi.iter().take(horizon) {
             acc += p * p;
-            let idx = self.index(h);
-            sd.push((self.sigma2 * acc).sqrt() * idx);
+            sd.push((self.sigma2 * acc).sqrt());
         }
-        for (h, v) in future.iter_mut().enumerate() {
-            *v *= self.index(h);
+        if let Some(idx) = &self.indices {
+            reseasonalise(&mut future, idx, self.y.len());
+            reseasonalise(&mut sd, idx, self.y.len());
         }
         let iv = normal_intervals(&future, &sd, levels);
         (future, iv)
-    }
-
-    fn index(&self, h: usize) -> f64 {
-        match &self.indices {
-            Some(idx) => idx[(self.y.len() + h) % idx.len()],
-            None => 1.0,
-        }
     }
 }
 

@@ -2,9 +2,9 @@
 //! series and merged.
 
 use super::intervals::quantile_sorted;
-use super::{
-    arima, ets, naive::naive, season, theta, Combine, Forecast, ForecastOptions, Interval,
-};
+use super::season::{reseasonalise_forecast, Adjustment};
+use super::types::{Combine, Forecast, ForecastOptions, Interval};
+use super::{arima, ets, naive::naive, theta};
 
 /// A combination member: name, points, intervals.
 type Member = (String, Vec<f64>, Vec<Interval>);
@@ -18,22 +18,26 @@ type Member = (String, Vec<f64>, Vec<Interval>);
 /// and the disagreement between members is model uncertainty the intervals
 /// leave out. On the benchmark sets the median of the members' bounds
 /// covered 86–94% at the 95% level, the envelope 92–97%.
+///
+/// The seasonal adjustment ([`Adjustment`]) is computed once here and
+/// shared by the three members.
 pub fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions) -> Forecast {
     let levels = &options.levels;
+    let adjustment = Adjustment::new(y, period);
     let mut members: Vec<Member> = Vec::with_capacity(3);
     let mut used_period = 1;
-    if let Some((member, member_period)) = ets_member(y, horizon, period, options) {
+    if let Some((member, member_period)) = ets_member(y, &adjustment, horizon, period, options) {
         used_period = member_period;
         members.push(member);
     }
-    if let Some(m) = theta::fit(y, period) {
+    if let Some(m) = theta::fit_adjusted(&adjustment) {
         if m.indices.is_some() {
             used_period = period;
         }
         let (p, iv) = m.forecast(horizon, levels);
         members.push(("Theta".into(), p, iv));
     }
-    if let Some(m) = arima::auto(y, period) {
+    if let Some(m) = arima::auto_adjusted(&adjustment) {
         if m.indices.is_some() {
             used_period = period;
         }
@@ -100,8 +104,9 @@ pub fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions
 ///
 /// ETS cannot hold seasons over 24 periods in its states. When the season
 /// is that long and the history holds two seasons, ETS fits the series
-/// adjusted by [`season::short_history_adjustment`] and its forecast is
-/// multiplied back by the indices.
+/// adjusted by [`super::season::short_history_adjustment`] (the shared
+/// `adjustment` then comes from it) and its forecast is multiplied back by
+/// the indices.
 ///
 /// Why only then: fitted to the raw series, ETS takes the yearly peaks
 /// for noise, and its wide band swallowed the combination's (the jewelry
@@ -110,6 +115,7 @@ pub fn combo(y: &[f64], horizon: usize, period: usize, options: &ForecastOptions
 /// split (OWA 0.810 against 0.814), so it keeps the raw series there.
 fn ets_member(
     y: &[f64],
+    adjustment: &Adjustment,
     horizon: usize,
     period: usize,
     options: &ForecastOptions,
@@ -123,21 +129,14 @@ fn ets_member(
             model.forecast(horizon, &options.levels, options.seed, options.simulations);
         Some((model.spec.to_string(), point, intervals, model.period))
     };
-    let adjustment = (period > 24)
-        .then(|| season::short_history_adjustment(y, period))
-        .flatten();
-    let Some(adjustment) = adjustment else {
-        let (name, point, intervals, used) = fit(y, period)?;
-        return Some(((name, point, intervals), used));
+    let indices = match &adjustment.indices {
+        Some(indices) if period > 24 && adjustment.short_history => indices,
+        _ => {
+            let (name, point, intervals, used) = fit(y, period)?;
+            return Some(((name, point, intervals), used));
+        }
     };
     let (name, mut point, mut intervals, _) = fit(&adjustment.adjusted, 1)?;
-    for (h, p) in point.iter_mut().enumerate() {
-        let f = adjustment.indices[(y.len() + h) % period];
-        *p *= f;
-        for iv in intervals.iter_mut() {
-            iv.lower[h] *= f;
-            iv.upper[h] *= f;
-        }
-    }
+    reseasonalise_forecast(&mut point, &mut intervals, indices, y.len());
     Some(((name, point, intervals), period))
 }

@@ -27,7 +27,7 @@
 
 use super::intervals::quantile_sorted;
 use super::optim::{minimize, NelderMead};
-use super::Interval;
+use super::types::Interval;
 
 /// Syntetos–Boylan–Croston demand pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

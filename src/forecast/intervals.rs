@@ -1,7 +1,7 @@
 //! Prediction-interval helpers: normal quantiles, a seeded normal sampler,
 //! empirical quantiles and the final tidy-up (nesting, clamping at zero).
 
-use super::Interval;
+use super::types::Interval;
 
 /// Inverse of the standard normal CDF, Φ⁻¹(p) for 0 < p < 1.
 ///

@@ -16,8 +16,9 @@
 //! with z_service = Φ⁻¹(service level) (cycle service level: the chance of
 //! not running out during one lead time).
 
+use super::intervals::normal_quantile;
 use super::intervals::z_for_level;
-use super::{intervals::normal_quantile, Forecast};
+use super::types::Forecast;
 use crate::error::{Error, Result};
 
 /// A reorder suggestion.

@@ -15,7 +15,7 @@
 //! seasonal scale is zero (a series that repeats exactly) the lag-1 scale is
 //! used; when that is zero too, the scaled measures are `None`.
 
-use super::season::seasonal_adjustment;
+use super::season::{reseasonalise, seasonal_adjustment};
 
 /// Symmetric MAPE in percent (0–200).
 pub fn smape(actual: &[f64], forecast: &[f64]) -> f64 {
@@ -121,8 +121,9 @@ pub fn naive2(train: &[f64], horizon: usize, m: usize) -> Vec<f64> {
     }
     match seasonal_adjustment(train, m) {
         Some(idx) => {
-            let last = train[n - 1] / idx[(n - 1) % m];
-            (0..horizon).map(|h| last * idx[(n + h) % m]).collect()
+            let mut point = vec![train[n - 1] / idx[(n - 1) % m]; horizon];
+            reseasonalise(&mut point, &idx, n);
+            point
         }
         None => vec![train[n - 1]; horizon],
     }

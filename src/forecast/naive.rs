@@ -3,7 +3,9 @@
 //! Their intervals are normal, with σ from the in-sample errors of the same
 //! rule (the random-walk and seasonal random-walk variances).
 
-use super::{intervals, Interval};
+use super::intervals;
+use super::season::reseasonalise_forecast;
+use super::types::Interval;
 
 /// Root mean square of the lag-`lag` differences (0 when there are none).
 fn diff_sd(y: &[f64], lag: usize) -> f64 {
@@ -57,14 +59,7 @@ pub fn naive2(
     let n = y.len();
     let adjusted: Vec<f64> = y.iter().enumerate().map(|(t, v)| v / idx[t % m]).collect();
     let (mut point, mut iv) = naive(&adjusted, horizon, levels);
-    for h in 0..horizon {
-        let s = idx[(n + h) % m];
-        point[h] *= s;
-        for i in iv.iter_mut() {
-            i.lower[h] *= s;
-            i.upper[h] *= s;
-        }
-    }
+    reseasonalise_forecast(&mut point, &mut iv, idx, n);
     (point, iv)
 }
 

@@ -1,10 +1,12 @@
 //! Seasonality: the autocorrelation test, classical multiplicative
-//! decomposition and period detection.
+//! decomposition, period detection, and taking the season out of a series
+//! and putting it back into forecasts.
 //!
 //! These follow the M4 competition's benchmark code, so that Naive2, Theta and
 //! the OWA reference agree with the published definitions.
 
 use super::intervals::quantile_sorted;
+use super::types::Interval;
 
 /// Sample autocorrelation at lags `1..=max_lag`:
 /// r_k = Σ_{t=k}^{n−1} (y_t − ȳ)(y_{t−k} − ȳ) / Σ_t (y_t − ȳ)².
@@ -124,30 +126,88 @@ fn centred_moving_average(y: &[f64], m: usize) -> Vec<Option<f64>> {
     out
 }
 
-/// `y` divided by its seasonal indices, with the indices (`indices[t % m]`),
-/// when the series has a season at period `m` (> 1); otherwise `y`
-/// unchanged and `None`. Theta and ARIMA both fit the adjusted series and
-/// multiply their forecasts back.
-///
-/// With three seasons or more (n ≥ 3m) this is [`seasonal_adjustment`], as
-/// in the M4 benchmarks. With two (2m ≤ n < 3m: two years of weekly sales,
-/// say) it is [`short_history_adjustment`].
-pub fn deseasonalise(y: &[f64], m: usize) -> (Vec<f64>, Option<Vec<f64>>) {
-    if is_short_history(y.len(), m) {
-        if let Some(short) = short_history_adjustment(y, m) {
-            return (short.adjusted, Some(short.indices));
+/// A seasonal adjustment of one series: the series to fit and the indices
+/// that put the season back. The combination computes it once and passes
+/// it to all its members (ETS, Theta, ARIMA).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Adjustment {
+    /// The series to fit: `y` divided by its seasonal indices, or `y`
+    /// unchanged when it is not adjusted.
+    pub adjusted: Vec<f64>,
+    /// Seasonal indices (`indices[t % m]`, mean 1), `None` when the series
+    /// is not adjusted.
+    pub indices: Option<Vec<f64>>,
+    /// Whether the indices come from [`short_history_adjustment`] (two
+    /// seasons of history) rather than [`seasonal_adjustment`].
+    pub short_history: bool,
+}
+
+impl Adjustment {
+    /// The adjustment of `y` at period `m` (> 1), when the series has a
+    /// season there; otherwise `y` unchanged and no indices. Theta and
+    /// ARIMA both fit the adjusted series and multiply their forecasts back
+    /// ([`reseasonalise`]).
+    ///
+    /// With three seasons or more (n ≥ 3m) this is [`seasonal_adjustment`],
+    /// as in the M4 benchmarks. With two (2m ≤ n < 3m: two years of weekly
+    /// sales, say) it is [`short_history_adjustment`].
+    pub fn new(y: &[f64], m: usize) -> Adjustment {
+        if is_short_history(y.len(), m) {
+            if let Some(short) = short_history_adjustment(y, m) {
+                return Adjustment {
+                    adjusted: short.adjusted,
+                    indices: Some(short.indices),
+                    short_history: true,
+                };
+            }
+        }
+        let indices = if m > 1 {
+            seasonal_adjustment(y, m)
+        } else {
+            None
+        };
+        let adjusted = match &indices {
+            Some(idx) => y.iter().enumerate().map(|(t, v)| v / idx[t % m]).collect(),
+            None => y.to_vec(),
+        };
+        Adjustment {
+            adjusted,
+            indices,
+            short_history: false,
         }
     }
-    let indices = if m > 1 {
-        seasonal_adjustment(y, m)
-    } else {
-        None
-    };
-    let adjusted = match &indices {
-        Some(idx) => y.iter().enumerate().map(|(t, v)| v / idx[t % m]).collect(),
-        None => y.to_vec(),
-    };
-    (adjusted, indices)
+}
+
+/// `y` divided by its seasonal indices, with the indices: the parts of
+/// [`Adjustment::new`].
+pub fn deseasonalise(y: &[f64], m: usize) -> (Vec<f64>, Option<Vec<f64>>) {
+    let a = Adjustment::new(y, m);
+    (a.adjusted, a.indices)
+}
+
+/// Puts the season back into values that continue a series of `n`
+/// observations: `values[h] *= indices[(n + h) % m]` (step h + 1 ahead
+/// falls on phase (n + h) mod m). The one place forecasts, standard
+/// deviations and interval bounds of adjusted fits are multiplied back.
+pub fn reseasonalise(values: &mut [f64], indices: &[f64], n: usize) {
+    let m = indices.len();
+    for (h, v) in values.iter_mut().enumerate() {
+        *v *= indices[(n + h) % m];
+    }
+}
+
+/// [`reseasonalise`] applied to a point forecast and every interval bound.
+pub fn reseasonalise_forecast(
+    point: &mut [f64],
+    intervals: &mut [Interval],
+    indices: &[f64],
+    n: usize,
+) {
+    reseasonalise(point, indices, n);
+    for iv in intervals {
+        reseasonalise(&mut iv.lower, indices, n);
+        reseasonalise(&mut iv.upper, indices, n);
+    }
 }
 
 /// Whether `n` values hold two full seasons of period `m` but not three:

@@ -20,8 +20,9 @@
 
 use super::ets::{self, ErrorKind, EtsSpec, SeasonKind, TrendKind};
 use super::intervals::normal_intervals;
-use super::season::deseasonalise;
-use super::Interval;
+use super::season::{reseasonalise, Adjustment};
+use super::stats::least_squares_line;
+use super::types::Interval;
 
 /// A fitted Theta model.
 #[derive(Debug, Clone)]
@@ -40,36 +41,25 @@ pub struct ThetaModel {
     pub n: usize,
 }
 
-/// Least-squares line through (x₀, y₀), (x₀ + 1, y₁), …: returns
-/// (intercept at x = 0, slope). A single point gives slope 0.
-pub fn least_squares_line(y: &[f64], x0: f64) -> (f64, f64) {
-    let n = y.len() as f64;
-    if y.len() < 2 {
-        return (y.first().copied().unwrap_or(0.0), 0.0);
-    }
-    let xm = x0 + (n - 1.0) / 2.0;
-    let ym = y.iter().sum::<f64>() / n;
-    let mut sxy = 0.0;
-    let mut sxx = 0.0;
-    for (i, v) in y.iter().enumerate() {
-        let dx = x0 + i as f64 - xm;
-        sxy += dx * (v - ym);
-        sxx += dx * dx;
-    }
-    let slope = sxy / sxx;
-    (ym - slope * xm, slope)
-}
-
 /// Fits the Theta method; `period` ≤ 1 means no seasonal adjustment. Returns
 /// `None` for fewer than 3 observations.
 pub fn fit(y: &[f64], period: usize) -> Option<ThetaModel> {
-    let n = y.len();
+    if y.len() < 3 {
+        return None;
+    }
+    fit_adjusted(&Adjustment::new(y, period))
+}
+
+/// [`fit`] on a series already adjusted (the combination adjusts once for
+/// all its members).
+pub fn fit_adjusted(adjustment: &Adjustment) -> Option<ThetaModel> {
+    let adjusted = &adjustment.adjusted;
+    let n = adjusted.len();
     if n < 3 {
         return None;
     }
-    let (adjusted, indices) = deseasonalise(y, period);
     let ses = ets::fit(
-        &adjusted,
+        adjusted,
         EtsSpec {
             error: ErrorKind::Additive,
             trend: TrendKind::None,
@@ -77,35 +67,32 @@ pub fn fit(y: &[f64], period: usize) -> Option<ThetaModel> {
         },
         1,
     )?;
-    let (_, slope) = least_squares_line(&adjusted, 0.0);
+    let (_, slope) = least_squares_line(adjusted, 0.0);
     Some(ThetaModel {
         alpha: ses.params.alpha,
         level: ses.state.level,
         slope,
         sigma2: ses.sigma2,
-        indices,
+        indices: adjustment.indices.clone(),
         n,
     })
 }
 
 impl ThetaModel {
-    fn index(&self, h: usize) -> f64 {
-        match &self.indices {
-            Some(idx) => idx[(self.n + h) % idx.len()],
-            None => 1.0,
-        }
-    }
-
     /// Point forecasts and normal intervals at `levels`.
     pub fn forecast(&self, horizon: usize, levels: &[f64]) -> (Vec<f64>, Vec<Interval>) {
         let a = self.alpha.max(1e-10);
         let offset = (1.0 - (1.0 - a).powi(self.n as i32)) / a;
-        let point: Vec<f64> = (0..horizon)
-            .map(|h| (self.level + 0.5 * self.slope * (h as f64 + offset)) * self.index(h))
+        let mut point: Vec<f64> = (0..horizon)
+            .map(|h| self.level + 0.5 * self.slope * (h as f64 + offset))
             .collect();
-        let sd: Vec<f64> = (0..horizon)
-            .map(|h| (self.sigma2 * (1.0 + h as f64 * a * a)).sqrt() * self.index(h))
+        let mut sd: Vec<f64> = (0..horizon)
+            .map(|h| (self.sigma2 * (1.0 + h as f64 * a * a)).sqrt())
             .collect();
+        if let Some(idx) = &self.indices {
+            reseasonalise(&mut point, idx, self.n);
+            reseasonalise(&mut sd, idx, self.n);
+        }
         let iv = normal_intervals(&point, &sd, levels);
         (point, iv)
     }
@@ -114,13 +101,6 @@ impl ThetaModel {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn least_squares_line_of_exact_points() {
-        // y = 3 + 2x at x = 1, 2, 3.
-        let (a, b) = least_squares_line(&[5.0, 7.0, 9.0], 1.0);
-        assert!((a - 3.0).abs() < 1e-12 && (b - 2.0).abs() < 1e-12);
-    }
 
     #[test]
     fn theta_on_a_line_follows_half_the_slope_from_the_level() {
