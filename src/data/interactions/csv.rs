@@ -20,7 +20,9 @@ impl Interactions {
         check_size(text.len())?;
         let mut reader = csv::ReaderBuilder::new()
             .flexible(true)
-            .trim(csv::Trim::All)
+            // Fields are trimmed here, not by the reader, so the rows whose
+            // ids had spaces around them can be counted.
+            .trim(csv::Trim::Headers)
             .from_reader(text);
         let header = reader.headers().map_err(|e| csv_error(&e, 1))?.clone();
         if header.iter().all(str::is_empty) {
@@ -28,9 +30,24 @@ impl Interactions {
         }
         let columns = Columns::find(&header)?;
         let mut out = Interactions::new(catalogue.len());
-        for record in reader.records() {
-            let record = record.map_err(|e| csv_error(&e, 0))?;
-            let line = record.position().map_or(0, |p| p.line());
+        let mut record = csv::StringRecord::new();
+        while reader
+            .read_record(&mut record)
+            .map_err(|e| csv_error(&e, 0))?
+        {
+            let (line, start) = record
+                .position()
+                .map_or((0, 0), |p| (p.line(), p.byte() as usize));
+            // An opening quote that is never closed swallows the rest of the
+            // file into one last record, which the reader does not report.
+            let last = reader.position().byte() as usize >= text.len();
+            if last && start < text.len() && ends_inside_quotes(&text[start..]) {
+                return Err(Error::Csv {
+                    source_name: "interactions".into(),
+                    line,
+                    message: "a quoted field opened on this line is never closed (a \" without its closing \"), so the rest of the file would be one field".into(),
+                });
+            }
             out.read_csv_row(&record, &columns, line, catalogue, config)?;
         }
         Ok(out)
@@ -44,7 +61,8 @@ impl Interactions {
         catalogue: &Catalogue,
         config: &InteractionConfig,
     ) -> Result<()> {
-        let field = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("");
+        let raw = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("");
+        let field = |c: Option<usize>| raw(c).trim();
         let bad = |message: String| Error::Csv {
             source_name: "interactions".into(),
             line,
@@ -55,21 +73,25 @@ impl Interactions {
             self.skipped_no_user += 1;
             return Ok(());
         }
+        self.count_trimmed(
+            user.len() != raw(Some(columns.user)).len(),
+            item.len() != raw(Some(columns.item)).len(),
+        );
         let Some(index) = catalogue.index_of(item) else {
             self.skip_unknown(item);
             return Ok(());
         };
-        let mut weight = match field(columns.weight) {
+        let weight = match field(columns.weight) {
             "" => 1.0,
             w => parse_weight(w).map_err(bad)?,
         };
-        let event = field(columns.event);
-        if !event.is_empty() {
-            weight *= config
+        let factor = match field(columns.event) {
+            "" => 1.0,
+            event => config
                 .event_weight(event, "event")
-                .map_err(|err| bad(err.to_string()))?;
-        }
-        check_weight(weight).map_err(bad)?;
+                .map_err(|err| bad(err.to_string()))?,
+        };
+        let weight = check_weight(weight * factor as f64).map_err(bad)?;
         let timestamp = match field(columns.timestamp) {
             "" => None,
             t => Some(parse_timestamp(t).map_err(bad)?),
@@ -157,12 +179,39 @@ impl Columns {
     }
 }
 
-fn parse_weight(text: &str) -> std::result::Result<f32, String> {
-    match text.parse::<f32>() {
+/// A weight as written: a finite number (checked in f64, so `1e300` is
+/// reported as too large rather than as "not finite").
+fn parse_weight(text: &str) -> std::result::Result<f64, String> {
+    match text.parse::<f64>() {
         Ok(w) if w.is_finite() => Ok(w),
         _ => Err(format!(
             "weight {:?} is not a finite number",
             shorten(text, 40)
         )),
     }
+}
+
+/// True when `raw` (a record and everything after it) ends inside a quoted
+/// field, by the reader's rules: a quote opens a field only at its start,
+/// and `""` inside a quoted field is an escaped quote.
+fn ends_inside_quotes(raw: &[u8]) -> bool {
+    #[derive(PartialEq)]
+    enum State {
+        FieldStart,
+        Unquoted,
+        Quoted,
+        AfterQuote,
+    }
+    let mut state = State::FieldStart;
+    for &b in raw {
+        let separator = matches!(b, b',' | b'\n' | b'\r');
+        state = match state {
+            State::Quoted if b == b'"' => State::AfterQuote,
+            State::Quoted => State::Quoted,
+            State::FieldStart | State::AfterQuote if b == b'"' => State::Quoted,
+            _ if separator => State::FieldStart,
+            _ => State::Unquoted,
+        };
+    }
+    state == State::Quoted
 }

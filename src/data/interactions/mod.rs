@@ -19,6 +19,13 @@
 //! malformed values (a weight that is not a finite number, an unknown event
 //! type, a bad timestamp) are errors with their line number.
 //!
+//! **Ids.** User and item ids are trimmed of surrounding white space, in
+//! every reader (CSV, JSON, [`Interactions::push`], and the catalogue and
+//! history readers too), so `" a "` and `"a"` are the same item everywhere;
+//! rows whose ids had such spaces are counted in [`Interactions::warnings`].
+//! An unterminated quoted CSV field is an error with its line, not a
+//! skipped row.
+//!
 //! Aggregation sums the weights of each (user, item) pair and then applies
 //! the [`WeightTransform`] (default `log1p`, because real counts are heavy
 //! tailed: one shop's quantities reach thousands).
@@ -155,6 +162,7 @@ pub struct Interactions {
     unknown_examples: Vec<String>,
     skipped_no_user: usize,
     skipped_non_positive: usize,
+    trimmed_ids: usize,
 }
 
 /// Users × items matrix of transformed weights, with each entry's latest timestamp.
@@ -202,6 +210,7 @@ impl Interactions {
         weight: f32,
         timestamp: Option<i64>,
     ) -> Result<()> {
+        let user = user.trim();
         if item as usize >= self.n_items {
             return Err(Error::value(
                 "item",
@@ -211,7 +220,7 @@ impl Interactions {
                 ),
             ));
         }
-        check_weight(weight).map_err(|m| Error::value("weight", m))?;
+        check_weight(weight as f64).map_err(|m| Error::value("weight", m))?;
         if let Some(t) = timestamp {
             check_timestamp(t).map_err(|m| Error::value("timestamp", m))?;
         }
@@ -241,6 +250,13 @@ impl Interactions {
         Ok(())
     }
 
+    /// Counts a row whose user or item id had spaces around it.
+    fn count_trimmed(&mut self, user: bool, item: bool) {
+        if user || item {
+            self.trimmed_ids += 1;
+        }
+    }
+
     fn skip_unknown(&mut self, item: &str) {
         self.skipped_unknown += 1;
         if self.unknown_examples.len() < 3 {
@@ -268,9 +284,20 @@ impl Interactions {
         &self.users[user as usize]
     }
 
-    /// Dense index of an external user id.
+    /// Dense index of an external user id (trimmed first, as ids are on reading).
     pub fn user_index(&self, id: &str) -> Option<u32> {
-        self.user_index.get(id).copied()
+        self.user_index.get(id.trim()).copied()
+    }
+
+    /// True when every row has a timestamp (and there is at least one
+    /// row): the rows can then be ordered in time, as a temporal split needs.
+    pub fn has_timestamps(&self) -> bool {
+        !self.timestamp.is_empty() && self.timestamp.iter().all(Option::is_some)
+    }
+
+    /// Number of rows that have a timestamp.
+    pub fn timestamped_rows(&self) -> usize {
+        self.timestamp.iter().filter(|t| t.is_some()).count()
     }
 
     /// Number of catalogue items the log refers to.
@@ -301,6 +328,12 @@ impl Interactions {
             out.push(format!(
                 "{} interactions without a user or item were skipped",
                 self.skipped_no_user
+            ));
+        }
+        if self.trimmed_ids > 0 {
+            out.push(format!(
+                "{} interactions had user or item ids with spaces around them; the spaces were removed, as they are from catalogue ids",
+                self.trimmed_ids
             ));
         }
         if self.skipped_non_positive > 0 {
@@ -369,14 +402,26 @@ fn check_size(len: usize) -> Result<()> {
 }
 
 /// A weight must be finite and at most [`limits::MAX_WEIGHT`].
-fn check_weight(w: f32) -> std::result::Result<(), String> {
-    if !w.is_finite() || w > limits::MAX_WEIGHT {
+/// Takes the weight in f64 (after its event multiplier), so an overflow of
+/// `f32` is caught before the conversion.
+fn check_weight(w: f64) -> std::result::Result<f32, String> {
+    if !w.is_finite() || w > limits::MAX_WEIGHT as f64 || w < f32::MIN as f64 {
         return Err(format!(
-            "weight {w} (after its event multiplier) must be a finite number ≤ {:e}",
+            "weight {} (after its event multiplier) must be a finite number ≤ {:e}",
+            number_text(w),
             limits::MAX_WEIGHT
         ));
     }
-    Ok(())
+    Ok(w as f32)
+}
+
+/// A number as people write it: `1e300` rather than 301 digits.
+fn number_text(x: f64) -> String {
+    if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
 }
 
 pub(crate) use time::check_timestamp;
@@ -490,5 +535,133 @@ mod tests {
         assert_eq!(parse_timestamp("2020-02-29"), Ok(1_582_934_400));
         assert!(parse_timestamp("99999-01-01").is_err());
         assert!(parse_timestamp("1e300").is_err());
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_an_error_with_its_line() {
+        let c = catalogue();
+        let cfg = InteractionConfig::default();
+        let e = Interactions::from_csv("user,item\nu1,a\n\"u2,b\nu3,c\n", &c, &cfg).unwrap_err();
+        assert_eq!(e.code(), "invalid_csv");
+        assert!(
+            e.to_string().starts_with(
+                "interactions line 3: a quoted field opened on this line is never closed"
+            ),
+            "{e}"
+        );
+        // Closed quotes, escaped quotes and line breaks inside quotes are fine.
+        let log =
+            Interactions::from_csv("user,item\n\"u \"\"1\"\"\",a\n\"u\n2\",\"b\"\n", &c, &cfg)
+                .unwrap();
+        assert_eq!(log.user_id(0), "u \"1\"");
+        assert_eq!(log.user_id(1), "u\n2");
+    }
+
+    #[test]
+    fn ids_are_trimmed_in_every_reader_and_counted() {
+        let c = catalogue();
+        let cfg = InteractionConfig::default();
+        let log = Interactions::from_csv("user,item\n u1 , a \nu1,b\n", &c, &cfg).unwrap();
+        assert_eq!((log.len(), log.user_count()), (2, 1));
+        assert_eq!(log.user_index(" u1"), Some(0));
+        assert!(
+            log.warnings()[0].starts_with("1 interactions had user or item ids with spaces"),
+            "{:?}",
+            log.warnings()
+        );
+        let log = Interactions::from_json(
+            r#"[{"user": " u1", "item": "a "}, {"user": "u1", "item": "b"}]"#,
+            &c,
+            &cfg,
+        )
+        .unwrap();
+        assert_eq!((log.len(), log.user_count(), log.row(0).1), (2, 1, 0));
+        assert_eq!(log.warnings().len(), 1);
+    }
+
+    #[test]
+    fn json_event_must_be_a_string() {
+        let e = Interactions::from_json(
+            r#"[{"user": "u", "item": "a", "event": 5}]"#,
+            &catalogue(),
+            &InteractionConfig::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "$[0].event: expected an event name (a string), got number 5"
+        );
+    }
+
+    #[test]
+    fn huge_finite_weights_are_reported_as_written() {
+        let c = catalogue();
+        let cfg = InteractionConfig::default();
+        let e =
+            Interactions::from_json(r#"[{"user": "u", "item": "a", "weight": 1e300}]"#, &c, &cfg)
+                .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("$[0].weight: weight 1e300 is outside the accepted range"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("1e9"), "{e}");
+        let e = Interactions::from_csv("user,item,weight\nu,a,1e300\n", &c, &cfg).unwrap_err();
+        assert_eq!(e.to_string(), "interactions line 2: weight 1e300 (after its event multiplier) must be a finite number ≤ 1e9");
+    }
+
+    #[test]
+    fn out_of_range_times_name_the_line_or_path() {
+        let c = catalogue();
+        let cfg = InteractionConfig::default();
+        let e = Interactions::from_csv(
+            "user,item,timestamp\nu,a,1\nu,b,9999-12-31 23:59:60\n",
+            &c,
+            &cfg,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("interactions line 3: timestamp 253402300800 is outside years 1–9999"),
+            "{e}"
+        );
+        let e = Interactions::from_csv("user,item,timestamp\nu,a,2020-01-01 -5:-30\n", &c, &cfg)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("interactions line 2: timestamp \"2020-01-01 -5:-30\""),
+            "{e}"
+        );
+        let e = Interactions::from_json(
+            r#"[{"user": "u", "item": "a", "timestamp": "9999-12-31T23:59:60Z"}]"#,
+            &c,
+            &cfg,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("$[0].timestamp: timestamp 253402300800 is outside"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_in_json() {
+        let text = b"\xEF\xBB\xBF[{\"user\": \"u\", \"item\": \"a\"}]";
+        let log =
+            Interactions::from_json(text.as_slice(), &catalogue(), &InteractionConfig::default())
+                .unwrap();
+        assert_eq!(log.len(), 1);
+    }
+
+    #[test]
+    fn has_timestamps_needs_a_time_on_every_row() {
+        let mut log = Interactions::new(3);
+        assert!(!log.has_timestamps());
+        log.push("u", 0, 1.0, Some(1)).unwrap();
+        assert!(log.has_timestamps());
+        log.push("u", 1, 1.0, None).unwrap();
+        assert!(!log.has_timestamps());
+        assert_eq!(log.timestamped_rows(), 1);
     }
 }
