@@ -1,14 +1,14 @@
 //! Reading catalogue items: the root, ids, availability, field roles (by
 //! name or inferred from the values) and the typed columns.
 
-use rustc_hash::FxHashMap;
-use serde_json::{Map, Value};
+use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::raw::{Raw, RawItems};
 use super::{Catalogue, CatalogueConfig, Field, FieldValues, Role};
-use crate::error::{describe, shorten, Error, Result};
+use crate::error::{shorten, Error, Result};
 use crate::limits;
 
-const AVAILABILITY_NAMES: &[&str] = &["inStock", "in_stock", "available"];
+pub(super) const AVAILABILITY_NAMES: &[&str] = &["inStock", "in_stock", "available"];
 /// Display-only fields: shown by the widget, never compared. `currency`
 /// is here because one shop's items all share it, and as an inferred
 /// category it would make every item "similar" through it.
@@ -22,7 +22,7 @@ const IGNORED_NAMES: &[&str] = &[
     "sku",
     "currency",
 ];
-const CATEGORY_NAMES: &[&str] = &["category", "categories", "genres", "genre"];
+pub(super) const CATEGORY_NAMES: &[&str] = &["category", "categories", "genres", "genre"];
 
 /// Role and weight for a field recognised by name.
 fn known_field(name: &str) -> Option<(Role, f32)> {
@@ -80,11 +80,10 @@ impl CatalogueConfig {
 impl Catalogue {
     pub(super) fn read_fields(
         &mut self,
-        objects: &[&Map<String, Value>],
-        prefix: &str,
+        raw: &mut RawItems,
         config: &CatalogueConfig,
     ) -> Result<()> {
-        let names = field_names(objects);
+        let names = field_names(raw);
         config.validate()?;
         for name in config.field_names() {
             if !names.contains(name) {
@@ -105,7 +104,7 @@ impl Catalogue {
                 }
                 (None, Some(known)) => known,
                 (None, None) => {
-                    let (role, note) = infer_role(name, objects);
+                    let (role, note) = infer_role(name, raw);
                     if let Some(note) = note {
                         self.notes.push(note);
                     }
@@ -118,7 +117,7 @@ impl Catalogue {
             if role == Role::Ignore {
                 continue;
             }
-            let values = read_column(name, role, objects, prefix)?;
+            let values = read_column(name, role, raw)?;
             self.fields.push(Field {
                 name: name.clone(),
                 weight,
@@ -166,97 +165,64 @@ impl Catalogue {
                 .position(|f| f.name == *d && f.role() == role)
         }))
     }
+}
 
-    pub(super) fn read_titles(&self) -> Vec<Option<String>> {
-        let title = self
-            .fields
-            .iter()
-            .find(|f| matches!(f.name.as_str(), "title" | "name"));
-        match title.map(|f| &f.values) {
-            Some(FieldValues::Text(v)) => v.clone(),
-            _ => vec![None; self.ids.len()],
+/// Refuses an item that is not an object.
+pub(super) fn check_items(raw: &RawItems) -> Result<()> {
+    for (i, item) in raw.items.iter().enumerate() {
+        if !matches!(item, Raw::Object(_)) {
+            return Err(Error::value(
+                format!("{}[{i}]", raw.prefix),
+                format!("expected an item object, got {}", item.describe()),
+            ));
         }
     }
+    Ok(())
 }
 
-/// Splits the root into the item list and the JSON path prefix of its elements.
-pub(super) fn root_items(value: Value) -> Result<(Vec<Value>, String)> {
-    match value {
-        Value::Array(items) => Ok((items, "$".to_string())),
-        Value::Object(mut map) => match map.remove("items") {
-            Some(Value::Array(items)) => Ok((items, "$.items".to_string())),
-            Some(other) => Err(Error::value(
-                "$.items",
-                format!(
-                    "expected an array of item objects, got {}",
-                    describe(&other)
-                ),
-            )),
-            None => {
-                let keys: Vec<&String> = map.keys().take(8).collect();
-                Err(Error::value(
-                    "$",
-                    format!("expected an array of items or an object with an \"items\" array, got an object with keys {keys:?}"),
-                ))
-            }
-        },
-        other => Err(Error::value(
-            "$",
-            format!(
-                "expected an array of items or an object with an \"items\" array, got {}",
-                describe(&other)
-            ),
-        )),
-    }
-}
-
-pub(super) fn check_items<'a>(
-    items: &'a [Value],
-    prefix: &str,
-) -> Result<Vec<&'a Map<String, Value>>> {
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            v.as_object().ok_or_else(|| {
-                Error::value(
-                    format!("{prefix}[{i}]"),
-                    format!("expected an item object, got {}", describe(v)),
-                )
-            })
-        })
-        .collect()
-}
-
+/// Takes the ids out of the items, trimmed; notes how many had spaces
+/// around them.
 pub(super) fn read_ids(
-    objects: &[&Map<String, Value>],
-    prefix: &str,
+    raw: &mut RawItems,
+    notes: &mut Vec<String>,
 ) -> Result<(Vec<String>, FxHashMap<String, u32>)> {
-    let mut ids = Vec::with_capacity(objects.len());
-    let mut index = FxHashMap::with_capacity_and_hasher(objects.len(), Default::default());
-    for (i, obj) in objects.iter().enumerate() {
-        let path = format!("{prefix}[{i}].id");
-        let id = match obj.get("id") {
+    let n = raw.items.len();
+    let mut ids = Vec::with_capacity(n);
+    let mut index = FxHashMap::with_capacity_and_hasher(n, Default::default());
+    let id_name = raw.name_id("id");
+    let (mut trimmed, mut example) = (0, None);
+    for i in 0..n {
+        let path = format!("{}[{i}].id", raw.prefix);
+        let id = match id_name.and_then(|name| raw.take(i, name)) {
             None => {
                 return Err(Error::value(
                     path,
                     "missing id; every item needs an \"id\" (a non-empty string or an integer)",
                 ))
             }
-            Some(Value::String(s)) if s.trim().is_empty() => {
+            Some(Raw::Str(s)) if s.trim().is_empty() => {
                 return Err(Error::value(
                     path,
                     "empty id; ids must be non-empty strings or integers",
                 ))
             }
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
+            Some(Raw::Str(s)) => {
+                let id = s.trim();
+                if id.len() == s.len() {
+                    s.into_string()
+                } else {
+                    trimmed += 1;
+                    example.get_or_insert_with(|| format!("{s:?} at {path}"));
+                    id.to_string()
+                }
+            }
+            Some(Raw::Number(n)) if n.is_i64() || n.is_u64() => n.to_string(),
             Some(other) => {
                 return Err(Error::value(
                     path,
                     format!(
                         "expected a non-empty string or an integer, got {}",
-                        describe(other)
+                        other.describe()
                     ),
                 ))
             }
@@ -272,31 +238,35 @@ pub(super) fn read_ids(
             return Err(Error::DuplicateId {
                 path,
                 id,
-                first_path: format!("{prefix}[{first}].id"),
+                first_path: format!("{}[{first}].id", raw.prefix),
             });
         }
         index.insert(id.clone(), i as u32);
         ids.push(id);
     }
+    if let Some(example) = example {
+        notes.push(format!(
+            "{trimmed} item ids had spaces around them, which were removed (e.g. {example}); ids are compared trimmed everywhere"
+        ));
+    }
     Ok((ids, index))
 }
 
-pub(super) fn read_availability(
-    objects: &[&Map<String, Value>],
-    prefix: &str,
-) -> Result<Vec<bool>> {
-    objects
+pub(super) fn read_availability(raw: &RawItems) -> Result<Vec<bool>> {
+    let names: Vec<(&str, Option<u32>)> = AVAILABILITY_NAMES
         .iter()
-        .enumerate()
-        .map(|(i, obj)| {
-            for name in AVAILABILITY_NAMES {
-                match obj.get(*name) {
-                    None | Some(Value::Null) => continue,
-                    Some(Value::Bool(b)) => return Ok(*b),
+        .map(|n| (*n, raw.name_id(n)))
+        .collect();
+    (0..raw.items.len())
+        .map(|i| {
+            for &(name, id) in &names {
+                match raw.get(i, id) {
+                    None | Some(Raw::Null) => continue,
+                    Some(Raw::Bool(b)) => return Ok(*b),
                     Some(other) => {
                         return Err(Error::value(
-                            format!("{prefix}[{i}].{name}"),
-                            format!("expected true or false, got {}", describe(other)),
+                            format!("{}[{i}].{name}", raw.prefix),
+                            format!("expected true or false, got {}", other.describe()),
                         ))
                     }
                 }
@@ -306,16 +276,15 @@ pub(super) fn read_availability(
         .collect()
 }
 
-/// Field names in order of first appearance; serde_json keeps each
-/// object's keys sorted, so this is name order within an item (deterministic).
-fn field_names(objects: &[&Map<String, Value>]) -> Vec<String> {
-    let mut seen = rustc_hash::FxHashSet::default();
+/// Field names in order of first appearance; each item's keys are sorted,
+/// so this is name order within an item (deterministic).
+fn field_names(raw: &RawItems) -> Vec<String> {
+    let mut seen = FxHashSet::default();
     let mut names = Vec::new();
-    for obj in objects {
-        for key in obj.keys() {
-            if !seen.contains(key.as_str()) {
-                seen.insert(key.clone());
-                names.push(key.clone());
+    for i in 0..raw.items.len() {
+        for (name, _) in raw.fields(i) {
+            if seen.insert(*name) {
+                names.push(raw.names[*name as usize].clone());
             }
         }
     }
@@ -324,25 +293,25 @@ fn field_names(objects: &[&Map<String, Value>]) -> Vec<String> {
 
 /// Infers a role from the values of an unrecognised field; returns a note
 /// when the field is left out.
-fn infer_role(name: &str, objects: &[&Map<String, Value>]) -> (Role, Option<String>) {
-    let values: Vec<&Value> = objects
-        .iter()
-        .filter_map(|o| o.get(name))
-        .filter(|v| !v.is_null())
+fn infer_role(name: &str, raw: &RawItems) -> (Role, Option<String>) {
+    let id = raw.name_id(name);
+    let values: Vec<&Raw> = (0..raw.items.len())
+        .filter_map(|i| raw.get(i, id))
+        .filter(|v| !matches!(v, Raw::Null))
         .collect();
     if values.is_empty() {
         return (Role::Ignore, None);
     }
-    if values.iter().all(|v| v.is_number()) {
+    if values.iter().all(|v| matches!(v, Raw::Number(_))) {
         return (Role::Numeric, None);
     }
     if values
         .iter()
-        .all(|v| v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+        .all(|v| matches!(v, Raw::Array(a) if a.iter().all(|e| matches!(e, Raw::Str(_)))))
     {
         return (Role::Categorical, None);
     }
-    if values.iter().all(|v| v.is_string()) {
+    if values.iter().all(|v| matches!(v, Raw::Str(_))) {
         let strings: Vec<&str> = values.iter().filter_map(|v| v.as_str()).collect();
         let mean_len =
             strings.iter().map(|s| s.chars().count()).sum::<usize>() as f64 / strings.len() as f64;
@@ -358,7 +327,7 @@ fn infer_role(name: &str, objects: &[&Map<String, Value>]) -> (Role, Option<Stri
         if mean_len > 40.0 {
             return (Role::Text, None);
         }
-        let distinct: rustc_hash::FxHashSet<&str> = strings.iter().copied().collect();
+        let distinct: FxHashSet<&str> = strings.iter().copied().collect();
         if distinct.len() * 2 <= strings.len() + 1 {
             return (Role::Categorical, None);
         }
@@ -372,89 +341,76 @@ fn infer_role(name: &str, objects: &[&Map<String, Value>]) -> (Role, Option<Stri
     )
 }
 
-fn read_column(
-    name: &str,
-    role: Role,
-    objects: &[&Map<String, Value>],
-    prefix: &str,
-) -> Result<FieldValues> {
+/// Takes a field's values out of the items (moving their strings).
+fn read_column(name: &str, role: Role, raw: &mut RawItems) -> Result<FieldValues> {
+    let id = raw.name_id(name).expect("field names come from the items");
+    let n = raw.items.len();
+    let prefix = raw.prefix.clone();
     let path = |i: usize| format!("{prefix}[{i}].{name}");
+    let mut take = |i: usize| raw.take(i, id);
     Ok(match role {
         Role::Text => FieldValues::Text(
-            objects
-                .iter()
-                .enumerate()
-                .map(|(i, o)| read_text(o.get(name), &path(i)))
+            (0..n)
+                .map(|i| read_text(take(i), &path(i)))
                 .collect::<Result<_>>()?,
         ),
         Role::Categorical => FieldValues::Categorical(
-            objects
-                .iter()
-                .enumerate()
-                .map(|(i, o)| read_categories(o.get(name), &path(i)))
+            (0..n)
+                .map(|i| read_categories(take(i), &path(i)))
                 .collect::<Result<_>>()?,
         ),
         Role::Numeric => FieldValues::Numeric(
-            objects
-                .iter()
-                .enumerate()
-                .map(|(i, o)| read_number(o.get(name), &path(i)))
+            (0..n)
+                .map(|i| read_number(take(i), &path(i)))
                 .collect::<Result<_>>()?,
         ),
         Role::Ignore => unreachable!("ignored fields are skipped before reading"),
     })
 }
 
-fn check_len(s: &str, path: &str) -> Result<()> {
-    if s.len() > limits::MAX_STRING_BYTES {
-        return Err(Error::LimitExceeded(format!(
-            "{path}: string of {} bytes is longer than the limit of {} bytes",
-            s.len(),
-            limits::MAX_STRING_BYTES
-        )));
-    }
-    Ok(())
-}
+// String lengths were checked while parsing (see `raw`).
 
 /// Text: a string; numbers are accepted as their decimal text.
-fn read_text(v: Option<&Value>, path: &str) -> Result<Option<String>> {
+fn read_text(v: Option<Raw>, path: &str) -> Result<Option<String>> {
     match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => {
-            check_len(s, path)?;
-            Ok(Some(s.clone()))
-        }
-        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        None | Some(Raw::Null) => Ok(None),
+        Some(Raw::Str(s)) => Ok(Some(s.into_string())),
+        Some(Raw::Number(n)) => Ok(Some(n.to_string())),
         Some(other) => Err(Error::value(
             path,
-            format!("expected text (a string), got {}", describe(other)),
+            format!("expected text (a string), got {}", other.describe()),
         )),
     }
 }
 
 /// Categorical: a string, or an array of strings (numbers allowed as text).
-fn read_categories(v: Option<&Value>, path: &str) -> Result<Vec<String>> {
-    let one = |v: &Value, path: &str| -> Result<Option<String>> {
+fn read_categories(v: Option<Raw>, path: &str) -> Result<Vec<String>> {
+    let one = |v: Raw, path: &dyn Fn() -> String| -> Result<Option<String>> {
         match v {
-            Value::Null => Ok(None),
-            Value::String(s) => {
-                check_len(s, path)?;
-                let s = s.trim();
-                Ok((!s.is_empty()).then(|| s.to_string()))
+            Raw::Null => Ok(None),
+            Raw::Str(s) => {
+                let t = s.trim();
+                Ok(if t.is_empty() {
+                    None
+                } else if t.len() == s.len() {
+                    Some(s.into_string())
+                } else {
+                    Some(t.to_string())
+                })
             }
-            Value::Number(n) => Ok(Some(n.to_string())),
+            Raw::Number(n) => Ok(Some(n.to_string())),
             other => Err(Error::value(
-                path,
+                path(),
                 format!(
                     "expected a string or an array of strings, got {}",
-                    describe(other)
+                    other.describe()
                 ),
             )),
         }
     };
     match v {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::Array(values)) => {
+        None | Some(Raw::Null) => Ok(Vec::new()),
+        Some(Raw::Array(values)) => {
             if values.len() > limits::MAX_ARRAY_LEN {
                 return Err(Error::LimitExceeded(format!(
                     "{path}: {} values is more than the limit of {}",
@@ -463,30 +419,30 @@ fn read_categories(v: Option<&Value>, path: &str) -> Result<Vec<String>> {
                 )));
             }
             let mut out = Vec::with_capacity(values.len());
-            for (j, v) in values.iter().enumerate() {
-                if let Some(s) = one(v, &format!("{path}[{j}]"))? {
+            for (j, v) in values.into_vec().into_iter().enumerate() {
+                if let Some(s) = one(v, &|| format!("{path}[{j}]"))? {
                     out.push(s);
                 }
             }
             Ok(out)
         }
-        Some(v) => Ok(one(v, path)?.into_iter().collect()),
+        Some(v) => Ok(one(v, &|| path.to_string())?.into_iter().collect()),
     }
 }
 
 /// Numeric: a finite number, or a string holding one (`"12.50"`).
-fn read_number(v: Option<&Value>, path: &str) -> Result<Option<f64>> {
+fn read_number(v: Option<Raw>, path: &str) -> Result<Option<f64>> {
     let bad = |what: String| Error::value(path, format!("expected a finite number, got {what}"));
     match v {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => match n.as_f64() {
+        None | Some(Raw::Null) => Ok(None),
+        Some(Raw::Number(n)) => match n.as_f64() {
             Some(x) if x.is_finite() => Ok(Some(x)),
             _ => Err(bad(format!("number {n}"))),
         },
-        Some(Value::String(s)) => match s.trim().parse::<f64>() {
+        Some(Raw::Str(s)) => match s.trim().parse::<f64>() {
             Ok(x) if x.is_finite() => Ok(Some(x)),
-            _ => Err(bad(format!("string {:?}", shorten(s, 40)))),
+            _ => Err(bad(format!("string {:?}", shorten(&s, 40)))),
         },
-        Some(other) => Err(bad(describe(other))),
+        Some(other) => Err(bad(other.describe())),
     }
 }

@@ -24,19 +24,37 @@
 //! (unique codes, URLs, objects, mixed types) is ignored and noted in
 //! [`Catalogue::notes`]. A [`CatalogueConfig`] overrides roles and weights.
 //!
+//! **Ids** are trimmed of surrounding white space (a note in
+//! [`Catalogue::notes`] counts the ids that had some), so two ids equal
+//! after trimming are a duplicate. The same rule holds for the ids of
+//! interactions and histories, and for every lookup ([`Catalogue::index_of`]).
+//!
 //! Every error names the JSON path of the bad value, what arrived and what
-//! is accepted.
+//! is accepted. Every string of the catalogue, in any field, is held to
+//! [`limits::MAX_STRING_BYTES`] while it is parsed.
+//!
+//! Reading goes in two passes: [`raw`] parses the items into a compact form
+//! (no `serde_json::Value` tree, which costs many times its text), then
+//! [`fields`] types them into columns, moving their strings; [`display`]
+//! keeps what a card shows ([`Catalogue::display`]).
 
+mod display;
 mod fields;
+mod raw;
+
+pub use display::ItemView;
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::data::strip_bom;
 use crate::error::{Error, Result};
 use crate::limits;
 
-use fields::{check_items, read_availability, read_ids, root_items};
+use display::{read_display, Labels, Shown};
+use fields::{check_items, read_availability, read_ids};
+use raw::RawItems;
 
 /// What a catalogue field contributes to the content model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
@@ -117,7 +135,10 @@ pub struct Catalogue {
     index: FxHashMap<String, u32>,
     fields: Vec<Field>,
     available: Vec<bool>,
-    titles: Vec<Option<String>>,
+    /// Display title per item (see [`ItemView`]).
+    titles: Vec<Option<Box<str>>>,
+    shown: Vec<Shown>,
+    labels: Labels,
     category_field: Option<usize>,
     price_field: Option<usize>,
     notes: Vec<String>,
@@ -125,13 +146,14 @@ pub struct Catalogue {
 
 impl Catalogue {
     /// Parses catalogue JSON text (or bytes; invalid UTF-8 is reported with
-    /// its position).
+    /// its position). A leading UTF-8 byte-order mark is skipped.
     ///
     /// # Errors
     /// [`Error::Json`] for text that is not JSON, [`Error::LimitExceeded`]
-    /// past [`limits`], and the errors of [`Catalogue::from_value`].
+    /// past [`limits`] (the input size, any string, the item count), and the
+    /// errors of [`Catalogue::from_value`].
     pub fn from_json(text: impl AsRef<[u8]>, config: &CatalogueConfig) -> Result<Catalogue> {
-        let bytes = text.as_ref();
+        let bytes = strip_bom(text.as_ref());
         if bytes.len() > limits::MAX_INPUT_BYTES {
             return Err(Error::LimitExceeded(format!(
                 "catalogue: {} bytes is more than the limit of {} bytes",
@@ -139,9 +161,7 @@ impl Catalogue {
                 limits::MAX_INPUT_BYTES
             )));
         }
-        let value: Value =
-            serde_json::from_slice(bytes).map_err(|e| Error::json("catalogue", &e))?;
-        Catalogue::from_value(value, config)
+        Catalogue::from_raw(RawItems::from_json(bytes)?, config)
     }
 
     /// Builds a catalogue from parsed JSON.
@@ -149,37 +169,40 @@ impl Catalogue {
     /// # Errors
     /// [`Error::InvalidValue`] (with the JSON path) for a wrong root, an item
     /// that is not an object, a missing/empty/ill-typed id, or a value whose
-    /// type does not fit its field's role; [`Error::DuplicateId`];
-    /// [`Error::Empty`] for no items; [`Error::InvalidConfig`] for a config
-    /// naming a field no item has, or a negative weight.
+    /// type does not fit its field's role; [`Error::DuplicateId`] (ids are
+    /// compared trimmed); [`Error::Empty`] for no items;
+    /// [`Error::LimitExceeded`] for a string or an item count past
+    /// [`limits`]; [`Error::InvalidConfig`] for a config naming a field no
+    /// item has, or a negative weight.
     pub fn from_value(value: Value, config: &CatalogueConfig) -> Result<Catalogue> {
-        let (items, prefix) = root_items(value)?;
-        if items.is_empty() {
+        Catalogue::from_raw(RawItems::from_value(value)?, config)
+    }
+
+    fn from_raw(mut raw: RawItems, config: &CatalogueConfig) -> Result<Catalogue> {
+        if raw.items.is_empty() {
             return Err(Error::Empty(format!(
-                "catalogue: {prefix} holds no items; at least one is needed"
+                "catalogue: {} holds no items; at least one is needed",
+                raw.prefix
             )));
         }
-        if items.len() > limits::MAX_ITEMS {
-            return Err(Error::LimitExceeded(format!(
-                "catalogue: {} items is more than the limit of {}",
-                items.len(),
-                limits::MAX_ITEMS
-            )));
-        }
-        let objects = check_items(&items, &prefix)?;
-        let (ids, index) = read_ids(&objects, &prefix)?;
+        check_items(&raw)?;
+        let mut notes = Vec::new();
+        let (ids, index) = read_ids(&mut raw, &mut notes)?;
+        let available = read_availability(&raw)?;
+        let (shown, labels, titles) = read_display(&raw);
         let mut catalogue = Catalogue {
-            available: read_availability(&objects, &prefix)?,
-            titles: Vec::new(),
+            available,
+            titles,
+            shown,
+            labels,
             ids,
             index,
             fields: Vec::new(),
             category_field: None,
             price_field: None,
-            notes: Vec::new(),
+            notes,
         };
-        catalogue.read_fields(&objects, &prefix, config)?;
-        catalogue.titles = catalogue.read_titles();
+        catalogue.read_fields(&mut raw, config)?;
         Ok(catalogue)
     }
 }
@@ -205,9 +228,9 @@ impl Catalogue {
         &self.ids
     }
 
-    /// Dense index of an external id.
+    /// Dense index of an external id, trimmed first (ids are stored trimmed).
     pub fn index_of(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
+        self.index.get(id.trim()).copied()
     }
 
     /// Dense index of an external id, or [`Error::UnknownItem`].
@@ -221,9 +244,16 @@ impl Catalogue {
         &self.fields
     }
 
-    /// The item's title (`title` or `name` field), if it has one.
+    /// The item's title: the first non-empty `title` or `name` (a string,
+    /// or a number as text), if it has one; the same as [`ItemView::title`].
     pub fn title(&self, index: u32) -> Option<&str> {
         self.titles[index as usize].as_deref()
+    }
+
+    /// What a card shows about the item (see [`ItemView`] for the rules).
+    pub fn display(&self, index: u32) -> ItemView {
+        let i = index as usize;
+        self.shown[i].view(&self.ids[i], self.title(index), &self.labels)
     }
 
     /// False when the item's availability flag says it is out of stock;
@@ -418,5 +448,143 @@ mod tests {
             Catalogue::from_json(b"[{\"id\": \"\xff\"}]", &CatalogueConfig::default()).unwrap_err();
         assert_eq!(e.code(), "invalid_json");
         assert!(e.to_string().contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn ids_are_trimmed_noted_and_duplicates_after_trimming_refused() {
+        let c = cat(r#"[{"id": " a "}, {"id": "b"}]"#).unwrap();
+        assert_eq!(c.ids(), ["a", "b"]);
+        assert_eq!(c.index_of(" a"), Some(0));
+        assert!(
+            c.notes()[0].starts_with(
+                r#"1 item ids had spaces around them, which were removed (e.g. " a " at $[0].id)"#
+            ),
+            "{:?}",
+            c.notes()
+        );
+        let e = cat(r#"[{"id": "a"}, {"id": " a"}]"#).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"$[1].id: duplicate item id "a" (first seen at $[0].id); ids must be unique"#
+        );
+    }
+
+    #[test]
+    fn display_views_follow_the_shell_rules() {
+        let c = cat(r#"[
+            {"id": "a", "title": "", "name": "Mug", "images": ["m.png", "n.png"], "thumbnail": "t.png",
+             "price": 4.5, "currency": "EUR", "link": "/p/a", "genres": ["kitchen", "tea"],
+             "available": false, "inStock": true},
+            {"id": "b", "title": 42, "price": "3.00", "currency": 7, "categories": [], "genre": "garden"},
+            {"id": "c", "image": "", "thumbnail": "https://x/t.png"}
+        ]"#).unwrap();
+        // inStock and available are both booleans: the last of
+        // inStock, in_stock, available present wins.
+        assert_eq!(
+            c.display(0),
+            ItemView {
+                id: "a".into(),
+                title: "Mug".into(),
+                image: Some("t.png".into()),
+                price: Some(4.5),
+                currency: Some("EUR".into()),
+                url: Some("/p/a".into()),
+                category: Some("kitchen".into()),
+                in_stock: Some(false),
+            }
+        );
+        assert_eq!(c.title(0), Some("Mug"));
+        // A numeric title is its text; a price string is not shown; an
+        // empty array gives way to the next name.
+        let b = c.display(1);
+        assert_eq!(
+            (b.title.as_str(), b.price, b.currency.as_deref()),
+            ("42", None, None)
+        );
+        assert_eq!(b.category.as_deref(), Some("garden"));
+        let json = serde_json::to_string(&c.display(2)).unwrap();
+        assert_eq!(json, r#"{"id":"c","title":"c","image":"https://x/t.png"}"#);
+    }
+
+    #[test]
+    fn every_string_is_held_to_the_limit_even_in_ignored_fields() {
+        let big = "a".repeat(limits::MAX_STRING_BYTES + 1);
+        for (json, path) in [
+            (format!(r#"[{{"id": 1, "image": "{big}"}}]"#), "$[0].image"),
+            (
+                format!(r#"{{"items": [{{"id": 1}}, {{"id": 2, "x": {{"y": ["{big}"]}}}}]}}"#),
+                "$.items[1].x.y[0]",
+            ),
+        ] {
+            let e = cat(&json).unwrap_err();
+            assert_eq!(e.code(), "limit_exceeded");
+            assert!(
+                e.to_string().starts_with(&format!("{path}: string of")),
+                "{e}"
+            );
+            let e = Catalogue::from_value(
+                serde_json::from_str(&json).unwrap(),
+                &CatalogueConfig::default(),
+            )
+            .unwrap_err();
+            assert!(
+                e.to_string().starts_with(&format!("{path}: string of")),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped() {
+        let c = Catalogue::from_json(
+            b"\xEF\xBB\xBF[{\"id\": \"a\"}]",
+            &CatalogueConfig::default(),
+        )
+        .unwrap();
+        assert_eq!(c.ids(), ["a"]);
+    }
+
+    #[test]
+    fn a_lone_surrogate_escape_is_named() {
+        for text in [
+            r#"[{"id": "a\uD800"}]"#,
+            r#"[{"id": "a\uD800\u0041"}]"#,
+            r#"[{"id": "\uDC00"}]"#,
+        ] {
+            let e = cat(text).unwrap_err();
+            assert_eq!(e.code(), "invalid_json");
+            assert!(
+                e.to_string().contains(r"a lone UTF-16 surrogate \uD8")
+                    || e.to_string().contains(r"a lone UTF-16 surrogate \uDC00"),
+                "{e}"
+            );
+            assert!(
+                e.to_string()
+                    .starts_with("catalogue: invalid JSON at line 1, column"),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn nested_values_are_described_as_before() {
+        let e = cat(r#"[{"id": 1, "tags": ["a", [1, 2]]}]"#).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "$[0].tags[1]: expected a string or an array of strings, got an array of 2 elements"
+        );
+        let e = cat(r#"{"items": {"a": 1}}"#).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "$.items: expected an array of item objects, got an object"
+        );
+        let e = cat(r#"[{"id": 1}, "x"]"#).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"$[1]: expected an item object, got string "x""#
+        );
+        // A repeated key keeps its last value, as a JSON object does.
+        let c = cat(r#"[{"id": 1, "title": "old", "title": "new"}]"#).unwrap();
+        assert_eq!(c.title(0), Some("new"));
     }
 }
