@@ -112,6 +112,30 @@ impl Error {
         }
     }
 
+    /// [`Error::json`] for a parse of `text`, with a clearer message where
+    /// serde_json's is cryptic: an escape of a lone UTF-16 surrogate
+    /// (`"\uD800"`) names the escape instead of "unexpected end of hex escape".
+    pub(crate) fn json_in(source_name: &str, err: &serde_json::Error, text: &[u8]) -> Error {
+        let mut error = Error::json(source_name, err);
+        if let Error::Json {
+            line,
+            column,
+            message,
+            ..
+        } = &mut error
+        {
+            let surrogate_error = message == "unexpected end of hex escape"
+                || message == "lone leading surrogate in hex escape";
+            if let Some(escape) = surrogate_error
+                .then(|| lone_surrogate_before(text, *line, *column))
+                .flatten()
+            {
+                *message = format!("a lone UTF-16 surrogate {escape} is not a character; a \\uD800–\\uDBFF escape must be followed by a \\uDC00–\\uDFFF one");
+            }
+        }
+        error
+    }
+
     pub(crate) fn value(path: impl Into<String>, message: impl Into<String>) -> Error {
         Error::InvalidValue {
             path: path.into(),
@@ -161,4 +185,26 @@ pub(crate) fn shorten(s: &str, max: usize) -> String {
         out.push('…');
         out
     }
+}
+
+/// The first `\uXXXX` escape of a UTF-16 surrogate (D800–DFFF) in the 13
+/// bytes before 1-based `line` and `column` of `text`, as written.
+fn lone_surrogate_before(text: &[u8], line: usize, column: usize) -> Option<String> {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        text.iter()
+            .enumerate()
+            .filter(|(_, &b)| b == b'\n')
+            .nth(line - 2)?
+            .0
+            + 1
+    };
+    let end = (line_start + column).min(text.len());
+    let window = &text[end.saturating_sub(13)..end];
+    window.windows(6).find_map(|w| {
+        let hex = std::str::from_utf8(w.strip_prefix(b"\\u")?).ok()?;
+        let n = u16::from_str_radix(hex, 16).ok()?;
+        (0xD800..=0xDFFF).contains(&n).then(|| format!("\\u{hex}"))
+    })
 }

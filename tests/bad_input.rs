@@ -523,7 +523,7 @@ fn non_utf8_interactions_give_the_line() {
 
 #[test]
 fn non_finite_csv_weights_are_errors_with_the_line() {
-    for bad in ["NaN", "nan", "inf", "-inf", "infinity", "1e40", "heavy"] {
+    for bad in ["NaN", "nan", "inf", "-inf", "infinity", "heavy"] {
         let e = csv(format!("user,item,weight\nu,a,1\nu,b,2\nv,c,{bad}\n")).unwrap_err();
         assert_eq!(
             e.to_string(),
@@ -531,6 +531,13 @@ fn non_finite_csv_weights_are_errors_with_the_line() {
         );
         assert_eq!(e.code(), "invalid_csv");
     }
+    // 1e40 is finite as written (only f32 would make it infinite): it is
+    // refused as too large, with the value as written.
+    let e = csv("user,item,weight\nu,a,1\nu,b,2\nv,c,1e40\n").unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "interactions line 4: weight 1e40 (after its event multiplier) must be a finite number ≤ 1e9"
+    );
     // Line numbers count physical lines, so a quoted field with a line break
     // pushes later records down.
     let e = csv("user,item,weight\n\"u\nv\",a,1\nu,b,NaN\n").unwrap_err();
@@ -592,9 +599,14 @@ fn json_interactions_report_paths() {
     let cfg = InteractionConfig::default();
     let e = Interactions::from_json(r#"[{"user": "u", "item": "a", "weight": 1e39}]"#, &c, &cfg)
         .unwrap_err();
-    assert_eq!(
-        e.to_string(),
-        "$[0].weight: expected a finite number, got inf"
+    // Reported as written (1e39 is a finite number), with the accepted range.
+    assert_error(
+        &e,
+        "invalid_value",
+        &[
+            "$[0].weight: weight 1e39 is outside the accepted range",
+            "1e9",
+        ],
     );
     let e = Interactions::from_json(r#"{"interactions": [{"user": "u", "item": "a"}, {"user": "u", "item": "b", "weight": "2"}]}"#, &c, &cfg).unwrap_err();
     assert_eq!(
@@ -1003,5 +1015,241 @@ fn fit_refuses_interactions_of_another_catalogue() {
                 .len(),
             3
         ),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// One rule for ids
+// ---------------------------------------------------------------------------
+
+#[test]
+fn ids_with_spaces_match_everywhere() {
+    // The catalogue keeps " a " as "a", so the CSV's "a" (trimmed by the
+    // reader) and a history's " a" are the same item.
+    let c = catalogue(r#"[{"id": " a ", "title": "mug"}, {"id": "b", "title": "pot"}]"#).unwrap();
+    assert_eq!(c.ids(), ["a", "b"]);
+    assert!(
+        c.notes()[0].contains("spaces around them"),
+        "{:?}",
+        c.notes()
+    );
+    let log =
+        Interactions::from_csv("user,item\nu1,a\n", &c, &InteractionConfig::default()).unwrap();
+    assert_eq!((log.len(), log.warnings().len()), (1, 0));
+    let rec = Recommender::fit(c, Some(&log), &Default::default()).unwrap();
+    let recs = rec
+        .recommend(&[Event::item(" a")], &Query::new(5, Model::Popular).check().unwrap())
+        .unwrap();
+    assert!(recs.iter().all(|r| r.id != "a"), "{recs:?}");
+}
+
+// ---------------------------------------------------------------------------
+// The command-line tool on bad files
+// ---------------------------------------------------------------------------
+
+#[cfg(feature = "cli")]
+mod cli {
+    use std::path::Path;
+    use std::process::{Command, Output};
+
+    use super::*;
+
+    fn run(args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_pocketrec"))
+            .args(args)
+            .output()
+            .expect("the binary runs")
+    }
+
+    fn p(path: &Path) -> &str {
+        path.to_str().expect("temp paths are UTF-8")
+    }
+
+    #[track_caller]
+    fn fails_with(out: &Output, parts: &[&str]) {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "succeeded; stderr {stderr}");
+        for part in parts {
+            assert!(stderr.contains(part), "{stderr:?} lacks {part:?}");
+        }
+    }
+
+    /// A folder with the catalogue `[a "mug", b "pot"]` and `log` as t.csv.
+    fn files(log: &str) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = dir.path().join("c.json");
+        std::fs::write(
+            &cat,
+            r#"[{"id":"a","title":"mug"},{"id":"b","title":"pot"}]"#,
+        )
+        .unwrap();
+        let log_path = dir.path().join("t.csv");
+        std::fs::write(&log_path, log).unwrap();
+        (dir, cat, log_path)
+    }
+
+    fn split(dir: &Path, cat: &Path, log: &Path, extra: &[&str]) -> Output {
+        let out = dir.join("o");
+        let mut args = vec![
+            "split",
+            "--catalog",
+            p(cat),
+            "--interactions",
+            p(log),
+            "--test-fraction",
+            "0.5",
+            "--out-dir",
+            p(&out),
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    }
+
+    #[test]
+    fn overflowing_and_negative_times_are_errors_with_the_line() {
+        for time in ["2020-01-01 -8326655311048978160:00", "2020-01-01 -5:-30"] {
+            let (dir, cat, log) = files(&format!(
+                "user,item,timestamp\nu1,a,{time}\nu1,b,2020-01-01 10:00\n"
+            ));
+            let out = split(dir.path(), &cat, &log, &[]);
+            fails_with(&out, &["interactions line 2: timestamp", time]);
+        }
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_an_error_with_its_line() {
+        let (dir, cat, log) = files("user,item\nu1,a\n\"u2,b\nu3,a\n");
+        let out = split(dir.path(), &cat, &log, &[]);
+        fails_with(
+            &out,
+            &["interactions line 3: a quoted field opened on this line is never closed"],
+        );
+    }
+
+    #[test]
+    fn split_files_read_back_as_they_were() {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = dir.path().join("c.json");
+        std::fs::write(
+            &cat,
+            r#"[{"id":"a,1","title":"mug"},{"id":"b \"2\"","title":"pot"},{"id":"c","title":"cup"},{"id":"d","title":"jug"}]"#,
+        )
+        .unwrap();
+        let log_path = dir.path().join("t.csv");
+        std::fs::write(
+            &log_path,
+            "user,item,weight,timestamp\n\"x,y\",\"a,1\",2.5,10\n\"x,y\",\"b \"\"2\"\"\",1,20\n\"x,y\",c,3,30\n\"x,y\",d,1,\n\"q\"\"u\",c,0.1,5\n\"q\"\"u\",d,7,6\n\"q\"\"u\",\"a,1\",1,7\n",
+        )
+        .unwrap();
+        let out = split(dir.path(), &cat, &log_path, &[]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let c = Catalogue::from_json(std::fs::read(&cat).unwrap(), &CatalogueConfig::default())
+            .unwrap();
+        let cfg = InteractionConfig::default();
+        let rows = |log: &Interactions| -> Vec<(String, String, f32, Option<i64>)> {
+            (0..log.len())
+                .map(|r| {
+                    let (u, i, w, t) = log.row(r);
+                    (log.user_id(u).to_string(), c.id(i).to_string(), w, t)
+                })
+                .collect()
+        };
+        let original = Interactions::from_csv(std::fs::read(&log_path).unwrap(), &c, &cfg).unwrap();
+        let mut back = Vec::new();
+        for name in ["train.csv", "test.csv"] {
+            let text = std::fs::read(dir.path().join("o").join(name)).unwrap();
+            back.extend(rows(&Interactions::from_csv(text, &c, &cfg).unwrap()));
+        }
+        let mut expected = rows(&original);
+        let key = |r: &(String, String, f32, Option<i64>)| (r.0.clone(), r.1.clone());
+        expected.sort_by_key(key);
+        back.sort_by_key(key);
+        assert_eq!(back, expected);
+        let users = std::fs::read_to_string(dir.path().join("o").join("users.txt")).unwrap();
+        assert!(
+            users.lines().all(|u| u == "x,y" || u == "q\"u"),
+            "{users:?}"
+        );
+    }
+
+    #[test]
+    fn user_ids_with_line_breaks_cannot_go_to_users_txt() {
+        let (dir, cat, log) = files("user,item\n\"u\n2\",a\n\"u\n2\",b\n");
+        let out = split(dir.path(), &cat, &log, &[]);
+        fails_with(
+            &out,
+            &["user id \"u\\n2\"", "holds a line break", "users.txt"],
+        );
+        assert!(!dir.path().join("o").join("users.txt").exists());
+    }
+
+    #[test]
+    fn temporal_split_needs_timestamps() {
+        let (dir, cat, log) = files("user,item\nu1,a\nu1,b\n");
+        let out = split(dir.path(), &cat, &log, &["--split", "temporal"]);
+        fails_with(
+            &out,
+            &[
+                "--split temporal needs timestamps;",
+                "has none; use --split random",
+            ],
+        );
+        let (dir, cat, log) = files("user,item,timestamp\nu1,a,5\nu1,b,\n");
+        let out = split(dir.path(), &cat, &log, &["--split", "temporal"]);
+        fails_with(&out, &["has 1 of 2 rows without one"]);
+    }
+
+    #[test]
+    fn oversized_files_are_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big.json");
+        // Sparse: takes no disk space, and must not be read into memory.
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(limits::MAX_INPUT_BYTES as u64 + 1)
+            .unwrap();
+        let out = run(&["search", "--catalog", p(&big), "--query", "mug"]);
+        fails_with(
+            &out,
+            &[
+                p(&big),
+                &format!(
+                    "is {} bytes, more than the limit of",
+                    limits::MAX_INPUT_BYTES + 1
+                ),
+            ],
+        );
+    }
+
+    #[test]
+    fn byte_order_marks_are_accepted_in_catalogue_and_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = dir.path().join("c.json");
+        std::fs::write(
+            &cat,
+            b"\xEF\xBB\xBF[{\"id\":\"a\",\"title\":\"mug\"},{\"id\":\"b\",\"title\":\"pot\"}]",
+        )
+        .unwrap();
+        let config = dir.path().join("config.json");
+        std::fs::write(&config, b"\xEF\xBB\xBF{}").unwrap();
+        let out = run(&[
+            "search",
+            "--catalog",
+            p(&cat),
+            "--config",
+            p(&config),
+            "--query",
+            "mug",
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("\"a\""));
     }
 }

@@ -20,3 +20,9 @@ pub mod text;
 pub use catalogue::Catalogue;
 pub use history::Event;
 pub use interactions::Interactions;
+
+/// `bytes` without a leading UTF-8 byte-order mark (which some editors on
+/// Windows write, and which JSON parsers otherwise refuse at line 1, column 1).
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}

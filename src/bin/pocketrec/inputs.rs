@@ -12,7 +12,9 @@ use pocketrec::config::{CheckedConfig, Config};
 use pocketrec::data::catalogue::Catalogue;
 use pocketrec::data::interactions::Interactions;
 use pocketrec::data::movielens;
+use pocketrec::data::strip_bom;
 use pocketrec::evaluate::{split, SplitKind};
+use pocketrec::limits;
 use pocketrec::recommend::filter::Filter;
 use pocketrec::recommend::{Model, Query};
 
@@ -93,14 +95,28 @@ pub struct SplitOptions {
     pub seed: u64,
 }
 
+/// Reads a whole input file, refusing one past [`limits::MAX_INPUT_BYTES`]
+/// before any of it is read.
 pub fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("could not read {what} from {}", path.display()))?
+        .len();
+    if size > limits::MAX_INPUT_BYTES as u64 {
+        bail!(
+            "{what} {} is {size} bytes, more than the limit of {} bytes ({} MiB)",
+            path.display(),
+            limits::MAX_INPUT_BYTES,
+            limits::MAX_INPUT_BYTES >> 20
+        );
+    }
     std::fs::read(path).with_context(|| format!("could not read {what} from {}", path.display()))
 }
 
 pub fn load_config(path: Option<&Path>) -> Result<CheckedConfig> {
     match path {
         Some(p) => {
-            Config::from_json(read(p, "config")?).with_context(|| format!("in {}", p.display()))
+            let bytes = read(p, "config")?;
+            Config::from_json(strip_bom(&bytes)).with_context(|| format!("in {}", p.display()))
         }
         None => Ok(CheckedConfig::default()),
     }
@@ -186,6 +202,20 @@ pub fn load_split(
     let log = load_interactions(interactions, &catalogue, config)?;
     if log.is_empty() {
         bail!("{}: no usable interactions", interactions.display());
+    }
+    if kind == SplitKind::Temporal && !log.has_timestamps() {
+        match log.timestamped_rows() {
+            0 => bail!(
+                "--split temporal needs timestamps; {} has none; use --split random",
+                interactions.display()
+            ),
+            n => bail!(
+                "--split temporal needs a timestamp on every row; {} has {} of {} rows without one; use --split random",
+                interactions.display(),
+                log.len() - n,
+                log.len()
+            ),
+        }
     }
     let parts = split(&log, kind, options.test_fraction, options.seed)?;
     Ok((catalogue, log, parts))

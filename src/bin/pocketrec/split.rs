@@ -3,7 +3,7 @@
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::Args;
 
 use pocketrec::config::CheckedConfig;
@@ -29,6 +29,22 @@ pub fn write_split(args: SplitArgs) -> Result<()> {
     let config = CheckedConfig::default();
     let (catalogue, log, parts) =
         load_split(&args.catalog, &args.interactions, &args.split, &config)?;
+    let mut users: Vec<u32> = (0..parts.test.len()).map(|r| parts.test.row(r).0).collect();
+    users.sort_unstable();
+    users.dedup();
+    // users.txt holds one id per line, so an id with a line break cannot be
+    // written there and read back; refuse before writing anything. (The CSV
+    // files quote such ids and read back as they were.)
+    if let Some(&u) = users
+        .iter()
+        .find(|&&u| log.user_id(u).contains(['\n', '\r']))
+    {
+        bail!(
+            "user id {:?} in {} holds a line break; users.txt has one id per line, so it cannot hold this id: remove line breaks from user ids",
+            log.user_id(u),
+            args.interactions.display()
+        );
+    }
     std::fs::create_dir_all(&args.out_dir)
         .with_context(|| format!("could not create {}", args.out_dir.display()))?;
     for (name, part) in [("train.csv", &parts.train), ("test.csv", &parts.test)] {
@@ -52,9 +68,6 @@ pub fn write_split(args: SplitArgs) -> Result<()> {
         }
         w.flush()?;
     }
-    let mut users: Vec<u32> = (0..parts.test.len()).map(|r| parts.test.row(r).0).collect();
-    users.sort_unstable();
-    users.dedup();
     let path = args.out_dir.join("users.txt");
     let mut w = BufWriter::new(
         std::fs::File::create(&path)
@@ -67,7 +80,8 @@ pub fn write_split(args: SplitArgs) -> Result<()> {
     Ok(())
 }
 
-/// Quotes a CSV field when it holds a comma, quote or line break.
+/// Quotes a CSV field when it holds a comma, quote or line break (ids are
+/// trimmed on reading, so none starts or ends with a space).
 pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))

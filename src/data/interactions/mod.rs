@@ -19,16 +19,25 @@
 //! malformed values (a weight that is not a finite number, an unknown event
 //! type, a bad timestamp) are errors with their line number.
 //!
+//! **Ids.** User and item ids are trimmed of surrounding white space, in
+//! every reader (CSV, JSON, [`Interactions::push`], and the catalogue and
+//! history readers too), so `" a "` and `"a"` are the same item everywhere;
+//! rows whose ids had such spaces are counted in [`Interactions::warnings`].
+//! An unterminated quoted CSV field is an error with its line, not a
+//! skipped row.
+//!
 //! Aggregation sums the weights of each (user, item) pair and then applies
 //! the [`WeightTransform`] (default `log1p`, because real counts are heavy
 //! tailed: one shop's quantities reach thousands).
 
+mod csv;
+mod json;
+mod time;
+
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use crate::data::catalogue::Catalogue;
-use crate::error::{describe, shorten, Error, Result};
+use crate::error::{shorten, Error, Result};
 use crate::limits;
 use crate::sparse::Csr;
 
@@ -153,6 +162,7 @@ pub struct Interactions {
     unknown_examples: Vec<String>,
     skipped_no_user: usize,
     skipped_non_positive: usize,
+    trimmed_ids: usize,
 }
 
 /// Users × items matrix of transformed weights, with each entry's latest timestamp.
@@ -200,6 +210,7 @@ impl Interactions {
         weight: f32,
         timestamp: Option<i64>,
     ) -> Result<()> {
+        let user = user.trim();
         if item as usize >= self.n_items {
             return Err(Error::value(
                 "item",
@@ -209,7 +220,7 @@ impl Interactions {
                 ),
             ));
         }
-        check_weight(weight).map_err(|m| Error::value("weight", m))?;
+        check_weight(weight as f64).map_err(|m| Error::value("weight", m))?;
         if let Some(t) = timestamp {
             check_timestamp(t).map_err(|m| Error::value("timestamp", m))?;
         }
@@ -239,200 +250,18 @@ impl Interactions {
         Ok(())
     }
 
+    /// Counts a row whose user or item id had spaces around it.
+    fn count_trimmed(&mut self, user: bool, item: bool) {
+        if user || item {
+            self.trimmed_ids += 1;
+        }
+    }
+
     fn skip_unknown(&mut self, item: &str) {
         self.skipped_unknown += 1;
         if self.unknown_examples.len() < 3 {
             self.unknown_examples.push(item.to_string());
         }
-    }
-
-    /// Reads CSV text with a header row (see the module docs for columns).
-    ///
-    /// # Errors
-    /// [`Error::Csv`] with the line number for a missing column, a
-    /// malformed value or invalid UTF-8; [`Error::Empty`] for no header.
-    pub fn from_csv(
-        text: impl AsRef<[u8]>,
-        catalogue: &Catalogue,
-        config: &InteractionConfig,
-    ) -> Result<Interactions> {
-        config.validate()?;
-        let text = text.as_ref();
-        check_size(text.len())?;
-        let mut reader = csv::ReaderBuilder::new()
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(text);
-        let header = reader.headers().map_err(|e| csv_error(&e, 1))?.clone();
-        if header.iter().all(str::is_empty) {
-            return Err(Error::Empty("interactions: the CSV is empty; it needs a header row such as user,item,weight,timestamp".into()));
-        }
-        let columns = Columns::find(&header)?;
-        let mut out = Interactions::new(catalogue.len());
-        for record in reader.records() {
-            let record = record.map_err(|e| csv_error(&e, 0))?;
-            let line = record.position().map_or(0, |p| p.line());
-            out.read_csv_row(&record, &columns, line, catalogue, config)?;
-        }
-        Ok(out)
-    }
-
-    fn read_csv_row(
-        &mut self,
-        record: &csv::StringRecord,
-        columns: &Columns,
-        line: u64,
-        catalogue: &Catalogue,
-        config: &InteractionConfig,
-    ) -> Result<()> {
-        let field = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("");
-        let bad = |message: String| Error::Csv {
-            source_name: "interactions".into(),
-            line,
-            message,
-        };
-        let (user, item) = (field(Some(columns.user)), field(Some(columns.item)));
-        if user.is_empty() || item.is_empty() {
-            self.skipped_no_user += 1;
-            return Ok(());
-        }
-        let Some(index) = catalogue.index_of(item) else {
-            self.skip_unknown(item);
-            return Ok(());
-        };
-        let mut weight = match field(columns.weight) {
-            "" => 1.0,
-            w => parse_weight(w).map_err(bad)?,
-        };
-        let event = field(columns.event);
-        if !event.is_empty() {
-            weight *= config
-                .event_weight(event, "event")
-                .map_err(|err| bad(err.to_string()))?;
-        }
-        check_weight(weight).map_err(bad)?;
-        let timestamp = match field(columns.timestamp) {
-            "" => None,
-            t => Some(parse_timestamp(t).map_err(bad)?),
-        };
-        self.push(user, index, weight, timestamp)
-    }
-
-    /// Reads JSON: `{"interactions": [...]}` or a bare array of objects with
-    /// `user`, `item` (string or integer), optional `weight`, `timestamp`
-    /// (seconds or an ISO 8601 date) and `event`.
-    ///
-    /// # Errors
-    /// [`Error::Json`] for bad JSON; [`Error::InvalidValue`] with the path
-    /// of a malformed row.
-    pub fn from_json(
-        text: impl AsRef<[u8]>,
-        catalogue: &Catalogue,
-        config: &InteractionConfig,
-    ) -> Result<Interactions> {
-        config.validate()?;
-        let text = text.as_ref();
-        check_size(text.len())?;
-        let value: Value =
-            serde_json::from_slice(text).map_err(|e| Error::json("interactions", &e))?;
-        let (rows, prefix) = match value {
-            Value::Array(rows) => (rows, "$"),
-            Value::Object(mut map) => match map.remove("interactions") {
-                Some(Value::Array(rows)) => (rows, "$.interactions"),
-                _ => return Err(Error::value(
-                    "$",
-                    "expected an array of interactions or an object with an \"interactions\" array",
-                )),
-            },
-            other => {
-                return Err(Error::value(
-                    "$",
-                    format!(
-                        "expected an array of interactions, got {}",
-                        describe(&other)
-                    ),
-                ))
-            }
-        };
-        let mut out = Interactions::new(catalogue.len());
-        for (i, row) in rows.iter().enumerate() {
-            out.read_json_row(row, &format!("{prefix}[{i}]"), catalogue, config)?;
-        }
-        Ok(out)
-    }
-
-    fn read_json_row(
-        &mut self,
-        row: &Value,
-        path: &str,
-        catalogue: &Catalogue,
-        config: &InteractionConfig,
-    ) -> Result<()> {
-        let obj = row.as_object().ok_or_else(|| {
-            Error::value(
-                path,
-                format!("expected an interaction object, got {}", describe(row)),
-            )
-        })?;
-        let id = |name: &str| -> Result<Option<String>> {
-            match obj.get(name) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) => Ok((!s.is_empty()).then(|| s.clone())),
-                Some(Value::Number(n)) if n.is_i64() || n.is_u64() => Ok(Some(n.to_string())),
-                Some(other) => Err(Error::value(
-                    format!("{path}.{name}"),
-                    format!("expected a string or an integer, got {}", describe(other)),
-                )),
-            }
-        };
-        let (Some(user), Some(item)) = (id("user")?, id("item")?) else {
-            self.skipped_no_user += 1;
-            return Ok(());
-        };
-        let Some(index) = catalogue.index_of(&item) else {
-            self.skip_unknown(&item);
-            return Ok(());
-        };
-        let mut weight = match obj.get("weight") {
-            None | Some(Value::Null) => 1.0,
-            Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN) as f32,
-            Some(other) => {
-                return Err(Error::value(
-                    format!("{path}.weight"),
-                    format!("expected a finite number, got {}", describe(other)),
-                ))
-            }
-        };
-        if !weight.is_finite() {
-            return Err(Error::value(
-                format!("{path}.weight"),
-                format!("expected a finite number, got {weight}"),
-            ));
-        }
-        if let Some(Value::String(e)) = obj.get("event") {
-            weight *= config.event_weight(e, &format!("{path}.event"))?;
-        }
-        check_weight(weight).map_err(|m| Error::value(format!("{path}.weight"), m))?;
-        let timestamp = match obj.get("timestamp") {
-            None | Some(Value::Null) => None,
-            Some(Value::Number(n)) => Some(
-                parse_timestamp(&n.to_string())
-                    .map_err(|m| Error::value(format!("{path}.timestamp"), m))?,
-            ),
-            Some(Value::String(s)) => {
-                Some(parse_timestamp(s).map_err(|m| Error::value(format!("{path}.timestamp"), m))?)
-            }
-            Some(other) => {
-                return Err(Error::value(
-                    format!("{path}.timestamp"),
-                    format!(
-                        "expected seconds or an ISO 8601 date, got {}",
-                        describe(other)
-                    ),
-                ))
-            }
-        };
-        self.push(&user, index, weight, timestamp)
     }
 
     /// Number of rows kept.
@@ -455,9 +284,20 @@ impl Interactions {
         &self.users[user as usize]
     }
 
-    /// Dense index of an external user id.
+    /// Dense index of an external user id (trimmed first, as ids are on reading).
     pub fn user_index(&self, id: &str) -> Option<u32> {
-        self.user_index.get(id).copied()
+        self.user_index.get(id.trim()).copied()
+    }
+
+    /// True when every row has a timestamp (and there is at least one
+    /// row): the rows can then be ordered in time, as a temporal split needs.
+    pub fn has_timestamps(&self) -> bool {
+        !self.timestamp.is_empty() && self.timestamp.iter().all(Option::is_some)
+    }
+
+    /// Number of rows that have a timestamp.
+    pub fn timestamped_rows(&self) -> usize {
+        self.timestamp.iter().filter(|t| t.is_some()).count()
     }
 
     /// Number of catalogue items the log refers to.
@@ -488,6 +328,12 @@ impl Interactions {
             out.push(format!(
                 "{} interactions without a user or item were skipped",
                 self.skipped_no_user
+            ));
+        }
+        if self.trimmed_ids > 0 {
+            out.push(format!(
+                "{} interactions had user or item ids with spaces around them; the spaces were removed, as they are from catalogue ids",
+                self.trimmed_ids
             ));
         }
         if self.skipped_non_positive > 0 {
@@ -555,196 +401,36 @@ fn check_size(len: usize) -> Result<()> {
     Ok(())
 }
 
-fn csv_error(e: &csv::Error, fallback_line: u64) -> Error {
-    let line = e.position().map_or(fallback_line, |p| p.line());
-    let message = match e.kind() {
-        csv::ErrorKind::Utf8 { err, .. } => format!(
-            "invalid UTF-8 in field {}; the file must be UTF-8 text",
-            err.field() + 1
-        ),
-        _ => e.to_string(),
-    };
-    Error::Csv {
-        source_name: "interactions".into(),
-        line,
-        message,
-    }
-}
-
-/// Positions of the recognised columns in a CSV header.
-struct Columns {
-    user: usize,
-    item: usize,
-    weight: Option<usize>,
-    timestamp: Option<usize>,
-    event: Option<usize>,
-}
-
-impl Columns {
-    const USER: &'static [&'static str] = &[
-        "user",
-        "user_id",
-        "userid",
-        "customer",
-        "customerid",
-        "customer_id",
-        "visitor",
-        "session",
-    ];
-    const ITEM: &'static [&'static str] = &[
-        "item",
-        "item_id",
-        "itemid",
-        "product",
-        "productid",
-        "product_id",
-        "movieid",
-        "stockcode",
-        "sku",
-    ];
-    const WEIGHT: &'static [&'static str] =
-        &["weight", "rating", "quantity", "qty", "count", "value"];
-    const TIMESTAMP: &'static [&'static str] =
-        &["timestamp", "time", "ts", "date", "datetime", "invoicedate"];
-    const EVENT: &'static [&'static str] = &["event", "event_type", "eventtype", "type", "action"];
-
-    fn find(header: &csv::StringRecord) -> Result<Columns> {
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| h.trim_start_matches('\u{feff}').to_lowercase())
-            .collect();
-        let find = |accepted: &[&str]| names.iter().position(|n| accepted.contains(&n.as_str()));
-        let require = |accepted: &[&str], what: &str| {
-            find(accepted).ok_or_else(|| Error::Csv {
-                source_name: "interactions".into(),
-                line: 1,
-                message: format!(
-                    "no {what} column in the header {:?}; accepted names: {accepted:?}",
-                    header.iter().collect::<Vec<_>>()
-                ),
-            })
-        };
-        Ok(Columns {
-            user: require(Self::USER, "user")?,
-            item: require(Self::ITEM, "item")?,
-            weight: find(Self::WEIGHT),
-            timestamp: find(Self::TIMESTAMP),
-            event: find(Self::EVENT),
-        })
-    }
-}
-
 /// A weight must be finite and at most [`limits::MAX_WEIGHT`].
-fn check_weight(w: f32) -> std::result::Result<(), String> {
-    if !w.is_finite() || w > limits::MAX_WEIGHT {
+/// Takes the weight in f64 (after its event multiplier), so an overflow of
+/// `f32` is caught before the conversion.
+fn check_weight(w: f64) -> std::result::Result<f32, String> {
+    if !w.is_finite() || w > limits::MAX_WEIGHT as f64 || w < f32::MIN as f64 {
         return Err(format!(
-            "weight {w} (after its event multiplier) must be a finite number ≤ {:e}",
+            "weight {} (after its event multiplier) must be a finite number ≤ {:e}",
+            number_text(w),
             limits::MAX_WEIGHT
         ));
     }
-    Ok(())
+    Ok(w as f32)
 }
 
-/// A timestamp must fall in years 1–9999.
-fn check_timestamp(t: i64) -> std::result::Result<i64, String> {
-    if (limits::MIN_TIMESTAMP..=limits::MAX_TIMESTAMP).contains(&t) {
-        Ok(t)
+/// A number as people write it: `1e300` rather than 301 digits.
+fn number_text(x: f64) -> String {
+    if x != 0.0 && !(1e-5..1e16).contains(&x.abs()) {
+        format!("{x:e}")
     } else {
-        Err(format!(
-            "timestamp {t} is outside years 1–9999 (seconds {} to {})",
-            limits::MIN_TIMESTAMP,
-            limits::MAX_TIMESTAMP
-        ))
+        format!("{x}")
     }
 }
 
-fn parse_weight(text: &str) -> std::result::Result<f32, String> {
-    match text.parse::<f32>() {
-        Ok(w) if w.is_finite() => Ok(w),
-        _ => Err(format!(
-            "weight {:?} is not a finite number",
-            shorten(text, 40)
-        )),
-    }
-}
-
-/// Parses seconds since 1970 (an integer or decimal), or an ISO 8601 date
-/// or date-time in UTC: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]][Z]`, with
-/// `T` or a space between date and time. Years 1–9999 only.
-pub fn parse_timestamp(text: &str) -> std::result::Result<i64, String> {
-    let bad = || {
-        format!("timestamp {:?} is neither seconds since 1970 nor an ISO 8601 date (YYYY-MM-DD[ HH:MM:SS]) in years 1–9999", shorten(text, 40))
-    };
-    if let Ok(secs) = text.parse::<i64>() {
-        return check_timestamp(secs);
-    }
-    if let Ok(secs) = text.parse::<f64>() {
-        let in_range = secs.is_finite()
-            && secs >= limits::MIN_TIMESTAMP as f64
-            && secs <= limits::MAX_TIMESTAMP as f64;
-        return if in_range {
-            Ok(secs as i64)
-        } else {
-            Err(bad())
-        };
-    }
-    let text = text.strip_suffix('Z').unwrap_or(text);
-    let (date, time) = match text.find(['T', ' ']) {
-        Some(p) => (&text[..p], Some(&text[p + 1..])),
-        None => (text, None),
-    };
-    let num = |s: &str| s.parse::<i64>().map_err(|_| bad());
-    let parts: Vec<&str> = date.split('-').collect();
-    let [y, m, d] = parts[..] else {
-        return Err(bad());
-    };
-    let (y, m, d) = (num(y)?, num(m)?, num(d)?);
-    if !(1..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=days_in_month(y, m)).contains(&d)
-    {
-        return Err(bad());
-    }
-    let mut secs = days_from_civil(y, m, d) * 86_400;
-    if let Some(time) = time {
-        let time = time.split('.').next().unwrap_or("");
-        let hms: Vec<&str> = time.split(':').collect();
-        if !(2..=3).contains(&hms.len()) {
-            return Err(bad());
-        }
-        let (h, mi) = (num(hms[0])?, num(hms[1])?);
-        let s = if hms.len() == 3 { num(hms[2])? } else { 0 };
-        if h > 23 || mi > 59 || s > 60 {
-            return Err(bad());
-        }
-        secs += h * 3600 + mi * 60 + s;
-    }
-    Ok(secs)
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-/// `days_from_civil` formula).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+pub(crate) use time::check_timestamp;
+pub use time::parse_timestamp;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::catalogue::CatalogueConfig;
+    use crate::data::catalogue::{Catalogue, CatalogueConfig};
 
     fn catalogue() -> Catalogue {
         Catalogue::from_json(
@@ -849,5 +535,133 @@ mod tests {
         assert_eq!(parse_timestamp("2020-02-29"), Ok(1_582_934_400));
         assert!(parse_timestamp("99999-01-01").is_err());
         assert!(parse_timestamp("1e300").is_err());
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_an_error_with_its_line() {
+        let c = catalogue();
+        let cfg = InteractionConfig::default();
+        let e = Interactions::from_csv("user,item\nu1,a\n\"u2,b\nu3,c\n", &c, &cfg).unwrap_err();
+        assert_eq!(e.code(), "invalid_csv");
+        assert!(
+            e.to_string().starts_with(
+                "interactions line 3: a quoted field opened on this line is never closed"
+            ),
+            "{e}"
+        );
+        // Closed quotes, escaped quotes and line breaks inside quotes are fine.
+        let log =
+            Interactions::from_csv("user,item\n\"u \"\"1\"\"\",a\n\"u\n2\",\"b\"\n", &c, &cfg)
+                .unwrap();
+        assert_eq!(log.user_id(0), "u \"1\"");
+        assert_eq!(log.user_id(1), "u\n2");
+    }
+
+    #[test]
+    fn ids_are_trimmed_in_every_reader_and_counted() {
+        let c = catalogue();
+        let cfg = InteractionConfig::default();
+        let log = Interactions::from_csv("user,item\n u1 , a \nu1,b\n", &c, &cfg).unwrap();
+        assert_eq!((log.len(), log.user_count()), (2, 1));
+        assert_eq!(log.user_index(" u1"), Some(0));
+        assert!(
+            log.warnings()[0].starts_with("1 interactions had user or item ids with spaces"),
+            "{:?}",
+            log.warnings()
+        );
+        let log = Interactions::from_json(
+            r#"[{"user": " u1", "item": "a "}, {"user": "u1", "item": "b"}]"#,
+            &c,
+            &cfg,
+        )
+        .unwrap();
+        assert_eq!((log.len(), log.user_count(), log.row(0).1), (2, 1, 0));
+        assert_eq!(log.warnings().len(), 1);
+    }
+
+    #[test]
+    fn json_event_must_be_a_string() {
+        let e = Interactions::from_json(
+            r#"[{"user": "u", "item": "a", "event": 5}]"#,
+            &catalogue(),
+            &InteractionConfig::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "$[0].event: expected an event name (a string), got number 5"
+        );
+    }
+
+    #[test]
+    fn huge_finite_weights_are_reported_as_written() {
+        let c = catalogue();
+        let cfg = InteractionConfig::default();
+        let e =
+            Interactions::from_json(r#"[{"user": "u", "item": "a", "weight": 1e300}]"#, &c, &cfg)
+                .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("$[0].weight: weight 1e300 is outside the accepted range"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("1e9"), "{e}");
+        let e = Interactions::from_csv("user,item,weight\nu,a,1e300\n", &c, &cfg).unwrap_err();
+        assert_eq!(e.to_string(), "interactions line 2: weight 1e300 (after its event multiplier) must be a finite number ≤ 1e9");
+    }
+
+    #[test]
+    fn out_of_range_times_name_the_line_or_path() {
+        let c = catalogue();
+        let cfg = InteractionConfig::default();
+        let e = Interactions::from_csv(
+            "user,item,timestamp\nu,a,1\nu,b,9999-12-31 23:59:60\n",
+            &c,
+            &cfg,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("interactions line 3: timestamp 253402300800 is outside years 1–9999"),
+            "{e}"
+        );
+        let e = Interactions::from_csv("user,item,timestamp\nu,a,2020-01-01 -5:-30\n", &c, &cfg)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("interactions line 2: timestamp \"2020-01-01 -5:-30\""),
+            "{e}"
+        );
+        let e = Interactions::from_json(
+            r#"[{"user": "u", "item": "a", "timestamp": "9999-12-31T23:59:60Z"}]"#,
+            &c,
+            &cfg,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("$[0].timestamp: timestamp 253402300800 is outside"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_accepted_in_json() {
+        let text = b"\xEF\xBB\xBF[{\"user\": \"u\", \"item\": \"a\"}]";
+        let log =
+            Interactions::from_json(text.as_slice(), &catalogue(), &InteractionConfig::default())
+                .unwrap();
+        assert_eq!(log.len(), 1);
+    }
+
+    #[test]
+    fn has_timestamps_needs_a_time_on_every_row() {
+        let mut log = Interactions::new(3);
+        assert!(!log.has_timestamps());
+        log.push("u", 0, 1.0, Some(1)).unwrap();
+        assert!(log.has_timestamps());
+        log.push("u", 1, 1.0, None).unwrap();
+        assert!(!log.has_timestamps());
+        assert_eq!(log.timestamped_rows(), 1);
     }
 }
