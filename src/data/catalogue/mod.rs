@@ -33,9 +33,9 @@
 //! is accepted. Every string of the catalogue, in any field, is held to
 //! [`limits::MAX_STRING_BYTES`] while it is parsed.
 //!
-//! Reading goes in two passes: [`raw`] parses the items into a compact form
+//! Reading goes in two passes: `raw` parses the items into a compact form
 //! (no `serde_json::Value` tree, which costs many times its text), then
-//! [`fields`] types them into columns, moving their strings; [`display`]
+//! `fields` types them into columns, moving their strings; `display`
 //! keeps what a card shows ([`Catalogue::display`]).
 
 mod display;
