@@ -1038,7 +1038,10 @@ fn ids_with_spaces_match_everywhere() {
     assert_eq!((log.len(), log.warnings().len()), (1, 0));
     let rec = Recommender::fit(c, Some(&log), &Default::default()).unwrap();
     let recs = rec
-        .recommend(&[Event::item(" a")], &Query::new(5, Model::Popular).check().unwrap())
+        .recommend(
+            &[Event::item(" a")],
+            &Query::new(5, Model::Popular).check().unwrap(),
+        )
         .unwrap();
     assert!(recs.iter().all(|r| r.id != "a"), "{recs:?}");
 }

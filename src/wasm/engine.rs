@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js, js_error, options_from_js, to_js, value_from_js};
 use crate::config::{CheckedConfig, Config};
-use crate::data::catalogue::Catalogue;
+use crate::data::catalogue::{Catalogue, ItemView};
 use crate::data::history::Event;
 use crate::data::interactions::Interactions;
 use crate::error::Error;
@@ -23,8 +23,14 @@ export type Reason =
   | { kind: "similarShoppers"; count: number }
   | { kind: "popular"; score: number };
 
-/** One result: the item id, its score and why. */
-export interface Recommendation { id: string; score: number; reasons: Reason[] }
+/** An item's display fields, exactly as in the catalogue (links not resolved). */
+export interface ItemView {
+  id: string; title: string; image?: string; price?: number; currency?: string;
+  url?: string; category?: string; inStock?: boolean;
+}
+
+/** One result: the item id, its score, why, and the item's display fields. */
+export interface Recommendation { id: string; score: number; reasons: Reason[]; item: ItemView }
 
 /** Something the shopper did. Weight defaults to 1; timestamp is seconds since 1970. */
 export interface HistoryEvent { item: string; weight?: number; timestamp?: number; event?: string }
@@ -100,6 +106,17 @@ impl Engine {
     #[wasm_bindgen(js_name = itemIndex)]
     pub fn item_index(&self, id: &str) -> Option<u32> {
         self.catalogue.index_of(id)
+    }
+
+    /// Display fields of the given ids, in order (unknown ids are skipped).
+    #[wasm_bindgen(unchecked_return_type = "ItemView[]")]
+    pub fn items(&self, ids: Vec<String>) -> Result<JsValue, JsValue> {
+        let views: Vec<ItemView> = ids
+            .iter()
+            .filter_map(|id| self.catalogue.index_of(id))
+            .map(|i| self.catalogue.display(i))
+            .collect();
+        to_js(&views)
     }
 
     /// Notes about fields that were inferred or ignored.
@@ -216,7 +233,7 @@ impl Engine {
             .recommender()?
             .similar_items(id, &query)
             .map_err(|e| js_error(&e))?;
-        results(&recs)
+        results(&self.catalogue, &recs)
     }
 
     /// Recommendations for a shopper's history (an empty array for a new shopper).
@@ -232,7 +249,7 @@ impl Engine {
             .recommender()?
             .recommend(&events, &query)
             .map_err(|e| js_error(&e))?;
-        results(&recs)
+        results(&self.catalogue, &recs)
     }
 
     /// The most popular (trending, with a popularity half-life) items.
@@ -246,7 +263,7 @@ impl Engine {
             .recommender()?
             .popular(&query)
             .map_err(|e| js_error(&e))?;
-        results(&recs)
+        results(&self.catalogue, &recs)
     }
 
     /// Items matching free text.
@@ -261,7 +278,7 @@ impl Engine {
             .recommender()?
             .search(text, &query)
             .map_err(|e| js_error(&e))?;
-        results(&recs)
+        results(&self.catalogue, &recs)
     }
 }
 
@@ -298,6 +315,25 @@ fn query_from_js(options: JsValue) -> Result<CheckedQuery, JsValue> {
     query.check().map_err(|e| js_error(&e))
 }
 
-fn results(recs: &[Recommendation]) -> Result<JsValue, JsValue> {
-    to_js(recs)
+/// A result as the shell gets it: the recommendation and its item's
+/// display fields, so no second lookup (or second catalogue) is needed.
+#[derive(serde::Serialize)]
+struct Shown<'a> {
+    id: &'a str,
+    score: f32,
+    reasons: &'a [crate::models::Reason],
+    item: ItemView,
+}
+
+fn results(catalogue: &Catalogue, recs: &[Recommendation]) -> Result<JsValue, JsValue> {
+    let shown: Vec<Shown> = recs
+        .iter()
+        .map(|r| Shown {
+            id: &r.id,
+            score: r.score,
+            reasons: &r.reasons,
+            item: catalogue.display(r.index),
+        })
+        .collect();
+    to_js(&shown)
 }
