@@ -245,3 +245,152 @@ fn non_negative_makes_a_negative_value_an_error_with_a_fallback() {
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("\"returns\""), "{stderr}");
 }
+
+/// Runs `forecast` on `text` saved as `name`; returns (success, stdout, stderr).
+fn forecast_text(name: &str, text: &[u8], extra: &[&str]) -> (bool, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join(name);
+    std::fs::write(&input, text).unwrap();
+    let mut args = vec![
+        "forecast",
+        "--input",
+        input.to_str().unwrap(),
+        "--horizon",
+        "2",
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    (
+        o.status.success(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn an_unterminated_csv_quote_is_an_error_naming_its_line() {
+    let (ok, stdout, stderr) = forecast_text(
+        "in.csv",
+        b"id,period,value\ns,1,10\n\"s,2,11\ns,3,12\n",
+        &[],
+    );
+    assert!(!ok && stdout.is_empty(), "{stdout}");
+    assert!(
+        stderr.contains("line 3") && stderr.contains("never closed"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn csv_periods_are_sorted_as_numbers_gaps_filled_and_duplicates_refused() {
+    // 10 after 9, and periods 3 and 4 missing: filled with 0, with a warning.
+    let text = "id,period,value\na,10,7\na,9,6\na,1,1\na,2,2\na,5,3\na,6,4\na,7,5\na,8,5\n";
+    let (ok, stdout, stderr) = forecast_text(
+        "in.csv",
+        text.as_bytes(),
+        &["--model", "naive", "--level", "90"],
+    );
+    assert!(ok, "{stderr}");
+    let row: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(row["point"][0], 7.0);
+    assert!(
+        stderr.contains("warning: series \"a\": 2 missing periods filled with 0: 3, 4"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = forecast_text("in.csv", b"id,period,value\na,1,1\na,2,2\na,1,3\n", &[]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("line 4") && stderr.contains("line 2"),
+        "{stderr}"
+    );
+    let (ok, _, stderr) = forecast_text("in.csv", b"id,period,value\na,2024-01,1\na,7,2\n", &[]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("line 3") && stderr.contains("YYYY-MM"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn non_utf8_input_names_the_line_and_byte_offset() {
+    let (ok, _, stderr) = forecast_text("in.json", b"{\"series\": [\n{\"id\": \"\xe9\"}]}", &[]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("line 2") && stderr.contains("byte offset 21"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_input_file_over_the_size_limit_is_refused_before_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("huge.json");
+    // Sparse: the size is checked, the bytes are never read.
+    let file = std::fs::File::create(&input).unwrap();
+    file.set_len(pocketrec::forecast::input::MAX_INPUT_BYTES + 1)
+        .unwrap();
+    let o = run(&[
+        "forecast",
+        "--input",
+        input.to_str().unwrap(),
+        "--horizon",
+        "2",
+    ]);
+    assert!(!o.status.success());
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("at most") && stderr.contains("MiB"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn huge_values_get_finite_intervals_of_nonzero_width() {
+    let values: Vec<f64> = seasonal(40).iter().map(|v| v * 1e200).collect();
+    let text = serde_json::json!({"series": [{"id": "big", "values": values}]}).to_string();
+    let (ok, stdout, stderr) = forecast_text("in.json", text.as_bytes(), &["--season", "4"]);
+    assert!(ok, "{stderr}");
+    let row: Value = serde_json::from_str(&stdout).unwrap();
+    assert!(
+        row["model"].as_str().unwrap().starts_with("Combo(ETS"),
+        "{row}"
+    );
+    let band = &row["intervals"][1];
+    for h in 0..2 {
+        let (lo, hi) = (
+            band["lower"][h].as_f64().unwrap(),
+            band["upper"][h].as_f64().unwrap(),
+        );
+        let p = row["point"][h].as_f64().unwrap();
+        assert!(
+            lo.is_finite() && hi.is_finite() && lo < p && p < hi,
+            "{row}"
+        );
+    }
+}
+
+#[test]
+fn forecast_eval_refuses_a_zero_horizon_no_series_and_null_test_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data.json");
+    for (doc, message) in [
+        (
+            r#"{"horizon": 0, "series": [{"id": "a", "train": [1, 2, 3], "test": [4]}]}"#,
+            "$.horizon",
+        ),
+        (r#"{"horizon": 2, "series": []}"#, "no series"),
+        (
+            r#"{"horizon": 2, "series": [{"id": "a", "train": [1, 2, 3], "test": [4, null]}]}"#,
+            "$.series[0].test[1]",
+        ),
+    ] {
+        std::fs::write(&data, doc).unwrap();
+        let o = run(&["forecast-eval", "--input", data.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{doc}");
+        assert!(
+            stderr.contains(message) && stderr.contains("data.json"),
+            "{stderr}"
+        );
+    }
+}

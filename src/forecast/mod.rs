@@ -49,6 +49,8 @@
 //! Bad input never panics: empty or non-finite values, a horizon of 0 and
 //! invalid options are errors; a series too short for its season is
 //! forecast without the season; an all-zero series gets a zero forecast.
+//! Values beyond ±1e100 (or all below 1e−100) are forecast on a
+//! power-of-two scale and multiplied back ([`EXTREME_VALUE`]).
 
 pub mod arima;
 pub mod batch;
@@ -62,6 +64,7 @@ pub mod inventory;
 pub mod metrics;
 pub mod naive;
 pub mod optim;
+pub mod period;
 pub mod season;
 pub mod stats;
 pub mod theta;
@@ -126,15 +129,51 @@ pub fn forecast(values: &[f64], horizon: usize, options: &ForecastOptions) -> Re
             format!("must be ≥ 0 because nonNegative is true, got {}", values[i]),
         ));
     }
+    // Values so large (or small) that their squares overflow (underflow)
+    // are forecast on a power-of-two scale and multiplied back: exact, and
+    // never applied to ordinary series, whose results stay bit for bit.
+    let scale = extreme_scale(values);
+    let scaled: Vec<f64>;
+    let values = match scale {
+        Some(s) => {
+            scaled = values.iter().map(|v| v / s).collect();
+            &scaled
+        }
+        None => values,
+    };
     let period = options
         .season_length
         .unwrap_or_else(|| season::detect_period(values));
     let mut out = run_model(values, horizon, period, options, non_negative)?;
+    if let Some(s) = scale {
+        let scale_all = |v: &mut Vec<f64>| v.iter_mut().for_each(|x| *x *= s);
+        scale_all(&mut out.point);
+        for iv in &mut out.intervals {
+            scale_all(&mut iv.lower);
+            scale_all(&mut iv.upper);
+        }
+    }
     if non_negative {
         out.point.iter_mut().for_each(|v| *v = v.max(0.0));
     }
     intervals::tidy(&out.point, &mut out.intervals, non_negative);
     Ok(out)
+}
+
+/// Above this largest |value| (or below its reciprocal) a series is
+/// forecast on a smaller (larger) scale: sums of squares of values near
+/// 1e155 overflow, and the fits then fail or lose their intervals.
+pub const EXTREME_VALUE: f64 = 1e100;
+
+/// The power of two near the largest |value| when that is beyond
+/// [`EXTREME_VALUE`] either way; `None` for ordinary series (and all-zero
+/// ones).
+fn extreme_scale(values: &[f64]) -> Option<f64> {
+    let max = values.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    if max == 0.0 || (1.0 / EXTREME_VALUE..=EXTREME_VALUE).contains(&max) {
+        return None;
+    }
+    Some(2f64.powi(max.log2().floor() as i32))
 }
 
 fn run_model(
@@ -279,6 +318,34 @@ mod tests {
         let err = ForecastOptions::from_json(r#"{"levels": [100]}"#).unwrap_err();
         assert_eq!(err.code(), "invalid_config");
         assert!(err.to_string().contains("levels"), "{err}");
+    }
+
+    #[test]
+    fn huge_values_get_finite_nested_intervals_of_nonzero_width() {
+        // Squares of 1e200 overflow: without scaling the intervals had
+        // zero width and `auto` fell to Combo(ARIMA(0,2,0)).
+        let base: Vec<f64> = (0..48)
+            .map(|t| 100.0 + t as f64 + [0.0, 8.0, 15.0, 4.0][t % 4] + (t * 7 % 5) as f64)
+            .collect();
+        let huge: Vec<f64> = base.iter().map(|v| v * 1e200).collect();
+        let options = ForecastOptions {
+            season_length: Some(4),
+            ..ForecastOptions::default()
+        };
+        let f = forecast(&huge, 8, &options).unwrap();
+        let g = forecast(&base, 8, &options).unwrap();
+        assert_eq!(f.model, g.model);
+        for h in 0..8 {
+            let (i80, i95) = (&f.intervals[0], &f.intervals[1]);
+            assert!(f.point[h].is_finite() && i95.upper[h].is_finite());
+            assert!(i95.lower[h] <= i80.lower[h] && i80.lower[h] <= f.point[h]);
+            assert!(f.point[h] <= i80.upper[h] && i80.upper[h] <= i95.upper[h]);
+            assert!(i80.upper[h] - i80.lower[h] > 1e198, "{:?}", f.intervals);
+            // The ordinary series' forecast, to the optimiser's tolerance (the
+            // scaled series differs from it by rounding).
+            let rel = (f.point[h] / 1e200 - g.point[h]).abs() / g.point[h];
+            assert!(rel < 1e-3, "step {h}: {rel}");
+        }
     }
 
     #[test]

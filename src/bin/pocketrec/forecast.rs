@@ -24,7 +24,7 @@ use serde_json::json;
 
 use pocketrec::forecast::evaluate::{band95, Scores, Summary};
 use pocketrec::forecast::input::{
-    read_csv_series, read_eval_data, read_forecast_lines, read_json_series,
+    check_size, read_eval_data, read_forecast_lines, read_series, utf8, Format,
 };
 use pocketrec::forecast::{
     forecast_or_fallback, forecast_series, Combine, ForecastOptions, ModelChoice, MAX_HORIZON,
@@ -33,7 +33,11 @@ use pocketrec::forecast::{
 #[derive(Args)]
 pub struct ForecastArgs {
     /// Series: JSON `{"series": [{"id", "values"}]}`, or long-form CSV
-    /// `id,period,value` (chosen by the .csv extension).
+    /// `id,period,value` (chosen by the .csv extension). CSV periods are
+    /// integers, YYYY-MM months or YYYY-MM-DD dates (daily or weekly),
+    /// sorted as such; a period given twice, or periods of two kinds in one
+    /// series, are errors; missing periods are filled with 0 and named in a
+    /// warning. At most 100000 series and 256 MiB.
     #[arg(long)]
     input: PathBuf,
     /// Steps to forecast.
@@ -67,6 +71,8 @@ pub struct ForecastArgs {
 #[derive(Args)]
 pub struct ForecastEvalArgs {
     /// Evaluation data: `{"series": [{"id", "train", "test"}], "horizon", "season_length"}`.
+    /// A horizon of 0, a value that is not a number, or no series with both
+    /// train and test values are errors.
     #[arg(long)]
     input: PathBuf,
     /// Models to evaluate, comma-separated (`none` for external forecasts only).
@@ -99,19 +105,32 @@ fn source_name(path: &Path) -> String {
     path.display().to_string()
 }
 
+/// The bytes of an input file, after checking its size against the limit.
+fn read_input(path: &Path) -> Result<Vec<u8>> {
+    let len = std::fs::metadata(path)
+        .with_context(|| format!("could not read {}", path.display()))?
+        .len();
+    check_size(len, &source_name(path))?;
+    std::fs::read(path).with_context(|| format!("could not read {}", path.display()))
+}
+
 pub fn forecast_command(args: ForecastArgs) -> Result<()> {
-    let text = std::fs::read_to_string(&args.input)
-        .with_context(|| format!("could not read series from {}", args.input.display()))?;
-    let is_csv = args
+    let bytes = read_input(&args.input)?;
+    let format = if args
         .input
         .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    let source = source_name(&args.input);
-    let series = if is_csv {
-        read_csv_series(&text, &source)?
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        Format::Csv
     } else {
-        read_json_series(&text, &source)?
+        Format::Json
     };
+    let input = read_series(&bytes, format, &source_name(&args.input))?;
+    drop(bytes);
+    for w in &input.warnings {
+        eprintln!("warning: {w}");
+    }
+    let series = input.series;
     let options = ForecastOptions {
         season_length: args.season,
         levels: args.level.clone(),
@@ -160,9 +179,9 @@ pub fn forecast_command(args: ForecastArgs) -> Result<()> {
 }
 
 pub fn forecast_eval_command(args: ForecastEvalArgs) -> Result<()> {
-    let text = std::fs::read_to_string(&args.input)
-        .with_context(|| format!("could not read {}", args.input.display()))?;
-    let data = read_eval_data(&text, &source_name(&args.input), args.max_history)?;
+    let source = source_name(&args.input);
+    let bytes = read_input(&args.input)?;
+    let data = read_eval_data(utf8(&bytes, &source)?, &source, args.max_history)?;
     let (horizon, m, series) = (data.horizon, data.season_length, &data.series);
     let mut rows: Vec<Summary> = Vec::new();
     for name in args.model.iter().filter(|m| m.as_str() != "none") {
@@ -200,9 +219,8 @@ pub fn forecast_eval_command(args: ForecastEvalArgs) -> Result<()> {
         let (name, path) = spec
             .split_once('=')
             .with_context(|| format!("--forecasts takes NAME=PATH, got {spec:?}"))?;
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("could not read {path}"))?;
-        let by_id = read_forecast_lines(&text, path)?;
+        let bytes = read_input(Path::new(path))?;
+        let by_id = read_forecast_lines(utf8(&bytes, path)?, path)?;
         let mut s = Scores::default();
         for es in series {
             match by_id.get(&es.id) {
