@@ -58,14 +58,12 @@ impl Filter {
         *self == Filter::default()
     }
 
-    /// One flag per item: may it be returned?
-    ///
-    /// # Errors
-    /// As [`Filter::validate`].
-    pub fn mask(&self, catalogue: &Catalogue) -> Result<Vec<bool>> {
-        self.validate()?;
+    /// One flag per item: may it be returned? The filter is trusted: it
+    /// comes from a checked query ([`crate::recommend::CheckedQuery`]).
+    pub fn mask(&self, catalogue: &Catalogue) -> Vec<bool> {
+        debug_assert!(self.validate().is_ok(), "filters are checked at the edge");
         if self.is_empty() {
-            return Ok(vec![true; catalogue.len()]);
+            return vec![true; catalogue.len()];
         }
         let fold = |v: &[String]| {
             v.iter()
@@ -102,7 +100,7 @@ impl Filter {
                 mask[i as usize] = false;
             }
         }
-        Ok(mask)
+        mask
     }
 }
 
@@ -121,7 +119,7 @@ mod tests {
             &CatalogueConfig::default(),
         )
         .unwrap();
-        let mask = |f: Filter| f.mask(&c).unwrap();
+        let mask = |f: Filter| f.mask(&c);
         assert_eq!(mask(Filter::default()), [true; 4]);
         assert_eq!(
             mask(Filter {
@@ -165,7 +163,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            bad.mask(&c).unwrap_err().to_string(),
+            bad.validate().unwrap_err().to_string(),
             "config filter.minPrice: must be ≤ maxPrice (1), got 9"
         );
     }

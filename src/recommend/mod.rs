@@ -240,7 +240,7 @@ impl Recommender {
             )
         })?;
         let q = content.text_query(text);
-        let allowed = query.filter.mask(&self.catalogue)?;
+        let allowed = query.filter.mask(&self.catalogue);
         let mut scores = vec![0f32; self.catalogue.len()];
         content.score_query(&q, &mut scores);
         // Search results are what matched: no popular items filled in.
@@ -265,7 +265,7 @@ impl Recommender {
         exclude: &[u32],
         query: &CheckedQuery,
     ) -> Result<Vec<Recommendation>> {
-        let mut allowed = query.filter.mask(&self.catalogue)?;
+        let mut allowed = query.filter.mask(&self.catalogue);
         for &i in exclude {
             allowed[i as usize] = false;
         }
