@@ -275,3 +275,44 @@ fn no_model_panics_on_awkward_series() {
         }
     }
 }
+
+#[test]
+fn many_series_from_csv_bytes_give_forecast_lines_with_fallbacks() {
+    use pocketrec::forecast::forecast_series;
+    use pocketrec::forecast::input::{read_series, Format};
+    let csv = b"id,period,value\na,2024-02,12\na,2024-01,10\na,2024-03,14\nb,1,x\nb,2,3\n";
+    let input = read_series(csv, Format::Csv, "in.csv").unwrap();
+    assert!(input.warnings.is_empty());
+    let opts = ForecastOptions {
+        levels: vec![95.0, 99.5],
+        model: ModelChoice::Naive,
+        ..ForecastOptions::default()
+    };
+    let lines: Vec<String> = input
+        .series
+        .iter()
+        .map(|s| serde_json::to_string(&forecast_series(s, 1, &opts)).unwrap())
+        .collect();
+    // Keys in the CLI's order; whole levels as integers, others as floats.
+    assert!(
+        lines[0].starts_with(r#"{"id":"a","intervals":[{"level":95,"lower":["#),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains(r#"{"level":99.5,"#), "{}", lines[0]);
+    assert!(
+        lines[0].ends_with(r#""model":"Naive","point":[14.0]}"#),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].starts_with(r#"{"error":"line 5: value \"x\" is not a finite number","id":"b""#),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[1].contains(r#""model":"Fallback(Naive)","point":[3.0]"#),
+        "{}",
+        lines[1]
+    );
+}
