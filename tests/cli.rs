@@ -122,6 +122,12 @@ fn recommend_writes_one_json_line_per_user() {
             .collect();
         let names: Vec<&str> = lines.iter().map(|l| l["user"].as_str().unwrap()).collect();
         assert_eq!(names, ["u1", "u4", "newbie", "u8"], "{model}");
+        // A user the log has never seen is said on stderr (a typo in the
+        // users file would otherwise pass as a cold start).
+        assert_eq!(
+            stderr(&out).trim(),
+            r#"warning: no interactions for user "newbie"; they got the cold-start (popular) list"#
+        );
         for line in &lines {
             let keys: BTreeSet<&str> = line
                 .as_object()

@@ -1595,6 +1595,28 @@ fn user_knn_votes_of_similar_shoppers_and_counts_them_without_names() {
 }
 
 #[test]
+fn a_training_user_is_not_their_own_neighbour() {
+    // With one neighbour, shopper c (mug, teapot) used to find only
+    // themself and get nothing but popularity fill; now a or b votes kettle.
+    let catalogue = shop_catalogue();
+    let csv = "user,item\na,mug\na,teapot\na,kettle\nb,mug\nb,teapot\nb,kettle\nc,mug\nc,teapot\nd,grinder\n";
+    let log = Interactions::from_csv(csv, &catalogue, &InteractionConfig::default()).unwrap();
+    let config = Config::from_json(r#"{"userKnn": {"neighbours": 1}}"#).unwrap();
+    let fitted = fit(catalogue, Some(&log), &config, &FitPlan::all(), &|| 0.0).unwrap();
+    let c = log.user_index("c").unwrap();
+    let ui = fitted.user_items.as_ref().unwrap();
+    let history = pocketrec::data::history::decay(ui.history(c as usize).collect(), None, None);
+    let q = Query::new(2, Model::UserKnn).check().unwrap();
+    let recs = fitted
+        .recommender
+        .recommend_history(&history, Some(c), &q)
+        .unwrap();
+    assert_eq!(recs[0].id, "kettle");
+    assert!(recs[0].score > 0.0, "{recs:?}");
+    assert_eq!(recs[0].reasons[0], Reason::SimilarShoppers { count: 1 });
+}
+
+#[test]
 fn search_returns_matching_items_filtered_and_explained() {
     let rec = shop();
     let q = Query::new(5, Model::Hybrid);
