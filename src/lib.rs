@@ -54,6 +54,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod calendar;
 pub mod config;
 pub mod data;
 pub mod error;

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::models::neighbours::{Accumulator, Neighbours};
-use crate::models::{named, Evidence, Model, QueryContext, Reason, Scorer};
+use crate::models::{naming_reasons, Evidence, Model, QueryContext, Reason, Scorer};
 use crate::sparse::Csr;
 
 /// The item-item similarity definition.
@@ -179,18 +179,15 @@ impl Scorer for ItemKnn {
         item: u32,
         catalogue: &Catalogue,
     ) -> Vec<Reason> {
-        self.neighbours
-            .explain(query.items, item, 3)
-            .into_iter()
-            .map(|(i, weight)| {
-                let (item, title) = named(catalogue, i);
-                Reason::AlsoInteracted {
-                    item,
-                    title,
-                    weight,
-                }
-            })
-            .collect()
+        naming_reasons(
+            self.neighbours.explain(query.items, item, 3),
+            catalogue,
+            |item, title, weight| Reason::AlsoInteracted {
+                item,
+                title,
+                weight,
+            },
+        )
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

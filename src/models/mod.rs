@@ -132,9 +132,20 @@ pub enum Reason {
     },
 }
 
-/// The id and display title of an item a reason names.
-pub(crate) fn named(catalogue: &Catalogue, item: u32) -> (String, String) {
-    let id = catalogue.id(item);
-    let title = catalogue.title(item).unwrap_or(id);
-    (id.to_string(), title.to_string())
+/// Reasons that name the items behind a score: `contributions` are
+/// `(item, weight)`, strongest first; `reason(id, title, weight)` builds
+/// each (the title falls back to the id).
+pub(crate) fn naming_reasons(
+    contributions: Vec<(u32, f32)>,
+    catalogue: &Catalogue,
+    reason: fn(String, String, f32) -> Reason,
+) -> Vec<Reason> {
+    contributions
+        .into_iter()
+        .map(|(i, weight)| {
+            let id = catalogue.id(i);
+            let title = catalogue.title(i).unwrap_or(id);
+            reason(id.to_string(), title.to_string(), weight)
+        })
+        .collect()
 }

@@ -21,7 +21,7 @@ use crate::data::catalogue::Catalogue;
 use crate::data::interactions::Interactions;
 use crate::error::{Error, Result};
 use crate::models::neighbours::{Accumulator, Neighbours};
-use crate::models::{named, Evidence, Model, QueryContext, Reason, Scorer};
+use crate::models::{naming_reasons, Evidence, Model, QueryContext, Reason, Scorer};
 
 /// Options of the sequential model.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -172,18 +172,15 @@ impl Scorer for Sequential {
         item: u32,
         catalogue: &Catalogue,
     ) -> Vec<Reason> {
-        self.successors
-            .explain(&evidence.0, item, 2)
-            .into_iter()
-            .map(|(i, weight)| {
-                let (item, title) = named(catalogue, i);
-                Reason::ChosenAfter {
-                    item,
-                    title,
-                    weight,
-                }
-            })
-            .collect()
+        naming_reasons(
+            self.successors.explain(&evidence.0, item, 2),
+            catalogue,
+            |item, title, weight| Reason::ChosenAfter {
+                item,
+                title,
+                weight,
+            },
+        )
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

@@ -1,5 +1,6 @@
 //! Timestamps: seconds since 1970 or ISO 8601 dates, checked against years 1–9999.
 
+use crate::calendar::{days_from_civil, days_in_month};
 use crate::error::shorten;
 use crate::limits;
 
@@ -97,27 +98,6 @@ fn digits(text: &str, max_len: usize) -> Option<i64> {
         return None;
     }
     text.parse().ok()
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
-/// `days_from_civil` formula).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
