@@ -59,8 +59,9 @@ impl Config {
     /// [`Error::Json`] with line and column (including unknown keys, with
     /// the accepted ones listed); [`Error::InvalidConfig`] for a value out of range.
     pub fn from_json(text: impl AsRef<[u8]>) -> Result<CheckedConfig> {
+        let text = crate::data::strip_bom(text.as_ref());
         let config: Config =
-            serde_json::from_slice(text.as_ref()).map_err(|e| Error::json("config", &e))?;
+            serde_json::from_slice(text).map_err(|e| Error::json("config", &e))?;
         config.check()
     }
 
@@ -122,6 +123,8 @@ mod tests {
     #[test]
     fn empty_object_gives_defaults() {
         assert_eq!(*Config::from_json("{}").unwrap(), Config::default());
+        // A byte-order mark (some Windows editors write one) is not an error.
+        assert_eq!(*Config::from_json("\u{feff}{}").unwrap(), Config::default());
     }
 
     #[test]

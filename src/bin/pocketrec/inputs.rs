@@ -12,7 +12,6 @@ use pocketrec::config::{CheckedConfig, Config};
 use pocketrec::data::catalogue::Catalogue;
 use pocketrec::data::interactions::Interactions;
 use pocketrec::data::movielens;
-use pocketrec::data::strip_bom;
 use pocketrec::evaluate::{split, SplitKind};
 use pocketrec::limits;
 use pocketrec::recommend::filter::Filter;
@@ -116,7 +115,7 @@ pub fn load_config(path: Option<&Path>) -> Result<CheckedConfig> {
     match path {
         Some(p) => {
             let bytes = read(p, "config")?;
-            Config::from_json(strip_bom(&bytes)).with_context(|| format!("in {}", p.display()))
+            Config::from_json(&bytes).with_context(|| format!("in {}", p.display()))
         }
         None => Ok(CheckedConfig::default()),
     }
