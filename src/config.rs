@@ -60,8 +60,7 @@ impl Config {
     /// the accepted ones listed); [`Error::InvalidConfig`] for a value out of range.
     pub fn from_json(text: impl AsRef<[u8]>) -> Result<CheckedConfig> {
         let text = crate::data::strip_bom(text.as_ref());
-        let config: Config =
-            serde_json::from_slice(text).map_err(|e| Error::json("config", &e))?;
+        let config: Config = serde_json::from_slice(text).map_err(|e| Error::json("config", &e))?;
         config.check()
     }
 

@@ -3,8 +3,15 @@
 //! Every limit produces [`crate::Error::LimitExceeded`] with a message that
 //! names the limit; none truncates silently.
 
-/// Largest catalogue or interactions text accepted, in bytes (512 MiB).
+/// Largest interactions (or other input) text accepted, in bytes (512 MiB).
 pub const MAX_INPUT_BYTES: usize = 512 * 1024 * 1024;
+/// Largest catalogue text accepted, in bytes (256 MiB). A catalogue takes
+/// about 4–12 times its file size in memory once read and its content
+/// model fitted (measured: 4.4× for shop-like items, 12× for items of a
+/// few words; `tests/benches/catalogue_memory.sh`), so this limit and
+/// [`MAX_ITEMS`] keep the worst case near 1.2 GB: within a browser tab's
+/// wasm memory (4 GiB at most) and far within this 24 GB machine.
+pub const MAX_CATALOGUE_BYTES: usize = 256 * 1024 * 1024;
 /// Most items in a catalogue (2,000,000).
 pub const MAX_ITEMS: usize = 2_000_000;
 /// Longest item id, in bytes.

@@ -1213,7 +1213,7 @@ mod cli {
         // Sparse: takes no disk space, and must not be read into memory.
         std::fs::File::create(&big)
             .unwrap()
-            .set_len(limits::MAX_INPUT_BYTES as u64 + 1)
+            .set_len(limits::MAX_CATALOGUE_BYTES as u64 + 1)
             .unwrap();
         let out = run(&["search", "--catalog", p(&big), "--query", "mug"]);
         fails_with(
@@ -1221,10 +1221,31 @@ mod cli {
             &[
                 p(&big),
                 &format!(
-                    "is {} bytes, more than the limit of",
-                    limits::MAX_INPUT_BYTES + 1
+                    "is {} bytes, more than the limit of {} bytes (256 MiB)",
+                    limits::MAX_CATALOGUE_BYTES + 1,
+                    limits::MAX_CATALOGUE_BYTES
                 ),
             ],
+        );
+        // Interactions may be larger (512 MiB): their rows take less memory.
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(limits::MAX_INPUT_BYTES as u64 + 1)
+            .unwrap();
+        let cat = dir.path().join("c.json");
+        std::fs::write(&cat, r#"[{"id": "a"}]"#).unwrap();
+        let out = run(&[
+            "split",
+            "--catalog",
+            p(&cat),
+            "--interactions",
+            p(&big),
+            "--out-dir",
+            p(dir.path()),
+        ]);
+        fails_with(
+            &out,
+            &[p(&big), "more than the limit of 536870912 bytes (512 MiB)"],
         );
     }
 

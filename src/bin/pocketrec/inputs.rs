@@ -97,15 +97,20 @@ pub struct SplitOptions {
 /// Reads a whole input file, refusing one past [`limits::MAX_INPUT_BYTES`]
 /// before any of it is read.
 pub fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
+    read_at_most(path, what, limits::MAX_INPUT_BYTES)
+}
+
+/// Reads a whole input file, refusing one past `limit` bytes before any of
+/// it is read.
+pub fn read_at_most(path: &Path, what: &str, limit: usize) -> Result<Vec<u8>> {
     let size = std::fs::metadata(path)
         .with_context(|| format!("could not read {what} from {}", path.display()))?
         .len();
-    if size > limits::MAX_INPUT_BYTES as u64 {
+    if size > limit as u64 {
         bail!(
-            "{what} {} is {size} bytes, more than the limit of {} bytes ({} MiB)",
+            "{what} {} is {size} bytes, more than the limit of {limit} bytes ({} MiB)",
             path.display(),
-            limits::MAX_INPUT_BYTES,
-            limits::MAX_INPUT_BYTES >> 20
+            limit >> 20
         );
     }
     std::fs::read(path).with_context(|| format!("could not read {what} from {}", path.display()))
@@ -140,7 +145,10 @@ pub fn load_catalogue(path: &Path, config: &Config) -> Result<Catalogue> {
             let value = movielens::catalogue_json(&read(&movies, "movies")?, tags.as_deref())?;
             Catalogue::from_value(value, &config.catalogue)
         }
-        None => Catalogue::from_json(read(path, "catalogue")?, &config.catalogue),
+        None => Catalogue::from_json(
+            read_at_most(path, "catalogue", limits::MAX_CATALOGUE_BYTES)?,
+            &config.catalogue,
+        ),
     };
     catalogue.with_context(|| format!("in catalogue {}", path.display()))
 }

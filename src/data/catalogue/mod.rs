@@ -154,11 +154,11 @@ impl Catalogue {
     /// errors of [`Catalogue::from_value`].
     pub fn from_json(text: impl AsRef<[u8]>, config: &CatalogueConfig) -> Result<Catalogue> {
         let bytes = strip_bom(text.as_ref());
-        if bytes.len() > limits::MAX_INPUT_BYTES {
+        if bytes.len() > limits::MAX_CATALOGUE_BYTES {
             return Err(Error::LimitExceeded(format!(
                 "catalogue: {} bytes is more than the limit of {} bytes",
                 bytes.len(),
-                limits::MAX_INPUT_BYTES
+                limits::MAX_CATALOGUE_BYTES
             )));
         }
         Catalogue::from_raw(RawItems::from_json(bytes)?, config)
