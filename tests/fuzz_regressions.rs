@@ -15,7 +15,9 @@ use std::path::Path;
 
 /// Runs every committed seed of `target` through `run`.
 fn replay_seeds(target: &str, run: fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds").join(target);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds")
+        .join(target);
     let mut n = 0;
     for entry in fs::read_dir(&dir).expect("the seeds are committed") {
         let path = entry.expect("a directory entry").path();

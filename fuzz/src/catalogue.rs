@@ -32,14 +32,25 @@ pub fn run(data: &[u8]) {
     let Ok(catalogue) = Catalogue::from_json(json, &CatalogueConfig::default()) else {
         return;
     };
-    assert!(!catalogue.is_empty(), "a catalogue read without error has items");
+    assert!(
+        !catalogue.is_empty(),
+        "a catalogue read without error has items"
+    );
     let config = Config::default().check().expect("the defaults are valid");
     let rec = Recommender::fit(catalogue, None, &config).expect("a fit without a log cannot fail");
-    let ids: Vec<String> = rec.catalogue().ids().iter().take(QUERIED).cloned().collect();
+    let ids: Vec<String> = rec
+        .catalogue()
+        .ids()
+        .iter()
+        .take(QUERIED)
+        .cloned()
+        .collect();
     for model in MODELS {
         let query = Query::new(5, model).check().expect("a valid query");
         for id in &ids {
-            let similar = rec.similar_items(id, &query).expect("the id is in the catalogue");
+            let similar = rec
+                .similar_items(id, &query)
+                .expect("the id is in the catalogue");
             check::recommendations("similar", &similar, &query, &[id]);
             let recs = rec
                 .recommend(&[Event::item(id.as_str())], &query)

@@ -7,7 +7,12 @@ use pocketrec::recommend::{CheckedQuery, Recommendation};
 
 /// At most `k` results, distinct ids, finite scores, none of `excluded`
 /// (the query item, the history, the filter's exclusions).
-pub fn recommendations(what: &str, results: &[Recommendation], query: &CheckedQuery, excluded: &[&str]) {
+pub fn recommendations(
+    what: &str,
+    results: &[Recommendation],
+    query: &CheckedQuery,
+    excluded: &[&str],
+) {
     assert!(
         results.len() <= query.k,
         "{what}: {} results for k = {}",
@@ -17,9 +22,18 @@ pub fn recommendations(what: &str, results: &[Recommendation], query: &CheckedQu
     let mut ids: Vec<&str> = results.iter().map(|r| r.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
-    assert_eq!(ids.len(), results.len(), "{what}: repeated ids in {results:?}");
+    assert_eq!(
+        ids.len(),
+        results.len(),
+        "{what}: repeated ids in {results:?}"
+    );
     for r in results {
-        assert!(r.score.is_finite(), "{what}: score {} for {:?}", r.score, r.id);
+        assert!(
+            r.score.is_finite(),
+            "{what}: score {} for {:?}",
+            r.score,
+            r.id
+        );
         assert!(
             !excluded.contains(&r.id.as_str()),
             "{what}: {:?} should have been left out",
@@ -38,7 +52,10 @@ pub fn filtered(catalogue: &Catalogue, filter: &Filter, results: &[Recommendatio
         }
         if filter.min_price.is_some() || filter.max_price.is_some() {
             let price = catalogue.price(i);
-            let (lo, hi) = (filter.min_price.unwrap_or(f64::MIN), filter.max_price.unwrap_or(f64::MAX));
+            let (lo, hi) = (
+                filter.min_price.unwrap_or(f64::MIN),
+                filter.max_price.unwrap_or(f64::MAX),
+            );
             assert!(
                 price.is_some_and(|p| lo <= p && p <= hi),
                 "{:?} costs {price:?}, outside [{lo}, {hi}]",
@@ -53,14 +70,35 @@ pub fn filtered(catalogue: &Catalogue, filter: &Filter, results: &[Recommendatio
 /// when the data are non-negative.
 pub fn forecast(f: &Forecast, horizon: usize, options: &ForecastOptions, non_negative: bool) {
     assert_eq!(f.point.len(), horizon, "{}: points", f.model);
-    assert_eq!(f.intervals.len(), options.levels.len(), "{}: intervals", f.model);
+    assert_eq!(
+        f.intervals.len(),
+        options.levels.len(),
+        "{}: intervals",
+        f.model
+    );
     for (h, p) in f.point.iter().enumerate() {
         assert!(p.is_finite(), "{}: point[{h}] = {p}", f.model);
-        assert!(!non_negative || *p >= 0.0, "{}: point[{h}] = {p} < 0", f.model);
+        assert!(
+            !non_negative || *p >= 0.0,
+            "{}: point[{h}] = {p} < 0",
+            f.model
+        );
     }
     for iv in &f.intervals {
-        assert_eq!(iv.lower.len(), horizon, "{}: lower at {}", f.model, iv.level);
-        assert_eq!(iv.upper.len(), horizon, "{}: upper at {}", f.model, iv.level);
+        assert_eq!(
+            iv.lower.len(),
+            horizon,
+            "{}: lower at {}",
+            f.model,
+            iv.level
+        );
+        assert_eq!(
+            iv.upper.len(),
+            horizon,
+            "{}: upper at {}",
+            f.model,
+            iv.level
+        );
         for h in 0..horizon {
             let (lo, p, hi) = (iv.lower[h], f.point[h], iv.upper[h]);
             assert!(

@@ -27,7 +27,11 @@ pub fn run(data: &[u8]) {
     let Some((horizon, options)) = options(head) else {
         return;
     };
-    let format = if check::is_json(body) { Format::Json } else { Format::Csv };
+    let format = if check::is_json(body) {
+        Format::Json
+    } else {
+        Format::Csv
+    };
     if let Ok(input) = read_series(body, format, "fuzz") {
         for series in input.series.iter().take(SERIES_CAP) {
             let values = &series.values[series.values.len().saturating_sub(LENGTH_CAP)..];

@@ -99,7 +99,11 @@ fn fit_and_query(catalogue: &Arc<Catalogue>, train: &Interactions) {
                 assert!(w.is_finite() && w > 0.0, "user {u} item {i}: weight {w}");
             }
             let history = decay(items, Some(7.0), None);
-            let seen: HashSet<&str> = history.items.iter().map(|&(i, _)| catalogue.id(i)).collect();
+            let seen: HashSet<&str> = history
+                .items
+                .iter()
+                .map(|&(i, _)| catalogue.id(i))
+                .collect();
             let seen: Vec<&str> = seen.into_iter().collect();
             let recs = fitted
                 .recommender

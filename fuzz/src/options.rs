@@ -18,8 +18,8 @@ use pocketrec::data::history::Event;
 use pocketrec::data::interactions::Interactions;
 use pocketrec::forecast::inventory::{reorder_plan, stockout_period};
 use pocketrec::forecast::{forecast, ForecastOptions};
-use pocketrec::Error;
 use pocketrec::recommend::{CheckedQuery, Query, Recommender};
+use pocketrec::Error;
 use serde_json::Value;
 
 use super::check;
@@ -62,11 +62,17 @@ fn with_config(config: pocketrec::config::CheckedConfig) {
         return;
     };
     let rec = Recommender::fit(catalogue, Some(&log), &config).expect("the log fits its catalogue");
-    let query = Query::new(4, Default::default()).check().expect("a valid query");
+    let query = Query::new(4, Default::default())
+        .check()
+        .expect("a valid query");
     let history = [Event::item("a"), Event::item("b")];
-    let recs = rec.recommend(&history, &query).expect("plain events are valid");
+    let recs = rec
+        .recommend(&history, &query)
+        .expect("plain events are valid");
     check::recommendations("config", &recs, &query, &["a", "b"]);
-    let similar = rec.similar_items("c", &query).expect("c is in the catalogue");
+    let similar = rec
+        .similar_items("c", &query)
+        .expect("c is in the catalogue");
     check::recommendations("config similar", &similar, &query, &["c"]);
 }
 
@@ -75,7 +81,8 @@ fn shop() -> Arc<Recommender> {
     static SHOP: OnceLock<Arc<Recommender>> = OnceLock::new();
     Arc::clone(SHOP.get_or_init(|| {
         let catalogue = super::interactions::catalogue();
-        let log = Interactions::from_csv(LOG, &catalogue, &Default::default()).expect("the log reads");
+        let log =
+            Interactions::from_csv(LOG, &catalogue, &Default::default()).expect("the log reads");
         let config = Config::default().check().expect("the defaults are valid");
         Arc::new(Recommender::fit(catalogue, Some(&log), &config).expect("the log fits"))
     }))
@@ -103,10 +110,14 @@ fn with_query(query: &CheckedQuery) {
     }
     let mut left_out = excluded.clone();
     left_out.push("b");
-    let similar = rec.similar_items("b", query).expect("b is in the catalogue");
+    let similar = rec
+        .similar_items("b", query)
+        .expect("b is in the catalogue");
     check::recommendations("query similar", &similar, query, &left_out);
     check::filtered(rec.catalogue(), &query.filter, &similar);
-    let found = rec.search("blue ceramic office", query).expect("content is fitted");
+    let found = rec
+        .search("blue ceramic office", query)
+        .expect("content is fitted");
     check::recommendations("query search", &found, query, &excluded);
     let popular = rec.popular(query).expect("a checked query");
     check::recommendations("query popular", &popular, query, &excluded);
@@ -149,10 +160,17 @@ fn forecast_options(data: &[u8]) {
     if let Some((lead_time, service_level, stock)) = inventory {
         if let Ok(plan) = reorder_plan(&f, lead_time, service_level) {
             let demand = plan.lead_time_demand;
-            assert!(demand.is_finite() && (!non_negative || demand >= 0.0), "demand {demand}");
+            assert!(
+                demand.is_finite() && (!non_negative || demand >= 0.0),
+                "demand {demand}"
+            );
             let safety = plan.safety_stock;
             assert!(safety.is_finite() && safety >= 0.0, "safety stock {safety}");
-            assert!(plan.reorder_point.is_finite(), "reorder point {}", plan.reorder_point);
+            assert!(
+                plan.reorder_point.is_finite(),
+                "reorder point {}",
+                plan.reorder_point
+            );
         }
         if let Some(stock) = stock {
             if let Some(p) = stockout_period(&f, stock) {
@@ -166,7 +184,10 @@ fn forecast_options(data: &[u8]) {
 /// keys are errors); `None` when it does not read.
 fn inventory(v: &Value) -> Option<(usize, f64, Option<f64>)> {
     let map = v.as_object()?;
-    if map.keys().any(|k| !["leadTime", "serviceLevel", "stock"].contains(&k.as_str())) {
+    if map
+        .keys()
+        .any(|k| !["leadTime", "serviceLevel", "stock"].contains(&k.as_str()))
+    {
         return None;
     }
     let lead_time = usize::try_from(map.get("leadTime")?.as_u64()?).ok()?;
