@@ -53,7 +53,10 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install cargo-fuzz
 fi
 
-cargo +nightly fuzz build -O "${targets[@]}" >&2
+# cargo fuzz builds one target per call (or all of them without a name).
+for t in "${targets[@]}"; do
+    cargo +nightly fuzz build -O "$t" >&2
+done
 
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
