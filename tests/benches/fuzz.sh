@@ -9,8 +9,10 @@
 # assertions: see fuzz/Cargo.toml), runs each for the given time on its
 # corpus (fuzz/corpus/<target>, git-ignored, grown run after run) and its
 # committed seeds (fuzz/seeds/<target>), and prints a table of runs,
-# coverage (libFuzzer's cov:), features (ft:), corpus entries and crashes
-# (files in fuzz/artifacts/<target>/). Exits 1 when any crash was found.
+# coverage (libFuzzer's cov:), features (ft:), corpus entries, crashes
+# (crash-, oom-, leak- and timeout- files this run left in
+# fuzz/artifacts/<target>/) and slow units (slow-unit- files: inputs that
+# took over 10 s, not failures). Exits 1 when any crash was found.
 #
 # A crash: `cargo +nightly fuzz run <target> fuzz/artifacts/<target>/<file>`
 # replays it; once fixed, add it to tests/fuzz_regressions.rs.
@@ -64,6 +66,8 @@ rows=()
 crashed=0
 for t in "${targets[@]}"; do
     mkdir -p "corpus/$t" "artifacts/$t"
+    # Findings of earlier runs stay in artifacts/; count this run's only.
+    touch "$logs/$t.start"
     echo "fuzzing $t for ${seconds}s" >&2
     # libFuzzer exits non-zero on a crash; the table reports it.
     cargo +nightly fuzz run -O "$t" "corpus/$t" "seeds/$t" -- \
@@ -77,15 +81,19 @@ for t in "${targets[@]}"; do
     cov=$(grep -oE 'cov: [0-9]+' <<<"$status" | grep -oE '[0-9]+' || true)
     ft=$(grep -oE 'ft: [0-9]+' <<<"$status" | grep -oE '[0-9]+' || true)
     corpus=$(find "corpus/$t" -type f | wc -l)
-    crashes=$(find "artifacts/$t" -type f | wc -l)
+    # libFuzzer names its findings crash-, oom-, leak-, timeout- or
+    # slow-unit-<sha1>; slow units are inputs slower than -report_slow_units
+    # (10 s by default here), reported but not failures.
+    crashes=$(find "artifacts/$t" -type f -newer "$logs/$t.start" ! -name 'slow-unit-*' | wc -l)
+    slow=$(find "artifacts/$t" -type f -newer "$logs/$t.start" -name 'slow-unit-*' | wc -l)
     [ "$crashes" -eq 0 ] || crashed=1
     if grep -qE '^==[0-9]+== ERROR|^thread .* panicked' "$logs/$t.log"; then
         grep -E -m 3 -A 3 'panicked|ERROR: libFuzzer' "$logs/$t.log" >&2 || true
     fi
-    rows+=("$(printf '%-13s %12s %8s %8s %8s %8s' "$t" "${runs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "$crashes")")
+    rows+=("$(printf '%-13s %12s %8s %8s %8s %8s %6s' "$t" "${runs:-?}" "${cov:-?}" "${ft:-?}" "$corpus" "$crashes" "$slow")")
 done
 
-printf '%-13s %12s %8s %8s %8s %8s\n' target runs cov ft corpus crashes
+printf '%-13s %12s %8s %8s %8s %8s %6s\n' target runs cov ft corpus crashes slow
 printf '%s\n' "${rows[@]}"
 if [ "$crashed" -ne 0 ]; then
     echo "crashes found: see fuzz/artifacts/<target>/" >&2
