@@ -10,7 +10,8 @@
 //!   "itemKnn": {"similarity": "bm25", "neighbours": 20, "shrinkage": 20},
 //!   "popularity": {"halfLifeDays": 30},
 //!   "hybrid": {"weights": {"itemKnn": 1, "content": 0.6, "popular": 0.05, "sequential": 0.5, "userKnn": 0.5}},
-//!   "history": {"halfLifeDays": 7}
+//!   "history": {"halfLifeDays": 7},
+//!   "privacy": {"minSupport": 5, "maxItemsPerShopper": 200, "epsilon": 2}
 //! }
 //! ```
 
@@ -26,6 +27,7 @@ use crate::models::popularity::PopularityConfig;
 use crate::models::sequential::SequentialConfig;
 use crate::models::user_knn::UserKnnConfig;
 use crate::models::HybridConfig;
+use crate::privacy::PrivacyConfig;
 
 /// All options of pocketrec.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -49,6 +51,8 @@ pub struct Config {
     pub hybrid: HybridConfig,
     /// History weighting defaults.
     pub history: HistoryConfig,
+    /// Privacy rules of a published model index (`pocketrec build`).
+    pub privacy: PrivacyConfig,
 }
 
 impl Config {
@@ -86,6 +90,7 @@ impl Config {
         self.sequential.validate()?;
         self.user_knn.validate()?;
         self.history.validate()?;
+        self.privacy.validate()?;
         self.hybrid.validate()
     }
 }

@@ -71,6 +71,15 @@ pub enum Error {
     /// Input beyond a documented size limit (see [`crate::limits`]).
     #[error("{0}")]
     LimitExceeded(String),
+    /// A model index ([`crate::index`]) file that is missing, truncated,
+    /// corrupt, of another format version, or does not match its hash.
+    #[error("model index {file}: {message}")]
+    BadIndex {
+        /// The file (the manifest, or a shard's name).
+        file: String,
+        /// What is wrong with it.
+        message: String,
+    },
     /// A forecasting model that cannot be fitted to the series it was given
     /// (e.g. seasonal naive without one full season).
     #[error("forecast: {what}")]
@@ -92,6 +101,7 @@ impl Error {
             Error::InvalidConfig { .. } => "invalid_config",
             Error::Empty(_) => "empty_input",
             Error::LimitExceeded(_) => "limit_exceeded",
+            Error::BadIndex { .. } => "bad_index",
             Error::Forecast { .. } => "forecast_unfit",
         }
     }

@@ -28,6 +28,7 @@ use crate::data::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::models::neighbours::{Accumulator, Neighbours};
 use crate::models::{naming_reasons, Evidence, Model, QueryContext, Reason, Scorer};
+use crate::privacy::{Part, Protection};
 use crate::sparse::Csr;
 
 /// The item-item similarity definition.
@@ -119,11 +120,26 @@ impl ItemKnn {
     ///
     /// The config is trusted: it comes from a [`crate::config::CheckedConfig`].
     pub fn fit(user_items: &Csr, config: &ItemKnnConfig) -> ItemKnn {
+        ItemKnn::fit_protected(user_items, config, &Protection::none(), &[])
+    }
+
+    /// [`ItemKnn::fit`] under the privacy rules of a published index: a
+    /// pair enters a list only when `rules` release it (see
+    /// [`crate::privacy`]). With differential privacy the similarity is
+    /// computed from released counts only, `s(i, j) = c̃_ij / √(p̃_i p̃_j)`
+    /// with `p̃` the released `popularity`, then shrunk as above.
+    pub fn fit_protected(
+        user_items: &Csr,
+        config: &ItemKnnConfig,
+        rules: &Protection,
+        popularity: &[f32],
+    ) -> ItemKnn {
         debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
         let weighted = weigh(&user_items.transpose(), config);
         let by_user = weighted.transpose();
         let n = weighted.rows();
         let mut acc = Accumulator::new(n);
+        let shrink = |s: f32, n_ij: f64| s * n_ij as f32 / (n_ij as f32 + config.shrinkage);
         let rows = (0..n)
             .map(|i| {
                 let (users, wi) = weighted.row(i);
@@ -134,14 +150,33 @@ impl ItemKnn {
                     }
                 }
                 // s'(i, j) = s(i, j) · n_ij / (n_ij + λ)
-                acc.take_top_k(config.neighbours, Some(i as u32), |_, s, n_ij| {
-                    s * n_ij as f32 / (n_ij as f32 + config.shrinkage)
-                })
+                acc.take_top_k(
+                    config.neighbours,
+                    Some(i as u32),
+                    |j, s, n_ij| match rules.link(Part::ItemPair, i as u32, j, n_ij) {
+                        None => 0.0,
+                        Some(c) if rules.is_noisy() => {
+                            let (p_i, p_j) = (popularity[i], popularity[j as usize]);
+                            shrink(Protection::strength(c, p_i as f64, p_j as f64), c)
+                        }
+                        Some(_) => shrink(s, n_ij as f64),
+                    },
+                )
             })
             .collect();
         ItemKnn {
             neighbours: Neighbours::from_rows(rows),
         }
+    }
+
+    /// A model from neighbour lists made elsewhere (a model index).
+    pub fn from_neighbours(neighbours: Neighbours) -> ItemKnn {
+        ItemKnn { neighbours }
+    }
+
+    /// All neighbour lists.
+    pub fn all_neighbours(&self) -> &Neighbours {
+        &self.neighbours
     }
 
     /// The neighbours of `item` (by item index) and their similarities.

@@ -110,6 +110,11 @@ impl Neighbours {
         top_k(contributions, max)
     }
 
+    /// Number of items (rows), whether or not they have links.
+    pub fn item_count(&self) -> usize {
+        self.links.rows()
+    }
+
     /// Total number of kept links.
     pub fn len(&self) -> usize {
         self.links.nnz()

@@ -14,6 +14,7 @@ use crate::data::history::half_life_decay;
 use crate::data::interactions::UserItems;
 use crate::error::{check_half_life, Result};
 use crate::models::{Evidence, Model, QueryContext, Reason, Scorer};
+use crate::privacy::Protection;
 
 /// Options of the popularity model.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -46,6 +47,16 @@ impl Popularity {
     ///
     /// The config is trusted: it comes from a [`crate::config::CheckedConfig`].
     pub fn fit(user_items: &UserItems, config: &PopularityConfig) -> Popularity {
+        Popularity::fit_protected(user_items, config, &Protection::none())
+    }
+
+    /// [`Popularity::fit`] for a published index: with differential privacy
+    /// each score gets its Laplace noise (see [`crate::privacy`]).
+    pub fn fit_protected(
+        user_items: &UserItems,
+        config: &PopularityConfig,
+        rules: &Protection,
+    ) -> Popularity {
         debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
         let n = user_items.matrix.cols();
         let latest = user_items.last_seen.iter().flatten().copied().max();
@@ -57,6 +68,11 @@ impl Popularity {
                     _ => 1.0,
                 };
                 scores[i as usize] += decay;
+            }
+        }
+        if rules.is_noisy() {
+            for (i, s) in scores.iter_mut().enumerate() {
+                *s = rules.popularity(i as u32, *s as f64) as f32;
             }
         }
         Popularity::from_scores(scores)

@@ -22,6 +22,7 @@ use crate::data::interactions::Interactions;
 use crate::error::{Error, Result};
 use crate::models::neighbours::{Accumulator, Neighbours};
 use crate::models::{naming_reasons, Evidence, Model, QueryContext, Reason, Scorer};
+use crate::privacy::{Part, Protection};
 
 /// Options of the sequential model.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
@@ -89,6 +90,19 @@ impl Sequential {
     ///
     /// The config is trusted: it comes from a [`crate::config::CheckedConfig`].
     pub fn fit(log: &Interactions, config: &SequentialConfig) -> Sequential {
+        Sequential::fit_protected(log, config, &Protection::none(), &[])
+    }
+
+    /// [`Sequential::fit`] under the privacy rules of a published index: a
+    /// link enters a list only when `rules` release it (see
+    /// [`crate::privacy`]); with differential privacy `c` is the released
+    /// count and `n_i` the released `popularity`.
+    pub fn fit_protected(
+        log: &Interactions,
+        config: &SequentialConfig,
+        rules: &Protection,
+        popularity: &[f32],
+    ) -> Sequential {
         debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
         let n = log.item_count();
         let sequences = sequences(log);
@@ -114,8 +128,15 @@ impl Sequential {
                     }
                 }
                 // s(i → j) = c(i → j) / √(n_i · n_j)
-                acc.take_top_k(config.neighbours, None, |j, c, _| {
-                    c / (users_of[i] * users_of[j as usize]).sqrt()
+                acc.take_top_k(config.neighbours, None, |j, c, support| {
+                    match rules.link(Part::Successor, i as u32, j, support) {
+                        None => 0.0,
+                        Some(c) if rules.is_noisy() => {
+                            let (p_i, p_j) = (popularity[i], popularity[j as usize]);
+                            Protection::strength(c, p_i as f64, p_j as f64)
+                        }
+                        Some(_) => c / (users_of[i] * users_of[j as usize]).sqrt(),
+                    }
                 })
             })
             .collect();
@@ -123,6 +144,19 @@ impl Sequential {
             successors: Neighbours::from_rows(rows),
             config: config.clone(),
         }
+    }
+
+    /// A model from successor lists made elsewhere (a model index).
+    pub fn from_successors(successors: Neighbours, config: &SequentialConfig) -> Sequential {
+        Sequential {
+            successors,
+            config: config.clone(),
+        }
+    }
+
+    /// All successor lists.
+    pub fn all_successors(&self) -> &Neighbours {
+        &self.successors
     }
 
     /// The successors of `item` and their directed similarities.

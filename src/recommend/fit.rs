@@ -12,6 +12,8 @@
 
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use crate::config::CheckedConfig;
 use crate::data::catalogue::Catalogue;
 use crate::data::interactions::{Interactions, UserItems};
@@ -22,6 +24,7 @@ use crate::models::popularity::Popularity;
 use crate::models::sequential::Sequential;
 use crate::models::user_knn::UserKnn;
 use crate::models::{BlendWeights, Model, Scorer};
+use crate::privacy::{Part, PrivacyConfig, Protection};
 use crate::recommend::{Query, Recommender};
 
 /// Which models to fit.
@@ -29,6 +32,8 @@ use crate::recommend::{Query, Recommender};
 pub struct FitPlan {
     models: Vec<Model>,
     reuse: Vec<Arc<dyn Scorer>>,
+    /// The privacy rules and the noise seed, for a published index.
+    privacy: Option<(PrivacyConfig, u64)>,
 }
 
 impl FitPlan {
@@ -45,6 +50,7 @@ impl FitPlan {
         FitPlan {
             models: Model::SINGLE.into_iter().filter(wanted).collect(),
             reuse: Vec::new(),
+            privacy: None,
         }
     }
 
@@ -67,6 +73,17 @@ impl FitPlan {
         self
     }
 
+    /// Fits under the privacy rules of a published model index (see
+    /// [`crate::privacy`]): the log is capped per shopper, links need their
+    /// minimum support, and with `epsilon` counts get noise drawn from
+    /// `noise_seed`. User-kNN keeps per-shopper rows, so a protected plan
+    /// leaves it out.
+    pub fn protected(mut self, privacy: &PrivacyConfig, noise_seed: u64) -> FitPlan {
+        self.models.retain(|&m| m != Model::UserKnn);
+        self.privacy = Some((privacy.clone(), noise_seed));
+        self
+    }
+
     /// The models the plan fits or reuses, in blend order.
     pub fn models(&self) -> &[Model] {
         &self.models
@@ -80,6 +97,22 @@ pub struct FitReport {
     pub aggregate: f64,
     /// Each model fitted (not reused), in blend order.
     pub models: Vec<(Model, f64)>,
+    /// What the privacy rules did (a protected plan only).
+    pub privacy: Option<PrivacyReport>,
+}
+
+/// What the privacy rules of a protected fit suppressed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PrivacyReport {
+    /// Shoppers with more items than the cap.
+    pub capped_shoppers: usize,
+    /// Log rows dropped by the cap.
+    pub capped_rows: usize,
+    /// Item-kNN links under the rules (each direction counts).
+    pub suppressed_item_links: usize,
+    /// Sequential links under the rules.
+    pub suppressed_successors: usize,
 }
 
 impl FitReport {
@@ -138,44 +171,115 @@ pub fn fit(
     }
     let log = log.filter(|log| !log.is_empty());
     let mut report = FitReport::default();
+    let rules = match &plan.privacy {
+        Some((privacy, seed)) => {
+            let pair_models = plan
+                .models
+                .iter()
+                .filter(|m| matches!(m, Model::ItemKnn | Model::Sequential))
+                .count();
+            privacy.protection(pair_models, *seed)
+        }
+        None => Protection::none(),
+    };
+    let capped = match log {
+        Some(log) if plan.privacy.is_some() => {
+            let (capped, shoppers, rows) = rules.cap(log);
+            report.privacy = Some(PrivacyReport {
+                capped_shoppers: shoppers,
+                capped_rows: rows,
+                ..PrivacyReport::default()
+            });
+            Some(capped)
+        }
+        _ => None,
+    };
+    let log = capped.as_ref().or(log);
     let start = clock();
     let user_items = log.map(|log| log.aggregate(config.interactions.transform));
     report.aggregate = clock() - start;
-    let mut models: Vec<Arc<dyn Scorer>> = Vec::new();
-    for &kind in plan.models() {
+    // Popularity first: with differential privacy the link models compute
+    // their strengths from its released (noisy) counts.
+    let mut order: Vec<Model> = plan.models().to_vec();
+    order.sort_by_key(|&m| m != Model::Popular);
+    let mut fitted: Vec<Arc<dyn Scorer>> = Vec::new();
+    let mut popularity: Vec<f32> = Vec::new();
+    for kind in order {
         if let Some(model) = plan.reuse.iter().find(|m| m.kind() == kind) {
-            models.push(Arc::clone(model));
+            fitted.push(Arc::clone(model));
             continue;
         }
         let start = clock();
         let data = log.zip(user_items.as_ref());
-        if let Some(model) = fit_one(kind, &catalogue, data, config) {
-            models.push(model);
+        let fit = Fit {
+            catalogue: &catalogue,
+            data,
+            config,
+            rules: &rules,
+            popularity: &popularity,
+        };
+        if let Some(model) = fit.one(kind) {
+            if let Some(p) = model.as_any().downcast_ref::<Popularity>() {
+                popularity = p.scores().to_vec();
+            }
+            fitted.push(model);
             report.models.push((kind, clock() - start));
         }
     }
+    if let Some(privacy) = &mut report.privacy {
+        // The rules count as the models ask; split the count by model.
+        privacy.suppressed_item_links = rules.suppressed_by(Part::ItemPair);
+        privacy.suppressed_successors = rules.suppressed_by(Part::Successor);
+    }
+    // Back into blend order.
+    fitted.sort_by_key(|m| Model::SINGLE.iter().position(|&k| k == m.kind()));
+    report
+        .models
+        .sort_by_key(|(m, _)| Model::SINGLE.iter().position(|k| k == m));
     Ok(Fitted {
-        recommender: Recommender::new(catalogue, models, config.clone()),
+        recommender: Recommender::new(catalogue, fitted, config.clone()),
         user_items,
         report,
     })
 }
 
-/// The registry's fit arms: one per model. `None` when the model cannot be
-/// fitted without interactions (it then stays silent in queries).
-fn fit_one(
-    kind: Model,
-    catalogue: &Catalogue,
-    data: Option<(&Interactions, &UserItems)>,
-    config: &CheckedConfig,
-) -> Option<Arc<dyn Scorer>> {
-    Some(match (kind, data) {
-        (Model::Content, _) => Arc::new(ContentModel::fit(catalogue, &config.content)),
-        (Model::Popular, None) => Arc::new(Popularity::from_scores(vec![0.0; catalogue.len()])),
-        (Model::Popular, Some((_, ui))) => Arc::new(Popularity::fit(ui, &config.popularity)),
-        (Model::ItemKnn, Some((_, ui))) => Arc::new(ItemKnn::fit(&ui.matrix, &config.item_knn)),
-        (Model::UserKnn, Some((_, ui))) => Arc::new(UserKnn::fit(&ui.matrix, &config.user_knn)),
-        (Model::Sequential, Some((log, _))) => Arc::new(Sequential::fit(log, &config.sequential)),
-        (Model::Hybrid, _) | (_, None) => return None,
-    })
+/// One model's fit: its inputs.
+struct Fit<'a> {
+    catalogue: &'a Catalogue,
+    data: Option<(&'a Interactions, &'a UserItems)>,
+    config: &'a CheckedConfig,
+    rules: &'a Protection,
+    /// Released popularity scores (empty until popularity is fitted).
+    popularity: &'a [f32],
+}
+
+impl Fit<'_> {
+    /// The registry's fit arms: one per model. `None` when the model cannot
+    /// be fitted without interactions (it then stays silent in queries).
+    fn one(&self, kind: Model) -> Option<Arc<dyn Scorer>> {
+        let (config, rules, popularity) = (self.config, self.rules, self.popularity);
+        Some(match (kind, self.data) {
+            (Model::Content, _) => Arc::new(ContentModel::fit(self.catalogue, &config.content)),
+            (Model::Popular, None) => {
+                Arc::new(Popularity::from_scores(vec![0.0; self.catalogue.len()]))
+            }
+            (Model::Popular, Some((_, ui))) => {
+                Arc::new(Popularity::fit_protected(ui, &config.popularity, rules))
+            }
+            (Model::ItemKnn, Some((_, ui))) => Arc::new(ItemKnn::fit_protected(
+                &ui.matrix,
+                &config.item_knn,
+                rules,
+                popularity,
+            )),
+            (Model::UserKnn, Some((_, ui))) => Arc::new(UserKnn::fit(&ui.matrix, &config.user_knn)),
+            (Model::Sequential, Some((log, _))) => Arc::new(Sequential::fit_protected(
+                log,
+                &config.sequential,
+                rules,
+                popularity,
+            )),
+            (Model::Hybrid, _) | (_, None) => return None,
+        })
+    }
 }

@@ -93,9 +93,9 @@ impl Recommender {
         Ok(fitted.recommender)
     }
 
-    /// Assembles a recommender from fitted models (in blend order); the
-    /// fit pipeline does this.
-    fn new(
+    /// Assembles a recommender from fitted models (in blend order): the
+    /// fit pipeline does this, and [`crate::index`] from a model index.
+    pub(crate) fn new(
         catalogue: Arc<Catalogue>,
         models: Vec<Arc<dyn Scorer>>,
         config: CheckedConfig,

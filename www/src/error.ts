@@ -13,7 +13,9 @@
  * - `invalid_config`: a config or option outside its documented range;
  * - `empty_input`: nothing to fit or forecast;
  * - `limit_exceeded`: input larger than the engine accepts;
- * - `forecast_unfit`: no forecasting model fits the series.
+ * - `forecast_unfit`: no forecasting model fits the series;
+ * - `bad_index`: a model index file is missing, truncated, corrupt, of another
+ *   format version, or does not match its hash (the message names the file).
  *
  * From the shell:
  * - `load_failed`: a file could not be fetched (network, HTTP status);
@@ -31,6 +33,7 @@ export const ERROR_CODES = [
   "empty_input",
   "limit_exceeded",
   "forecast_unfit",
+  "bad_index",
   "load_failed",
   "crashed",
   "not_loaded",

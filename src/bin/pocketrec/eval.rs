@@ -9,6 +9,8 @@ use serde_json::json;
 
 use pocketrec::evaluate::tune::TuneOptions;
 use pocketrec::evaluate::{evaluate, Metrics};
+use pocketrec::index::{build, open, BuildOptions};
+use pocketrec::recommend::fit::Fitted;
 use pocketrec::recommend::{FitPlan, Model, Query};
 
 use crate::fit::fit_models;
@@ -44,6 +46,15 @@ pub struct EvalArgs {
     /// (the test part is never seen while tuning).
     #[arg(long)]
     pub tune: bool,
+    /// Serve from a model index instead of the live fit: the training part
+    /// is built into an index in memory under the config's `privacy` rules,
+    /// encoded and decoded as `build` and `--index` do, then evaluated
+    /// exactly as the live fit is (user-knn is not in an index).
+    #[arg(long)]
+    pub via_index: bool,
+    /// Seed of the differential-privacy noise with --via-index.
+    #[arg(long, default_value_t = 1)]
+    pub noise_seed: u64,
 }
 
 pub fn eval(args: EvalArgs) -> Result<()> {
@@ -79,12 +90,16 @@ pub fn eval(args: EvalArgs) -> Result<()> {
         config
     };
     let test_ui = parts.test.aggregate(config.interactions.transform);
-    let fitted = fit_models(
-        catalogue,
-        Some(&parts.train),
-        &config,
-        &FitPlan::of(&models),
-    )?;
+    let fitted = if args.via_index {
+        via_index(catalogue, &parts.train, &config, args.noise_seed)?
+    } else {
+        fit_models(
+            catalogue,
+            Some(&parts.train),
+            &config,
+            &FitPlan::of(&models),
+        )?
+    };
     let train_ui = fitted
         .user_items
         .as_ref()
@@ -120,6 +135,49 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     } else {
         print_table(&args, &parts, &results)
     }
+}
+
+/// The training part built into a model index and opened again, in
+/// memory; the training histories aggregated as a live fit does.
+fn via_index(
+    catalogue: pocketrec::data::catalogue::Catalogue,
+    train: &pocketrec::data::interactions::Interactions,
+    config: &pocketrec::config::CheckedConfig,
+    noise_seed: u64,
+) -> Result<Fitted> {
+    let options = BuildOptions {
+        noise_seed,
+        ..BuildOptions::default()
+    };
+    let start = Instant::now();
+    let clock = move || start.elapsed().as_secs_f64();
+    let built = build(catalogue, Some(train), config, &options, &clock)?;
+    let files: std::collections::HashMap<&str, &[u8]> = built
+        .files
+        .iter()
+        .map(|(name, bytes)| (name.as_str(), bytes.as_slice()))
+        .collect();
+    let mut read = |name: &str| -> pocketrec::Result<Vec<u8>> {
+        files
+            .get(name)
+            .map(|b| b.to_vec())
+            .ok_or_else(|| pocketrec::Error::BadIndex {
+                file: name.to_string(),
+                message: "missing".into(),
+            })
+    };
+    let opened = open(&built.files[0].1, &mut read)?;
+    if let Some(p) = &built.report.privacy {
+        eprintln!(
+            "index: {} shoppers capped ({} rows), {} item-kNN and {} sequential links suppressed",
+            p.capped_shoppers, p.capped_rows, p.suppressed_item_links, p.suppressed_successors
+        );
+    }
+    Ok(Fitted {
+        recommender: opened.recommender,
+        user_items: Some(train.aggregate(config.interactions.transform)),
+        report: built.report,
+    })
 }
 
 type EvalRow = (Model, Metrics, f64, f64);

@@ -13,6 +13,8 @@ use pocketrec::data::catalogue::Catalogue;
 use pocketrec::data::interactions::Interactions;
 use pocketrec::data::movielens;
 use pocketrec::evaluate::{split, SplitKind};
+use pocketrec::index::manifest::MAX_MANIFEST_BYTES;
+use pocketrec::index::{OpenedIndex, MANIFEST};
 use pocketrec::limits;
 use pocketrec::recommend::filter::Filter;
 use pocketrec::recommend::{Model, Query};
@@ -25,6 +27,52 @@ pub struct Inputs {
     /// Config JSON (field roles, weights, model options).
     #[arg(long)]
     pub config: Option<PathBuf>,
+}
+
+/// Where the models of a query come from: a fit of the catalogue (and
+/// interactions), or a model index.
+#[derive(Args)]
+pub struct ServeInputs {
+    /// Catalogue JSON, or a MovieLens folder (or its movies.csv).
+    #[arg(long, required_unless_present = "index")]
+    pub catalog: Option<PathBuf>,
+    /// Config JSON (field roles, weights, model options).
+    #[arg(long, conflicts_with = "index")]
+    pub config: Option<PathBuf>,
+    /// A model index folder (`pocketrec build`) to answer from instead of
+    /// fitting; its options are the ones it was built with.
+    #[arg(long, conflicts_with = "catalog")]
+    pub index: Option<PathBuf>,
+}
+
+/// Opens a model index folder.
+pub fn open_index(dir: &Path) -> Result<OpenedIndex> {
+    let manifest = read_at_most(
+        &dir.join(MANIFEST),
+        "model index manifest",
+        MAX_MANIFEST_BYTES,
+    )
+    .with_context(|| format!("{} is not a pocketrec model index", dir.display()))?;
+    let mut read = |file: &str| -> pocketrec::Result<Vec<u8>> {
+        let path = dir.join(file);
+        let bad = |message: String| pocketrec::Error::BadIndex {
+            file: file.to_string(),
+            message,
+        };
+        let size = std::fs::metadata(&path)
+            .map_err(|e| bad(format!("missing from {}: {e}", dir.display())))?
+            .len();
+        if size > limits::MAX_INPUT_BYTES as u64 {
+            return Err(bad(format!(
+                "{size} bytes is more than the limit of {} bytes",
+                limits::MAX_INPUT_BYTES
+            )));
+        }
+        std::fs::read(&path).map_err(|e| bad(format!("could not be read: {e}")))
+    };
+    let opened = pocketrec::index::open(&manifest, &mut read)
+        .with_context(|| format!("in model index {}", dir.display()))?;
+    Ok(opened)
 }
 
 #[derive(Args)]
@@ -169,19 +217,6 @@ pub fn load_interactions(
         eprintln!("warning: {}: {w}", path.display());
     }
     Ok(log)
-}
-
-/// The config, the catalogue and, if a path is given, the interactions.
-pub fn load_inputs(
-    inputs: &Inputs,
-    interactions: Option<&Path>,
-) -> Result<(CheckedConfig, Catalogue, Option<Interactions>)> {
-    let config = load_config(inputs.config.as_deref())?;
-    let catalogue = load_catalogue(&inputs.catalog, &config)?;
-    let log = interactions
-        .map(|p| load_interactions(p, &catalogue, &config))
-        .transpose()?;
-    Ok((config, catalogue, log))
 }
 
 pub fn progress_bar(len: usize, label: &str) -> ProgressBar {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod build;
 mod eval;
 mod fit;
 mod forecast;
@@ -39,6 +40,9 @@ enum Command {
     Split(split::SplitArgs),
     /// Choose options on a validation split of the interactions; write the config.
     Tune(tune::TuneArgs),
+    /// Fit the models a static shop serves, under the privacy rules, and
+    /// write them as a model index folder; a JSON report on standard output.
+    Build(build::BuildArgs),
     /// Forecast sales series with intervals; one JSON object per line and series
     /// (a series that cannot be forecast is named on stderr and gets a naive fallback).
     Forecast(forecast::ForecastArgs),
@@ -54,6 +58,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::eval(args),
         Command::Split(args) => split::write_split(args),
         Command::Tune(args) => tune::tune_command(args),
+        Command::Build(args) => build::build_command(args),
         Command::Forecast(args) => forecast::forecast_command(args),
         Command::ForecastEval(args) => forecast::forecast_eval_command(args),
     };

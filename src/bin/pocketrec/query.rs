@@ -1,14 +1,15 @@
 //! `recommend`, `similar` and `search`: answers from fitted models.
 
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use serde_json::json;
 
 use pocketrec::data::history::{decay, WeightedHistory};
-use pocketrec::recommend::{Model, Query, Recommendation};
+use pocketrec::data::interactions::{Interactions, UserItems};
+use pocketrec::recommend::{CheckedQuery, Model, Query, Recommendation, Recommender};
 
 use crate::fit::fit_models;
 use crate::inputs::*;
@@ -17,8 +18,9 @@ use pocketrec::recommend::FitPlan;
 #[derive(Args)]
 pub struct RecommendArgs {
     #[command(flatten)]
-    pub inputs: Inputs,
-    /// Interactions (CSV with a header, or JSON) to fit on; users' histories come from here.
+    pub inputs: ServeInputs,
+    /// Interactions (CSV with a header, or JSON) to fit on; users' histories
+    /// come from here (with --index, only the histories).
     #[arg(long)]
     pub interactions: Option<PathBuf>,
     /// Users to recommend for, one id per line.
@@ -34,8 +36,8 @@ pub struct RecommendArgs {
 #[derive(Args)]
 pub struct SimilarArgs {
     #[command(flatten)]
-    pub inputs: Inputs,
-    /// Interactions, for item-knn and hybrid.
+    pub inputs: ServeInputs,
+    /// Interactions, for item-knn and hybrid (not with --index).
     #[arg(long)]
     pub interactions: Option<PathBuf>,
     /// The item to find neighbours of.
@@ -48,7 +50,7 @@ pub struct SimilarArgs {
 #[derive(Args)]
 pub struct SearchArgs {
     #[command(flatten)]
-    pub inputs: Inputs,
+    pub inputs: ServeInputs,
     /// The text to match (words, CJK, category values).
     #[arg(long)]
     pub query: String,
@@ -57,7 +59,6 @@ pub struct SearchArgs {
 }
 
 pub fn recommend(args: RecommendArgs) -> Result<()> {
-    let (config, catalogue, log) = load_inputs(&args.inputs, args.interactions.as_deref())?;
     let model: Model = args.query.model.parse()?;
     let users_text = String::from_utf8(read(&args.users, "users")?)
         .with_context(|| format!("{} is not UTF-8 text", args.users.display()))?;
@@ -71,9 +72,8 @@ pub fn recommend(args: RecommendArgs) -> Result<()> {
         ..args.query.query(model)
     }
     .check()?;
-    let plan = FitPlan::for_query(&query, &config.hybrid.weights);
-    let fitted = fit_models(catalogue, log.as_ref(), &config, &plan)?;
-    let (rec, user_items) = (&fitted.recommender, &fitted.user_items);
+    let served = serve(&args.inputs, args.interactions.as_deref(), &query)?;
+    let (rec, log, user_items) = (&served.recommender, &served.log, &served.user_items);
     let mut unseen = Vec::new();
     let mut out: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(BufWriter::new(
@@ -112,28 +112,83 @@ pub fn recommend(args: RecommendArgs) -> Result<()> {
 }
 
 pub fn similar(args: SimilarArgs) -> Result<()> {
-    let (config, catalogue, log) = load_inputs(&args.inputs, args.interactions.as_deref())?;
     let model: Model = args.query.model.parse()?;
-    if matches!(model, Model::ItemKnn) && log.is_none() {
+    if args.inputs.index.is_some() && args.interactions.is_some() {
+        bail!("--interactions are not used with --index (the index holds the models)");
+    }
+    if matches!(model, Model::ItemKnn) && args.interactions.is_none() && args.inputs.index.is_none()
+    {
         bail!("--model item-knn needs --interactions");
     }
     let query = args.query.query(model).check()?;
-    let plan = FitPlan::for_query(&query, &config.hybrid.weights);
-    let rec = fit_models(catalogue, log.as_ref(), &config, &plan)?.recommender;
+    let rec = serve(&args.inputs, args.interactions.as_deref(), &query)?.recommender;
     let recs = rec.similar_items(&args.item, &query)?;
     let out = json!({"item": args.item, "model": model.name(), "items": recs.iter().map(rec_json).collect::<Vec<_>>()});
     emit(&serde_json::to_string_pretty(&out)?)
 }
 
 pub fn search(args: SearchArgs) -> Result<()> {
-    let config = load_config(args.inputs.config.as_deref())?;
-    let catalogue = load_catalogue(&args.inputs.catalog, &config)?;
     let query = args.options.query(Model::Content).check()?;
-    let plan = FitPlan::of(&[Model::Content]);
-    let rec = fit_models(catalogue, None, &config, &plan)?.recommender;
+    let rec = serve(&args.inputs, None, &query)?.recommender;
     let hits = rec.search(&args.query, &query)?;
     let out = json!({"query": args.query, "items": hits.iter().map(rec_json).collect::<Vec<_>>()});
     emit(&serde_json::to_string_pretty(&out)?)
+}
+
+/// The models a query needs, and the shoppers' histories.
+pub struct Served {
+    pub recommender: Recommender,
+    pub log: Option<Interactions>,
+    pub user_items: Option<UserItems>,
+}
+
+/// Fits what `query` needs, or opens the model index; reads the
+/// interactions (with an index, as the shoppers' own histories only).
+pub fn serve(
+    inputs: &ServeInputs,
+    interactions: Option<&Path>,
+    query: &CheckedQuery,
+) -> Result<Served> {
+    let Some(dir) = &inputs.index else {
+        let config = load_config(inputs.config.as_deref())?;
+        let catalog = inputs
+            .catalog
+            .as_deref()
+            .expect("clap requires --catalog without --index");
+        let catalogue = load_catalogue(catalog, &config)?;
+        let log = interactions
+            .map(|p| load_interactions(p, &catalogue, &config))
+            .transpose()?;
+        let plan = FitPlan::for_query(query, &config.hybrid.weights);
+        let fitted = fit_models(catalogue, log.as_ref(), &config, &plan)?;
+        return Ok(Served {
+            recommender: fitted.recommender,
+            log,
+            user_items: fitted.user_items,
+        });
+    };
+    let opened = open_index(dir)?;
+    let rec = opened.recommender;
+    if query.model != Model::Hybrid && !opened.manifest.models.contains(&query.model) {
+        let held: Vec<&str> = opened.manifest.models.iter().map(|m| m.name()).collect();
+        bail!(
+            "model index {} holds no {} model (held: {}); user-knn needs other shoppers' rows, so an index never holds it",
+            dir.display(),
+            query.model.name(),
+            held.join(", ")
+        );
+    }
+    let log = interactions
+        .map(|p| load_interactions(p, rec.catalogue(), rec.config()))
+        .transpose()?;
+    let user_items = log
+        .as_ref()
+        .map(|log| log.aggregate(rec.config().interactions.transform));
+    Ok(Served {
+        recommender: rec,
+        log,
+        user_items,
+    })
 }
 
 pub fn rec_json(r: &Recommendation) -> serde_json::Value {

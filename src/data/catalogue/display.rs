@@ -54,13 +54,13 @@ pub struct ItemView {
 /// strings. The title lives in the catalogue's `titles`.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Shown {
-    image: Option<Box<str>>,
-    url: Option<Box<str>>,
-    price: Option<f64>,
+    pub(super) image: Option<Box<str>>,
+    pub(super) url: Option<Box<str>>,
+    pub(super) price: Option<f64>,
     /// Index into [`Labels`], shared between items.
-    currency: Option<u32>,
-    category: Option<u32>,
-    in_stock: Option<bool>,
+    pub(super) currency: Option<u32>,
+    pub(super) category: Option<u32>,
+    pub(super) in_stock: Option<bool>,
 }
 
 /// Strings many items share (currencies, categories), stored once.
@@ -71,7 +71,7 @@ pub(super) struct Labels {
 }
 
 impl Labels {
-    fn intern(&mut self, s: &str) -> u32 {
+    pub(super) fn intern(&mut self, s: &str) -> u32 {
         if let Some(&i) = self.index.get(s) {
             return i;
         }

@@ -41,8 +41,10 @@
 mod display;
 mod fields;
 mod raw;
+mod stored;
 
 pub use display::ItemView;
+pub use stored::{StoredFields, StoredItem};
 
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};

@@ -190,9 +190,25 @@ impl ContentModel {
             normalize(row);
         }
         let vectors = Csr::from_rows(features.len(), rows);
+        let fields = catalogue
+            .fields()
+            .iter()
+            .map(|f| (f.name.clone(), f.role()))
+            .collect();
+        ContentModel::from_parts(vectors, features, fields, config)
+    }
+
+    /// A model from item vectors made elsewhere (a model index): `vectors`
+    /// is items × features, `features` says what each stands for, `fields`
+    /// names each catalogue field and its role.
+    pub fn from_parts(
+        vectors: Csr,
+        features: Vec<Feature>,
+        fields: Vec<(String, Role)>,
+        config: &ContentConfig,
+    ) -> ContentModel {
         let postings = vectors.transpose();
-        let field_names = catalogue.fields().iter().map(|f| f.name.clone()).collect();
-        let field_roles: Vec<Role> = catalogue.fields().iter().map(|f| f.role()).collect();
+        let (field_names, field_roles): (Vec<String>, Vec<Role>) = fields.into_iter().unzip();
         let mut lookup: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         for (id, feature) in features.iter().enumerate() {
             if field_roles[feature.field as usize] != Role::Numeric {
@@ -211,6 +227,24 @@ impl ContentModel {
             lookup,
             config: config.clone(),
         }
+    }
+
+    /// What each feature stands for, by feature id.
+    pub fn features(&self) -> &[Feature] {
+        &self.features
+    }
+
+    /// Each catalogue field's name and role, by field index.
+    pub fn fields(&self) -> impl Iterator<Item = (&str, Role)> + '_ {
+        self.field_names
+            .iter()
+            .map(String::as_str)
+            .zip(self.field_roles.iter().copied())
+    }
+
+    /// Number of items.
+    pub fn item_count(&self) -> usize {
+        self.vectors.rows()
     }
 
     /// A query vector for free text: each token of `text` (tokenised as

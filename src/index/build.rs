@@ -1,0 +1,208 @@
+//! Building an index: the models a static shop can serve are fitted under
+//! the privacy rules (one fit pipeline, [`crate::recommend::fit`]), then
+//! cut into shards and described by the manifest. No I/O: the caller
+//! writes the files.
+
+use super::manifest::{ContentField, Counts, Fields, Manifest, Shard, FORMAT, MANIFEST};
+use super::shards::{self, ShardKind, VERSION};
+use crate::config::CheckedConfig;
+use crate::data::catalogue::Catalogue;
+use crate::data::interactions::Interactions;
+use crate::error::{Error, Result};
+use crate::models::content::ContentModel;
+use crate::models::item_knn::ItemKnn;
+use crate::models::sequential::Sequential;
+use crate::models::Model;
+use crate::recommend::fit::{fit, Clock, FitPlan, FitReport};
+use crate::recommend::Recommender;
+
+/// The models an index can hold: every model built from item-level
+/// aggregates (user-kNN needs other shoppers' rows).
+pub const INDEX_MODELS: [Model; 4] = [
+    Model::ItemKnn,
+    Model::Sequential,
+    Model::Content,
+    Model::Popular,
+];
+
+/// Options of a build that are not model options.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuildOptions {
+    /// Items per shard (1–1,000,000). Default 1000.
+    pub shard_items: u32,
+    /// Content features per `features` shard (1–1,000,000). Default 20,000.
+    pub shard_features: u32,
+    /// Seed of the differential-privacy noise (secret; unused without
+    /// `privacy.epsilon`).
+    pub noise_seed: u64,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            shard_items: 1000,
+            shard_features: 20_000,
+            noise_seed: 0,
+        }
+    }
+}
+
+/// A built index, in memory.
+#[derive(Debug)]
+pub struct BuiltIndex {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// Every file to write, the manifest first: `(name, bytes)`.
+    pub files: Vec<(String, Vec<u8>)>,
+    /// The fit's timings and what the privacy rules suppressed.
+    pub report: FitReport,
+}
+
+/// Fits the index's models on the catalogue and log under
+/// `config.privacy`, then encodes them.
+///
+/// # Errors
+/// [`Error::InvalidConfig`] for shard sizes out of range; the fit's errors.
+pub fn build(
+    catalogue: Catalogue,
+    log: Option<&Interactions>,
+    config: &CheckedConfig,
+    options: &BuildOptions,
+    clock: Clock,
+) -> Result<BuiltIndex> {
+    for (name, v) in [
+        ("shardItems", options.shard_items),
+        ("shardFeatures", options.shard_features),
+    ] {
+        if !(1..=1_000_000).contains(&v) {
+            return Err(Error::config(
+                name,
+                format!("must be between 1 and 1000000, got {v}"),
+            ));
+        }
+    }
+    let plan = FitPlan::of(&INDEX_MODELS).protected(&config.privacy, options.noise_seed);
+    let fitted = fit(catalogue, log, config, &plan, clock)?;
+    let rec = &fitted.recommender;
+    let files = encode(rec, options);
+    let manifest = describe(rec, log, &fitted.report, &files);
+    let mut all = vec![(MANIFEST.to_string(), manifest.to_json())];
+    all.extend(files.into_iter().map(|(_, name, bytes)| (name, bytes)));
+    Ok(BuiltIndex {
+        manifest,
+        files: all,
+        report: fitted.report,
+    })
+}
+
+/// `(kind, first, count)` ranges of `total` records in shards of `size`.
+fn ranges(total: u32, size: u32) -> impl Iterator<Item = (u32, u32)> {
+    (0..total.div_ceil(size)).map(move |s| {
+        let first = s * size;
+        (first, size.min(total - first))
+    })
+}
+
+/// Every shard: `(shard entry, file name, bytes)`.
+fn encode(rec: &Recommender, options: &BuildOptions) -> Vec<(Shard, String, Vec<u8>)> {
+    let catalogue = rec.catalogue();
+    let n = catalogue.len() as u32;
+    let mut out = Vec::new();
+    let mut push = |kind: ShardKind, first: u32, count: u32, bytes: Vec<u8>| {
+        let file = shards::file_name(kind, &bytes);
+        let shard = Shard {
+            kind,
+            first,
+            count,
+            file: file.clone(),
+            bytes: bytes.len() as u64,
+        };
+        out.push((shard, file, bytes));
+    };
+    for (first, count) in ranges(n, options.shard_items) {
+        push(
+            ShardKind::Items,
+            first,
+            count,
+            shards::encode_items(catalogue, first, count),
+        );
+    }
+    if let Some(content) = rec.model::<ContentModel>() {
+        let features = content.features().len() as u32;
+        for (first, count) in ranges(features, options.shard_features) {
+            let bytes = shards::encode_features(content, first, count);
+            push(ShardKind::Features, first, count, bytes);
+        }
+        for (first, count) in ranges(n, options.shard_items) {
+            let bytes =
+                shards::encode_rows(ShardKind::Content, first, count, |i| content.vector(i));
+            push(ShardKind::Content, first, count, bytes);
+        }
+    }
+    if let Some(knn) = rec.model::<ItemKnn>() {
+        for (first, count) in ranges(n, options.shard_items) {
+            let bytes =
+                shards::encode_rows(ShardKind::ItemKnn, first, count, |i| knn.neighbours(i));
+            push(ShardKind::ItemKnn, first, count, bytes);
+        }
+    }
+    if let Some(seq) = rec.model::<Sequential>() {
+        for (first, count) in ranges(n, options.shard_items) {
+            let bytes =
+                shards::encode_rows(ShardKind::Sequential, first, count, |i| seq.successors(i));
+            push(ShardKind::Sequential, first, count, bytes);
+        }
+    }
+    let scores = rec.popularity().scores();
+    for (first, count) in ranges(n, options.shard_items) {
+        let bytes = shards::encode_popularity(scores, first, count);
+        push(ShardKind::Popularity, first, count, bytes);
+    }
+    out
+}
+
+fn describe(
+    rec: &Recommender,
+    log: Option<&Interactions>,
+    report: &FitReport,
+    files: &[(Shard, String, Vec<u8>)],
+) -> Manifest {
+    let catalogue = rec.catalogue();
+    let content = rec.model::<ContentModel>();
+    let privacy = report.privacy.clone().unwrap_or_default();
+    let stored = catalogue.stored_fields();
+    let counts = Counts {
+        shoppers: log.map_or(0, Interactions::user_count),
+        interactions: log.map_or(0, |l| l.len() - privacy.capped_rows),
+        item_links: rec
+            .model::<ItemKnn>()
+            .map_or(0, |m| m.all_neighbours().len()),
+        successors: rec
+            .model::<Sequential>()
+            .map_or(0, |m| m.all_successors().len()),
+        features: content.map_or(0, |c| c.features().len() as u32),
+    };
+    Manifest {
+        format: FORMAT.to_string(),
+        version: VERSION as u32,
+        generator: format!("pocketrec {}", env!("CARGO_PKG_VERSION")),
+        items: catalogue.len() as u32,
+        models: rec.models().iter().map(|m| m.kind()).collect(),
+        config: rec.config().get().clone(),
+        counts,
+        suppressed: privacy,
+        fields: Fields {
+            category: stored.category,
+            price: stored.price,
+            content: content.map_or_else(Vec::new, |c| {
+                c.fields()
+                    .map(|(name, role)| ContentField {
+                        name: name.to_string(),
+                        role,
+                    })
+                    .collect()
+            }),
+        },
+        shards: files.iter().map(|(s, _, _)| s.clone()).collect(),
+    }
+}

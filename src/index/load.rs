@@ -1,0 +1,167 @@
+//! Opening an index: the manifest, then every shard it lists, decoded back
+//! into the same models a live fit makes, behind the same
+//! [`Recommender`]. The caller supplies the bytes of each file (the CLI
+//! from a folder; the browser from its fetches).
+
+use std::sync::Arc;
+
+use super::manifest::Manifest;
+use super::shards::{self, ShardKind};
+use crate::config::CheckedConfig;
+use crate::data::catalogue::{Catalogue, StoredFields};
+use crate::error::{Error, Result};
+use crate::models::content::ContentModel;
+use crate::models::item_knn::ItemKnn;
+use crate::models::neighbours::Neighbours;
+use crate::models::popularity::Popularity;
+use crate::models::sequential::Sequential;
+use crate::models::{Model, Scorer};
+use crate::recommend::Recommender;
+use crate::sparse::Csr;
+
+/// Where the bytes of an index's files come from: the file name (as the
+/// manifest lists it) to its bytes. A missing file is an
+/// [`Error::BadIndex`] naming it.
+pub type ReadFile<'a> = &'a mut dyn FnMut(&str) -> Result<Vec<u8>>;
+
+/// An opened index.
+#[derive(Debug)]
+pub struct OpenedIndex {
+    /// Its manifest.
+    pub manifest: Manifest,
+    /// Its models behind the query API.
+    pub recommender: Recommender,
+}
+
+/// Reads the manifest and every shard it lists.
+///
+/// # Errors
+/// [`Error::BadIndex`] naming the file for a missing, truncated or corrupt
+/// file, a hash mismatch, another format version, or options this version
+/// does not accept.
+pub fn open(manifest: &[u8], read: ReadFile) -> Result<OpenedIndex> {
+    let manifest = Manifest::from_json(manifest)?;
+    let config = manifest
+        .config
+        .clone()
+        .check()
+        .map_err(|e| Error::BadIndex {
+            file: super::MANIFEST.to_string(),
+            message: format!("its options do not check: {e}"),
+        })?;
+    let catalogue = Arc::new(catalogue(&manifest, read)?);
+    let mut models: Vec<Arc<dyn Scorer>> = Vec::new();
+    for &kind in Model::SINGLE.iter().filter(|m| manifest.models.contains(m)) {
+        models.push(model(kind, &manifest, &config, read)?);
+    }
+    Ok(OpenedIndex {
+        recommender: Recommender::new(catalogue, models, config),
+        manifest,
+    })
+}
+
+/// Each shard of a kind, opened and handed to `decode` with its record count.
+fn each_shard(
+    manifest: &Manifest,
+    kind: ShardKind,
+    read: ReadFile,
+    mut decode: impl FnMut(super::codec::Reader, u32) -> Result<()>,
+) -> Result<()> {
+    let mut any = false;
+    for s in manifest.shards_of(kind) {
+        any = true;
+        let bytes = read(&s.file)?;
+        decode(
+            shards::open(&s.file, &bytes, kind, s.first, s.count)?,
+            s.count,
+        )?;
+    }
+    if !any && manifest.items > 0 {
+        return Err(Error::BadIndex {
+            file: super::MANIFEST.to_string(),
+            message: format!("lists no {} shards", kind.name()),
+        });
+    }
+    Ok(())
+}
+
+fn catalogue(manifest: &Manifest, read: ReadFile) -> Result<Catalogue> {
+    let mut items = Vec::new();
+    each_shard(manifest, ShardKind::Items, read, |r, count| {
+        shards::decode_items(r, count, &mut items)
+    })?;
+    let fields = StoredFields {
+        category: manifest.fields.category.clone(),
+        price: manifest.fields.price.clone(),
+    };
+    Catalogue::from_stored(items, &fields).map_err(|e| Error::BadIndex {
+        file: "items shards".into(),
+        message: e.to_string(),
+    })
+}
+
+fn rows(manifest: &Manifest, kind: ShardKind, bound: usize, read: ReadFile) -> Result<Neighbours> {
+    let mut out = Vec::with_capacity(manifest.items as usize);
+    each_shard(manifest, kind, read, |r, count| {
+        shards::decode_rows(r, count, bound, &mut out)
+    })?;
+    Ok(Neighbours::from_rows(out))
+}
+
+fn model(
+    kind: Model,
+    manifest: &Manifest,
+    config: &CheckedConfig,
+    read: ReadFile,
+) -> Result<Arc<dyn Scorer>> {
+    let n = manifest.items as usize;
+    Ok(match kind {
+        Model::ItemKnn => Arc::new(ItemKnn::from_neighbours(rows(
+            manifest,
+            ShardKind::ItemKnn,
+            n,
+            read,
+        )?)),
+        Model::Sequential => Arc::new(Sequential::from_successors(
+            rows(manifest, ShardKind::Sequential, n, read)?,
+            &config.sequential,
+        )),
+        Model::Popular => {
+            let mut scores = Vec::with_capacity(n);
+            each_shard(manifest, ShardKind::Popularity, read, |r, count| {
+                shards::decode_popularity(r, count, &mut scores)
+            })?;
+            Arc::new(Popularity::from_scores(scores))
+        }
+        Model::Content => Arc::new(content(manifest, config, read)?),
+        Model::UserKnn | Model::Hybrid => {
+            return Err(Error::BadIndex {
+                file: super::MANIFEST.to_string(),
+                message: format!(
+                    "lists model {:?}, which an index cannot hold",
+                    kind.config_name()
+                ),
+            })
+        }
+    })
+}
+
+fn content(manifest: &Manifest, config: &CheckedConfig, read: ReadFile) -> Result<ContentModel> {
+    let fields = &manifest.fields.content;
+    let mut features = Vec::with_capacity(manifest.counts.features as usize);
+    if manifest.counts.features > 0 {
+        each_shard(manifest, ShardKind::Features, read, |r, count| {
+            shards::decode_features(r, count, fields.len(), &mut features)
+        })?;
+    }
+    let mut vectors = Vec::with_capacity(manifest.items as usize);
+    each_shard(manifest, ShardKind::Content, read, |r, count| {
+        shards::decode_rows(r, count, features.len(), &mut vectors)
+    })?;
+    Ok(ContentModel::from_parts(
+        Csr::from_rows(features.len(), vectors),
+        features,
+        fields.iter().map(|f| (f.name.clone(), f.role)).collect(),
+        &config.content,
+    ))
+}

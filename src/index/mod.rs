@@ -1,0 +1,29 @@
+//! The model index: what `pocketrec build` writes so a static shop can
+//! serve recommendations without publishing its interaction log.
+//!
+//! An index is a folder of static files: a small JSON manifest
+//! ([`manifest`]) and content-hashed binary shards ([`shards`], byte
+//! layout in [`codec`]), each holding one kind of item-level aggregate
+//! for a range of items: display and filter fields, content vectors and
+//! their vocabulary, item-kNN neighbour lists, sequential successor lists,
+//! popularity. Nothing in it names a shopper or a time: the models are
+//! fitted under the privacy rules of [`crate::privacy`] before they are
+//! written. The full format, for other producers, is in `format.md`
+//! beside this file.
+//!
+//! [`build()`] fits and encodes (no I/O; the CLI writes the files);
+//! [`open`] decodes the files back into the same models behind the same
+//! [`crate::recommend::Recommender`], so an index answers exactly the
+//! queries a live fit answers, with the same explanations.
+#![doc = ""]
+#![doc = include_str!("format.md")]
+
+mod build;
+pub mod codec;
+mod load;
+pub mod manifest;
+pub mod shards;
+
+pub use build::{build, BuildOptions, BuiltIndex, INDEX_MODELS};
+pub use load::{open, OpenedIndex, ReadFile};
+pub use manifest::{Manifest, MANIFEST};

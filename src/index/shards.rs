@@ -1,0 +1,344 @@
+//! Shard files: a 16-byte header, then one kind's records for a range of
+//! items (or features). See `format.md` for the layout of each kind.
+
+use serde::{Deserialize, Serialize};
+
+use super::codec::{Reader, Writer};
+use crate::data::catalogue::{Catalogue, StoredItem};
+use crate::error::{Error, Result};
+use crate::models::content::{ContentModel, Feature};
+use crate::models::neighbours::Neighbours;
+
+/// The first bytes of every shard.
+pub const MAGIC: &[u8; 4] = b"PKRX";
+/// The shard format version (the manifest's `version`).
+pub const VERSION: u8 = 1;
+/// Header bytes before the records.
+pub const HEADER: usize = 16;
+
+/// What a shard holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ShardKind {
+    /// Display and filter fields of items.
+    Items = 1,
+    /// What content features stand for (by feature id).
+    Features = 2,
+    /// Content vectors of items.
+    Content = 3,
+    /// Item-kNN neighbour lists of items.
+    ItemKnn = 4,
+    /// Sequential successor lists of items.
+    Sequential = 5,
+    /// Popularity scores of items.
+    Popularity = 6,
+}
+
+impl ShardKind {
+    /// All kinds, in file order.
+    pub const ALL: [ShardKind; 6] = [
+        ShardKind::Items,
+        ShardKind::Features,
+        ShardKind::Content,
+        ShardKind::ItemKnn,
+        ShardKind::Sequential,
+        ShardKind::Popularity,
+    ];
+
+    /// The kind's name in file names and the manifest.
+    pub fn name(self) -> &'static str {
+        match self {
+            ShardKind::Items => "items",
+            ShardKind::Features => "features",
+            ShardKind::Content => "content",
+            ShardKind::ItemKnn => "item-knn",
+            ShardKind::Sequential => "sequential",
+            ShardKind::Popularity => "popularity",
+        }
+    }
+}
+
+/// A shard's file name: its kind and the xxHash64 (seed 0) of its bytes in
+/// 16 hex digits, so a published file never changes under its name.
+pub fn file_name(kind: ShardKind, bytes: &[u8]) -> String {
+    format!("{}-{:016x}.bin", kind.name(), hash(bytes))
+}
+
+/// xxHash64 of the bytes, seed 0.
+pub fn hash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh64::xxh64(bytes, 0)
+}
+
+fn header(kind: ShardKind, first: u32, count: u32) -> Writer {
+    let mut w = Writer::default();
+    w.bytes.extend_from_slice(MAGIC);
+    w.u8(VERSION);
+    w.u8(kind as u8);
+    w.u16(0);
+    w.u32(first);
+    w.u32(count);
+    w
+}
+
+/// Checks a shard's header against what the manifest says it holds, and
+/// returns a reader at its first record.
+pub fn open<'a>(
+    file: &'a str,
+    bytes: &'a [u8],
+    kind: ShardKind,
+    first: u32,
+    count: u32,
+) -> Result<Reader<'a>> {
+    let bad = |message: String| Error::BadIndex {
+        file: file.to_string(),
+        message,
+    };
+    let expected = file_name(kind, bytes);
+    if expected != file {
+        return Err(bad(format!(
+            "its bytes hash to {expected}: the file is corrupt, truncated, or from another build"
+        )));
+    }
+    if bytes.len() < HEADER || &bytes[..4] != MAGIC {
+        return Err(bad("not a pocketrec shard (no PKRX header)".into()));
+    }
+    let mut r = Reader::new(file, &bytes[4..HEADER]);
+    let (version, stored_kind, _) = (r.u8()?, r.u8()?, r.u16()?);
+    let (stored_first, stored_count) = (r.u32()?, r.u32()?);
+    if version != VERSION {
+        return Err(bad(format!(
+            "shard format version {version}; this pocketrec reads version {VERSION}"
+        )));
+    }
+    if (stored_kind, stored_first, stored_count) != (kind as u8, first, count) {
+        return Err(bad(format!(
+            "holds kind {stored_kind}, records {stored_first}..+{stored_count}; the manifest says {} ({}), {first}..+{count}",
+            kind.name(),
+            kind as u8
+        )));
+    }
+    let mut reader = Reader::new(file, bytes);
+    for _ in 0..HEADER {
+        reader.u8()?;
+    }
+    Ok(reader)
+}
+
+// Bits of an item record's flags.
+const TITLE: u64 = 1;
+const IMAGE: u64 = 1 << 1;
+const URL: u64 = 1 << 2;
+const SHOWN_PRICE: u64 = 1 << 3;
+const CURRENCY: u64 = 1 << 4;
+const CATEGORY: u64 = 1 << 5;
+const HAS_STOCK: u64 = 1 << 6;
+const IN_STOCK: u64 = 1 << 7;
+const AVAILABLE: u64 = 1 << 8;
+const PRICE: u64 = 1 << 9;
+const FLAGS: u64 = (1 << 10) - 1;
+
+/// Items `first..first + count`: a table of the labels they share
+/// (currencies, categories), then one record per item.
+pub fn encode_items(catalogue: &Catalogue, first: u32, count: u32) -> Vec<u8> {
+    let items: Vec<StoredItem> = (first..first + count)
+        .map(|i| catalogue.stored(i))
+        .collect();
+    let mut labels = LabelTable::default();
+    let mut body = Writer::default();
+    for it in &items {
+        let bit = |present: bool, b: u64| if present { b } else { 0 };
+        let flags = bit(it.title.is_some(), TITLE)
+            | bit(it.image.is_some(), IMAGE)
+            | bit(it.url.is_some(), URL)
+            | bit(it.shown_price.is_some(), SHOWN_PRICE)
+            | bit(it.currency.is_some(), CURRENCY)
+            | bit(it.category.is_some(), CATEGORY)
+            | bit(it.in_stock.is_some(), HAS_STOCK)
+            | bit(it.in_stock == Some(true), IN_STOCK)
+            | bit(it.available, AVAILABLE)
+            | bit(it.price.is_some(), PRICE);
+        body.str(&it.id);
+        body.varint(flags);
+        for s in [&it.title, &it.image, &it.url].into_iter().flatten() {
+            body.str(s);
+        }
+        if let Some(p) = it.shown_price {
+            body.f64(p);
+        }
+        for s in [&it.currency, &it.category].into_iter().flatten() {
+            body.varint(labels.index(s));
+        }
+        if let Some(p) = it.price {
+            body.f64(p);
+        }
+        body.varint(it.categories.len() as u64);
+        for c in &it.categories {
+            body.varint(labels.index(c));
+        }
+    }
+    let mut w = header(ShardKind::Items, first, count);
+    w.varint(labels.strings.len() as u64);
+    for l in &labels.strings {
+        w.str(l);
+    }
+    w.bytes.extend_from_slice(&body.bytes);
+    w.bytes
+}
+
+/// The labels of one items shard, numbered in order of first use.
+#[derive(Default)]
+struct LabelTable {
+    strings: Vec<String>,
+    numbers: rustc_hash::FxHashMap<String, u64>,
+}
+
+impl LabelTable {
+    fn index(&mut self, s: &str) -> u64 {
+        if let Some(&n) = self.numbers.get(s) {
+            return n;
+        }
+        let n = self.strings.len() as u64;
+        self.strings.push(s.to_string());
+        self.numbers.insert(s.to_string(), n);
+        n
+    }
+}
+
+/// Reads the records of an items shard.
+pub fn decode_items(mut r: Reader, count: u32, out: &mut Vec<StoredItem>) -> Result<()> {
+    let labels: Vec<String> = (0..r.count(1)?).map(|_| r.str()).collect::<Result<_>>()?;
+    let label = |r: &mut Reader| -> Result<String> {
+        Ok(labels[r.index(labels.len(), "label")? as usize].clone())
+    };
+    for _ in 0..count {
+        let id = r.str()?;
+        let flags = r.varint()?;
+        if flags & !FLAGS != 0 {
+            return Err(r.error(format!("unknown item flags {flags:#x}")));
+        }
+        let opt_str = |b: u64, r: &mut Reader| -> Result<Option<String>> {
+            (flags & b != 0).then(|| r.str()).transpose()
+        };
+        let (title, image, url) = (
+            opt_str(TITLE, &mut r)?,
+            opt_str(IMAGE, &mut r)?,
+            opt_str(URL, &mut r)?,
+        );
+        let shown_price = (flags & SHOWN_PRICE != 0)
+            .then(|| r.finite_f64("price"))
+            .transpose()?;
+        let currency = (flags & CURRENCY != 0).then(|| label(&mut r)).transpose()?;
+        let category = (flags & CATEGORY != 0).then(|| label(&mut r)).transpose()?;
+        let price = (flags & PRICE != 0)
+            .then(|| r.finite_f64("price"))
+            .transpose()?;
+        let categories = (0..r.count(1)?)
+            .map(|_| label(&mut r))
+            .collect::<Result<_>>()?;
+        out.push(StoredItem {
+            id,
+            title,
+            image,
+            url,
+            shown_price,
+            currency,
+            category,
+            in_stock: (flags & HAS_STOCK != 0).then_some(flags & IN_STOCK != 0),
+            available: flags & AVAILABLE != 0,
+            categories,
+            price,
+        });
+    }
+    end(r)
+}
+
+/// Features `first..first + count` of the content model: field index and value.
+pub fn encode_features(content: &ContentModel, first: u32, count: u32) -> Vec<u8> {
+    let mut w = header(ShardKind::Features, first, count);
+    for f in &content.features()[first as usize..(first + count) as usize] {
+        w.varint(f.field as u64);
+        w.str(&f.value);
+    }
+    w.bytes
+}
+
+/// Reads the records of a features shard; fields must be below `fields`.
+pub fn decode_features(
+    mut r: Reader,
+    count: u32,
+    fields: usize,
+    out: &mut Vec<Feature>,
+) -> Result<()> {
+    for _ in 0..count {
+        let field = r.index(fields, "field")? as u16;
+        out.push(Feature {
+            field,
+            value: r.str()?,
+        });
+    }
+    end(r)
+}
+
+/// Rows `first..first + count` of links (neighbours, successors, content
+/// vectors), each written by [`Writer::links`].
+pub fn encode_rows<'a>(
+    kind: ShardKind,
+    first: u32,
+    count: u32,
+    row: impl Fn(u32) -> (&'a [u32], &'a [f32]),
+) -> Vec<u8> {
+    let mut w = header(kind, first, count);
+    for i in first..first + count {
+        let (ids, strengths) = row(i);
+        w.links(ids, strengths);
+    }
+    w.bytes
+}
+
+/// Reads the rows of a links shard; ids must be below `bound`.
+pub fn decode_rows(
+    mut r: Reader,
+    count: u32,
+    bound: usize,
+    out: &mut Vec<Vec<(u32, f32)>>,
+) -> Result<()> {
+    let mut row = Vec::new();
+    for _ in 0..count {
+        r.links(bound, &mut row)?;
+        out.push(row.clone());
+    }
+    end(r)
+}
+
+/// Popularity scores of items `first..first + count` (f32 each).
+pub fn encode_popularity(scores: &[f32], first: u32, count: u32) -> Vec<u8> {
+    let mut w = header(ShardKind::Popularity, first, count);
+    for &s in &scores[first as usize..(first + count) as usize] {
+        w.f32(s);
+    }
+    w.bytes
+}
+
+/// Reads a popularity shard's scores (finite, ≥ 0).
+pub fn decode_popularity(mut r: Reader, count: u32, out: &mut Vec<f32>) -> Result<()> {
+    for _ in 0..count {
+        let s = r.f32()?;
+        if !(s.is_finite() && s >= 0.0) {
+            return Err(r.error(format!("popularity {s} is not a finite number ≥ 0")));
+        }
+        out.push(s);
+    }
+    end(r)
+}
+
+/// Neighbour lists from decoded rows.
+pub fn neighbours(rows: Vec<Vec<(u32, f32)>>) -> Neighbours {
+    Neighbours::from_rows(rows)
+}
+
+fn end(r: Reader) -> Result<()> {
+    if !r.is_at_end() {
+        return Err(r.error(format!("{} bytes after the last record", r.remaining())));
+    }
+    Ok(())
+}
