@@ -328,7 +328,14 @@ fn report(out: &Path, built: &BuiltIndex, seconds: [f64; 4]) -> Result<serde_jso
         "bytes": bytes,
         "gzipBytes": gzip,
         "byKind": by_kind,
-        "seconds": {"tune": seconds[0], "fit": seconds[1], "write": seconds[2], "total": seconds[3]},
+        "seconds": {
+            "tune": seconds[0],
+            "fit": seconds[1],
+            "aggregate": built.report.aggregate,
+            "models": built.report.models.iter().map(|(m, s)| (m.name().to_string(), json!(s))).collect::<serde_json::Map<_, _>>(),
+            "write": seconds[2],
+            "total": seconds[3],
+        },
     }))
 }
 
