@@ -194,6 +194,7 @@ fn describe(
         fields: Fields {
             category: stored.category,
             price: stored.price,
+            numeric: stored.numeric,
             content: content.map_or_else(Vec::new, |c| {
                 c.fields()
                     .map(|(name, role)| ContentField {

@@ -87,12 +87,14 @@ fn each_shard(
 
 fn catalogue(manifest: &Manifest, read: ReadFile) -> Result<Catalogue> {
     let mut items = Vec::new();
+    let numeric = manifest.fields.numeric.len();
     each_shard(manifest, ShardKind::Items, read, |r, count| {
-        shards::decode_items(r, count, &mut items)
+        shards::decode_items(r, count, numeric, &mut items)
     })?;
     let fields = StoredFields {
         category: manifest.fields.category.clone(),
         price: manifest.fields.price.clone(),
+        numeric: manifest.fields.numeric.clone(),
     };
     Catalogue::from_stored(items, &fields).map_err(|e| Error::BadIndex {
         file: "items shards".into(),

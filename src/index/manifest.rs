@@ -70,8 +70,10 @@ pub struct Counts {
 pub struct Fields {
     /// Name of the category field (filters), if any.
     pub category: Option<String>,
-    /// Name of the price field (filters), if any.
+    /// Name of the price field (filters), if any; one of `numeric`.
     pub price: Option<String>,
+    /// The numeric fields whose values items records hold, in order.
+    pub numeric: Vec<String>,
     /// The content model's fields, by field index.
     pub content: Vec<ContentField>,
 }

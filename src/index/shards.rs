@@ -134,8 +134,7 @@ const CATEGORY: u64 = 1 << 5;
 const HAS_STOCK: u64 = 1 << 6;
 const IN_STOCK: u64 = 1 << 7;
 const AVAILABLE: u64 = 1 << 8;
-const PRICE: u64 = 1 << 9;
-const FLAGS: u64 = (1 << 10) - 1;
+const FLAGS: u64 = (1 << 9) - 1;
 
 /// Items `first..first + count`: a table of the labels they share
 /// (currencies, categories), then one record per item.
@@ -155,8 +154,7 @@ pub fn encode_items(catalogue: &Catalogue, first: u32, count: u32) -> Vec<u8> {
             | bit(it.category.is_some(), CATEGORY)
             | bit(it.in_stock.is_some(), HAS_STOCK)
             | bit(it.in_stock == Some(true), IN_STOCK)
-            | bit(it.available, AVAILABLE)
-            | bit(it.price.is_some(), PRICE);
+            | bit(it.available, AVAILABLE);
         body.str(&it.id);
         body.varint(flags);
         for s in [&it.title, &it.image, &it.url].into_iter().flatten() {
@@ -168,12 +166,20 @@ pub fn encode_items(catalogue: &Catalogue, first: u32, count: u32) -> Vec<u8> {
         for s in [&it.currency, &it.category].into_iter().flatten() {
             body.varint(labels.index(s));
         }
-        if let Some(p) = it.price {
-            body.f64(p);
-        }
         body.varint(it.categories.len() as u64);
         for c in &it.categories {
             body.varint(labels.index(c));
+        }
+        let numbers: Vec<(usize, f64)> = it
+            .numbers
+            .iter()
+            .enumerate()
+            .filter_map(|(k, x)| x.map(|x| (k, x)))
+            .collect();
+        body.varint(numbers.len() as u64);
+        for (k, x) in numbers {
+            body.varint(k as u64);
+            body.f64(x);
         }
     }
     let mut w = header(ShardKind::Items, first, count);
@@ -204,8 +210,13 @@ impl LabelTable {
     }
 }
 
-/// Reads the records of an items shard.
-pub fn decode_items(mut r: Reader, count: u32, out: &mut Vec<StoredItem>) -> Result<()> {
+/// Reads the records of an items shard, with `numeric` numeric fields.
+pub fn decode_items(
+    mut r: Reader,
+    count: u32,
+    numeric: usize,
+    out: &mut Vec<StoredItem>,
+) -> Result<()> {
     let labels: Vec<String> = (0..r.count(1)?).map(|_| r.str()).collect::<Result<_>>()?;
     let label = |r: &mut Reader| -> Result<String> {
         Ok(labels[r.index(labels.len(), "label")? as usize].clone())
@@ -229,12 +240,14 @@ pub fn decode_items(mut r: Reader, count: u32, out: &mut Vec<StoredItem>) -> Res
             .transpose()?;
         let currency = (flags & CURRENCY != 0).then(|| label(&mut r)).transpose()?;
         let category = (flags & CATEGORY != 0).then(|| label(&mut r)).transpose()?;
-        let price = (flags & PRICE != 0)
-            .then(|| r.finite_f64("price"))
-            .transpose()?;
         let categories = (0..r.count(1)?)
             .map(|_| label(&mut r))
             .collect::<Result<_>>()?;
+        let mut numbers = vec![None; numeric];
+        for _ in 0..r.count(9)? {
+            let k = r.index(numeric, "numeric field")? as usize;
+            numbers[k] = Some(r.finite_f64("number")?);
+        }
         out.push(StoredItem {
             id,
             title,
@@ -246,7 +259,7 @@ pub fn decode_items(mut r: Reader, count: u32, out: &mut Vec<StoredItem>) -> Res
             in_stock: (flags & HAS_STOCK != 0).then_some(flags & IN_STOCK != 0),
             available: flags & AVAILABLE != 0,
             categories,
-            price,
+            numbers,
         });
     }
     end(r)

@@ -32,8 +32,9 @@ pub struct StoredItem {
     pub available: bool,
     /// Values of the category field (filters).
     pub categories: Vec<String>,
-    /// Value of the price field (filters).
-    pub price: Option<f64>,
+    /// Values of the numeric fields (filters, and explanations that show
+    /// an item's own value), in the order of [`StoredFields::numeric`].
+    pub numbers: Vec<Option<f64>>,
 }
 
 /// The names of the filter fields of a stored catalogue.
@@ -41,8 +42,10 @@ pub struct StoredItem {
 pub struct StoredFields {
     /// Name of the category field, if the catalogue has one.
     pub category: Option<String>,
-    /// Name of the price field, if the catalogue has one.
+    /// Name of the price field, if the catalogue has one (one of `numeric`).
     pub price: Option<String>,
+    /// Names of the numeric fields.
+    pub numeric: Vec<String>,
 }
 
 impl Catalogue {
@@ -61,7 +64,14 @@ impl Catalogue {
             in_stock: view.in_stock,
             available: self.available[i],
             categories: self.categories(index).to_vec(),
-            price: self.price(index),
+            numbers: self
+                .fields
+                .iter()
+                .filter_map(|f| match &f.values {
+                    FieldValues::Numeric(v) => Some(v[i]),
+                    _ => None,
+                })
+                .collect(),
         }
     }
 
@@ -71,11 +81,18 @@ impl Catalogue {
         StoredFields {
             category: name(self.category_field),
             price: name(self.price_field),
+            numeric: self
+                .fields
+                .iter()
+                .filter(|f| matches!(f.values, FieldValues::Numeric(_)))
+                .map(|f| f.name.clone())
+                .collect(),
         }
     }
 
-    /// A catalogue from a model index's items. Its fields serve the filters
-    /// only (weight 0): the content model comes from the index's vectors.
+    /// A catalogue from a model index's items. Its fields (the category
+    /// field and the numeric ones) serve filters and explanations only
+    /// (weight 0): the content model comes from the index's vectors.
     ///
     /// # Errors
     /// [`Error::Empty`] for no items, [`Error::LimitExceeded`] past
@@ -110,9 +127,14 @@ impl Catalogue {
             let values = items.iter().map(|it| it.categories.clone()).collect();
             catalogue_fields.push(filter_field(name, FieldValues::Categorical(values)));
         }
-        if let Some(name) = &fields.price {
-            price_field = Some(catalogue_fields.len());
-            let values = items.iter().map(|it| it.price).collect();
+        for (k, name) in fields.numeric.iter().enumerate() {
+            if fields.price.as_ref() == Some(name) {
+                price_field = Some(catalogue_fields.len());
+            }
+            let values = items
+                .iter()
+                .map(|it| it.numbers.get(k).copied().flatten())
+                .collect();
             catalogue_fields.push(filter_field(name, FieldValues::Numeric(values)));
         }
         let shown = items

@@ -387,8 +387,11 @@ impl ContentModel {
         self.explain(query, item, 3)
             .into_iter()
             .map(|s| {
-                let value = match (&catalogue.fields()[s.field_index].values, s.role) {
-                    (FieldValues::Numeric(v), Role::Numeric) => {
+                // By name: a catalogue read from a model index holds only
+                // the fields filters and explanations need.
+                let own = catalogue.fields().iter().find(|f| f.name == s.field);
+                let value = match (own.map(|f| &f.values), s.role) {
+                    (Some(FieldValues::Numeric(v)), Role::Numeric) => {
                         v[item as usize].map_or(s.value, |x| format!("{x}"))
                     }
                     _ => s.value,
