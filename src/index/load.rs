@@ -31,6 +31,9 @@ pub struct OpenedIndex {
     pub manifest: Manifest,
     /// Its models behind the query API.
     pub recommender: Recommender,
+    /// The models left out because their shards were bad ([`open_lenient`]
+    /// only), with why.
+    pub problems: Vec<(Model, Error)>,
 }
 
 /// Reads the manifest and every shard it lists.
@@ -40,6 +43,21 @@ pub struct OpenedIndex {
 /// file, a hash mismatch, another format version, or options this version
 /// does not accept.
 pub fn open(manifest: &[u8], read: ReadFile) -> Result<OpenedIndex> {
+    open_with(manifest, read, false)
+}
+
+/// [`open`], but a model whose shards are missing or bad is left out (and
+/// named in [`OpenedIndex::problems`]) rather than failing the whole
+/// index: a page can still answer what the other models answer
+/// (trending, say). The manifest and the items shards must be good.
+///
+/// # Errors
+/// [`Error::BadIndex`] for a bad manifest or items shard.
+pub fn open_lenient(manifest: &[u8], read: ReadFile) -> Result<OpenedIndex> {
+    open_with(manifest, read, true)
+}
+
+fn open_with(manifest: &[u8], read: ReadFile, lenient: bool) -> Result<OpenedIndex> {
     let manifest = Manifest::from_json(manifest)?;
     let config = manifest
         .config
@@ -51,12 +69,26 @@ pub fn open(manifest: &[u8], read: ReadFile) -> Result<OpenedIndex> {
         })?;
     let catalogue = Arc::new(catalogue(&manifest, read)?);
     let mut models: Vec<Arc<dyn Scorer>> = Vec::new();
+    let mut problems = Vec::new();
     for &kind in Model::SINGLE.iter().filter(|m| manifest.models.contains(m)) {
-        models.push(model(kind, &manifest, &config, read)?);
+        match model(kind, &manifest, &config, read) {
+            Ok(m) => models.push(m),
+            Err(e) if lenient => problems.push((kind, e)),
+            Err(e) => return Err(e),
+        }
+    }
+    // Every query falls back on popularity: without it, all items score 0
+    // (catalogue order), as in a fit without interactions.
+    if !models.iter().any(|m| m.kind() == Model::Popular) {
+        models.push(Arc::new(Popularity::from_scores(vec![
+            0.0;
+            catalogue.len()
+        ])));
     }
     Ok(OpenedIndex {
         recommender: Recommender::new(catalogue, models, config),
         manifest,
+        problems,
     })
 }
 

@@ -109,9 +109,10 @@ pub struct PrivacyReport {
     pub capped_shoppers: usize,
     /// Log rows dropped by the cap.
     pub capped_rows: usize,
-    /// Item-kNN links under the rules (each direction counts).
+    /// Candidate item-kNN links the rules withheld, before each item's
+    /// top-K cut (each direction counts).
     pub suppressed_item_links: usize,
-    /// Sequential links under the rules.
+    /// Candidate sequential links the rules withheld, before the top-K cut.
     pub suppressed_successors: usize,
 }
 

@@ -10,6 +10,7 @@ use crate::data::catalogue::{Catalogue, ItemView};
 use crate::data::history::Event;
 use crate::data::interactions::Interactions;
 use crate::error::Error;
+use crate::models::Model;
 use crate::recommend::fit::{fit, no_clock, FitPlan};
 use crate::recommend::{CheckedQuery, Query, Recommendation, Recommender};
 
@@ -53,7 +54,8 @@ export interface QueryOptions {
 }
 "#;
 
-/// A catalogue, its interactions and fitted models, kept in wasm memory.
+/// A catalogue, its interactions and fitted models, kept in wasm memory;
+/// or the models of a model index.
 #[wasm_bindgen]
 pub struct Engine {
     /// The one copy of the catalogue (the recommender shares it).
@@ -62,6 +64,10 @@ pub struct Engine {
     log: Option<Interactions>,
     /// Fitted on the current catalogue and log; `None` after new interactions arrive.
     fitted: Option<Recommender>,
+    /// The models an index held (`None`: fitted here from a log).
+    index_models: Option<Vec<Model>>,
+    /// The index's models left out because their shards were bad.
+    problems: Vec<Error>,
 }
 
 /// Reads a catalogue given as JSON text or as an already parsed object.
@@ -87,7 +93,67 @@ impl Engine {
             config,
             log: None,
             fitted: None,
+            index_models: None,
+            problems: Vec::new(),
         })
+    }
+
+    /// Opens a model index (`pocketrec build`): `manifest` the bytes of
+    /// `pocketrec-index.json`, `files` a `Map` from each shard's file name
+    /// (as the manifest lists it) to its bytes. A model whose shards are
+    /// missing or bad is left out (see `problems`), so the others still
+    /// answer; a bad manifest or items shard is an error (`bad_index`).
+    #[wasm_bindgen(js_name = fromIndex)]
+    pub fn from_index(
+        manifest: &[u8],
+        #[wasm_bindgen(unchecked_param_type = "Map<string, Uint8Array>")] files: js_sys::Map,
+    ) -> Result<Engine, JsValue> {
+        let mut read = |name: &str| -> crate::Result<Vec<u8>> {
+            let value = files.get(&JsValue::from_str(name));
+            if value.is_undefined() || value.is_null() {
+                return Err(Error::BadIndex {
+                    file: name.to_string(),
+                    message: "was not fetched".into(),
+                });
+            }
+            Ok(js_sys::Uint8Array::new(&value).to_vec())
+        };
+        let opened = crate::index::open_lenient(manifest, &mut read).map_err(|e| js_error(&e))?;
+        let rec = opened.recommender;
+        Ok(Engine {
+            catalogue: Arc::clone(rec.shared_catalogue()),
+            config: rec.config().clone(),
+            log: None,
+            index_models: Some(rec.models().iter().map(|m| m.kind()).collect()),
+            fitted: Some(rec),
+            problems: opened.problems.into_iter().map(|(_, e)| e).collect(),
+        })
+    }
+
+    /// The index's models that were left out, as `{code, message}` errors
+    /// naming the bad file (empty when every shard was good, and for an
+    /// engine fitted from a log).
+    #[wasm_bindgen(unchecked_return_type = "{ code: string; message: string }[]")]
+    pub fn problems(&self) -> Result<JsValue, JsValue> {
+        let list: Vec<serde_json::Value> = self
+            .problems
+            .iter()
+            .map(|e| serde_json::json!({"code": e.code(), "message": e.to_string()}))
+            .collect();
+        to_js(&list)
+    }
+
+    /// The models this engine answers with, in blend order (config names:
+    /// `itemKnn`, `userKnn`, `sequential`, `content`, `popular`). An index
+    /// never holds `userKnn`.
+    pub fn models(&self) -> Vec<String> {
+        match &self.index_models {
+            Some(models) => models.iter().map(|m| m.config_name().to_string()).collect(),
+            None => Model::SINGLE
+                .iter()
+                .map(|m| m.config_name().to_string())
+                .collect(),
+        }
     }
 
     /// Number of catalogue items.
@@ -128,6 +194,7 @@ impl Engine {
     /// Returns the warnings (rows skipped and why).
     #[wasm_bindgen(js_name = loadInteractionsCsv)]
     pub fn load_interactions_csv(&mut self, text: &str) -> Result<Vec<String>, JsValue> {
+        self.refuse_log_on_index()?;
         let log = Interactions::from_csv(text, &self.catalogue, &self.config.interactions)
             .map_err(|e| js_error(&e))?;
         Ok(self.set_log(log))
@@ -137,6 +204,7 @@ impl Engine {
     /// `{user, item, weight?, timestamp?, event?}` objects. Returns the warnings.
     #[wasm_bindgen(js_name = loadInteractionsJson)]
     pub fn load_interactions_json(&mut self, value: JsValue) -> Result<Vec<String>, JsValue> {
+        self.refuse_log_on_index()?;
         let text = match value.as_string() {
             Some(text) => text,
             None => js_sys::JSON::stringify(&value)
@@ -165,6 +233,7 @@ impl Engine {
         timestamps: Option<Vec<f64>>,
     ) -> Result<Vec<String>, JsValue> {
         let n = users.len();
+        self.refuse_log_on_index()?;
         let bad = |what: &str, message: String| {
             js_error(&Error::InvalidValue {
                 path: what.into(),
@@ -283,6 +352,17 @@ impl Engine {
 }
 
 impl Engine {
+    /// An index engine takes no log: its models were built from one.
+    fn refuse_log_on_index(&self) -> Result<(), JsValue> {
+        if self.index_models.is_some() {
+            return Err(js_error(&Error::InvalidValue {
+                path: "interactions".into(),
+                message: "this engine serves a model index, which holds the models already; it takes no interaction log".into(),
+            }));
+        }
+        Ok(())
+    }
+
     fn set_log(&mut self, log: Interactions) -> Vec<String> {
         let warnings = log.warnings();
         self.log = Some(log);
