@@ -4,7 +4,6 @@
 //! suppressed, and every shard.
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 use super::shards::{ShardKind, VERSION};
 use crate::config::Config;
@@ -88,6 +87,13 @@ pub struct ContentField {
     pub role: Role,
 }
 
+/// The two fields a reader checks before the rest.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u64>,
+}
+
 /// One shard file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -121,17 +127,17 @@ impl Manifest {
                 bytes.len()
             )));
         }
-        let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-            bad(format!(
-                "not JSON ({e}); truncated, or not a pocketrec index"
-            ))
-        })?;
-        if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
-            return Err(bad(format!(
-                "\"format\" is not {FORMAT:?}: not a pocketrec index"
-            )));
+        let text = std::str::from_utf8(bytes)
+            .map_err(|e| bad(format!("not UTF-8 text ({e}): not a pocketrec index")))?;
+        // The format and version first, ignoring everything else. Read
+        // from text, as options are elsewhere, so wasm carries one JSON
+        // deserializer for the options (a `Value` step doubled it: 40 KB).
+        let header: Header = serde_json::from_str(text)
+            .map_err(|e| bad(format!("not JSON ({e}); truncated, or not a pocketrec index")))?;
+        if header.format.as_deref() != Some(FORMAT) {
+            return Err(bad(format!("\"format\" is not {FORMAT:?}: not a pocketrec index")));
         }
-        match value.get("version").and_then(Value::as_u64) {
+        match header.version {
             Some(v) if v == VERSION as u64 => {}
             other => {
                 return Err(bad(format!(
@@ -140,7 +146,7 @@ impl Manifest {
                 )))
             }
         }
-        let manifest: Manifest = serde_json::from_value(value).map_err(|e| bad(format!("{e}")))?;
+        let manifest: Manifest = serde_json::from_str(text).map_err(|e| bad(format!("{e}")))?;
         manifest.check()?;
         Ok(manifest)
     }

@@ -4,13 +4,18 @@ use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{from_js, js_error, options_from_js, to_js, value_from_js};
-use crate::config::{CheckedConfig, Config};
+#[cfg(feature = "wasm-recommend")]
+use super::convert::value_from_js;
+use super::convert::{from_js, js_error, options_from_js, to_js};
+use crate::config::CheckedConfig;
+#[cfg(feature = "wasm-recommend")]
+use crate::config::Config;
 use crate::data::catalogue::{Catalogue, ItemView};
 use crate::data::history::Event;
 use crate::data::interactions::Interactions;
 use crate::error::Error;
 use crate::models::Model;
+#[cfg(feature = "wasm-recommend")]
 use crate::recommend::fit::{fit, no_clock, FitPlan};
 use crate::recommend::{CheckedQuery, Query, Recommendation, Recommender};
 
@@ -60,7 +65,10 @@ export interface QueryOptions {
 pub struct Engine {
     /// The one copy of the catalogue (the recommender shares it).
     catalogue: Arc<Catalogue>,
+    // The config and the log serve fitting, which the query module leaves out.
+    #[cfg_attr(not(feature = "wasm-recommend"), allow(dead_code))]
     config: CheckedConfig,
+    #[cfg_attr(not(feature = "wasm-recommend"), allow(dead_code))]
     log: Option<Interactions>,
     /// Fitted on the current catalogue and log; `None` after new interactions arrive.
     fitted: Option<Recommender>,
@@ -70,34 +78,8 @@ pub struct Engine {
     problems: Vec<Error>,
 }
 
-/// Reads a catalogue given as JSON text or as an already parsed object.
-fn catalogue_from_js(value: JsValue, config: &Config) -> Result<Catalogue, JsValue> {
-    let result = match value.as_string() {
-        Some(text) => Catalogue::from_json(text, &config.catalogue),
-        None => Catalogue::from_value(value_from_js(value, "catalogue")?, &config.catalogue),
-    };
-    result.map_err(|e| js_error(&e))
-}
-
 #[wasm_bindgen]
 impl Engine {
-    /// Reads and checks a catalogue (JSON text or object) with an optional
-    /// config object. Models are fitted on the first query (or `fit`).
-    #[wasm_bindgen(constructor)]
-    pub fn new(catalogue: JsValue, config: JsValue) -> Result<Engine, JsValue> {
-        let config: Config = options_from_js(config, "config")?;
-        let config = config.check().map_err(|e| js_error(&e))?;
-        let catalogue = catalogue_from_js(catalogue, &config)?;
-        Ok(Engine {
-            catalogue: Arc::new(catalogue),
-            config,
-            log: None,
-            fitted: None,
-            index_models: None,
-            problems: Vec::new(),
-        })
-    }
-
     /// Opens a model index (`pocketrec build`): `manifest` the bytes of
     /// `pocketrec-index.json`, `files` a `Map` from each shard's file name
     /// (as the manifest lists it) to its bytes. A model whose shards are
@@ -188,6 +170,89 @@ impl Engine {
     /// Notes about fields that were inferred or ignored.
     pub fn notes(&self) -> Vec<String> {
         self.catalogue.notes().to_vec()
+    }
+
+    /// Items similar to `id`.
+    #[wasm_bindgen(js_name = similarItems, unchecked_return_type = "Recommendation[]")]
+    pub fn similar_items(
+        &mut self,
+        id: &str,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let query = query_from_js(options)?;
+        let recs = self
+            .recommender()?
+            .similar_items(id, &query)
+            .map_err(|e| js_error(&e))?;
+        results(&self.catalogue, &recs)
+    }
+
+    /// Recommendations for a shopper's history (an empty array for a new shopper).
+    #[wasm_bindgen(unchecked_return_type = "Recommendation[]")]
+    pub fn recommend(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "HistoryEvent[]")] history: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let events: Vec<Event> = from_js(history, "history")?;
+        let query = query_from_js(options)?;
+        let recs = self
+            .recommender()?
+            .recommend(&events, &query)
+            .map_err(|e| js_error(&e))?;
+        results(&self.catalogue, &recs)
+    }
+
+    /// The most popular (trending, with a popularity half-life) items.
+    #[wasm_bindgen(unchecked_return_type = "Recommendation[]")]
+    pub fn popular(
+        &mut self,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let query = query_from_js(options)?;
+        let recs = self
+            .recommender()?
+            .popular(&query)
+            .map_err(|e| js_error(&e))?;
+        results(&self.catalogue, &recs)
+    }
+
+    /// Items matching free text.
+    #[wasm_bindgen(unchecked_return_type = "Recommendation[]")]
+    pub fn search(
+        &mut self,
+        text: &str,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let query = query_from_js(options)?;
+        let recs = self
+            .recommender()?
+            .search(text, &query)
+            .map_err(|e| js_error(&e))?;
+        results(&self.catalogue, &recs)
+    }
+}
+
+/// The raw-log path: a catalogue and its interaction log, fitted here (the
+/// full module only; the query module serves model indexes alone).
+#[cfg(feature = "wasm-recommend")]
+#[wasm_bindgen]
+impl Engine {
+    /// Reads and checks a catalogue (JSON text or object) with an optional
+    /// config object. Models are fitted on the first query (or `fit`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(catalogue: JsValue, config: JsValue) -> Result<Engine, JsValue> {
+        let config: Config = options_from_js(config, "config")?;
+        let config = config.check().map_err(|e| js_error(&e))?;
+        let catalogue = catalogue_from_js(catalogue, &config)?;
+        Ok(Engine {
+            catalogue: Arc::new(catalogue),
+            config,
+            log: None,
+            fitted: None,
+            index_models: None,
+            problems: Vec::new(),
+        })
     }
 
     /// Loads interactions from CSV text (header `user,item[,weight][,timestamp][,event]`).
@@ -289,70 +354,11 @@ impl Engine {
     pub fn fit(&mut self) -> Result<(), JsValue> {
         self.recommender().map(|_| ())
     }
-
-    /// Items similar to `id`.
-    #[wasm_bindgen(js_name = similarItems, unchecked_return_type = "Recommendation[]")]
-    pub fn similar_items(
-        &mut self,
-        id: &str,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let query = query_from_js(options)?;
-        let recs = self
-            .recommender()?
-            .similar_items(id, &query)
-            .map_err(|e| js_error(&e))?;
-        results(&self.catalogue, &recs)
-    }
-
-    /// Recommendations for a shopper's history (an empty array for a new shopper).
-    #[wasm_bindgen(unchecked_return_type = "Recommendation[]")]
-    pub fn recommend(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "HistoryEvent[]")] history: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let events: Vec<Event> = from_js(history, "history")?;
-        let query = query_from_js(options)?;
-        let recs = self
-            .recommender()?
-            .recommend(&events, &query)
-            .map_err(|e| js_error(&e))?;
-        results(&self.catalogue, &recs)
-    }
-
-    /// The most popular (trending, with a popularity half-life) items.
-    #[wasm_bindgen(unchecked_return_type = "Recommendation[]")]
-    pub fn popular(
-        &mut self,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let query = query_from_js(options)?;
-        let recs = self
-            .recommender()?
-            .popular(&query)
-            .map_err(|e| js_error(&e))?;
-        results(&self.catalogue, &recs)
-    }
-
-    /// Items matching free text.
-    #[wasm_bindgen(unchecked_return_type = "Recommendation[]")]
-    pub fn search(
-        &mut self,
-        text: &str,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
-    ) -> Result<JsValue, JsValue> {
-        let query = query_from_js(options)?;
-        let recs = self
-            .recommender()?
-            .search(text, &query)
-            .map_err(|e| js_error(&e))?;
-        results(&self.catalogue, &recs)
-    }
 }
 
 impl Engine {
     /// An index engine takes no log: its models were built from one.
+    #[cfg(feature = "wasm-recommend")]
     fn refuse_log_on_index(&self) -> Result<(), JsValue> {
         if self.index_models.is_some() {
             return Err(js_error(&Error::InvalidValue {
@@ -363,6 +369,7 @@ impl Engine {
         Ok(())
     }
 
+    #[cfg(feature = "wasm-recommend")]
     fn set_log(&mut self, log: Interactions) -> Vec<String> {
         let warnings = log.warnings();
         self.log = Some(log);
@@ -371,8 +378,9 @@ impl Engine {
     }
 
     /// The fitted recommender, fitting first if needed (every model: any
-    /// query may come).
+    /// query may come). An index engine is always fitted.
     fn recommender(&mut self) -> Result<&Recommender, JsValue> {
+        #[cfg(feature = "wasm-recommend")]
         if self.fitted.is_none() {
             let catalogue = Arc::clone(&self.catalogue);
             let fitted = fit(
@@ -385,8 +393,21 @@ impl Engine {
             .map_err(|e| js_error(&e))?;
             self.fitted = Some(fitted.recommender);
         }
-        Ok(self.fitted.as_ref().expect("fitted just above"))
+        Ok(self
+            .fitted
+            .as_ref()
+            .expect("fitted above, or opened from an index"))
     }
+}
+
+#[cfg(feature = "wasm-recommend")]
+/// Reads a catalogue given as JSON text or as an already parsed object.
+fn catalogue_from_js(value: JsValue, config: &Config) -> Result<Catalogue, JsValue> {
+    let result = match value.as_string() {
+        Some(text) => Catalogue::from_json(text, &config.catalogue),
+        None => Catalogue::from_value(value_from_js(value, "catalogue")?, &config.catalogue),
+    };
+    result.map_err(|e| js_error(&e))
 }
 
 /// Query options from JS, checked once.

@@ -1,8 +1,11 @@
 //! The browser binding: the only module that uses wasm-bindgen and js-sys.
 //!
-//! Two modules are built from it: the recommendation module (feature
-//! `wasm-recommend`, [`engine`]) for the shop's pages, and the forecasting
-//! module (feature `wasm-forecast`, [`forecast`]) for the shop owner's.
+//! Three modules are built from it: the recommendation module (feature
+//! `wasm-recommend`, [`engine`]) that fits a catalogue and its log in the
+//! page; the query module (feature `wasm-query`), the same [`engine`]
+//! without the fitting code and the CSV and catalogue readers, for shops
+//! that serve a model index; and the forecasting module (feature
+//! `wasm-forecast`, [`forecast`]) for the shop owner's pages.
 //!
 //! [`engine::Engine`] owns the catalogue and the fitted models inside wasm
 //! memory; JavaScript passes a catalogue once, interactions once (text,
@@ -13,7 +16,7 @@
 //! are validated before use, so a panic is a bug, never a reaction to data.
 
 pub mod convert;
-#[cfg(feature = "wasm-recommend")]
+#[cfg(any(feature = "wasm-recommend", feature = "wasm-query"))]
 pub mod engine;
 #[cfg(feature = "wasm-forecast")]
 pub mod forecast;
