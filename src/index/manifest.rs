@@ -132,10 +132,15 @@ impl Manifest {
         // The format and version first, ignoring everything else. Read
         // from text, as options are elsewhere, so wasm carries one JSON
         // deserializer for the options (a `Value` step doubled it: 40 KB).
-        let header: Header = serde_json::from_str(text)
-            .map_err(|e| bad(format!("not JSON ({e}); truncated, or not a pocketrec index")))?;
+        let header: Header = serde_json::from_str(text).map_err(|e| {
+            bad(format!(
+                "not JSON ({e}); truncated, or not a pocketrec index"
+            ))
+        })?;
         if header.format.as_deref() != Some(FORMAT) {
-            return Err(bad(format!("\"format\" is not {FORMAT:?}: not a pocketrec index")));
+            return Err(bad(format!(
+                "\"format\" is not {FORMAT:?}: not a pocketrec index"
+            )));
         }
         match header.version {
             Some(v) if v == VERSION as u64 => {}
