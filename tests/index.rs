@@ -1,5 +1,6 @@
 //! The model index: built, written, opened and served; its privacy rules;
 //! its errors for missing, corrupt or foreign files.
+#![cfg(all(feature = "cli", not(target_arch = "wasm32")))]
 
 mod common;
 

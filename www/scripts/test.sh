@@ -20,6 +20,7 @@ cargo clippy --lib --tests --target wasm32-unknown-unknown --no-default-features
 # Each module alone, as build-wasm.sh builds them.
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm-recommend -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm-forecast -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm-query -- -D warnings
 cargo test --target wasm32-unknown-unknown --no-default-features --features wasm-recommend,wasm-forecast --test web
 bash www/scripts/build-wasm.sh
 
