@@ -500,6 +500,22 @@ fn the_cli_builds_serves_and_protects_folders() {
         "user-knn",
     ]);
     assert_fails(&out, &["holds no user-knn model"]);
+    // eval --via-index: user-knn asked for is an error, not popularity's
+    // figures under its name; by default it is left out.
+    let (shop_s, log_s) = (common::shop_file(), common::log_file());
+    let eval = [
+        "eval",
+        "--catalog",
+        p(&shop_s),
+        "--interactions",
+        p(&log_s),
+        "--via-index",
+    ];
+    let out = run(&[&eval[..], &["--models", "item-knn,user-knn"]].concat());
+    assert_fails(&out, &["--via-index", "holds no user-knn model"]);
+    let out = run(&eval);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("user-knn") && stdout(&out).contains("| hybrid |"));
     let out = run(&[
         "similar",
         "--index",

@@ -36,6 +36,27 @@ pub struct OpenedIndex {
     pub problems: Vec<(Model, Error)>,
 }
 
+/// Checks that a query's `model` is one the index serves (`held`: its
+/// models in blend order): the hybrid always is, blending what is held;
+/// a single model must be held.
+///
+/// # Errors
+/// [`Error::InvalidValue`] at `model`, naming what the index holds.
+pub fn check_held(held: &[Model], wanted: Model) -> Result<()> {
+    if wanted == Model::Hybrid || held.contains(&wanted) {
+        return Ok(());
+    }
+    let names: Vec<&str> = held.iter().map(|m| m.name()).collect();
+    Err(Error::value(
+        "model",
+        format!(
+            "this model index holds no {} model (it holds: {}); user-knn needs other shoppers' rows, so an index never holds it",
+            wanted.name(),
+            names.join(", ")
+        ),
+    ))
+}
+
 /// Reads the manifest and every shard it lists.
 ///
 /// # Errors

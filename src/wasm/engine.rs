@@ -179,7 +179,7 @@ impl Engine {
         id: &str,
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let query = query_from_js(options)?;
+        let query = self.query(options)?;
         let recs = self
             .recommender()?
             .similar_items(id, &query)
@@ -195,7 +195,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let events: Vec<Event> = from_js(history, "history")?;
-        let query = query_from_js(options)?;
+        let query = self.query(options)?;
         let recs = self
             .recommender()?
             .recommend(&events, &query)
@@ -209,7 +209,7 @@ impl Engine {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let query = query_from_js(options)?;
+        let query = self.query(options)?;
         let recs = self
             .recommender()?
             .popular(&query)
@@ -357,6 +357,16 @@ impl Engine {
 }
 
 impl Engine {
+    /// Query options from JS, checked once; on an index engine, the model
+    /// asked for must be one the index holds.
+    fn query(&self, options: JsValue) -> Result<CheckedQuery, JsValue> {
+        let query = query_from_js(options)?;
+        if let Some(held) = &self.index_models {
+            crate::index::check_held(held, query.model).map_err(|e| js_error(&e))?;
+        }
+        Ok(query)
+    }
+
     /// An index engine takes no log: its models were built from one.
     #[cfg(feature = "wasm-recommend")]
     fn refuse_log_on_index(&self) -> Result<(), JsValue> {

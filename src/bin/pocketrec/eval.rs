@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use serde_json::json;
 
@@ -29,13 +29,11 @@ pub struct EvalArgs {
     /// Cut-off of the metrics.
     #[arg(long, default_value_t = 10)]
     pub k: usize,
-    /// Models to evaluate, comma-separated.
-    #[arg(
-        long,
-        default_value = "popular,content,item-knn,user-knn,sequential,hybrid",
-        value_delimiter = ','
-    )]
-    pub models: Vec<String>,
+    /// Models to evaluate, comma-separated [default:
+    /// popular,content,item-knn,user-knn,sequential,hybrid; with
+    /// --via-index the same without user-knn, which an index cannot hold].
+    #[arg(long, value_delimiter = ',')]
+    pub models: Option<Vec<String>>,
     /// Half-life in days for the time decay of users' histories.
     #[arg(long)]
     pub half_life_days: Option<f64>,
@@ -57,13 +55,25 @@ pub struct EvalArgs {
     pub noise_seed: u64,
 }
 
+/// What `eval` evaluates without `--models`, in table order.
+const DEFAULT_MODELS: [Model; 6] = [
+    Model::Popular,
+    Model::Content,
+    Model::ItemKnn,
+    Model::UserKnn,
+    Model::Sequential,
+    Model::Hybrid,
+];
+
 pub fn eval(args: EvalArgs) -> Result<()> {
     let config = load_config(args.inputs.config.as_deref())?;
-    let models: Vec<Model> = args
-        .models
-        .iter()
-        .map(|m| m.parse())
-        .collect::<Result<_, _>>()?;
+    let models: Vec<Model> = match &args.models {
+        Some(names) => names.iter().map(|m| m.parse()).collect::<Result<_, _>>()?,
+        None => DEFAULT_MODELS
+            .into_iter()
+            .filter(|&m| !(args.via_index && m == Model::UserKnn))
+            .collect(),
+    };
     let (catalogue, _, parts) = load_split(
         &args.inputs.catalog,
         &args.interactions,
@@ -89,6 +99,13 @@ pub fn eval(args: EvalArgs) -> Result<()> {
     } else {
         config
     };
+    if args.via_index {
+        // Checked before any work: the index never holds user-kNN.
+        for &model in &models {
+            pocketrec::index::check_held(&pocketrec::index::INDEX_MODELS, model)
+                .context("--via-index")?;
+        }
+    }
     let test_ui = parts.test.aggregate(config.interactions.transform);
     let fitted = if args.via_index {
         via_index(catalogue, &parts.train, &config, args.noise_seed)?

@@ -169,15 +169,8 @@ pub fn serve(
     };
     let opened = open_index(dir)?;
     let rec = opened.recommender;
-    if query.model != Model::Hybrid && !opened.manifest.models.contains(&query.model) {
-        let held: Vec<&str> = opened.manifest.models.iter().map(|m| m.name()).collect();
-        bail!(
-            "model index {} holds no {} model (held: {}); user-knn needs other shoppers' rows, so an index never holds it",
-            dir.display(),
-            query.model.name(),
-            held.join(", ")
-        );
-    }
+    pocketrec::index::check_held(&opened.manifest.models, query.model)
+        .with_context(|| format!("model index {}", dir.display()))?;
     let log = interactions
         .map(|p| load_interactions(p, rec.catalogue(), rec.config()))
         .transpose()?;
