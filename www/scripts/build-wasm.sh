@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# Builds the two wasm modules into www/pkg (git-ignored), each with cargo
+# Builds the three wasm modules into www/pkg (git-ignored), each with cargo
 # (no CLI dependencies), wasm-bindgen --target web, then wasm-opt from
 # npm's binaryen, and prints their raw and gzipped sizes:
 #
-#   pocketrec           recommendations, for every shop page: profile `wasm`
-#                       (opt-level "z") and wasm-opt -Oz, for size
+#   pocketrec           recommendations fitted in the page from a catalogue
+#                       and its log: profile `wasm` (opt-level "z") and
+#                       wasm-opt -Oz, for size
+#   pocketrec_query     recommendations served from a model index (no fitting
+#                       code, no log or catalogue readers): the module a
+#                       shop's pages load; `wasm` and -Oz, for size
 #   pocketrec_forecast  forecasting, for the shop owner's pages only:
 #                       profile `wasm-fast` (opt-level 3) and wasm-opt -O3,
 #                       for speed
@@ -35,4 +39,5 @@ build() {
 }
 
 build pocketrec wasm-recommend wasm -Oz
+build pocketrec_query wasm-query wasm -Oz
 build pocketrec_forecast wasm-forecast wasm-fast -O3

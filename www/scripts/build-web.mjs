@@ -3,13 +3,18 @@
 //
 //   dist/pocketrec/   the drop-in module: pocketrec.js (Engine, History,
 //                     <pocket-recs>), worker.js, shared chunks, the .wasm
-//   dist/demo/        the demo shop: pages, app.js, shop/ (generated data)
-//   dist/bench/       a 10k-item generated shop for the browser benchmark
+//   dist/demo/        the demo shop: pages, app.js, shop/ (generated
+//                     catalogue and images, and shop/index/: the model
+//                     index `pocketrec build` writes from the generated log;
+//                     the log itself is never published)
+//   dist/bench/       a 10k-item generated shop for the browser benchmark,
+//                     as a raw log and as an index, to compare the two paths
 //   dist/index.html   a link to the demo
 //
 // esbuild bundles the strict TypeScript (type-checked separately by tsc)
 // into ES modules a plain <script type="module"> can load.
 import * as esbuild from "esbuild";
+import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -35,7 +40,7 @@ await esbuild.build({
   splitting: true,
   outdir: join(dist, "pocketrec"),
 });
-for (const wasm of ["pocketrec_bg.wasm", "pocketrec_forecast_bg.wasm"]) cpSync(join(pkg, wasm), join(dist, "pocketrec", wasm));
+for (const wasm of ["pocketrec_bg.wasm", "pocketrec_query_bg.wasm", "pocketrec_forecast_bg.wasm"]) cpSync(join(pkg, wasm), join(dist, "pocketrec", wasm));
 
 // The demo's script uses the module as any site would, at ../pocketrec/.
 const publicModule = {
@@ -66,17 +71,38 @@ for (const file of readdirSync(join(www, "demo"))) {
 const generator = join(www, "build/generate.mjs");
 await esbuild.build({ ...common, minify: false, sourcemap: false, platform: "node", entryPoints: [join(www, "src/demo/generate.ts")], outfile: generator });
 const { generateShop, generateSales, departmentImage, DEPARTMENT_NAMES } = await import(pathToFileURL(generator).href);
-function writeShop(dir, shop) {
+// The native CLI writes the model indexes: the same `pocketrec build` a
+// shop runs. A debug build: it compiles in a fraction of a release build's
+// time, and these shops are small.
+const root = resolve(www, "..");
+execFileSync("cargo", ["build", "--quiet", "--bin", "pocketrec"], { cwd: root, stdio: "inherit" });
+const cli = join(process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, "target"), "debug", "pocketrec");
+const work = join(www, "build/shops");
+
+/**
+ * Writes `shop`'s catalogue and images into `dir`, and its model index
+ * into `dir/index/`. The log goes to a private folder for the build only,
+ * unless `publishLog` (the benchmark compares the raw-log path).
+ */
+function writeShop(dir, name, shop, { publishLog = false } = {}) {
   mkdirSync(join(dir, "img"), { recursive: true });
   writeFileSync(join(dir, "catalogue.json"), JSON.stringify(shop.catalogue, null, 1));
-  writeFileSync(join(dir, "interactions.csv"), shop.interactions);
-  for (const name of DEPARTMENT_NAMES) writeFileSync(join(dir, "img", `${name}.svg`), departmentImage(name));
+  for (const image of DEPARTMENT_NAMES) writeFileSync(join(dir, "img", `${image}.svg`), departmentImage(image));
+  mkdirSync(work, { recursive: true });
+  const log = join(work, `${name}-interactions.csv`);
+  writeFileSync(log, shop.interactions);
+  if (publishLog) cpSync(log, join(dir, "interactions.csv"));
+  // --no-tune: the defaults, so the demo shows what a shop gets out of the
+  // box (and the build stays quick); the noise seed is irrelevant without
+  // privacy.epsilon but fixed, so the files are the same on every build.
+  const report = execFileSync(cli, ["build", "--catalog", join(dir, "catalogue.json"), "--interactions", log, "--out", join(dir, "index"), "--no-tune", "--noise-seed", "1"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return JSON.parse(report);
 }
 const demo = generateShop();
-writeShop(join(dist, "demo/shop"), demo);
+const demoIndex = writeShop(join(dist, "demo/shop"), "demo", demo);
 writeFileSync(join(dist, "demo/shop/sales.json"), JSON.stringify(generateSales(demo)));
 const big = generateShop({ perDepartment: 1250, shoppers: 5000 });
-writeShop(join(dist, "bench/shop"), big);
+writeShop(join(dist, "bench/shop"), "bench", big, { publishLog: true });
 // The browser benchmark's page (tests/benches/browser.mjs drives it).
 await esbuild.build({ ...common, entryPoints: { bench: join(www, "src/demo/bench.ts") }, plugins: [publicModule], outdir: join(dist, "bench") });
 writeFileSync(
@@ -99,4 +125,5 @@ const module = join(dist, "pocketrec");
 let total = 0;
 for (const f of readdirSync(module)) if (f.endsWith(".js")) total += gzipSync(readFileSync(join(module, f)), { level: 9 }).length;
 console.log(`build-web: dist/pocketrec: pocketrec.js ${size(join(module, "pocketrec.js"))}, worker.js ${size(join(module, "worker.js"))}, all JS ${total.toLocaleString("en")} B gzipped; wasm ${size(join(module, "pocketrec_bg.wasm"))}`);
+console.log(`build-web: demo index ${JSON.stringify(demoIndex.counts ?? demoIndex)}`);
 console.log(`build-web: demo shop ${demo.catalogue.items.length} products, ${demo.interactions.split("\n").length - 2} interactions; bench shop ${big.catalogue.items.length} products, ${big.interactions.split("\n").length - 2} interactions (${(statSync(join(dist, "bench/shop/catalogue.json")).size / 1e6).toFixed(1)} MB catalogue)`);

@@ -39,9 +39,28 @@ export interface WasmEngine {
   free(): void;
 }
 
+/** An engine opened from a model index (`pocketrec build`). */
+export interface WasmIndexEngine extends Omit<WasmEngine, "loadInteractionsCsv" | "loadInteractionsJson" | "fit"> {
+  /** The index's models left out because their shards were bad, as errors naming the file. */
+  problems(): { code: string; message: string }[];
+  /** The models it answers with, in blend order (config names). */
+  models(): string[];
+}
+
 /** The recommendation module's exports the core needs. */
 export interface WasmExports {
   Engine: new (catalogue: string, config: unknown) => WasmEngine;
+}
+
+/** What a loaded shop asks of its wasm engine, however it was opened. */
+type QueryEngine = Pick<WasmEngine, "itemCount" | "itemIds" | "items" | "similarItems" | "recommend" | "popular" | "search" | "free">;
+
+/**
+ * The query module's exports (a smaller module: no fitting code, no log or
+ * catalogue readers), for shops served from a model index.
+ */
+export interface IndexExports {
+  Engine: { fromIndex(manifest: Uint8Array, files: Map<string, Uint8Array>): WasmIndexEngine };
 }
 
 /** The forecasting module's exports (a separate wasm module, loaded only when a forecast is asked for). */
@@ -60,17 +79,36 @@ export function forecastWith(wasm: ForecastExports, values: number[] | Float64Ar
 
 /** A step of loading, for progress displays. */
 export interface Progress {
-  stage: "catalogue" | "interactions" | "fit" | "ready";
+  stage: "catalogue" | "interactions" | "fit" | "index" | "ready";
   message: string;
 }
 
 /**
  * Where a shop's data lives: the one description of it, used by `Engine`,
- * the worker protocol, `<pocket-recs>` (its `catalogue`, `interactions` and
- * `config` attributes) and `Shop.load`. Relative URLs resolve against the
- * page.
+ * the worker protocol, `<pocket-recs>` (its `index`, or its `catalogue`,
+ * `interactions` and `config` attributes) and `Shop.load`. Relative URLs
+ * resolve against the page. A shop is served either from a model index
+ * (`IndexSource`, what a live site should use) or from its raw files
+ * (`LogSource`, for development and tiny shops: it publishes the log).
  */
-export interface ShopSource {
+export type ShopSource = IndexSource | LogSource;
+
+/** A shop served from a model index folder written by `pocketrec build`. */
+export interface IndexSource {
+  /** URL of the index folder (the one holding `pocketrec-index.json`). */
+  indexUrl: string;
+  /** Relative `image` and `url` values of the items resolve against this. Default: the index folder. */
+  linkBase?: string;
+  catalogueUrl?: never;
+  interactionsUrl?: never;
+  config?: never;
+  configUrl?: never;
+}
+
+/** A shop fitted in the page from its catalogue and (optionally) its interaction log. */
+export interface LogSource {
+  indexUrl?: never;
+  linkBase?: never;
   /** URL of the catalogue JSON. */
   catalogueUrl: string;
   /** URL of the interactions: `.json`, otherwise CSV with a header. Default: none. */
@@ -112,7 +150,53 @@ function wrap(e: unknown, context: string): PocketrecError {
   return new PocketrecError(context ? `${context}: ${message}` : message, isErrorCode(code) ? code : "load_failed", { cause: e });
 }
 
+/** An index folder's URL as one spelling: with its final `/`. */
+export function indexFolder(url: string): string {
+  return url.endsWith("/") ? url : `${url}/`;
+}
+
+/** The file name of an index's manifest, in its folder. */
+export const INDEX_MANIFEST = "pocketrec-index.json";
+
+/** A shard's file name as the format writes it (`<kind>-<xxh64 hex>.bin`): nothing else is fetched. */
+const SHARD_NAME = /^[a-z][a-z-]*-[0-9a-f]{16}\.bin$/;
+
+/**
+ * The shard files a manifest lists, when it parses and lists them well;
+ * otherwise none (the engine then reports what is wrong with it, in the
+ * same words as the CLI).
+ */
+export function shardFiles(manifest: Uint8Array): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder().decode(manifest));
+  } catch {
+    return [];
+  }
+  const shards = (parsed as { shards?: unknown } | null)?.shards;
+  if (!Array.isArray(shards)) return [];
+  const files = shards.map((s: unknown) => (s as { file?: unknown } | null)?.file);
+  return files.filter((f): f is string => typeof f === "string" && SHARD_NAME.test(f));
+}
+
+/** Runs `work` on each of `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+async function fetchBytes(fetchFn: typeof fetch, url: string, what: string): Promise<Uint8Array> {
+  return new Uint8Array(await (await fetchOk(fetchFn, url, what)).arrayBuffer());
+}
+
 async function fetchText(fetchFn: typeof fetch, url: string, what: string): Promise<string> {
+  return (await fetchOk(fetchFn, url, what)).text();
+}
+
+async function fetchOk(fetchFn: typeof fetch, url: string, what: string): Promise<Response> {
   let response: Response;
   try {
     response = await fetchFn(url);
@@ -122,21 +206,60 @@ async function fetchText(fetchFn: typeof fetch, url: string, what: string): Prom
   if (!response.ok) {
     throw new PocketrecError(`could not load ${what} from ${url}: HTTP ${response.status} ${response.statusText}`.trim(), "load_failed");
   }
-  return response.text();
+  return response;
 }
 
 /** A loaded shop: the wasm engine with its catalogue, interactions and models. */
 export class Shop {
   private constructor(
-    private readonly engine: WasmEngine,
+    private readonly engine: QueryEngine,
     /** Notes about rows skipped while reading the interactions. */
     readonly warnings: readonly string[],
     /** Relative links in the catalogue resolve against this. */
     private readonly catalogueUrl: string,
+    /** The index's models left out, each as the error that took it away (the others still answer). */
+    readonly problems: readonly string[] = [],
   ) {}
 
+  /**
+   * Opens a model index: fetches its manifest, then the shards it lists
+   * (only those: names are checked against the format's pattern, so a
+   * manifest cannot send the browser elsewhere), and hands them to the
+   * query module. A model whose shards are missing or bad is left out and
+   * named in `problems`; the others, and trending, still answer. A bad
+   * manifest or items shard rejects with code `bad_index`.
+   */
+  static async open(wasm: IndexExports, source: IndexSource, options: LoadOptions = {}): Promise<Shop> {
+    const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+    const progress = options.onProgress ?? (() => {});
+    const folder = indexFolder(source.indexUrl);
+    const manifestUrl = `${folder}${INDEX_MANIFEST}`;
+    progress({ stage: "index", message: `loading model index from ${folder}` });
+    const manifest = await fetchBytes(fetchFn, manifestUrl, "model index manifest");
+    const files = new Map<string, Uint8Array>();
+    const missing: string[] = [];
+    await eachLimited(shardFiles(manifest), 6, async (file) => {
+      try {
+        files.set(file, await fetchBytes(fetchFn, `${folder}${file}`, `index file ${file}`));
+      } catch (e) {
+        // Left out of `files`: the engine names the model it takes away.
+        missing.push(e instanceof Error ? e.message : String(e));
+      }
+    });
+    let engine: WasmIndexEngine;
+    try {
+      engine = wasm.Engine.fromIndex(manifest, files);
+    } catch (e) {
+      throw wrap(e, `could not open the model index at ${folder}${missing.length ? ` (${missing.join("; ")})` : ""}`);
+    }
+    const problems = engine.problems().map((p) => p.message);
+    if (problems.length && missing.length) problems.push(...missing);
+    progress({ stage: "ready", message: `ready: ${engine.itemCount()} items, models ${engine.models().join(", ")}` });
+    return new Shop(engine, [], source.linkBase ?? folder, problems);
+  }
+
   /** Fetches and reads the shop's files, then fits the models. */
-  static async load(wasm: WasmExports, source: ShopSource, options: LoadOptions = {}): Promise<Shop> {
+  static async load(wasm: WasmExports, source: LogSource, options: LoadOptions = {}): Promise<Shop> {
     const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
     const progress = options.onProgress ?? (() => {});
     progress({ stage: "catalogue", message: `loading catalogue from ${source.catalogueUrl}` });

@@ -6,23 +6,23 @@
  * `PocketrecError` carrying a stable `code`. A worker whose wasm module
  * traps is replaced (see `restarting`).
  */
-import { PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource } from "./core.js";
+import { indexFolder, PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource, type IndexSource, type LogSource } from "./core.js";
 import { wasmModules } from "./loader.js";
 import { ShopHost, type Answer, type Args, type Caller, type Method, type PortLike, type Reply, type RequestOf } from "./protocol.js";
 
 export { PocketrecError };
-export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, ItemView, Progress, QueryOptions, Reason, Result, ShopSource };
+export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, IndexSource, ItemView, LogSource, Progress, QueryOptions, Reason, Result, ShopSource };
 
 /** @deprecated Use `Result`: every result carries its item's display fields. */
 export type Recommendation = Result;
 
-/** Where the shop's data lives (`ShopSource`), and how to run the engine. */
-export interface EngineOptions extends ShopSource {
+/** Where the shop's data lives (`ShopSource`: `indexUrl`, or `catalogueUrl` and more), and how to run the engine. */
+export type EngineOptions = ShopSource & {
   /** Run in a Web Worker. Default true where workers exist. */
   worker?: boolean;
   /** Called at each loading step. */
   onProgress?: (progress: Progress) => void;
-}
+};
 
 /** Options of `Forecaster.create`. */
 export interface ForecasterOptions {
@@ -147,6 +147,9 @@ function absolute(url: string): string {
 
 /** `source` with its URLs resolved against the page, and nothing else. */
 function shopSource(source: ShopSource): ShopSource {
+  if (source.indexUrl !== undefined) {
+    return { indexUrl: absolute(indexFolder(source.indexUrl)), ...(source.linkBase ? { linkBase: absolute(source.linkBase) } : {}) };
+  }
   return {
     catalogueUrl: absolute(source.catalogueUrl),
     ...(source.interactionsUrl ? { interactionsUrl: absolute(source.interactionsUrl) } : {}),
@@ -168,6 +171,11 @@ export class Engine {
     readonly itemCount: number,
     /** Notes about interaction rows that were skipped. */
     readonly warnings: readonly string[],
+    /**
+     * A model index's models that were left out (a shard missing or bad),
+     * each as the error that took it away; queries blend the others.
+     */
+    readonly problems: readonly string[] = [],
   ) {}
 
   /**
@@ -201,7 +209,7 @@ export class Engine {
   private static async start(backend: Backend, source: ShopSource): Promise<Engine> {
     try {
       const loaded = await backend.call("load", source);
-      return new Engine(backend, loaded.items, loaded.warnings);
+      return new Engine(backend, loaded.items, loaded.warnings, loaded.problems);
     } catch (e) {
       backend.close();
       throw e;

@@ -1,15 +1,18 @@
 /**
- * The one place that loads the two wasm modules (wasm-bindgen `--target
- * web` glue in `pkg/`): recommendations and forecasting. Each is fetched,
+ * The one place that loads the wasm modules (wasm-bindgen `--target web`
+ * glue in `pkg/`): recommendations fitted in the page, recommendations
+ * served from a model index (the smaller query module), and forecasting. Each is fetched,
  * compiled and started at most once per thread (page or worker), on first
  * use, so a shop page never fetches the forecaster and a forecasting page
  * never fetches the recommender. Every caller awaits the same promise.
  */
-import type { ForecastExports, WasmExports } from "./core.js";
+import type { ForecastExports, IndexExports, WasmExports } from "./core.js";
 
-/** Loaders of the two wasm modules. */
+/** Loaders of the wasm modules. */
 export interface Modules {
   recommend(): Promise<WasmExports>;
+  /** The query module, for a shop served from a model index. */
+  query(): Promise<IndexExports>;
   forecast(): Promise<ForecastExports>;
 }
 
@@ -36,5 +39,6 @@ async function started<T>(glue: Promise<{ default: () => Promise<unknown> }>): P
 /** This thread's wasm modules, each loaded once, on first use. */
 export const wasmModules: Modules = {
   recommend: once(() => started<WasmExports>(import("../pkg/pocketrec.js"))),
+  query: once(() => started<IndexExports>(import("../pkg/pocketrec_query.js"))),
   forecast: once(() => started<ForecastExports>(import("../pkg/pocketrec_forecast.js"))),
 };

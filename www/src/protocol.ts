@@ -16,11 +16,13 @@ export interface Loaded {
   items: number;
   /** Notes about interaction rows that were skipped. */
   warnings: string[];
+  /** A model index's models left out, each as the error that took it away. */
+  problems: string[];
 }
 
 /** Every method of the protocol: its arguments and its result. */
 export interface Requests {
-  /** Loads (or replaces) the shop and fits the models. */
+  /** Loads (or replaces) the shop: opens its model index, or fits the models on its files. */
   load: { args: [source: ShopSource]; result: Loaded };
   items: { args: [ids: string[]]; result: ItemView[] };
   similarItems: { args: [id: string, options?: QueryOptions]; result: Result[] };
@@ -84,8 +86,9 @@ export class ShopHost implements Caller {
       load: async (source) => {
         this.shop?.free();
         this.shop = undefined;
-        this.shop = await Shop.load(await modules.recommend(), source, { ...(fetchFn ? { fetch: fetchFn } : {}), onProgress });
-        return { items: this.shop.itemIds().length, warnings: [...this.shop.warnings] };
+        const options = { ...(fetchFn ? { fetch: fetchFn } : {}), onProgress };
+        this.shop = source.indexUrl !== undefined ? await Shop.open(await modules.query(), source, options) : await Shop.load(await modules.recommend(), source, options);
+        return { items: this.shop.itemIds().length, warnings: [...this.shop.warnings], problems: [...this.shop.problems] };
       },
       items: (ids) => this.loaded().items(ids),
       similarItems: (id, options) => this.loaded().similarItems(id, options),

@@ -3,16 +3,18 @@
  *
  * ```html
  * <script type="module" src="/pocketrec/pocketrec.js"></script>
- * <pocket-recs catalogue="/products.json" mode="trending" k="4" heading="Popular now"></pocket-recs>
+ * <pocket-recs index="/pocketrec-index/" mode="trending" k="4" heading="Popular now"></pocket-recs>
  * ```
  *
- * Attributes (all optional except `catalogue`):
+ * Attributes (all optional except `index` or `catalogue`):
  *
  * | attribute | meaning | default |
  * |---|---|---|
- * | `catalogue` | URL of the catalogue JSON | (required) |
- * | `interactions` | URL of the interaction log (CSV, or `.json`) | none |
- * | `config` | URL of a pocketrec config JSON (e.g. from `pocketrec tune`) | none |
+ * | `index` | URL of the model index folder (`pocketrec build`) | |
+ * | `link-base` | with `index`: relative item links and images resolve against this URL | the index folder |
+ * | `catalogue` | without `index`: URL of the catalogue JSON, fitted in the page | |
+ * | `interactions` | with `catalogue`: URL of the interaction log (CSV, or `.json`); publishes it | none |
+ * | `config` | with `catalogue`: URL of a pocketrec config JSON (e.g. from `pocketrec tune`) | none |
  * | `mode` | `similar` (to `item`), `personal` (the shopper's history), `trending` | `similar` with `item`, else `personal` |
  * | `item` | the item id for `similar` | |
  * | `k` | number of cards, 1–100 | 4 |
@@ -30,7 +32,12 @@
  * or as a checked URL attribute, never as HTML; links from the catalogue
  * must be http(s) or relative. The element keeps a `data-state` attribute
  * (`loading`, `ready`, `empty`, `error`) and fires `pocketrec-results`
- * (`detail: {results, ms}`) and `pocketrec-error` (`detail: error`).
+ * (`detail: {results, ms, fallback}`) and `pocketrec-error` (`detail: error`).
+ *
+ * When a model index lost a model to a bad shard (`Engine.problems`) and a
+ * similar or personal query then fails or finds nothing, the strip shows
+ * trending items instead (`data-fallback="trending"`, `fallback: true`),
+ * says so, and logs the problems to the console.
  * Style it with CSS custom properties (`--pocketrec-accent`, `--pocketrec-card-bg`,
  * `--pocketrec-card-border`, `--pocketrec-radius`, `--pocketrec-gap`,
  * `--pocketrec-card-width`, `--pocketrec-text`, `--pocketrec-muted`,
@@ -39,6 +46,7 @@
 import { formatPrice, parseWeights, reasonText, safeUrl, type ItemView } from "./display.js";
 import { Engine, PocketrecError, type EngineOptions, type QueryOptions, type Result, type ShopSource } from "./engine.js";
 import { History } from "./history.js";
+import { indexFolder } from "./core.js";
 
 const engines = new Map<string, Promise<Engine>>();
 
@@ -49,7 +57,7 @@ const engines = new Map<string, Promise<Engine>>();
 export function sharedEngine(options: ShopSource & Pick<EngineOptions, "worker">): Promise<Engine> {
   const base = document.baseURI;
   const url = (u: string | undefined) => (u === undefined ? u : new URL(u, base).href);
-  const key = JSON.stringify([url(options.catalogueUrl), url(options.interactionsUrl), options.config, url(options.configUrl), options.worker]);
+  const key = JSON.stringify([url(options.indexUrl), url(options.linkBase), url(options.catalogueUrl), url(options.interactionsUrl), options.config, url(options.configUrl), options.worker]);
   let engine = engines.get(key);
   if (!engine) {
     engine = Engine.create(options);
@@ -143,7 +151,7 @@ export function itemCard(item: ItemView, options: { href?: string; reason?: stri
 }
 
 export class PocketRecs extends HTMLElement {
-  static readonly observedAttributes = ["catalogue", "interactions", "config", "mode", "item", "k", "model", "weights", "diversity", "category", "in-stock-only", "heading", "href", "history-key", "no-worker"];
+  static readonly observedAttributes = ["index", "link-base", "catalogue", "interactions", "config", "mode", "item", "k", "model", "weights", "diversity", "category", "in-stock-only", "heading", "href", "history-key", "no-worker"];
 
   private readonly root: ShadowRoot;
   private readonly sectionNode: HTMLElement;
@@ -251,9 +259,9 @@ export class PocketRecs extends HTMLElement {
     this.headingNode.hidden = !this.headingNode.textContent;
     if (this.headingNode.textContent) this.sectionNode.setAttribute("aria-labelledby", "heading");
     else this.sectionNode.removeAttribute("aria-labelledby");
-    const catalogueUrl = this.getAttribute("catalogue");
-    if (!catalogueUrl) {
-      this.fail(new PocketrecError("<pocket-recs> needs a catalogue attribute (the URL of the catalogue JSON)", "invalid_value"));
+    const source = this.source();
+    if (!source) {
+      this.fail(new PocketrecError("<pocket-recs> needs an index attribute (the URL of a model index folder) or a catalogue attribute (the URL of a catalogue JSON)", "invalid_value"));
       return;
     }
     if (this.mode !== "personal") {
@@ -262,26 +270,49 @@ export class PocketRecs extends HTMLElement {
     }
     this.state("loading");
     try {
-      const engine = await sharedEngine({ ...this.source(catalogueUrl), ...(this.hasAttribute("no-worker") ? { worker: false } : {}) });
+      const engine = await sharedEngine({ ...source, ...(this.hasAttribute("no-worker") ? { worker: false } : {}) });
       const started = performance.now();
-      const results = await this.query(engine);
+      const { results, fallback } = await this.answer(engine);
       const ms = performance.now() - started;
       if (generation !== this.generation) return; // a newer render is on its way
-      this.show(results);
-      this.dispatchEvent(new CustomEvent("pocketrec-results", { detail: { results, ms } }));
+      this.show(results, fallback);
+      this.dispatchEvent(new CustomEvent("pocketrec-results", { detail: { results, ms, fallback } }));
     } catch (e) {
       if (generation === this.generation) this.fail(e);
     }
   }
 
-  /** Where the shop's data lives: the `catalogue`, `interactions` and `config` attributes. */
-  private source(catalogueUrl: string): ShopSource {
+  /** Where the shop's data lives: the `index` (and `link-base`) attributes, else `catalogue`, `interactions` and `config`. */
+  private source(): ShopSource | undefined {
+    const indexUrl = this.getAttribute("index");
+    if (indexUrl) {
+      const linkBase = this.getAttribute("link-base");
+      return { indexUrl: indexFolder(indexUrl), ...(linkBase ? { linkBase } : {}) };
+    }
+    const catalogueUrl = this.getAttribute("catalogue");
+    if (!catalogueUrl) return undefined;
     const interactionsUrl = this.getAttribute("interactions");
     const configUrl = this.getAttribute("config");
     return { catalogueUrl, ...(interactionsUrl ? { interactionsUrl } : {}), ...(configUrl ? { configUrl } : {}) };
   }
 
-  private show(results: Result[]): void {
+  /**
+   * The strip's results; trending instead when the engine lost a model
+   * from its index and the query then failed or found nothing.
+   */
+  private async answer(engine: Engine): Promise<{ results: Result[]; fallback: boolean }> {
+    const degraded = engine.problems.length > 0 && this.mode !== "trending";
+    try {
+      const results = await this.query(engine);
+      if (results.length || !degraded) return { results, fallback: false };
+    } catch (e) {
+      if (!degraded) throw e;
+    }
+    console.warn(`<pocket-recs>: showing trending items; the model index lost: ${engine.problems.join("; ")}`);
+    return { results: await engine.popular({ ...this.options(), model: "popular" }), fallback: true };
+  }
+
+  private show(results: Result[], fallback = false): void {
     const template = this.getAttribute("href");
     this.listNode.replaceChildren(
       ...results.map((r) =>
@@ -291,7 +322,9 @@ export class PocketRecs extends HTMLElement {
         }),
       ),
     );
-    this.statusNode.textContent = results.length ? "" : "Nothing to recommend yet.";
+    this.statusNode.textContent = !results.length ? "Nothing to recommend yet." : fallback ? "Showing trending items." : "";
+    if (fallback) this.dataset.fallback = "trending";
+    else delete this.dataset.fallback;
     this.state(results.length ? "ready" : "empty");
   }
 

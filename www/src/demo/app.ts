@@ -9,7 +9,14 @@
 import { Forecaster, forecastChart, formatPrice, itemCard, reasonText, sharedEngine, sharedHistory, type Engine, type Forecast, type ForecastOptions, type QueryOptions, type Result, type ShopSource } from "../index.js";
 import type { Product, SalesHistory } from "./generate.js";
 
-const SHOP = { catalogueUrl: "shop/catalogue.json", interactionsUrl: "shop/interactions.csv" } satisfies ShopSource;
+/**
+ * The shop's model index (`pocketrec build` writes it at build time, from
+ * a log that is never published); item links and images are relative to
+ * the shop folder.
+ */
+const SHOP = { indexUrl: "shop/index/", linkBase: "shop/" } satisfies ShopSource;
+/** The product list for the grid: public shop data, as on any shop site. */
+const CATALOGUE = "shop/catalogue.json";
 const PRODUCT_PAGE = "product.html?id={id}";
 const history = sharedHistory();
 
@@ -21,7 +28,7 @@ function $(selector: string): HTMLElement {
 
 /** A product's picture: its `image` is relative to the catalogue. */
 function productImage(p: Product): string {
-  return new URL(p.image, new URL(SHOP.catalogueUrl, document.baseURI)).href;
+  return new URL(p.image, new URL(CATALOGUE, document.baseURI)).href;
 }
 
 /**
@@ -57,7 +64,7 @@ function productHref(id: string): string {
 /** A `<pocket-recs>` on the demo shop's data. */
 function strip(attributes: Record<string, string>): HTMLElement {
   const element = document.createElement("pocket-recs");
-  const all: Record<string, string> = { catalogue: SHOP.catalogueUrl, interactions: SHOP.interactionsUrl, href: PRODUCT_PAGE, k: "6", ...attributes };
+  const all: Record<string, string> = { index: SHOP.indexUrl, "link-base": SHOP.linkBase, href: PRODUCT_PAGE, k: "6", ...attributes };
   for (const [name, value] of Object.entries(all)) element.setAttribute(name, value);
   return element;
 }
@@ -65,7 +72,7 @@ function strip(attributes: Record<string, string>): HTMLElement {
 let products: Promise<Product[]> | undefined;
 /** The catalogue, for the grid and the product page (the browser caches the file the engine also read). */
 function catalogue(): Promise<Product[]> {
-  products ??= fetch(SHOP.catalogueUrl)
+  products ??= fetch(CATALOGUE)
     .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`could not load the catalogue: HTTP ${r.status}`))))
     .then((c: { items: Product[] }) => c.items);
   return products;
@@ -242,7 +249,6 @@ const WEIGHTS = [
   ["content", 0.6],
   ["popular", 0.05],
   ["sequential", 0.5],
-  ["userKnn", 0.5],
 ] as const;
 
 async function playgroundPage(): Promise<void> {

@@ -31,7 +31,8 @@ afterEach(async () => {
   assert.deepEqual(dialogs, [], "dialogs (script ran from data?)");
   const foreign = requests.filter((url) => !url.startsWith(`${session.origin}/`) && !url.startsWith("data:"));
   assert.deepEqual(foreign, [], "requests that left the page's origin");
-  assert.ok(requests.some((url) => /\/pocketrec(_forecast)?_bg\.wasm$/.test(url)), "a wasm module was fetched");
+  assert.ok(requests.some((url) => /\/pocketrec(_forecast|_query)?_bg\.wasm$/.test(url)), "a wasm module was fetched");
+  assert.ok(!requests.some((url) => /interactions|\.csv/.test(url)), "the shop publishes no interaction log, and no page asks for one");
 });
 
 describe("demo shop", () => {
@@ -51,6 +52,12 @@ describe("demo shop", () => {
     assert.equal(await card.getByRole("link").getAttribute("href"), `product.html?id=${encodeURIComponent(forYou[0] ?? "")}`);
     await page.waitForFunction(() => document.getElementById("engine-status")?.textContent?.startsWith("Engine ready: 320 products"));
     assert.ok(!current?.requests.some((url) => url.includes("pocketrec_forecast")), "a shop page never loads the forecaster");
+    // Served from the model index, with the query module (no fitting code).
+    const wasm = (current?.requests ?? []).filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
+    assert.deepEqual(wasm, ["pocketrec_query_bg.wasm"]);
+    const data = (current?.requests ?? []).filter((url) => url.includes("/shop/") && !url.includes("/img/"));
+    assert.ok(data.includes(`${session.origin}/demo/shop/index/pocketrec-index.json`), data.join());
+    assert.ok(data.every((url) => url.endsWith("/shop/catalogue.json") || /\/shop\/index\/(pocketrec-index\.json|[a-z-]+-[0-9a-f]{16}\.bin)$/.test(url)), `only the shop's catalogue and index files: ${data.join()}`);
   });
 
   it("opens a product and shows similar items and what customers also bought", async () => {

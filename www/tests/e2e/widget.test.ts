@@ -3,6 +3,7 @@
  * the main-thread fallback, a strict CSP, and errors a site author makes.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { after, afterEach, before, describe, it } from "node:test";
 import { open, shown, start, type Session, type Watched } from "./browser.js";
 
@@ -53,6 +54,9 @@ const hostile = JSON.stringify({
   ],
 });
 
+/** The demo shop's log: written by build-web for `pocketrec build`, never published; served here to test the raw-log path. */
+const demoLog = () => readFileSync("build/shops/demo-interactions.csv", "utf8");
+
 describe("<pocket-recs>", () => {
   it("renders catalogue text as text, never as HTML, and drops javascript: links", async () => {
     const { page, errors } = await site(`<pocket-recs id="t" catalogue="catalogue.json" mode="trending" k="2"></pocket-recs>`, { "/site/catalogue.json": hostile });
@@ -71,8 +75,9 @@ describe("<pocket-recs>", () => {
 
   it("similar mode with a model, a link template and weights; works on the main thread too", async () => {
     const { page, errors } = await site(
-      `<pocket-recs id="w" catalogue="/demo/shop/catalogue.json" interactions="/demo/shop/interactions.csv" item="tea-003" k="3" href="/p/{id}" heading="You may like"></pocket-recs>
+      `<pocket-recs id="w" catalogue="/demo/shop/catalogue.json" interactions="interactions.csv" item="tea-003" k="3" href="/p/{id}" heading="You may like"></pocket-recs>
        <pocket-recs id="m" no-worker catalogue="/demo/shop/catalogue.json" item="tea-003" model="content" k="3" weights="content:1"></pocket-recs>`,
+      { "/site/interactions.csv": demoLog() },
     );
     const inWorker = await shown(page, "w");
     const onMain = await shown(page, "m");
@@ -98,5 +103,59 @@ describe("<pocket-recs>", () => {
     assert.match((await status("missing")) ?? "", /could not load catalogue from .*\/site\/nope\.json: HTTP 404/);
     assert.match((await status("unknown")) ?? "", /no-such-item/);
     assert.match((await status("k")) ?? "", /k "lots" is not a whole number from 1 to 100/);
+  });
+
+  it("serves strips from a model index: similar, personal, trending; nothing but the index files fetched", async () => {
+    const { page, requests } = await site(
+      `<pocket-recs id="s" index="/demo/shop/index/" link-base="/demo/shop/" item="tea-003" k="3"></pocket-recs>
+       <pocket-recs id="p" index="/demo/shop/index/" link-base="/demo/shop/" mode="personal" k="4" category="tea"></pocket-recs>
+       <pocket-recs id="t" index="/demo/shop/index" link-base="/demo/shop/" mode="trending" k="2"></pocket-recs>`,
+    );
+    const similar = await shown(page, "s");
+    assert.equal(similar.length, 3);
+    assert.ok(!similar.includes("tea-003"));
+    assert.ok((await shown(page, "p")).every((id) => id.startsWith("tea-")), "filters apply");
+    assert.equal((await shown(page, "t")).length, 2);
+    assert.equal(page.workers().length, 1, "one engine for the index, however its URL is written");
+    const image = await page.locator("pocket-recs#s li img").first().getAttribute("src");
+    assert.match(image ?? "", /\/demo\/shop\/img\/\w+\.svg$/, "images resolve against link-base");
+    const data = requests.filter((u) => u.includes("/demo/shop/") && !u.includes("/demo/shop/img/"));
+    assert.ok(data.length > 1 && data.every((u) => /\/demo\/shop\/index\/(pocketrec-index\.json|[a-z-]+-[0-9a-f]{16}\.bin)$/.test(u)), data.join());
+    assert.ok(requests.some((u) => u.endsWith("/pocketrec_query_bg.wasm")) && !requests.some((u) => u.endsWith("/pocketrec_bg.wasm")), "the query module, not the fitting one");
+  });
+
+  it("falls back to trending when a shard of the index is corrupt, and says so", async () => {
+    const watched = (current = await open(session));
+    await watched.context.route(`${session.origin}/demo/shop/index/item-knn-*.bin`, async (route) => {
+      const response = await route.fetch();
+      const body = Buffer.from(await response.body());
+      body[body.length - 1] = (body[body.length - 1] ?? 0) ^ 0xff;
+      await route.fulfill({ response, body });
+    });
+    await watched.context.route(`${session.origin}/site/index.html`, (route) =>
+      route.fulfill({
+        contentType: "text/html",
+        body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>site</title><link rel="icon" href="data:,">
+<meta http-equiv="Content-Security-Policy" content="${CSP}"><script type="module" src="/pocketrec/pocketrec.js"></script></head><body>
+<pocket-recs id="s" index="/demo/shop/index/" item="tea-003" model="item-knn" k="3"></pocket-recs>
+<pocket-recs id="t" index="/demo/shop/index/" mode="trending" k="3"></pocket-recs></body></html>`,
+      }),
+    );
+    const warnings: string[] = [];
+    watched.page.on("console", (m) => {
+      if (m.type() === "warning") warnings.push(m.text());
+    });
+    await watched.page.goto(`${session.origin}/site/index.html`);
+    const { page } = watched;
+    assert.deepEqual(await shown(page, "s"), await shown(page, "t"), "the similar strip shows trending");
+    assert.equal(await page.locator("pocket-recs#s").getAttribute("data-fallback"), "trending");
+    assert.equal(await page.locator("pocket-recs#s [role=status]").textContent(), "Showing trending items.");
+    assert.ok(warnings.some((w) => /item-knn-[0-9a-f]{16}\.bin/.test(w)), `the console names the file: ${warnings.join(" | ")}`);
+  });
+
+  it("says what is wrong with an index it cannot open", async () => {
+    const { page } = await site(`<pocket-recs id="x" index="/site/nowhere/" mode="trending"></pocket-recs>`);
+    await page.waitForSelector("pocket-recs#x[data-state=error]");
+    assert.match((await page.locator("pocket-recs#x [role=status]").textContent()) ?? "", /could not load model index manifest from .*\/site\/nowhere\/pocketrec-index\.json: HTTP 404/);
   });
 });

@@ -4,7 +4,7 @@ import type { ForecastExports, WasmExports } from "../../src/core.js";
 import { Engine, Forecaster, PocketrecError, type Progress } from "../../src/engine.js";
 import { serve, ShopHost, type PortLike } from "../../src/protocol.js";
 import { generateShop } from "../../src/demo/generate.js";
-import { loadForecastWasm, loadWasm } from "./wasm.js";
+import { loadForecastWasm, loadQueryWasm, loadWasm } from "./wasm.js";
 
 let wasm: WasmExports;
 before(async () => {
@@ -24,7 +24,7 @@ const fetchFn = (async (input: string | URL | Request) => {
 /** An engine talking to a served shop over a real MessageChannel, as with a Worker. */
 async function connected(options: Parameters<typeof Engine.connect>[1]) {
   const channel = new MessageChannel();
-  serve(channel.port2 as unknown as PortLike, { recommend: () => Promise.resolve(wasm), forecast: loadForecastWasm }, fetchFn);
+  serve(channel.port2 as unknown as PortLike, { recommend: () => Promise.resolve(wasm), query: loadQueryWasm, forecast: loadForecastWasm }, fetchFn);
   try {
     return { engine: await Engine.connect(channel.port1 as unknown as PortLike & { close(): void }, options), channel };
   } catch (e) {
@@ -99,7 +99,7 @@ describe("Engine over the worker protocol", () => {
         throw new WebAssembly.RuntimeError("unreachable");
       }
     }
-    const host = new ShopHost({ recommend: async () => ({ Engine: Trapping }), forecast: loadForecastWasm }, () => {}, fetchFn);
+    const host = new ShopHost({ recommend: async () => ({ Engine: Trapping }), query: loadQueryWasm, forecast: loadForecastWasm }, () => {}, fetchFn);
     await host.call("load", { catalogueUrl: "/shop/catalogue.json" });
     assert.equal((await host.call("popular", { k: 2 })).length, 2);
     const crashed = (e: unknown) => e instanceof PocketrecError && e.code === "crashed" && /^the engine stopped on an internal error \(unreachable\); reload the page/.test(e.message);
@@ -125,7 +125,7 @@ describe("Engine over the worker protocol", () => {
       }
       const channel = new MessageChannel();
       channels.push(channel);
-      serve(channel.port2 as unknown as PortLike, { recommend: async () => ({ Engine: Module }), forecast: loadForecastWasm }, fetchFn);
+      serve(channel.port2 as unknown as PortLike, { recommend: async () => ({ Engine: Module }), query: loadQueryWasm, forecast: loadForecastWasm }, fetchFn);
       return channel.port1 as unknown as PortLike & { close(): void };
     };
     const history = [{ item: "tea-003" }];
@@ -167,7 +167,7 @@ describe("Forecaster", () => {
         const real = await loadForecastWasm();
         return traps ? { forecast: () => { throw new WebAssembly.RuntimeError("unreachable"); } } : real;
       };
-      serve(channel.port2 as unknown as PortLike, { recommend: () => (state.recommended++, Promise.resolve(wasm)), forecast }, fetchFn);
+      serve(channel.port2 as unknown as PortLike, { recommend: () => (state.recommended++, Promise.resolve(wasm)), query: loadQueryWasm, forecast }, fetchFn);
       return channel.port1 as unknown as PortLike & { close(): void };
     };
     return { state, open, close: () => state.channels.forEach((c) => c.port2.close()) };

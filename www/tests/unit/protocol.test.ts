@@ -11,6 +11,9 @@ import { Engine, PocketrecError, type Forecast } from "../../src/engine.js";
 import type { Modules } from "../../src/loader.js";
 import { serve, ShopHost, type Caller, type Loaded, type PortLike } from "../../src/protocol.js";
 
+/** No query module: these tests serve shops from their files only. */
+const noQuery: Modules["query"] = () => Promise.reject(new Error("no query module in these tests"));
+
 const CATALOGUE_URL = "https://shop.example/data/catalogue.json";
 const VIEWS: ItemView[] = [
   { id: "lamp", title: "Lamp", image: "img/lamp.png", url: "../p/lamp", price: 5 },
@@ -110,7 +113,7 @@ describe("worker protocol", () => {
 
   it("answers every method over the channel, with the item's links resolved against the catalogue and reasons carrying titles", async () => {
     StandIn.made = [];
-    const { engine, channel } = await connected({ recommend: async () => standIn, forecast: async () => flatForecast });
+    const { engine, channel } = await connected({ recommend: async () => standIn, query: noQuery, forecast: async () => flatForecast });
     try {
       assert.equal(engine.itemCount, 2);
       assert.equal(StandIn.made[0]?.catalogue, "{}", "the catalogue text goes to the wasm engine as it is");
@@ -130,17 +133,17 @@ describe("worker protocol", () => {
   });
 
   it("says internal for a failure that is not a PocketrecError, and keeps codes it knows", async () => {
-    const noModule: Modules = { recommend: () => Promise.reject(new Error("no wasm here")), forecast: async () => flatForecast };
+    const noModule: Modules = { recommend: () => Promise.reject(new Error("no wasm here")), query: noQuery, forecast: async () => flatForecast };
     await assert.rejects(connected(noModule), (e: unknown) => e instanceof PocketrecError && e.code === "internal" && e.message === "no wasm here");
   });
 
   it("refuses shop queries before a shop is loaded, forecasts without one, and leaves no freed shop behind a failed reload", async () => {
     StandIn.made = [];
-    const host = new ShopHost({ recommend: async () => standIn, forecast: async () => flatForecast }, () => {}, fetchFn);
+    const host = new ShopHost({ recommend: async () => standIn, query: noQuery, forecast: async () => flatForecast }, () => {}, fetchFn);
     const notLoaded = (e: unknown) => e instanceof PocketrecError && e.code === "not_loaded";
     await assert.rejects(host.call("popular"), notLoaded);
     assert.deepEqual((await host.call("forecast", [4], { horizon: 1 })).point, [4]);
-    assert.deepEqual(await host.call("load", { catalogueUrl: CATALOGUE_URL }), { items: 2, warnings: [] });
+    assert.deepEqual(await host.call("load", { catalogueUrl: CATALOGUE_URL }), { items: 2, warnings: [], problems: [] });
     await assert.rejects(host.call("load", { catalogueUrl: "https://shop.example/missing.json" }), (e: unknown) => e instanceof PocketrecError && e.code === "load_failed");
     assert.equal(StandIn.made[0]?.freed, true, "the old shop is freed on reload");
     await assert.rejects(host.call("popular"), notLoaded, "and not used after the reload failed");

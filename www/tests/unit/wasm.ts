@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { ForecastExports, WasmExports } from "../../src/core.js";
+import type { ForecastExports, IndexExports, WasmExports } from "../../src/core.js";
 import type { Modules } from "../../src/loader.js";
 
 async function load<T>(name: string): Promise<T> {
@@ -24,5 +24,10 @@ export function loadForecastWasm(): Promise<ForecastExports> {
   return load("pocketrec_forecast");
 }
 
-/** Both, as loaders for `serve` and `ShopHost`. */
-export const modules: Modules = { recommend: loadWasm, forecast: loadForecastWasm };
+/** The real query module (a model index only). */
+export function loadQueryWasm(): Promise<IndexExports> {
+  return load("pocketrec_query");
+}
+
+/** All three, as loaders for `serve` and `ShopHost`. */
+export const modules: Modules = { recommend: loadWasm, query: loadQueryWasm, forecast: loadForecastWasm };

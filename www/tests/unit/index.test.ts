@@ -1,0 +1,169 @@
+/**
+ * A shop served from a model index: `pocketrec build` (the native CLI,
+ * built here with cargo when needed) writes the demo shop's index, and
+ * `Shop.open` serves it with the real query module through a fetch that
+ * records every request.
+ */
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { before, describe, it } from "node:test";
+import { INDEX_MANIFEST, PocketrecError, Shop, shardFiles, type IndexExports, type Progress } from "../../src/core.js";
+import { generateShop } from "../../src/demo/generate.js";
+import { ShopHost } from "../../src/protocol.js";
+import { modules, loadQueryWasm } from "./wasm.js";
+
+const root = resolve("..");
+let query: IndexExports;
+/** The index's files by name (the manifest included). */
+let index: Record<string, Uint8Array>;
+const demo = generateShop();
+
+/** The CLI's `build` on the demo shop, into a fresh folder; its files. */
+function buildDemoIndex(): Record<string, Uint8Array> {
+  execFileSync("cargo", ["build", "--quiet", "--bin", "pocketrec"], { cwd: root, stdio: "inherit" });
+  const target = process.env.CARGO_TARGET_DIR ? resolve(root, process.env.CARGO_TARGET_DIR) : join(root, "target");
+  const dir = mkdtempSync(join(tmpdir(), "pocketrec-index-test-"));
+  writeFileSync(join(dir, "catalogue.json"), JSON.stringify(demo.catalogue));
+  writeFileSync(join(dir, "log.csv"), demo.interactions);
+  const out = join(dir, "index");
+  execFileSync(join(target, "debug", "pocketrec"), ["build", "--catalog", join(dir, "catalogue.json"), "--interactions", join(dir, "log.csv"), "--out", out, "--no-tune", "--noise-seed", "1"], { stdio: ["ignore", "ignore", "inherit"] });
+  return Object.fromEntries(readdirSync(out).map((f) => [f, new Uint8Array(readFileSync(join(out, f)))]));
+}
+
+before(async () => {
+  query = await loadQueryWasm();
+  index = buildDemoIndex();
+});
+
+/** A fetch serving `served` under https://shop.example/idx/, recording every URL. */
+function host(served: Record<string, Uint8Array | string>) {
+  const asked: string[] = [];
+  const fetchFn = (async (input: string | URL | Request) => {
+    const url = String(input);
+    asked.push(url);
+    const prefix = "https://shop.example/idx/";
+    const body = url.startsWith(prefix) ? served[url.slice(prefix.length)] : undefined;
+    if (body === undefined) return new Response("missing", { status: 404, statusText: "Not Found" });
+    return new Response(typeof body === "string" ? body : new Blob([new Uint8Array(body)]));
+  }) as typeof fetch;
+  return { fetchFn, asked };
+}
+
+const INDEX_URL = "https://shop.example/idx";
+
+function shardOf(kind: string): string {
+  const name = Object.keys(index).find((f) => f.startsWith(`${kind}-`));
+  assert.ok(name, `the demo index has a ${kind} shard`);
+  return name;
+}
+
+async function caught(promise: Promise<unknown>): Promise<PocketrecError> {
+  try {
+    await promise;
+  } catch (e) {
+    assert.ok(e instanceof PocketrecError, `not a PocketrecError: ${String(e)}`);
+    return e;
+  }
+  assert.fail("expected an error");
+}
+
+describe("Shop.open (a model index, with the real query module)", () => {
+  it("fetches the manifest and its shards only, and answers every kind of query with reasons", async () => {
+    const { fetchFn, asked } = host(index);
+    const stages: Progress["stage"][] = [];
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: fetchFn, onProgress: (p) => stages.push(p.stage) });
+    assert.deepEqual(stages, ["index", "ready"]);
+    assert.equal(asked[0], `${INDEX_URL}/${INDEX_MANIFEST}`);
+    assert.deepEqual(asked.slice(1).sort(), Object.keys(index).filter((f) => f !== INDEX_MANIFEST).map((f) => `${INDEX_URL}/${f}`).sort());
+    assert.ok(!asked.some((u) => u.includes("interactions") || u.includes("catalogue")), "no log and no catalogue");
+    assert.deepEqual(shop.problems, []);
+    assert.equal(shop.itemIds().length, 320);
+    const similar = shop.similarItems("tea-003", { k: 5 });
+    assert.equal(similar.length, 5);
+    assert.ok(similar.every((r) => r.id !== "tea-003" && r.reasons.length > 0));
+    // Display fields travel in the index; relative images resolve against the index folder.
+    const tea = demo.catalogue.items.find((p) => p.id === similar[0]!.id)!;
+    assert.equal(similar[0]!.item.title, tea.title);
+    assert.equal(similar[0]!.item.image, `${INDEX_URL}/${tea.image}`);
+    const recs = shop.recommend([{ item: "tea-003", event: "view" }, { item: "audio-005", event: "cart" }], { k: 8 });
+    assert.equal(recs.length, 8);
+    assert.ok(recs.every((r) => r.id !== "tea-003" && r.id !== "audio-005"));
+    assert.ok(shop.recommend([{ item: "tea-003", event: "view" }], { k: 5, filter: { categories: ["books"] } }).every((r) => r.id.startsWith("books-")));
+    assert.ok(shop.search("蓝牙", { k: 3 }).every((r) => r.id.startsWith("audio-")));
+    assert.equal(shop.popular({ k: 4 }).length, 4);
+    shop.free();
+  });
+
+  it("resolves item links against linkBase when given", async () => {
+    const { fetchFn } = host(index);
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL, linkBase: "https://shop.example/shop/" }, { fetch: fetchFn });
+    const [first] = shop.popular({ k: 1 });
+    assert.ok(first?.item.image?.startsWith("https://shop.example/shop/img/"), first?.item.image);
+    shop.free();
+  });
+
+  it("refuses a single model the index does not hold, naming what it holds", async () => {
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host(index).fetchFn });
+    assert.throws(
+      () => shop.similarItems("tea-003", { model: "user-knn" }),
+      (e: unknown) => e instanceof PocketrecError && e.code === "invalid_value" && /holds no user-knn model/.test(e.message),
+    );
+    shop.free();
+  });
+
+  it("leaves out a model whose shard is corrupt, names the file, and still answers trending", async () => {
+    const knn = shardOf("item-knn");
+    const bad = new Uint8Array(index[knn]!);
+    bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0xff;
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host({ ...index, [knn]: bad }).fetchFn });
+    assert.equal(shop.problems.length, 1);
+    assert.match(shop.problems[0]!, new RegExp(knn.replace(".", "\\.")));
+    assert.throws(() => shop.similarItems("tea-003", { model: "item-knn" }), (e: unknown) => e instanceof PocketrecError && /holds no item-knn/.test(e.message));
+    assert.equal(shop.popular({ k: 3 }).length, 3);
+    assert.ok(shop.similarItems("tea-003", { k: 3 }).length > 0, "the hybrid blends what is left");
+    shop.free();
+  });
+
+  it("rejects with bad_index when the items shard is missing or the manifest is of another version", async () => {
+    const items = shardOf("items");
+    const without = { ...index };
+    delete without[items];
+    let e = await caught(Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host(without).fetchFn }));
+    assert.equal(e.code, "bad_index");
+    assert.ok(e.message.includes(items) && e.message.includes("HTTP 404"), e.message);
+    const manifest = JSON.parse(new TextDecoder().decode(index[INDEX_MANIFEST]));
+    e = await caught(Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host({ ...index, [INDEX_MANIFEST]: JSON.stringify({ ...manifest, version: 99 }) }).fetchFn }));
+    assert.equal(e.code, "bad_index");
+    assert.match(e.message, /pocketrec-index\.json/);
+    assert.match(e.message, /version/);
+    e = await caught(Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host({}).fetchFn }));
+    assert.equal(e.code, "load_failed");
+    assert.equal(e.message, `could not load model index manifest from ${INDEX_URL}/${INDEX_MANIFEST}: HTTP 404 Not Found`);
+  });
+
+  it("never fetches a file a manifest names outside the format's shard names", async () => {
+    const manifest = JSON.parse(new TextDecoder().decode(index[INDEX_MANIFEST]));
+    manifest.shards[0].file = "../../secrets.bin";
+    manifest.shards[1].file = "https://tracker.example/x-0123456789abcdef.bin";
+    const text = JSON.stringify(manifest);
+    assert.ok(!shardFiles(new TextEncoder().encode(text)).some((f) => f.includes("/")));
+    const { fetchFn, asked } = host({ ...index, [INDEX_MANIFEST]: text });
+    const e = await caught(Shop.open(query, { indexUrl: INDEX_URL }, { fetch: fetchFn }));
+    assert.equal(e.code, "bad_index");
+    assert.ok(asked.every((u) => u.startsWith(`${INDEX_URL}/`) && !u.includes("..")), asked.join(", "));
+  });
+
+  it("is what the worker host loads for an indexUrl (the query module, not the fitting one)", async () => {
+    let fitting = 0;
+    const counted = { ...modules, recommend: () => (fitting++, modules.recommend()) };
+    const worker = new ShopHost(counted, () => {}, host(index).fetchFn);
+    const loaded = await worker.call("load", { indexUrl: INDEX_URL });
+    assert.deepEqual(loaded, { items: 320, warnings: [], problems: [] });
+    assert.equal((await worker.call("similarItems", "tea-003", { k: 3 })).length, 3);
+    assert.equal(fitting, 0);
+    await worker.call("free");
+  });
+});
