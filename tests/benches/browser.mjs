@@ -5,10 +5,16 @@
 // Targets (issue 3): recommend ≤ 2 ms per query at 10k items in the
 // browser; load + fit ≤ 300 ms for 10k items; wasm within 2× of native.
 // Issue 4: the automatic forecast of a 144-point monthly series ≤ 10 ms.
+// Then, for the 10k shop, the model index path (Engine.create({ indexUrl }))
+// beside the raw-log path: cold start to the first similarItems (each run a
+// fresh browser context, so a cold cache and a fresh worker), the bytes each
+// fetched (as served, and gzip -9 of the same files), and a warm hybrid
+// recommend. COLD_RUNS (default 3) sets the cold runs per path.
 //
 // Run: bash tests/benches/browser.sh (builds first), or, with www/dist
 // built and the criterion figures present: node tests/benches/browser.mjs
 import { existsSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -32,7 +38,40 @@ const browser = await chromium.launch({
 });
 let results;
 let forecastResult;
+const coldRuns = { index: [], log: [] };
+const benchItem = JSON.parse(readFileSync(join(www, "dist/bench/shop/catalogue.json"), "utf8")).items[1].id;
+
+/** One cold start by `path` in a fresh context: its timings and every response (path, body and transfer bytes). */
+async function coldRun(path) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
+    const finished = [];
+    // Dedicated workers' requests are reported on their page too.
+    page.on("requestfinished", (request) => finished.push(request));
+    await page.goto(`${origin}/bench/index.html?cold=${path}&item=${encodeURIComponent(benchItem)}`);
+    await page.waitForFunction(() => window.coldResult || window.benchError, null, { timeout: 120_000 });
+    const error = await page.evaluate(() => window.benchError);
+    if (error) throw new Error(error);
+    const result = await page.evaluate(() => window.coldResult);
+    const responses = [];
+    for (const request of finished) {
+      const sizes = await request.sizes();
+      responses.push({ path: new URL(request.url()).pathname, body: sizes.responseBodySize, transfer: sizes.responseBodySize + sizes.responseHeadersSize });
+    }
+    return { ...result, responses };
+  } finally {
+    await context.close();
+  }
+}
+
 try {
+  const runs = Number(process.env.COLD_RUNS ?? 3);
+  for (let run = 0; run < runs; run++) {
+    // Alternate which path goes first, so neither always follows the other.
+    for (const path of run % 2 ? ["log", "index"] : ["index", "log"]) coldRuns[path].push(await coldRun(path));
+  }
   const page = await browser.newPage();
   page.on("pageerror", (e) => console.error(`page error: ${e.message}`));
   await page.goto(`${origin}/bench/index.html`);
@@ -89,3 +128,52 @@ if (!results.every((r) => native(`recommend ${r.shop.includes("demo") ? "demo sh
   console.log("(native figures missing: run cargo bench --bench browser_parity)");
 }
 console.log(`\nload+fit runs (ms): ${results.map((r) => `${r.shop}: ${r.loadFitMs.map((x) => x.toFixed(0)).join(", ")}`).join("; ")}`);
+
+// The 10k shop: model index path beside the raw-log path.
+{
+  const big = results.find((r) => !r.shop.includes("demo"));
+  const gz = new Map();
+  const gzip9 = (path) => {
+    if (!gz.has(path)) gz.set(path, gzipSync(readFileSync(join(www, "dist", decodeURIComponent(path))), { level: 9 }).length);
+    return gz.get(path);
+  };
+  const isData = (path) => path.startsWith("/bench/shop/");
+  const isCode = (path) => path.startsWith("/pocketrec/") && /\.(js|wasm)$/.test(path);
+  const kb = (bytes) => (bytes >= 1e6 ? `${(bytes / 1e6).toFixed(2)} MB` : `${(bytes / 1e3).toFixed(1)} kB`);
+  const sum = (xs, f) => xs.reduce((a, x) => a + f(x), 0);
+  /** Bytes of the first cold run's responses that `keep` selects (the runs fetch the same files). */
+  const bytes = (path, keep) => {
+    const responses = coldRuns[path][0].responses.filter((r) => keep(r.path));
+    return { files: responses.length, body: sum(responses, (r) => r.body), transfer: sum(responses, (r) => r.transfer), gzip: sum(responses, (r) => gzip9(r.path)) };
+  };
+  const both = (f) => [f("index"), f("log")];
+  const coldMedian = (path, key) => median(coldRuns[path].map((r) => r[key]));
+  const data = both((p) => bytes(p, isData));
+  const all = both((p) => bytes(p, (q) => isData(q) || isCode(q)));
+  const cmp = [
+    ["10k shop (10,000 items)", "index path", "raw-log path"],
+    [`cold: Engine.create → first similarItems (median of ${coldRuns.index.length})`, ...both((p) => fmt(coldMedian(p, "totalMs")))],
+    ["  of which Engine.create", ...both((p) => fmt(coldMedian(p, "createMs")))],
+    ["  of which first similarItems", ...both((p) => fmt(coldMedian(p, "firstSimilarMs")))],
+    ["  cold runs (ms)", ...both((p) => coldRuns[p].map((r) => r.totalMs.toFixed(0)).join(", "))],
+    ["data: files", ...data.map((d) => String(d.files))],
+    ["data: bytes as served (body)", ...data.map((d) => kb(d.body))],
+    ["data: transfer (body + headers)", ...data.map((d) => kb(d.transfer))],
+    ["data: gzip -9", ...data.map((d) => kb(d.gzip))],
+    ["data + JS + wasm: files", ...all.map((d) => String(d.files))],
+    ["data + JS + wasm: bytes as served (body)", ...all.map((d) => kb(d.body))],
+    ["data + JS + wasm: transfer (body + headers)", ...all.map((d) => kb(d.transfer))],
+    ["data + JS + wasm: gzip -9", ...all.map((d) => kb(d.gzip))],
+    ["warm: Engine.create (page already warm)", fmt(big.index.workerLoadMs), fmt(big.workerLoadMs)],
+    ["warm hybrid recommend via worker (median of 200)", fmt(big.index.workerRecommendMedianMs), fmt(big.index.logWorkerRecommendMedianMs)],
+    ["warm hybrid recommend in wasm, this tab (mean of 300)", fmt(big.index.recommendMs), fmt(big.recommendMs)],
+  ];
+  const w = cmp[0].map((_, i) => Math.max(...cmp.map((row) => row[i].length)));
+  console.log("");
+  for (const row of cmp) console.log(row.map((cell, i) => cell.padEnd(w[i])).join("  "));
+  for (const p of ["index", "log"]) {
+    const code = coldRuns[p][0].responses.filter((r) => isCode(r.path)).map((r) => r.path.replace("/pocketrec/", "")).sort();
+    console.log(`${p} path fetched JS + wasm: ${code.join(", ")}`);
+  }
+  console.log("(the page's own bench.js and index.html are left out; the local server does not compress, so 'as served' is the uncompressed size; gzip -9 is computed here from www/dist)");
+}

@@ -8,6 +8,14 @@
  * - recommend: one `recommend` of a 10-item history (hybrid, k 10, with
  *   explanations), mean over 300 queries after 30 warm-up queries;
  * - the same query through the public `Engine` (Web Worker round trip).
+ * - the model index path (`Engine.create({ indexUrl })`, the query module):
+ *   the same recommend in this tab (mean over 300) and through the worker,
+ *   with the raw-log worker beside it (median of 200 single calls each).
+ *
+ * With `?cold=index|log&item=ID` the page does only one cold start instead:
+ * `Engine.create` of the 10k shop by that path, then one `similarItems(ID)`
+ * through the fresh worker (browser.mjs loads it in a fresh browser context
+ * each time, and counts the bytes fetched).
  *
  * - forecast: the automatic forecaster on a 144-point monthly series,
  *   18 steps ahead, season 12, median of 30 runs after 5 warm-up runs.
@@ -15,7 +23,7 @@
  * The native side of the comparison is the criterion group "browser parity"
  * in tests/benches/engine.rs, on the same files and the same history.
  */
-import type { ForecastExports, WasmEngine, WasmExports } from "../core.js";
+import type { ForecastExports, IndexExports, WasmEngine, WasmExports, WasmIndexEngine } from "../core.js";
 import { Engine, wasmModules } from "../index.js";
 
 interface ShopFigures {
@@ -27,6 +35,31 @@ interface ShopFigures {
   similarMs: number;
   workerRecommendMs: number;
   workerLoadMs: number;
+  /** The index path: recommend in this tab (mean ms), and medians of single worker calls, index and raw log. */
+  index?: { recommendMs: number; workerRecommendMedianMs: number; logWorkerRecommendMedianMs: number; openMs: number; workerLoadMs: number };
+}
+
+/** Median ms of `n` single awaited calls, after 30 warm-up calls. */
+async function medianOfCalls(query: () => Promise<unknown>, n: number): Promise<number> {
+  for (let i = 0; i < 30; i++) await query();
+  const runs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await query();
+    runs.push(performance.now() - t0);
+  }
+  return median(runs);
+}
+
+/** Opens `shop`'s model index with the query module in this tab, as `Shop.open` does (fetches not timed). */
+async function openIndex(query: IndexExports, folder: string): Promise<{ engine: WasmIndexEngine; openMs: number }> {
+  const manifest = new Uint8Array(await (await fetch(`${folder}pocketrec-index.json`)).arrayBuffer());
+  const shards = (JSON.parse(new TextDecoder().decode(manifest)) as { shards: { file: string }[] }).shards.map((s) => s.file);
+  const files = new Map<string, Uint8Array>();
+  await Promise.all(shards.map(async (file) => files.set(file, new Uint8Array(await (await fetch(`${folder}${file}`)).arrayBuffer()))));
+  const t0 = performance.now();
+  const engine = query.Engine.fromIndex(manifest, files);
+  return { engine, openMs: performance.now() - t0 };
 }
 
 /** The history the native bench uses too: ten ids spread evenly over the catalogue. */
@@ -39,7 +72,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] as number;
 }
 
-async function measure(wasm: WasmExports, shop: string): Promise<ShopFigures> {
+async function measure(wasm: WasmExports, query: IndexExports, shop: string): Promise<ShopFigures> {
   const catalogueUrl = `${shop}/catalogue.json`;
   const interactionsUrl = `${shop}/interactions.csv`;
   const [catalogue, csv] = await Promise.all([fetch(catalogueUrl).then((r) => r.text()), fetch(interactionsUrl).then((r) => r.text())]);
@@ -74,8 +107,21 @@ async function measure(wasm: WasmExports, shop: string): Promise<ShopFigures> {
   const t1 = performance.now();
   for (let i = 0; i < 100; i++) await worker.recommend(history, options);
   const workerRecommendMs = (performance.now() - t1) / 100;
+  const logWorkerRecommendMedianMs = await medianOfCalls(() => worker.recommend(history, options), 200);
   worker.dispose();
-  return { shop, items: ids.length, interactions: csv.split("\n").length - 2, loadFitMs, recommendMs, similarMs, workerRecommendMs, workerLoadMs };
+
+  // The model index path: the query module in this tab, then through a worker.
+  const folder = `${shop}/index/`;
+  const opened = await openIndex(query, folder);
+  const indexRecommendMs = time(() => opened.engine.recommend(history, options), 300);
+  opened.engine.free();
+  const t2 = performance.now();
+  const indexWorker = await Engine.create({ indexUrl: folder, linkBase: `${shop}/` });
+  const indexWorkerLoadMs = performance.now() - t2;
+  const workerRecommendMedianMs = await medianOfCalls(() => indexWorker.recommend(history, options), 200);
+  indexWorker.dispose();
+  const index = { recommendMs: indexRecommendMs, workerRecommendMedianMs, logWorkerRecommendMedianMs, openMs: opened.openMs, workerLoadMs: indexWorkerLoadMs };
+  return { shop, items: ids.length, interactions: csv.split("\n").length - 2, loadFitMs, recommendMs, similarMs, workerRecommendMs, workerLoadMs, index };
 }
 
 /** The series of the native bench (tests/benches/browser_parity.rs). */
@@ -98,13 +144,41 @@ function measureForecast({ forecast }: ForecastExports): { forecastMs: number; m
   return { forecastMs: median(runs), model };
 }
 
+/** One cold start of the 10k shop by `path`: `Engine.create` to the first `similarItems` result, in a fresh worker. */
+async function cold(path: string, item: string): Promise<{ path: string; createMs: number; firstSimilarMs: number; totalMs: number; results: number }> {
+  const t0 = performance.now();
+  const engine = path === "index" ? await Engine.create({ indexUrl: "shop/index/", linkBase: "shop/" }) : await Engine.create({ catalogueUrl: "shop/catalogue.json", interactionsUrl: "shop/interactions.csv" });
+  const t1 = performance.now();
+  const similar = await engine.similarItems(item, { k: 10 });
+  const t2 = performance.now();
+  engine.dispose();
+  return { path, createMs: t1 - t0, firstSimilarMs: t2 - t1, totalMs: t2 - t0, results: similar.length };
+}
+
 const out = document.getElementById("out") as HTMLElement;
 const results: ShopFigures[] = [];
-(async () => {
+const params = new URLSearchParams(location.search);
+const coldPath = params.get("cold");
+if (coldPath) {
+  cold(coldPath, params.get("item") ?? "")
+    .then((r) => {
+      out.textContent += `cold ${r.path}: ${r.totalMs.toFixed(1)} ms\n`;
+      (window as unknown as { coldResult: typeof r }).coldResult = r;
+    })
+    .catch((e: unknown) => {
+      out.textContent += `failed: ${e instanceof Error ? e.message : String(e)}\n`;
+      (window as unknown as { benchError: string }).benchError = String(e);
+    });
+} else (async () => {
   // The page's modules, as the public module loads them (main-thread fallback).
-  const [wasm, forecaster] = await Promise.all([wasmModules.recommend(), wasmModules.forecast()]);
+  const [wasm, query, forecaster] = await Promise.all([wasmModules.recommend(), wasmModules.query(), wasmModules.forecast()]);
   for (const shop of ["../demo/shop", "shop"]) {
-    const figures = await measure(wasm, shop);
+    // The demo shop publishes only its model index (build-web.mjs keeps its log private): no raw-log figures for it.
+    if (!(await fetch(`${shop}/interactions.csv`, { method: "HEAD" })).ok) {
+      out.textContent += `${shop}: no interactions.csv served, skipped\n`;
+      continue;
+    }
+    const figures = await measure(wasm, query, shop);
     results.push(figures);
     out.textContent += `${figures.shop}: ${figures.items} items, load+fit median ${median(figures.loadFitMs).toFixed(1)} ms, recommend ${figures.recommendMs.toFixed(3)} ms, via worker ${figures.workerRecommendMs.toFixed(3)} ms\n`;
   }
