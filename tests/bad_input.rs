@@ -1276,4 +1276,47 @@ mod cli {
         );
         assert!(String::from_utf8_lossy(&out.stdout).contains("\"a\""));
     }
+
+    #[test]
+    fn spaced_catalogue_ids_are_noted_on_stderr() {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = dir.path().join("c.json");
+        std::fs::write(
+            &cat,
+            r#"[{"id":" a ","title":"mug"},{"id":"b","title":"pot"}]"#,
+        )
+        .unwrap();
+        let out = run(&["search", "--catalog", p(&cat), "--query", "mug"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("note: catalogue") && stderr.contains("spaces around them"),
+            "{stderr}"
+        );
+    }
+
+    /// A stream has no size to check first: it is read up to one byte past
+    /// the limit, then refused (here an endless one, /dev/zero, as config).
+    #[cfg(unix)]
+    #[test]
+    fn a_stream_over_the_limit_is_refused_after_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let cat = dir.path().join("c.json");
+        std::fs::write(&cat, r#"[{"id":"a","title":"mug"}]"#).unwrap();
+        let out = run(&[
+            "search",
+            "--catalog",
+            p(&cat),
+            "--config",
+            "/dev/zero",
+            "--query",
+            "mug",
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(
+            stderr.contains("more than the limit of") && stderr.contains("/dev/zero"),
+            "{stderr}"
+        );
+    }
 }

@@ -1,7 +1,7 @@
 //! What every command reads: the catalogue, the config, the interactions
 //! and the shared query options; and how they report (progress, stdout).
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
@@ -149,19 +149,33 @@ pub fn read(path: &Path, what: &str) -> Result<Vec<u8>> {
 }
 
 /// Reads a whole input file, refusing one past `limit` bytes before any of
-/// it is read.
+/// it is read. A pipe or other stream has no size to check first, so it is
+/// read through a `take(limit + 1)`: at most one byte past the limit is
+/// ever held before the refusal.
 pub fn read_at_most(path: &Path, what: &str, limit: usize) -> Result<Vec<u8>> {
-    let size = std::fs::metadata(path)
-        .with_context(|| format!("could not read {what} from {}", path.display()))?
-        .len();
-    if size > limit as u64 {
-        bail!(
+    let cannot = || format!("could not read {what} from {}", path.display());
+    let too_big = |size: String| {
+        anyhow::anyhow!(
             "{what} {} is {size} bytes, more than the limit of {limit} bytes ({} MiB)",
             path.display(),
             limit >> 20
-        );
+        )
+    };
+    let meta = std::fs::metadata(path).with_context(cannot)?;
+    if meta.is_file() {
+        if meta.len() > limit as u64 {
+            return Err(too_big(meta.len().to_string()));
+        }
+        return std::fs::read(path).with_context(cannot);
     }
-    std::fs::read(path).with_context(|| format!("could not read {what} from {}", path.display()))
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(limit as u64 + 1).read_to_end(&mut bytes))
+        .with_context(cannot)?;
+    if bytes.len() > limit {
+        return Err(too_big(format!("over {limit}")));
+    }
+    Ok(bytes)
 }
 
 pub fn load_config(path: Option<&Path>) -> Result<CheckedConfig> {
@@ -198,7 +212,11 @@ pub fn load_catalogue(path: &Path, config: &Config) -> Result<Catalogue> {
             &config.catalogue,
         ),
     };
-    catalogue.with_context(|| format!("in catalogue {}", path.display()))
+    let catalogue = catalogue.with_context(|| format!("in catalogue {}", path.display()))?;
+    for note in catalogue.notes() {
+        eprintln!("note: catalogue {}: {note}", path.display());
+    }
+    Ok(catalogue)
 }
 
 pub fn load_interactions(
