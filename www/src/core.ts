@@ -229,7 +229,11 @@ export class Shop {
    * named in `problems`; the others, and trending, still answer. A bad
    * manifest or items shard rejects with code `bad_index`.
    */
-  static async open(wasm: IndexExports, source: IndexSource, options: LoadOptions = {}): Promise<Shop> {
+  static async open(wasm: IndexExports | Promise<IndexExports>, source: IndexSource, options: LoadOptions = {}): Promise<Shop> {
+    // The module may still be loading: the index's files are fetched meanwhile
+    // (in a cold worker the two overlap, ~70 ms of module against the fetches).
+    const module = Promise.resolve(wasm);
+    module.catch(() => {}); // awaited below; a fetch error may reject first
     const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
     const progress = options.onProgress ?? (() => {});
     const folder = indexFolder(source.indexUrl);
@@ -238,7 +242,9 @@ export class Shop {
     const manifest = await fetchBytes(fetchFn, manifestUrl, "model index manifest");
     const files = new Map<string, Uint8Array>();
     const missing: string[] = [];
-    await eachLimited(shardFiles(manifest), 6, async (file) => {
+    // Up to 16 at once: a browser queues past its own per-host limit (6 on
+    // HTTP/1.1), and an HTTP/2 host can serve them all together.
+    await eachLimited(shardFiles(manifest), 16, async (file) => {
       try {
         files.set(file, await fetchBytes(fetchFn, `${folder}${file}`, `index file ${file}`));
       } catch (e) {
@@ -248,7 +254,7 @@ export class Shop {
     });
     let engine: WasmIndexEngine;
     try {
-      engine = wasm.Engine.fromIndex(manifest, files);
+      engine = (await module).Engine.fromIndex(manifest, files);
     } catch (e) {
       throw wrap(e, `could not open the model index at ${folder}${missing.length ? ` (${missing.join("; ")})` : ""}`);
     }
@@ -304,6 +310,11 @@ export class Shop {
   }
 
   /** Item ids in catalogue order. */
+  /** How many items the shop has (without copying their ids to JS). */
+  itemCount(): number {
+    return this.engine.itemCount();
+  }
+
   itemIds(): string[] {
     return this.engine.itemIds();
   }

@@ -87,8 +87,8 @@ export class ShopHost implements Caller {
         this.shop?.free();
         this.shop = undefined;
         const options = { ...(fetchFn ? { fetch: fetchFn } : {}), onProgress };
-        this.shop = source.indexUrl !== undefined ? await Shop.open(await modules.query(), source, options) : await Shop.load(await modules.recommend(), source, options);
-        return { items: this.shop.itemIds().length, warnings: [...this.shop.warnings], problems: [...this.shop.problems] };
+        this.shop = source.indexUrl !== undefined ? await Shop.open(modules.query(), source, options) : await Shop.load(await modules.recommend(), source, options);
+        return { items: this.shop.itemCount(), warnings: [...this.shop.warnings], problems: [...this.shop.problems] };
       },
       items: (ids) => this.loaded().items(ids),
       similarItems: (id, options) => this.loaded().similarItems(id, options),

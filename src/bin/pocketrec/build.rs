@@ -47,8 +47,9 @@ pub struct BuildArgs {
     /// Tune on at most this many shoppers (a seeded sample) of a larger log.
     #[arg(long, default_value_t = 20_000)]
     pub tune_shoppers: usize,
-    /// Items per shard file.
-    #[arg(long, default_value_t = 1000)]
+    /// Items per shard file (fewer, larger files open faster while the
+    /// browser fetches the whole index).
+    #[arg(long, default_value_t = 10_000)]
     pub shard_items: u32,
     /// Seed of the differential-privacy noise (with `privacy.epsilon`).
     /// Keep it secret; it is never written. Default: drawn from the system.
