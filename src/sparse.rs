@@ -62,6 +62,28 @@ impl Csr {
         m
     }
 
+    /// A matrix from its entries in row-major order, `indices` and `values`
+    /// side by side, with `counts[r + 1]` entries in row `r` (`counts[0]`
+    /// is 0): the arrays are kept, not copied.
+    pub fn from_counts(
+        cols: usize,
+        mut counts: Vec<usize>,
+        indices: Vec<u32>,
+        values: Vec<f32>,
+    ) -> Csr {
+        for r in 1..counts.len() {
+            counts[r] += counts[r - 1];
+        }
+        assert_eq!(counts.last(), Some(&indices.len()), "counts match entries");
+        assert_eq!(indices.len(), values.len(), "an index per value");
+        Csr {
+            indptr: counts,
+            indices,
+            values,
+            cols,
+        }
+    }
+
     /// Sorts each row by column and sums repeated columns.
     fn sort_and_merge_rows(&mut self) {
         let mut out_indptr = Vec::with_capacity(self.indptr.len());

@@ -105,23 +105,15 @@ impl Sequential {
     ) -> Sequential {
         debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
         let n = log.item_count();
-        let sequences = sequences(log);
-        let mut users_of = vec![0f32; n];
-        // Where each item occurs: (user, position), grouped by item.
-        let mut occurrences: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
-        for (u, seq) in sequences.iter().enumerate() {
-            for (p, &i) in seq.iter().enumerate() {
-                users_of[i as usize] += 1.0;
-                occurrences[i as usize].push((u as u32, p as u32));
-            }
-        }
+        let sequences = Sequences::of(log);
+        let occurrences = Occurrences::of(&sequences, n);
+        // n_i: the users who chose item i (each sequence holds an item once).
+        let users_of: Vec<f32> = (0..n).map(|i| occurrences.at(i).len() as f32).collect();
         let mut acc = Accumulator::new(n);
-        let rows = occurrences
-            .iter()
-            .enumerate()
-            .map(|(i, occ)| {
-                for &(u, p) in occ {
-                    let seq = &sequences[u as usize];
+        let rows = (0..n)
+            .map(|i| {
+                for &(u, p) in occurrences.at(i) {
+                    let seq = sequences.at(u as usize);
                     let end = (p as usize + 1 + config.window).min(seq.len());
                     for &j in &seq[p as usize + 1..end] {
                         acc.add(j, 1.0);
@@ -222,23 +214,95 @@ impl Scorer for Sequential {
     }
 }
 
-/// Each user's distinct items in order of first interaction (time, then row).
-fn sequences(log: &Interactions) -> Vec<Vec<u32>> {
-    let mut firsts: Vec<Vec<(i64, usize, u32)>> = vec![Vec::new(); log.user_count()];
-    for r in 0..log.len() {
-        let (u, i, _, t) = log.row(r);
-        firsts[u as usize].push((t.unwrap_or(i64::MIN), r, i));
-    }
-    firsts
-        .into_iter()
-        .map(|mut events| {
+/// Each user's distinct items in the order first chosen (ties by position
+/// in the log), users one after another in two flat arrays: one vector per
+/// user and per item cost thousands of small allocations per fit.
+struct Sequences {
+    /// User `u`'s sequence is `items[starts[u]..starts[u + 1]]`.
+    starts: Vec<usize>,
+    items: Vec<u32>,
+}
+
+impl Sequences {
+    fn of(log: &Interactions) -> Sequences {
+        // The log's rows grouped by user (a counting sort keeps log order).
+        let starts = prefix_sums(log.user_count(), (0..log.len()).map(|r| log.row(r).0));
+        let mut events = vec![(0i64, 0usize, 0u32); log.len()];
+        let mut next = starts.clone();
+        for r in 0..log.len() {
+            let (u, i, _, t) = log.row(r);
+            events[next[u as usize]] = (t.unwrap_or(i64::MIN), r, i);
+            next[u as usize] += 1;
+        }
+        let mut out = Sequences {
+            starts: vec![0],
+            items: Vec::with_capacity(log.len()),
+        };
+        for user in starts.windows(2) {
+            let events = &mut events[user[0]..user[1]];
             // Keep each item's earliest event, then order by it.
             events.sort_unstable_by_key(|&(t, r, i)| (i, t, r));
-            events.dedup_by_key(|e| e.2);
+            let mut kept = 0;
+            for k in 0..events.len() {
+                if k == 0 || events[k].2 != events[kept - 1].2 {
+                    events[kept] = events[k];
+                    kept += 1;
+                }
+            }
+            let events = &mut events[..kept];
             events.sort_unstable();
-            events.into_iter().map(|e| e.2).collect()
-        })
-        .collect()
+            out.items.extend(events.iter().map(|e| e.2));
+            out.starts.push(out.items.len());
+        }
+        out
+    }
+
+    fn at(&self, user: usize) -> &[u32] {
+        &self.items[self.starts[user]..self.starts[user + 1]]
+    }
+
+    fn users(&self) -> usize {
+        self.starts.len() - 1
+    }
+}
+
+/// Where each item occurs in the sequences, as (user, position), grouped by
+/// item and, within an item, by user.
+struct Occurrences {
+    starts: Vec<usize>,
+    places: Vec<(u32, u32)>,
+}
+
+impl Occurrences {
+    fn of(sequences: &Sequences, items: usize) -> Occurrences {
+        let starts = prefix_sums(items, sequences.items.iter().copied());
+        let mut places = vec![(0, 0); sequences.items.len()];
+        let mut next = starts.clone();
+        for u in 0..sequences.users() {
+            for (p, &i) in sequences.at(u).iter().enumerate() {
+                places[next[i as usize]] = (u as u32, p as u32);
+                next[i as usize] += 1;
+            }
+        }
+        Occurrences { starts, places }
+    }
+
+    fn at(&self, item: usize) -> &[(u32, u32)] {
+        &self.places[self.starts[item]..self.starts[item + 1]]
+    }
+}
+
+/// Where each of `groups` groups starts when `keys` are grouped by key:
+/// `groups + 1` offsets, the last one the number of keys.
+fn prefix_sums(groups: usize, keys: impl Iterator<Item = u32>) -> Vec<usize> {
+    let mut starts = vec![0usize; groups + 1];
+    for k in keys {
+        starts[k as usize + 1] += 1;
+    }
+    for g in 1..starts.len() {
+        starts[g] += starts[g - 1];
+    }
+    starts
 }
 
 #[cfg(test)]

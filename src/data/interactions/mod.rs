@@ -364,28 +364,32 @@ impl Interactions {
     pub fn aggregate(&self, transform: WeightTransform) -> UserItems {
         let mut order: Vec<usize> = (0..self.len()).collect();
         order.sort_unstable_by_key(|&r| (self.user[r], self.item[r]));
-        // Sums stay finite: each row is at most MAX_WEIGHT (checked on entry).
-        let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); self.users.len()];
-        let mut last_seen: Vec<Option<i64>> = Vec::new();
+        // The sorted rows are the matrix in row-major order, so its arrays
+        // are filled directly: one vector per user cost thousands of small
+        // allocations per fit, slow on a heap fragmented by the catalogue.
+        let mut counts = vec![0usize; self.users.len() + 1];
+        let mut items: Vec<u32> = Vec::with_capacity(order.len());
+        let mut sums: Vec<f32> = Vec::with_capacity(order.len());
+        let mut last_seen: Vec<Option<i64>> = Vec::with_capacity(order.len());
+        let mut previous = None;
         for &r in &order {
-            let (u, i) = (self.user[r] as usize, self.item[r]);
-            match rows[u].last_mut() {
-                Some(last) if last.0 == i => {
-                    last.1 += self.weight[r];
-                    let seen = last_seen.last_mut().expect("one timestamp per entry");
-                    *seen = (*seen).max(self.timestamp[r]);
-                }
-                _ => {
-                    rows[u].push((i, self.weight[r]));
-                    last_seen.push(self.timestamp[r]);
-                }
+            let key = (self.user[r], self.item[r]);
+            if previous == Some(key) {
+                // Sums stay finite: each row is at most MAX_WEIGHT (checked on entry).
+                *sums.last_mut().expect("an entry per key") += self.weight[r];
+                let seen = last_seen.last_mut().expect("one timestamp per entry");
+                *seen = (*seen).max(self.timestamp[r]);
+            } else {
+                items.push(key.1);
+                sums.push(self.weight[r]);
+                last_seen.push(self.timestamp[r]);
+                counts[key.0 as usize + 1] += 1;
+                previous = Some(key);
             }
         }
-        for row in &mut rows {
-            row.iter_mut().for_each(|e| e.1 = transform.apply(e.1));
-        }
+        sums.iter_mut().for_each(|w| *w = transform.apply(*w));
         UserItems {
-            matrix: Csr::from_rows(self.n_items, rows),
+            matrix: Csr::from_counts(self.n_items, counts, items, sums),
             last_seen,
         }
     }

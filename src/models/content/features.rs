@@ -54,8 +54,10 @@ pub(super) fn text_block(
     let mut tfs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(values.len());
     let mut lengths = Vec::with_capacity(values.len());
     let mut df: Vec<u32> = Vec::new();
+    // One map for every item, emptied after each: a map per item cost an
+    // allocation and its growth per item.
+    let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
     for value in values {
-        let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
         let mut len = 0usize;
         if let Some(text) = value {
             for_each_token(text, |t| {
@@ -65,7 +67,7 @@ pub(super) fn text_block(
                 }
             });
         }
-        let mut terms: Vec<(u32, u32)> = counts.into_iter().collect();
+        let mut terms: Vec<(u32, u32)> = counts.drain().collect();
         terms.sort_unstable();
         df.resize(block.features.len(), 0);
         for &(t, _) in &terms {
@@ -103,10 +105,11 @@ pub(super) fn text_block(
 pub(super) fn categorical_block(values: &[Vec<String>], block: &mut Block) -> Vec<Vec<(u32, f32)>> {
     let mut ids: Vec<Vec<u32>> = Vec::with_capacity(values.len());
     let mut df: Vec<u32> = Vec::new();
+    let mut folded = String::new();
     for item in values {
         let mut feats: Vec<u32> = item
             .iter()
-            .map(|v| block.feature(&v.to_lowercase()))
+            .map(|v| block.feature(fold_case(v, &mut folded)))
             .collect();
         feats.sort_unstable();
         feats.dedup();
@@ -125,6 +128,19 @@ pub(super) fn categorical_block(values: &[Vec<String>], block: &mut Block) -> Ve
                 .collect()
         })
         .collect()
+}
+
+/// `value.to_lowercase()`, written into `buffer` without an allocation
+/// per value when it is ASCII (where both fold the same).
+fn fold_case<'b>(value: &str, buffer: &'b mut String) -> &'b str {
+    if value.is_ascii() {
+        buffer.clear();
+        buffer.push_str(value);
+        buffer.make_ascii_lowercase();
+    } else {
+        *buffer = value.to_lowercase();
+    }
+    buffer
 }
 
 pub(super) fn numeric_block(
