@@ -209,12 +209,21 @@ fn content(manifest: &Manifest, config: &CheckedConfig, read: ReadFile) -> Resul
             shards::decode_features(r, count, fields.len(), &mut features)
         })?;
     }
-    let mut vectors = Vec::with_capacity(manifest.items as usize);
+    let mut lengths = Vec::with_capacity(manifest.items as usize + 1);
+    lengths.push(0);
+    let (mut indices, mut values) = (Vec::new(), Vec::new());
     each_shard(manifest, ShardKind::Content, read, |r, count| {
-        shards::decode_rows(r, count, features.len(), &mut vectors)
+        shards::decode_rows_flat(
+            r,
+            count,
+            features.len(),
+            &mut lengths,
+            &mut indices,
+            &mut values,
+        )
     })?;
     Ok(ContentModel::from_parts(
-        Csr::from_rows(features.len(), vectors),
+        Csr::from_counts(features.len(), lengths, indices, values),
         features,
         fields.iter().map(|f| (f.name.clone(), f.role)).collect(),
         &config.content,

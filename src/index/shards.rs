@@ -323,6 +323,28 @@ pub fn decode_rows(
     end(r)
 }
 
+/// Reads `count` links rows, ids below `bound`, straight onto the arrays
+/// of a CSR matrix (`lengths` gets each row's length; see
+/// [`Csr::from_counts`](crate::sparse::Csr::from_counts)): no vector per
+/// row, which made a third of opening the content model in the browser.
+pub fn decode_rows_flat(
+    mut r: Reader,
+    count: u32,
+    bound: usize,
+    lengths: &mut Vec<usize>,
+    indices: &mut Vec<u32>,
+    values: &mut Vec<f32>,
+) -> Result<()> {
+    let mut row = Vec::new();
+    for _ in 0..count {
+        r.links(bound, &mut row)?;
+        lengths.push(row.len());
+        indices.extend(row.iter().map(|&(c, _)| c));
+        values.extend(row.iter().map(|&(_, v)| v));
+    }
+    end(r)
+}
+
 /// Popularity scores of items `first..first + count` (f32 each).
 pub fn encode_popularity(scores: &[f32], first: u32, count: u32) -> Vec<u8> {
     let mut w = header(ShardKind::Popularity, first, count);
