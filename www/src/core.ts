@@ -209,6 +209,39 @@ async function fetchOk(fetchFn: typeof fetch, url: string, what: string): Promis
   return response;
 }
 
+/** A model index's files as fetched: the manifest, the shards that arrived, and why any did not. */
+export interface IndexFiles {
+  manifest: Uint8Array;
+  files: Map<string, Uint8Array>;
+  /** One message per shard that could not be fetched (the engine names the model it takes away). */
+  missing: string[];
+}
+
+/**
+ * Fetches an index's manifest, then the shards it lists (only those: names
+ * are checked against the format's pattern, so a manifest cannot send the
+ * browser elsewhere). A shard that fails is recorded in `missing`; a
+ * manifest that fails rejects.
+ */
+export async function fetchIndexFiles(source: IndexSource, options: LoadOptions = {}): Promise<IndexFiles> {
+  const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const folder = indexFolder(source.indexUrl);
+  options.onProgress?.({ stage: "index", message: `loading model index from ${folder}` });
+  const manifest = await fetchBytes(fetchFn, `${folder}${INDEX_MANIFEST}`, "model index manifest");
+  const files = new Map<string, Uint8Array>();
+  const missing: string[] = [];
+  // Up to 16 at once: a browser queues past its own per-host limit (6 on
+  // HTTP/1.1), and an HTTP/2 host can serve them all together.
+  await eachLimited(shardFiles(manifest), 16, async (file) => {
+    try {
+      files.set(file, await fetchBytes(fetchFn, `${folder}${file}`, `index file ${file}`));
+    } catch (e) {
+      missing.push(e instanceof Error ? e.message : String(e));
+    }
+  });
+  return { manifest, files, missing };
+}
+
 /** A loaded shop: the wasm engine with its catalogue, interactions and models. */
 export class Shop {
   private constructor(
@@ -222,36 +255,20 @@ export class Shop {
   ) {}
 
   /**
-   * Opens a model index: fetches its manifest, then the shards it lists
-   * (only those: names are checked against the format's pattern, so a
-   * manifest cannot send the browser elsewhere), and hands them to the
-   * query module. A model whose shards are missing or bad is left out and
+   * Opens a model index: its files as `fetched` (the page fetches them
+   * while the worker starts), or else fetched here by `fetchIndexFiles`,
+   * handed to the query module. A model whose shards are missing or bad is left out and
    * named in `problems`; the others, and trending, still answer. A bad
    * manifest or items shard rejects with code `bad_index`.
    */
-  static async open(wasm: IndexExports | Promise<IndexExports>, source: IndexSource, options: LoadOptions = {}): Promise<Shop> {
+  static async open(wasm: IndexExports | Promise<IndexExports>, source: IndexSource, options: LoadOptions = {}, fetched?: IndexFiles): Promise<Shop> {
     // The module may still be loading: the index's files are fetched meanwhile
     // (in a cold worker the two overlap, ~70 ms of module against the fetches).
     const module = Promise.resolve(wasm);
     module.catch(() => {}); // awaited below; a fetch error may reject first
-    const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
-    const progress = options.onProgress ?? (() => {});
     const folder = indexFolder(source.indexUrl);
-    const manifestUrl = `${folder}${INDEX_MANIFEST}`;
-    progress({ stage: "index", message: `loading model index from ${folder}` });
-    const manifest = await fetchBytes(fetchFn, manifestUrl, "model index manifest");
-    const files = new Map<string, Uint8Array>();
-    const missing: string[] = [];
-    // Up to 16 at once: a browser queues past its own per-host limit (6 on
-    // HTTP/1.1), and an HTTP/2 host can serve them all together.
-    await eachLimited(shardFiles(manifest), 16, async (file) => {
-      try {
-        files.set(file, await fetchBytes(fetchFn, `${folder}${file}`, `index file ${file}`));
-      } catch (e) {
-        // Left out of `files`: the engine names the model it takes away.
-        missing.push(e instanceof Error ? e.message : String(e));
-      }
-    });
+    const { manifest, files, missing } = fetched ?? (await fetchIndexFiles(source, options));
+    const progress = options.onProgress ?? (() => {});
     let engine: WasmIndexEngine;
     try {
       engine = (await module).Engine.fromIndex(manifest, files);

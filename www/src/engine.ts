@@ -6,7 +6,7 @@
  * `PocketrecError` carrying a stable `code`. A worker whose wasm module
  * traps is replaced (see `restarting`).
  */
-import { indexFolder, PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource, type IndexSource, type LogSource } from "./core.js";
+import { fetchIndexFiles, indexFolder, PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource, type IndexSource, type LogSource } from "./core.js";
 import { wasmModules } from "./loader.js";
 import { ShopHost, type Answer, type Args, type Caller, type Method, type PortLike, type Reply, type RequestOf } from "./protocol.js";
 
@@ -185,7 +185,12 @@ export class Engine {
    */
   static create(options: EngineOptions): Promise<Engine> {
     const source = shopSource(options);
-    return Engine.start(backendFor(options.worker, options.onProgress ?? (() => {}), source), source);
+    const backend = backendFor(options.worker, options.onProgress ?? (() => {}), source);
+    // An index's files are fetched here while the worker starts (~150 ms of
+    // spawning and loading its script), then posted with the load. If this
+    // fetch fails, the worker fetches again and reports the error itself.
+    const files = source.indexUrl !== undefined ? fetchIndexFiles(source).catch(() => undefined) : undefined;
+    return Engine.start(backend, source, files);
   }
 
   /**
@@ -206,9 +211,10 @@ export class Engine {
     return Engine.start(connected(port, options.onProgress ?? (() => {}), source), source);
   }
 
-  private static async start(backend: Backend, source: ShopSource): Promise<Engine> {
+  private static async start(backend: Backend, source: ShopSource, prefetched?: Promise<IndexFiles | undefined>): Promise<Engine> {
     try {
-      const loaded = await backend.call("load", source);
+      const files = await prefetched;
+      const loaded = await (files ? backend.call("load", source, files) : backend.call("load", source));
       return new Engine(backend, loaded.items, loaded.warnings, loaded.problems);
     } catch (e) {
       backend.close();

@@ -6,7 +6,7 @@
  * either a value or an error (message and stable code, since Error objects
  * lose their properties when posted). Progress goes out with id 0.
  */
-import { forecastWith, PocketrecError, Shop, type Forecast, type ForecastOptions, type HistoryEvent, type ItemView, type Progress, type QueryOptions, type Result, type ShopSource } from "./core.js";
+import { forecastWith, PocketrecError, Shop, type Forecast, type ForecastOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Result, type ShopSource } from "./core.js";
 import type { ErrorCode } from "./error.js";
 import type { Modules } from "./loader.js";
 
@@ -23,7 +23,8 @@ export interface Loaded {
 /** Every method of the protocol: its arguments and its result. */
 export interface Requests {
   /** Loads (or replaces) the shop: opens its model index, or fits the models on its files. */
-  load: { args: [source: ShopSource]; result: Loaded };
+  /** `files`: an index source's files, already fetched by the page (otherwise the host fetches them). */
+  load: { args: [source: ShopSource, files?: IndexFiles]; result: Loaded };
   items: { args: [ids: string[]]; result: ItemView[] };
   similarItems: { args: [id: string, options?: QueryOptions]; result: Result[] };
   recommend: { args: [history: HistoryEvent[], options?: QueryOptions]; result: Result[] };
@@ -83,11 +84,11 @@ export class ShopHost implements Caller {
   /** `modules` are called on first use of each (see loader.ts); `fetchFn` replaces the global fetch. */
   constructor(modules: Modules, onProgress: (progress: Progress) => void, fetchFn?: typeof fetch) {
     this.handlers = {
-      load: async (source) => {
+      load: async (source, files) => {
         this.shop?.free();
         this.shop = undefined;
         const options = { ...(fetchFn ? { fetch: fetchFn } : {}), onProgress };
-        this.shop = source.indexUrl !== undefined ? await Shop.open(modules.query(), source, options) : await Shop.load(await modules.recommend(), source, options);
+        this.shop = source.indexUrl !== undefined ? await Shop.open(modules.query(), source, options, files) : await Shop.load(await modules.recommend(), source, options);
         return { items: this.shop.itemCount(), warnings: [...this.shop.warnings], problems: [...this.shop.problems] };
       },
       items: (ids) => this.loaded().items(ids),
