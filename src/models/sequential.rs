@@ -238,20 +238,15 @@ impl Sequences {
             starts: vec![0],
             items: Vec::with_capacity(log.len()),
         };
+        let mut user_events = Vec::new();
         for user in starts.windows(2) {
-            let events = &mut events[user[0]..user[1]];
             // Keep each item's earliest event, then order by it.
-            events.sort_unstable_by_key(|&(t, r, i)| (i, t, r));
-            let mut kept = 0;
-            for k in 0..events.len() {
-                if k == 0 || events[k].2 != events[kept - 1].2 {
-                    events[kept] = events[k];
-                    kept += 1;
-                }
-            }
-            let events = &mut events[..kept];
-            events.sort_unstable();
-            out.items.extend(events.iter().map(|e| e.2));
+            user_events.clear();
+            user_events.extend_from_slice(&events[user[0]..user[1]]);
+            user_events.sort_unstable_by_key(|&(t, r, i)| (i, t, r));
+            user_events.dedup_by_key(|e| e.2);
+            user_events.sort_unstable();
+            out.items.extend(user_events.iter().map(|e| e.2));
             out.starts.push(out.items.len());
         }
         out

@@ -213,8 +213,7 @@ export class Engine {
 
   private static async start(backend: Backend, source: ShopSource, prefetched?: Promise<IndexFiles | undefined>): Promise<Engine> {
     try {
-      const files = await prefetched;
-      const loaded = await (files ? backend.call("load", source, files) : backend.call("load", source));
+      const loaded = await backend.call("load", source, await prefetched);
       return new Engine(backend, loaded.items, loaded.warnings, loaded.problems);
     } catch (e) {
       backend.close();

@@ -22,8 +22,11 @@ export interface Loaded {
 
 /** Every method of the protocol: its arguments and its result. */
 export interface Requests {
-  /** Loads (or replaces) the shop: opens its model index, or fits the models on its files. */
-  /** `files`: an index source's files, already fetched by the page (otherwise the host fetches them). */
+  /**
+   * Loads (or replaces) the shop: opens its model index, or fits the models
+   * on its files. `files`: an index's files already fetched by the page
+   * (otherwise the host fetches them).
+   */
   load: { args: [source: ShopSource, files?: IndexFiles]; result: Loaded };
   items: { args: [ids: string[]]; result: ItemView[] };
   similarItems: { args: [id: string, options?: QueryOptions]; result: Result[] };
