@@ -12,6 +12,7 @@ use pocketrec::config::Config;
 use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
 use pocketrec::data::interactions::{InteractionConfig, Interactions};
 use pocketrec::index::{build, open, BuildOptions, BuiltIndex, OpenedIndex};
+use pocketrec::models::content::ContentModel;
 use pocketrec::models::item_knn::ItemKnn;
 use pocketrec::models::sequential::Sequential;
 use pocketrec::privacy::PrivacyConfig;
@@ -76,6 +77,16 @@ fn without_rules_an_index_answers_as_the_live_fit() {
     let built = build_shop(no_rules(), &options);
     assert!(built.files.len() > 10, "{} files", built.files.len());
     let served = open_files(&built.files).unwrap().recommender;
+    // Content is stored as feature counts and weighed again on opening:
+    // the vectors are the live fit's, bit for bit.
+    let (a, b) = (
+        live.model::<ContentModel>().unwrap(),
+        served.model::<ContentModel>().unwrap(),
+    );
+    assert_eq!(a.features(), b.features());
+    for i in 0..12 {
+        assert_eq!(a.vector(i), b.vector(i), "item {i}");
+    }
     assert_eq!(
         built.manifest.models,
         [
@@ -384,12 +395,12 @@ fn missing_corrupt_and_foreign_files_are_named() {
         let text =
             String::from_utf8(b.clone())
                 .unwrap()
-                .replacen("\"version\": 1", "\"version\": 2", 1);
+                .replacen("\"version\": 2", "\"version\": 1", 1);
         *b = text.into_bytes();
     });
     assert_eq!(
         e.to_string(),
-        "model index pocketrec-index.json: format version 2; this pocketrec reads version 1: rebuild the index with this version"
+        "model index pocketrec-index.json: format version 1; this pocketrec reads version 2: rebuild the index with this version"
     );
     let e = corrupt(&files, "pocketrec-index.json", |b| b.truncate(b.len() - 10));
     assert!(e.to_string().contains("not JSON"), "{e}");

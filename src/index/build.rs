@@ -3,13 +3,13 @@
 //! cut into shards and described by the manifest. No I/O: the caller
 //! writes the files.
 
-use super::manifest::{ContentField, Counts, Fields, Manifest, Shard, FORMAT, MANIFEST};
+use super::manifest::{Counts, Fields, Manifest, Shard, FORMAT, MANIFEST};
 use super::shards::{self, ShardKind, VERSION};
 use crate::config::CheckedConfig;
 use crate::data::catalogue::Catalogue;
 use crate::data::interactions::Interactions;
 use crate::error::{Error, Result};
-use crate::models::content::ContentModel;
+use crate::models::content::{self, ContentField, ContentModel};
 use crate::models::item_knn::ItemKnn;
 use crate::models::sequential::Sequential;
 use crate::models::Model;
@@ -133,15 +133,19 @@ fn encode(rec: &Recommender, options: &BuildOptions) -> Vec<(Shard, String, Vec<
             shards::encode_items(catalogue, first, count),
         );
     }
-    if let Some(content) = rec.model::<ContentModel>() {
-        let features = content.features().len() as u32;
+    if rec.model::<ContentModel>().is_some() {
+        // The counts, not the vectors: a reader weighs them as the fit
+        // did (the same vectors, bit for bit), and they are a fraction of
+        // the size (ids and small counts, where weights are 16 noisy bits
+        // each). Counting again costs the build a second tokenising pass.
+        let counts = content::count(catalogue, &rec.config().content);
+        let features = counts.features.len() as u32;
         for (first, count) in ranges(features, options.shard_features) {
-            let bytes = shards::encode_features(content, first, count);
+            let bytes = shards::encode_features(&counts.features, first, count);
             push(ShardKind::Features, first, count, bytes);
         }
         for (first, count) in ranges(n, options.shard_items) {
-            let bytes =
-                shards::encode_rows(ShardKind::Content, first, count, |i| content.vector(i));
+            let bytes = shards::encode_content(&counts, first, count);
             push(ShardKind::Content, first, count, bytes);
         }
     }
@@ -201,11 +205,14 @@ fn describe(
             category: stored.category,
             price: stored.price,
             numeric: stored.numeric,
-            content: content.map_or_else(Vec::new, |c| {
-                c.fields()
-                    .map(|(name, role)| ContentField {
-                        name: name.to_string(),
-                        role,
+            content: content.map_or_else(Vec::new, |_| {
+                catalogue
+                    .fields()
+                    .iter()
+                    .map(|f| ContentField {
+                        name: f.name.clone(),
+                        role: f.role(),
+                        weight: f.weight,
                     })
                     .collect()
             }),

@@ -10,14 +10,13 @@ use super::shards::{self, ShardKind};
 use crate::config::CheckedConfig;
 use crate::data::catalogue::{Catalogue, StoredFields};
 use crate::error::{Error, Result};
-use crate::models::content::ContentModel;
+use crate::models::content::{ContentCounts, ContentModel};
 use crate::models::item_knn::ItemKnn;
 use crate::models::neighbours::Neighbours;
 use crate::models::popularity::Popularity;
 use crate::models::sequential::Sequential;
 use crate::models::{Model, Scorer};
 use crate::recommend::Recommender;
-use crate::sparse::Csr;
 
 /// Where the bytes of an index's files come from: the file name (as the
 /// manifest lists it) to its bytes. A missing file is an
@@ -203,29 +202,21 @@ fn model(
 
 fn content(manifest: &Manifest, config: &CheckedConfig, read: ReadFile) -> Result<ContentModel> {
     let fields = &manifest.fields.content;
-    let mut features = Vec::with_capacity(manifest.counts.features as usize);
+    let mut counts = ContentCounts::default();
+    counts.features.reserve(manifest.counts.features as usize);
     if manifest.counts.features > 0 {
         each_shard(manifest, ShardKind::Features, read, |r, count| {
-            shards::decode_features(r, count, fields.len(), &mut features)
+            shards::decode_features(r, count, fields.len(), &mut counts.features)
         })?;
     }
-    let mut lengths = Vec::with_capacity(manifest.items as usize + 1);
-    lengths.push(0);
-    let (mut indices, mut values) = (Vec::new(), Vec::new());
+    counts.offsets.reserve(manifest.items as usize + 1);
+    counts.offsets.push(0);
     each_shard(manifest, ShardKind::Content, read, |r, count| {
-        shards::decode_rows_flat(
-            r,
-            count,
-            features.len(),
-            &mut lengths,
-            &mut indices,
-            &mut values,
-        )
+        shards::decode_content(r, count, &mut counts)
     })?;
-    Ok(ContentModel::from_parts(
-        Csr::from_counts(features.len(), lengths, indices, values),
-        features,
-        fields.iter().map(|f| (f.name.clone(), f.role)).collect(),
+    Ok(ContentModel::from_counts(
+        counts,
+        fields.clone(),
         &config.content,
     ))
 }

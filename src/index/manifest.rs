@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::shards::{ShardKind, VERSION};
 use crate::config::Config;
-use crate::data::catalogue::Role;
 use crate::error::{Error, Result};
+use crate::models::content::ContentField;
 use crate::models::Model;
 use crate::recommend::fit::PrivacyReport;
 
@@ -73,18 +73,8 @@ pub struct Fields {
     pub price: Option<String>,
     /// The numeric fields whose values items records hold, in order.
     pub numeric: Vec<String>,
-    /// The content model's fields, by field index.
+    /// The content model's fields (name, role, weight), by field index.
     pub content: Vec<ContentField>,
-}
-
-/// One field of the content model.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ContentField {
-    /// Field name.
-    pub name: String,
-    /// Its role.
-    pub role: Role,
 }
 
 /// The two fields a reader checks before the rest.

@@ -6,13 +6,14 @@ use serde::{Deserialize, Serialize};
 use super::codec::{Reader, Writer};
 use crate::data::catalogue::{Catalogue, StoredItem};
 use crate::error::{Error, Result};
-use crate::models::content::{ContentModel, Feature};
+use crate::limits::MAX_TOKENS_PER_FIELD;
+use crate::models::content::{ContentCounts, Feature};
 use crate::models::neighbours::Neighbours;
 
 /// The first bytes of every shard.
 pub const MAGIC: &[u8; 4] = b"PKRX";
 /// The shard format version (the manifest's `version`).
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 /// Header bytes before the records.
 pub const HEADER: usize = 16;
 
@@ -266,16 +267,17 @@ pub fn decode_items(
 }
 
 /// Features `first..first + count` of the content model: field index and value.
-pub fn encode_features(content: &ContentModel, first: u32, count: u32) -> Vec<u8> {
+pub fn encode_features(features: &[Feature], first: u32, count: u32) -> Vec<u8> {
     let mut w = header(ShardKind::Features, first, count);
-    for f in &content.features()[first as usize..(first + count) as usize] {
+    for f in &features[first as usize..(first + count) as usize] {
         w.varint(f.field as u64);
         w.str(&f.value);
     }
     w.bytes
 }
 
-/// Reads the records of a features shard; fields must be below `fields`.
+/// Reads the records of a features shard; fields must be below `fields`
+/// and never decrease (a field's features are contiguous).
 pub fn decode_features(
     mut r: Reader,
     count: u32,
@@ -284,6 +286,12 @@ pub fn decode_features(
 ) -> Result<()> {
     for _ in 0..count {
         let field = r.index(fields, "field")? as u16;
+        if let Some(before) = out.last().map(|f| f.field).filter(|&b| b > field) {
+            return Err(r.error(format!(
+                "feature {} is of field {field}, after one of field {before}: a field's features must be contiguous, fields in order",
+                out.len()
+            )));
+        }
         out.push(Feature {
             field,
             value: r.str()?,
@@ -292,8 +300,84 @@ pub fn decode_features(
     end(r)
 }
 
-/// Rows `first..first + count` of links (neighbours, successors, content
-/// vectors), each written by [`Writer::links`].
+/// Content rows of items `first..first + count`: each item's feature ids
+/// (a varint count, then ascending ids, the first as it is and then the
+/// gaps) and the counts other than 1 (a varint count, then pairs of
+/// position in the row, as a gap after the first, and count).
+pub fn encode_content(counts: &ContentCounts, first: u32, count: u32) -> Vec<u8> {
+    let mut w = header(ShardKind::Content, first, count);
+    for i in first..first + count {
+        let (ids, cs) = counts.row(i as usize);
+        w.varint(ids.len() as u64);
+        let mut previous = 0;
+        for &id in ids {
+            w.varint((id - previous) as u64);
+            previous = id;
+        }
+        // Most counts are 1: only the others are written, as (position
+        // in the row, count) with each position after the first a gap.
+        let others: Vec<(usize, u32)> = cs
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|&(_, c)| c != 1)
+            .collect();
+        w.varint(others.len() as u64);
+        let mut previous = 0;
+        for (k, c) in others {
+            w.varint((k - previous) as u64);
+            w.varint(c as u64);
+            previous = k;
+        }
+    }
+    w.bytes
+}
+
+/// Reads `count` content rows onto `out` (whose `features` must be read
+/// first): ids ascending and below the feature count, counts from 1 to
+/// [`MAX_TOKENS_PER_FIELD`]. Counts not written are 1.
+pub fn decode_content(mut r: Reader, count: u32, out: &mut ContentCounts) -> Result<()> {
+    let bound = out.features.len() as u64;
+    for _ in 0..count {
+        let n = r.count(1)?;
+        let mut previous = 0u64;
+        for k in 0..n {
+            let gap = r.varint()?;
+            let id = previous + gap;
+            if (k > 0 && gap == 0) || id >= bound {
+                return Err(r.error(format!(
+                    "feature id {id} is not ascending or not below the {bound} features"
+                )));
+            }
+            out.ids.push(id as u32);
+            previous = id;
+        }
+        let start = out.counts.len();
+        out.counts.resize(start + n, 1);
+        let others = r.count(2)?;
+        let mut position = 0u64;
+        for k in 0..others {
+            let gap = r.varint()?;
+            position += gap;
+            let c = r.varint()?;
+            if (k > 0 && gap == 0) || position >= n as u64 {
+                return Err(r.error(format!(
+                    "count position {position} is not ascending or not below the row's {n} features"
+                )));
+            }
+            if !(2..=MAX_TOKENS_PER_FIELD as u64).contains(&c) {
+                return Err(r.error(format!(
+                    "feature count {c} is outside 2–{MAX_TOKENS_PER_FIELD} (counts of 1 are not written)"
+                )));
+            }
+            out.counts[start + position as usize] = c as u32;
+        }
+        out.offsets.push(out.ids.len());
+    }
+    end(r)
+}
+
+/// Rows `first..first + count` of links (neighbours, successors), each written by [`Writer::links`].
 pub fn encode_rows<'a>(
     kind: ShardKind,
     first: u32,
@@ -319,28 +403,6 @@ pub fn decode_rows(
     for _ in 0..count {
         r.links(bound, &mut row)?;
         out.push(row.clone());
-    }
-    end(r)
-}
-
-/// Reads `count` links rows, ids below `bound`, straight onto the arrays
-/// of a CSR matrix (`lengths` gets each row's length; see
-/// [`Csr::from_counts`](crate::sparse::Csr::from_counts)): no vector per
-/// row, which made a third of opening the content model in the browser.
-pub fn decode_rows_flat(
-    mut r: Reader,
-    count: u32,
-    bound: usize,
-    lengths: &mut Vec<usize>,
-    indices: &mut Vec<u32>,
-    values: &mut Vec<f32>,
-) -> Result<()> {
-    let mut row = Vec::new();
-    for _ in 0..count {
-        r.links(bound, &mut row)?;
-        lengths.push(row.len());
-        indices.extend(row.iter().map(|&(c, _)| c));
-        values.extend(row.iter().map(|&(_, v)| v));
     }
     end(r)
 }
@@ -376,4 +438,76 @@ fn end(r: Reader) -> Result<()> {
         return Err(r.error(format!("{} bytes after the last record", r.remaining())));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn counts(rows: &[&[(u32, u32)]], features: usize) -> ContentCounts {
+        let mut c = ContentCounts {
+            features: (0..features)
+                .map(|k| Feature {
+                    field: 0,
+                    value: format!("f{k}"),
+                })
+                .collect(),
+            offsets: vec![0],
+            ..ContentCounts::default()
+        };
+        for row in rows {
+            for &(id, n) in *row {
+                c.ids.push(id);
+                c.counts.push(n);
+            }
+            c.offsets.push(c.ids.len());
+        }
+        c
+    }
+
+    #[test]
+    fn content_rows_round_trip_with_counts_of_one_left_out() {
+        // The last row ends the file with one byte per feature: a row of
+        // counts of 1 takes half the bytes of one that wrote them.
+        let all_ones: Vec<(u32, u32)> = (0..40).map(|k| (k * 3, 1)).collect();
+        let c = counts(&[&[(0, 2), (5, 1), (7, 4096)], &[], &all_ones], 200);
+        let bytes = encode_content(&c, 0, 3);
+        let name = file_name(ShardKind::Content, &bytes);
+        let mut back = counts(&[], 200);
+        decode_content(
+            open(&name, &bytes, ShardKind::Content, 0, 3).unwrap(),
+            3,
+            &mut back,
+        )
+        .unwrap();
+        assert_eq!(back, c);
+        // Header, then row 0: 3 ids (0, gap 5, gap 2), 2 counts ≠ 1 at
+        // positions 0 and 2 (gap 2); row 1: 0 ids, 0 counts.
+        assert_eq!(
+            &bytes[HEADER..HEADER + 13],
+            &[3, 0, 5, 2, 2, 0, 2, 2, 0x80, 0x20, 0, 0, 40]
+        );
+    }
+
+    #[test]
+    fn content_rows_that_break_the_rules_are_errors() {
+        let decode = |body: &[u8]| {
+            let mut bytes = header(ShardKind::Content, 0, 1).bytes;
+            bytes.extend_from_slice(body);
+            let name = file_name(ShardKind::Content, &bytes);
+            let mut out = counts(&[], 10);
+            decode_content(open(&name, &bytes, ShardKind::Content, 0, 1)?, 1, &mut out).map(|_| out)
+        };
+        assert!(decode(&[2, 3, 4, 0]).is_ok());
+        for (body, message) in [
+            (&[2, 3, 0, 0][..], "not ascending"),
+            (&[1, 10, 0][..], "not below the 10 features"),
+            (&[1, 3, 1, 0, 1][..], "outside 2–4096"),
+            (&[1, 3, 1, 1, 2][..], "count position 1"),
+            (&[1, 3, 1, 0, 0x81, 0x20][..], "outside 2–4096"),
+        ] {
+            let e = decode(body).unwrap_err().to_string();
+            assert!(e.contains(message), "{body:?}: {e}");
+        }
+    }
 }

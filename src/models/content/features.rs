@@ -1,20 +1,59 @@
-//! Building the content model's feature blocks, one per catalogue field:
-//! text (BM25 or IDF over tokens), categorical values (IDF) and numeric
-//! values (overlapping buckets). Each item's block is normalised before the
-//! field weight is applied.
+//! The content model in two steps, so the model index can store the first
+//! and a reader repeat the second:
+//!
+//! 1. **Counting** ([`count`]): per catalogue field, the vocabulary and
+//!    each item's features with a count: text tokens with their term
+//!    frequency, categorical values with 1, and numeric buckets with 2 for
+//!    the item's own bucket and 1 for each neighbouring one.
+//! 2. **Weighing** ([`weigh`]): BM25 / TF-IDF for text, IDF for
+//!    categorical values, `count / 2` for numeric buckets; each item's
+//!    block is normalised, multiplied by the field weight, then the whole
+//!    vector normalised. Document frequencies, documents per field and
+//!    token totals are derived from the counts themselves, so weighing a
+//!    model index's counts gives the live fit's vectors bit for bit.
 
 use rustc_hash::FxHashMap;
 
 use super::{ContentConfig, Feature, TextWeighting};
+use crate::data::catalogue::{Catalogue, FieldValues, Role};
 use crate::data::text::for_each_token;
 use crate::limits;
-use crate::sparse::sort_by_index;
+use crate::sparse::Csr;
 
-/// Collects features of one field: vocabulary and per-item weights.
-pub(super) struct Block<'a> {
-    pub field: u16,
-    pub vocab: FxHashMap<String, u32>,
-    pub features: &'a mut Vec<Feature>,
+/// What the content model counts in a catalogue before weighing.
+///
+/// Feature ids of one field are contiguous, fields in field order, and each
+/// item's entries are sorted by feature id (so grouped by field).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContentCounts {
+    /// What each feature stands for, by feature id.
+    pub features: Vec<Feature>,
+    /// Row offsets: item `i`'s entries are `offsets[i]..offsets[i + 1]`.
+    pub offsets: Vec<usize>,
+    /// Feature id of each entry.
+    pub ids: Vec<u32>,
+    /// Count of each entry (≥ 1; see the module documentation).
+    pub counts: Vec<u32>,
+}
+
+impl ContentCounts {
+    /// Number of items.
+    pub fn items(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// Item `i`'s feature ids and counts.
+    pub fn row(&self, i: usize) -> (&[u32], &[u32]) {
+        let r = self.offsets[i]..self.offsets[i + 1];
+        (&self.ids[r.clone()], &self.counts[r])
+    }
+}
+
+/// Collects features of one field: vocabulary and per-item counts.
+struct Block<'a> {
+    field: u16,
+    vocab: FxHashMap<String, u32>,
+    features: &'a mut Vec<Feature>,
 }
 
 impl Block<'_> {
@@ -32,100 +71,82 @@ impl Block<'_> {
     }
 }
 
-/// Scales a sparse vector to unit L2 norm (a zero vector stays zero).
-pub(super) fn normalize(v: &mut [(u32, f32)]) {
-    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
-    if norm > 0.0 {
-        v.iter_mut().for_each(|(_, w)| *w /= norm);
+/// Counts the features of every field with a weight above 0.
+pub fn count(catalogue: &Catalogue, config: &ContentConfig) -> ContentCounts {
+    let n = catalogue.len();
+    let mut rows: Vec<Vec<(u32, u32)>> = vec![Vec::new(); n];
+    let mut features = Vec::new();
+    for (f, field) in catalogue.fields().iter().enumerate() {
+        if field.weight == 0.0 {
+            continue;
+        }
+        let mut block = Block {
+            field: f as u16,
+            vocab: FxHashMap::default(),
+            features: &mut features,
+        };
+        let counted = match &field.values {
+            FieldValues::Text(values) => text_counts(values, &mut block),
+            FieldValues::Categorical(values) => categorical_counts(values, &mut block),
+            FieldValues::Numeric(values) => {
+                numeric_counts(values, config.numeric_buckets, &mut block)
+            }
+        };
+        for (row, entries) in rows.iter_mut().zip(counted) {
+            row.extend(entries);
+        }
     }
+    let mut out = ContentCounts {
+        features,
+        offsets: Vec::with_capacity(n + 1),
+        ..ContentCounts::default()
+    };
+    out.offsets.push(0);
+    for row in rows {
+        for (id, c) in row {
+            out.ids.push(id);
+            out.counts.push(c);
+        }
+        out.offsets.push(out.ids.len());
+    }
+    out
 }
 
-/// Smoothed inverse document frequency `ln((1 + n)/(1 + df)) + 1`.
-pub(super) fn smooth_idf(n: usize, df: u32) -> f32 {
-    ((1.0 + n as f32) / (1.0 + df as f32)).ln() + 1.0
-}
-
-pub(super) fn text_block(
-    values: &[Option<String>],
-    config: &ContentConfig,
-    block: &mut Block,
-) -> Vec<Vec<(u32, f32)>> {
-    // Pass 1: term frequencies per item and document frequencies.
-    let mut tfs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(values.len());
-    let mut lengths = Vec::with_capacity(values.len());
-    let mut df: Vec<u32> = Vec::new();
+fn text_counts(values: &[Option<String>], block: &mut Block) -> Vec<Vec<(u32, u32)>> {
     // One map for every item, emptied after each: a map per item cost an
     // allocation and its growth per item.
     let mut counts: FxHashMap<u32, u32> = FxHashMap::default();
-    for value in values {
-        let mut len = 0usize;
-        if let Some(text) = value {
-            for_each_token(text, |t| {
-                if len < limits::MAX_TOKENS_PER_FIELD {
-                    len += 1;
-                    *counts.entry(block.feature(t)).or_insert(0) += 1;
-                }
-            });
-        }
-        let mut terms: Vec<(u32, u32)> = counts.drain().collect();
-        terms.sort_unstable();
-        df.resize(block.features.len(), 0);
-        for &(t, _) in &terms {
-            df[t as usize] += 1;
-        }
-        tfs.push(terms);
-        lengths.push(len);
-    }
-    // Pass 2: weights. Document frequencies are indexed by global feature id.
-    let docs = lengths.iter().filter(|&&l| l > 0).count();
-    let avgdl = lengths.iter().sum::<usize>() as f32 / docs.max(1) as f32;
-    let (k1, b) = (config.bm25_k1, config.bm25_b);
-    tfs.into_iter()
-        .zip(lengths)
-        .map(|(terms, len)| {
+    values
+        .iter()
+        .map(|value| {
+            let mut len = 0usize;
+            if let Some(text) = value {
+                for_each_token(text, |t| {
+                    if len < limits::MAX_TOKENS_PER_FIELD {
+                        len += 1;
+                        *counts.entry(block.feature(t)).or_insert(0) += 1;
+                    }
+                });
+            }
+            let mut terms: Vec<(u32, u32)> = counts.drain().collect();
+            terms.sort_unstable();
             terms
-                .into_iter()
-                .map(|(t, tf)| {
-                    let (tf, d) = (tf as f32, df[t as usize]);
-                    let w = match config.text_weighting {
-                        TextWeighting::Bm25 => {
-                            let idf =
-                                (1.0 + (docs as f32 - d as f32 + 0.5) / (d as f32 + 0.5)).ln();
-                            idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len as f32 / avgdl))
-                        }
-                        TextWeighting::TfIdf => (1.0 + tf.ln()) * smooth_idf(docs, d),
-                    };
-                    (t, w)
-                })
-                .collect()
         })
         .collect()
 }
 
-pub(super) fn categorical_block(values: &[Vec<String>], block: &mut Block) -> Vec<Vec<(u32, f32)>> {
-    let mut ids: Vec<Vec<u32>> = Vec::with_capacity(values.len());
-    let mut df: Vec<u32> = Vec::new();
+fn categorical_counts(values: &[Vec<String>], block: &mut Block) -> Vec<Vec<(u32, u32)>> {
     let mut folded = String::new();
-    for item in values {
-        let mut feats: Vec<u32> = item
-            .iter()
-            .map(|v| block.feature(fold_case(v, &mut folded)))
-            .collect();
-        feats.sort_unstable();
-        feats.dedup();
-        df.resize(block.features.len(), 0);
-        for &f in &feats {
-            df[f as usize] += 1;
-        }
-        ids.push(feats);
-    }
-    let docs = values.iter().filter(|v| !v.is_empty()).count();
-    ids.into_iter()
-        .map(|feats| {
-            feats
-                .into_iter()
-                .map(|f| (f, smooth_idf(docs, df[f as usize])))
-                .collect()
+    values
+        .iter()
+        .map(|item| {
+            let mut feats: Vec<u32> = item
+                .iter()
+                .map(|v| block.feature(fold_case(v, &mut folded)))
+                .collect();
+            feats.sort_unstable();
+            feats.dedup();
+            feats.into_iter().map(|f| (f, 1)).collect()
         })
         .collect()
 }
@@ -143,11 +164,11 @@ fn fold_case<'b>(value: &str, buffer: &'b mut String) -> &'b str {
     buffer
 }
 
-pub(super) fn numeric_block(
+fn numeric_counts(
     values: &[Option<f64>],
     buckets: usize,
     block: &mut Block,
-) -> Vec<Vec<(u32, f32)>> {
+) -> Vec<Vec<(u32, u32)>> {
     let mut sorted: Vec<f64> = values.iter().flatten().copied().collect();
     sorted.sort_unstable_by(f64::total_cmp);
     let mut distinct = sorted.clone();
@@ -179,13 +200,133 @@ pub(super) fn numeric_block(
             let Some(x) = v else { return Vec::new() };
             let k = bucket_of(*x);
             let mut entries = Vec::with_capacity(3);
-            for (bucket, w) in [(k.wrapping_sub(1), 0.5), (k, 1.0), (k + 1, 0.5)] {
+            // Own bucket 2 (weight 1), neighbours 1 (weight 0.5).
+            for (bucket, c) in [(k.wrapping_sub(1), 1), (k, 2), (k + 1, 1)] {
                 if let Some(Some(id)) = ids.get(bucket) {
-                    entries.push((*id, w));
+                    entries.push((*id, c));
                 }
             }
-            sort_by_index(&mut entries);
+            entries.sort_unstable();
             entries
         })
         .collect()
+}
+
+/// Scales a sparse vector to unit L2 norm (a zero vector stays zero).
+pub(super) fn normalize(v: &mut [(u32, f32)]) {
+    let norm = v.iter().map(|(_, w)| w * w).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|(_, w)| *w /= norm);
+    }
+}
+
+/// Smoothed inverse document frequency `ln((1 + n)/(1 + df)) + 1`.
+fn smooth_idf(n: usize, df: u32) -> f32 {
+    ((1.0 + n as f32) / (1.0 + df as f32)).ln() + 1.0
+}
+
+/// What weighing needs of each feature and field, derived from the counts.
+struct Statistics {
+    /// Items with each feature.
+    df: Vec<u32>,
+    /// Items with at least one feature of each field.
+    docs: Vec<usize>,
+    /// Each field's counts summed over items (text: its tokens).
+    tokens: Vec<usize>,
+}
+
+fn statistics(counts: &ContentCounts, fields: usize) -> Statistics {
+    let mut s = Statistics {
+        df: vec![0; counts.features.len()],
+        docs: vec![0; fields],
+        tokens: vec![0; fields],
+    };
+    let field = |id: u32| counts.features[id as usize].field as usize;
+    for i in 0..counts.items() {
+        let (ids, cs) = counts.row(i);
+        let mut last = usize::MAX;
+        for (&id, &c) in ids.iter().zip(cs) {
+            s.df[id as usize] += 1;
+            let f = field(id);
+            s.tokens[f] += c as usize;
+            if f != last {
+                s.docs[f] += 1;
+                last = f;
+            }
+        }
+    }
+    s
+}
+
+/// Weighs counts into items' L2-normalised vectors (see the module
+/// documentation). `fields` gives each catalogue field's role and weight.
+///
+/// The counts are trusted: feature fields below `fields.len()`, each row's
+/// ids ascending (checked where they are read from a model index).
+pub fn weigh(counts: &ContentCounts, fields: &[(Role, f32)], config: &ContentConfig) -> Csr {
+    let s = statistics(counts, fields.len());
+    let field = |id: u32| counts.features[id as usize].field as usize;
+    let mut lengths = Vec::with_capacity(counts.items() + 1);
+    lengths.push(0);
+    let (mut indices, mut values) = (Vec::with_capacity(counts.ids.len()), Vec::new());
+    values.reserve(counts.ids.len());
+    let mut row: Vec<(u32, f32)> = Vec::new();
+    for i in 0..counts.items() {
+        let (ids, cs) = counts.row(i);
+        row.clear();
+        let mut start = 0;
+        while start < ids.len() {
+            let f = field(ids[start]);
+            let end = start
+                + ids[start..]
+                    .iter()
+                    .take_while(|&&id| field(id) == f)
+                    .count();
+            let block_start = row.len();
+            let len: u32 = cs[start..end].iter().sum();
+            for (&id, &c) in ids[start..end].iter().zip(&cs[start..end]) {
+                let w = match fields[f].0 {
+                    Role::Text => {
+                        text_weight(c, s.df[id as usize], s.docs[f], len, s.tokens[f], config)
+                    }
+                    Role::Categorical => smooth_idf(s.docs[f], s.df[id as usize]),
+                    Role::Numeric | Role::Ignore => c as f32 * 0.5,
+                };
+                row.push((id, w));
+            }
+            normalize(&mut row[block_start..]);
+            row[block_start..]
+                .iter_mut()
+                .for_each(|(_, w)| *w *= fields[f].1);
+            start = end;
+        }
+        normalize(&mut row);
+        lengths.push(row.len());
+        indices.extend(row.iter().map(|&(id, _)| id));
+        values.extend(row.iter().map(|&(_, w)| w));
+    }
+    Csr::from_counts(counts.features.len(), lengths, indices, values)
+}
+
+/// A text term's weight: BM25 or TF-IDF (see the model's documentation),
+/// for term frequency `tf`, document frequency `df`, `docs` documents with
+/// the field, the item's length `len` and the field's `tokens` in all.
+fn text_weight(
+    tf: u32,
+    df: u32,
+    docs: usize,
+    len: u32,
+    tokens: usize,
+    config: &ContentConfig,
+) -> f32 {
+    let avgdl = tokens as f32 / docs.max(1) as f32;
+    let (tf, d) = (tf as f32, df as f32);
+    match config.text_weighting {
+        TextWeighting::Bm25 => {
+            let (k1, b) = (config.bm25_k1, config.bm25_b);
+            let idf = (1.0 + (docs as f32 - d + 0.5) / (d + 0.5)).ln();
+            idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len as f32 / avgdl))
+        }
+        TextWeighting::TfIdf => (1.0 + tf.ln()) * smooth_idf(docs, df),
+    }
 }

@@ -35,7 +35,8 @@ use crate::topk::rank_order;
 
 mod features;
 
-use features::{categorical_block, normalize, numeric_block, text_block, Block};
+use features::normalize;
+pub use features::{count, weigh, ContentCounts};
 
 /// How text fields are weighted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -120,6 +121,19 @@ pub struct Feature {
     pub value: String,
 }
 
+/// A catalogue field as the content model sees it (and a model index's
+/// manifest lists it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ContentField {
+    /// Field name.
+    pub name: String,
+    /// Its role.
+    pub role: Role,
+    /// Weight of its block in item vectors (0: not in the vectors).
+    pub weight: f32,
+}
+
 /// A shared feature behind a content match.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedFeature {
@@ -156,46 +170,36 @@ const STOP_WORDS: &[&str] = &[
 ];
 
 impl ContentModel {
-    /// Builds item vectors from the catalogue's fields.
+    /// Builds item vectors from the catalogue's fields: counts them
+    /// ([`count`]), then weighs the counts ([`weigh`]).
     ///
     /// The config is trusted: it comes from a [`crate::config::CheckedConfig`].
     pub fn fit(catalogue: &Catalogue, config: &ContentConfig) -> ContentModel {
         debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
-        let n = catalogue.len();
-        let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
-        let mut features = Vec::new();
-        for (f, field) in catalogue.fields().iter().enumerate() {
-            if field.weight == 0.0 {
-                continue;
-            }
-            let mut block = Block {
-                field: f as u16,
-                vocab: FxHashMap::default(),
-                features: &mut features,
-            };
-            let weights = match &field.values {
-                FieldValues::Text(values) => text_block(values, config, &mut block),
-                FieldValues::Categorical(values) => categorical_block(values, &mut block),
-                FieldValues::Numeric(values) => {
-                    numeric_block(values, config.numeric_buckets, &mut block)
-                }
-            };
-            for (row, mut entries) in rows.iter_mut().zip(weights) {
-                normalize(&mut entries);
-                row.extend(entries.into_iter().map(|(id, w)| (id, w * field.weight)));
-            }
-        }
-        for row in &mut rows {
-            sort_by_index(row);
-            normalize(row);
-        }
-        let vectors = Csr::from_rows(features.len(), rows);
         let fields = catalogue
             .fields()
             .iter()
-            .map(|f| (f.name.clone(), f.role()))
+            .map(|f| ContentField {
+                name: f.name.clone(),
+                role: f.role(),
+                weight: f.weight,
+            })
             .collect();
-        ContentModel::from_parts(vectors, features, fields, config)
+        ContentModel::from_counts(count(catalogue, config), fields, config)
+    }
+
+    /// A model from feature counts (a model index stores them): weighs
+    /// them ([`weigh`]) as the live fit does, so the vectors are the same
+    /// bit for bit. `fields` names each catalogue field, its role and weight.
+    pub fn from_counts(
+        counts: ContentCounts,
+        fields: Vec<ContentField>,
+        config: &ContentConfig,
+    ) -> ContentModel {
+        let roles: Vec<(Role, f32)> = fields.iter().map(|f| (f.role, f.weight)).collect();
+        let vectors = weigh(&counts, &roles, config);
+        let fields = fields.into_iter().map(|f| (f.name, f.role)).collect();
+        ContentModel::from_parts(vectors, counts.features, fields, config)
     }
 
     /// A model from item vectors made elsewhere (a model index): `vectors`
