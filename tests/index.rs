@@ -11,7 +11,9 @@ use common::*;
 use pocketrec::config::Config;
 use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
 use pocketrec::data::interactions::{InteractionConfig, Interactions};
-use pocketrec::index::{build, open, BuildOptions, BuiltIndex, OpenedIndex};
+use pocketrec::index::{
+    build, open, open_partial, BuildOptions, BuiltIndex, OpenedIndex, QueryKind,
+};
 use pocketrec::models::content::ContentModel;
 use pocketrec::models::item_knn::ItemKnn;
 use pocketrec::models::sequential::Sequential;
@@ -154,6 +156,100 @@ fn without_rules_an_index_answers_as_the_live_fit() {
         );
         assert_eq!(live.catalogue().price(i), served.catalogue().price(i));
     }
+}
+
+#[test]
+fn a_partly_opened_index_fetches_only_what_each_query_needs() {
+    let built = build_shop(no_rules(), &BuildOptions::default());
+    let eager = open_files(&built.files).unwrap().recommender;
+    let map: HashMap<&str, &Vec<u8>> = built.files.iter().map(|(n, b)| (n.as_str(), b)).collect();
+    let read_log = std::cell::RefCell::new(Vec::<String>::new());
+    let mut read = |name: &str| {
+        read_log
+            .borrow_mut()
+            .push(name.split('-').next().unwrap().to_string());
+        map.get(name)
+            .map(|b| b.to_vec())
+            .ok_or_else(|| pocketrec::Error::BadIndex {
+                file: name.to_string(),
+                message: "missing".into(),
+            })
+    };
+    let mut index = open_partial(&built.files[0].1, &mut read, &[]).unwrap();
+    // Opening reads the items and popularity only.
+    assert_eq!(*read_log.borrow(), ["items", "popularity"]);
+    assert_eq!(
+        index.pending,
+        [Model::ItemKnn, Model::Sequential, Model::Content]
+    );
+    let kinds = |files: Vec<String>| -> Vec<String> {
+        files
+            .iter()
+            .map(|f| f.rsplit_once('-').unwrap().0.to_string())
+            .collect()
+    };
+    // Trending needs nothing more, and answers as the whole index does.
+    let trending = Query::new(4, Model::Popular).check().unwrap();
+    let popular = index.models_for(QueryKind::Rank, &trending);
+    assert_eq!(popular, [Model::Popular]);
+    assert!(index.files_for(&popular).is_empty());
+    assert_eq!(
+        ids(&index.recommender.popular(&trending).unwrap()),
+        ids(&eager.popular(&trending).unwrap())
+    );
+    // Item-kNN alone: its shards; diversity adds the content model's.
+    let knn = Query::new(4, Model::ItemKnn).check().unwrap();
+    assert_eq!(
+        kinds(index.files_for(&index.models_for(QueryKind::Rank, &knn))),
+        ["item-knn"]
+    );
+    let mut diverse = Query::new(4, Model::ItemKnn);
+    diverse.diversity = 0.5;
+    let diverse = diverse.check().unwrap();
+    assert_eq!(
+        kinds(index.files_for(&index.models_for(QueryKind::Rank, &diverse))),
+        ["features", "content", "item-knn"]
+    );
+    // Search: the content model's.
+    assert_eq!(
+        kinds(index.files_for(&index.models_for(QueryKind::Search, &knn))),
+        ["features", "content"]
+    );
+    assert_eq!(index.open_models(&[Model::ItemKnn], &mut read), 0);
+    assert_eq!(
+        ids(&index.recommender.similar_items("mug", &knn).unwrap()),
+        ids(&eager.similar_items("mug", &knn).unwrap())
+    );
+    // The hybrid needs the rest; opened, it answers as the whole index.
+    let hybrid = Query::new(5, Model::Hybrid).check().unwrap();
+    let models = index.models_for(QueryKind::Rank, &hybrid);
+    assert_eq!(
+        kinds(index.files_for(&models)),
+        ["features", "content", "sequential"]
+    );
+    assert_eq!(index.open_models(&models, &mut read), 0);
+    assert!(index.pending.is_empty() && index.files_for(&models).is_empty());
+    for item in ["mug", "bt-earbuds", "floor-lamp"] {
+        assert_eq!(
+            index.recommender.similar_items(item, &hybrid).unwrap(),
+            eager.similar_items(item, &hybrid).unwrap()
+        );
+    }
+    // A model whose shard cannot be read is left out and named.
+    let mut failing = |name: &str| -> pocketrec::Result<Vec<u8>> {
+        if name.starts_with("content-") {
+            return Err(pocketrec::Error::BadIndex {
+                file: name.to_string(),
+                message: "missing".into(),
+            });
+        }
+        Ok(map[name].to_vec())
+    };
+    let mut index = open_partial(&built.files[0].1, &mut failing, &[]).unwrap();
+    assert_eq!(index.open_models(&models, &mut failing), 1);
+    assert_eq!(index.problems[0].0, Model::Content);
+    assert!(index.problems[0].1.to_string().contains("content-"));
+    assert!(index.recommender.similar_items("mug", &hybrid).is_ok());
 }
 
 #[test]

@@ -16,7 +16,7 @@ use crate::models::neighbours::Neighbours;
 use crate::models::popularity::Popularity;
 use crate::models::sequential::Sequential;
 use crate::models::{Model, Scorer};
-use crate::recommend::Recommender;
+use crate::recommend::{CheckedQuery, Recommender};
 
 /// Where the bytes of an index's files come from: the file name (as the
 /// manifest lists it) to its bytes. A missing file is an
@@ -28,11 +28,24 @@ pub type ReadFile<'a> = &'a mut dyn FnMut(&str) -> Result<Vec<u8>>;
 pub struct OpenedIndex {
     /// Its manifest.
     pub manifest: Manifest,
-    /// Its models behind the query API.
+    /// Its models behind the query API (those opened so far).
     pub recommender: Recommender,
     /// The models left out because their shards were bad ([`open_lenient`]
-    /// only), with why.
+    /// and [`open_partial`] only), with why.
     pub problems: Vec<(Model, Error)>,
+    /// The models the manifest lists that are not opened yet
+    /// ([`open_partial`]), in blend order.
+    pub pending: Vec<Model>,
+}
+
+/// What a query asks of an index: which models it needs opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryKind {
+    /// Similar items, recommendations and trending: the models of the
+    /// query's blend.
+    Rank,
+    /// Free-text search: the content model.
+    Search,
 }
 
 /// Checks that a query's `model` is one the index serves (`held`: its
@@ -77,7 +90,17 @@ pub fn open_lenient(manifest: &[u8], read: ReadFile) -> Result<OpenedIndex> {
     open_with(manifest, read, true)
 }
 
-fn open_with(manifest: &[u8], read: ReadFile, lenient: bool) -> Result<OpenedIndex> {
+/// Opens the manifest, the items and popularity (every query needs them:
+/// popularity fills a short list), and of the other models only those in
+/// `models`; the rest wait in [`OpenedIndex::pending`] until
+/// [`OpenedIndex::open_models`]. So a page fetches only the shards its
+/// queries need: a trending strip no neighbour lists, a product page with
+/// item-kNN no content vectors. A model whose shards are missing or bad is
+/// left out as in [`open_lenient`].
+///
+/// # Errors
+/// [`Error::BadIndex`] for a bad manifest, items or popularity shard.
+pub fn open_partial(manifest: &[u8], read: ReadFile, models: &[Model]) -> Result<OpenedIndex> {
     let manifest = Manifest::from_json(manifest)?;
     let config = manifest
         .config
@@ -88,28 +111,130 @@ fn open_with(manifest: &[u8], read: ReadFile, lenient: bool) -> Result<OpenedInd
             message: format!("its options do not check: {e}"),
         })?;
     let catalogue = Arc::new(catalogue(&manifest, read)?);
-    let mut models: Vec<Arc<dyn Scorer>> = Vec::new();
-    let mut problems = Vec::new();
-    for &kind in Model::SINGLE.iter().filter(|m| manifest.models.contains(m)) {
-        match model(kind, &manifest, &config, read) {
-            Ok(m) => models.push(m),
-            Err(e) if lenient => problems.push((kind, e)),
-            Err(e) => return Err(e),
-        }
-    }
     // Every query falls back on popularity: without it, all items score 0
     // (catalogue order), as in a fit without interactions.
-    if !models.iter().any(|m| m.kind() == Model::Popular) {
-        models.push(Arc::new(Popularity::from_scores(vec![
-            0.0;
-            catalogue.len()
-        ])));
-    }
-    Ok(OpenedIndex {
-        recommender: Recommender::new(catalogue, models, config),
+    let popularity: Arc<dyn Scorer> = if manifest.models.contains(&Model::Popular) {
+        model(Model::Popular, &manifest, &config, read)?
+    } else {
+        Arc::new(Popularity::from_scores(vec![0.0; catalogue.len()]))
+    };
+    let pending = Model::SINGLE
+        .iter()
+        .copied()
+        .filter(|m| *m != Model::Popular && manifest.models.contains(m))
+        .collect();
+    let mut opened = OpenedIndex {
+        recommender: Recommender::new(catalogue, vec![popularity], config),
         manifest,
-        problems,
-    })
+        problems: Vec::new(),
+        pending,
+    };
+    opened.open_models(models, read);
+    Ok(opened)
+}
+
+fn open_with(manifest: &[u8], read: ReadFile, lenient: bool) -> Result<OpenedIndex> {
+    let opened = open_partial(manifest, read, &Model::SINGLE)?;
+    match opened.problems.first() {
+        Some((_, e)) if !lenient => Err(e.clone()),
+        _ => Ok(opened),
+    }
+}
+
+impl OpenedIndex {
+    /// Opens the pending models among `models`; one whose shards are
+    /// missing or bad is left out and named in [`OpenedIndex::problems`]
+    /// (the others still answer). Returns how many problems it added.
+    pub fn open_models(&mut self, models: &[Model], read: ReadFile) -> usize {
+        let wanted: Vec<Model> = self
+            .pending
+            .iter()
+            .copied()
+            .filter(|m| models.contains(m))
+            .collect();
+        if wanted.is_empty() {
+            return 0;
+        }
+        self.pending.retain(|m| !wanted.contains(m));
+        let rec = &self.recommender;
+        let mut scorers: Vec<Arc<dyn Scorer>> = rec.models().to_vec();
+        let before = self.problems.len();
+        for kind in wanted {
+            match model(kind, &self.manifest, rec.config(), read) {
+                Ok(m) => scorers.push(m),
+                Err(e) => self.problems.push((kind, e)),
+            }
+        }
+        // Blend order, as a fit makes them.
+        scorers.sort_by_key(|m| Model::SINGLE.iter().position(|&k| k == m.kind()));
+        self.recommender = Recommender::new(
+            Arc::clone(rec.shared_catalogue()),
+            scorers,
+            rec.config().clone(),
+        );
+        self.problems.len() - before
+    }
+
+    /// The models a query needs opened: for ranking, every model its blend
+    /// weighs above 0 (the query's model alone, or the hybrid's weights),
+    /// and the content model (else item-kNN) when it asks for diversity,
+    /// which measures item similarity with it; for search, the content
+    /// model. Popularity is always open.
+    pub fn models_for(&self, kind: QueryKind, query: &CheckedQuery) -> Vec<Model> {
+        let held = &self.manifest.models;
+        let mut out: Vec<Model> = match kind {
+            QueryKind::Search => vec![Model::Content],
+            QueryKind::Rank => {
+                let weights = query
+                    .weights
+                    .as_ref()
+                    .unwrap_or(&self.recommender.config().hybrid.weights);
+                let weights = crate::recommend::blend::effective_weights(query.model, weights);
+                Model::SINGLE
+                    .iter()
+                    .copied()
+                    .filter(|&m| weights.get(m) > 0.0)
+                    .collect()
+            }
+        };
+        if kind == QueryKind::Rank && query.diversity > 0.0 {
+            out.push(if held.contains(&Model::Content) {
+                Model::Content
+            } else {
+                Model::ItemKnn
+            });
+        }
+        out.retain(|m| held.contains(m));
+        out
+    }
+
+    /// The shard files of the pending models among `models`, in manifest
+    /// order: what to fetch before [`OpenedIndex::open_models`].
+    pub fn files_for(&self, models: &[Model]) -> Vec<String> {
+        let kinds: Vec<ShardKind> = self
+            .pending
+            .iter()
+            .filter(|m| models.contains(m))
+            .flat_map(|&m| shard_kinds(m))
+            .collect();
+        self.manifest
+            .shards
+            .iter()
+            .filter(|s| kinds.contains(&s.kind))
+            .map(|s| s.file.clone())
+            .collect()
+    }
+}
+
+/// The shard kinds a model is read from.
+fn shard_kinds(model: Model) -> Vec<ShardKind> {
+    match model {
+        Model::ItemKnn => vec![ShardKind::ItemKnn],
+        Model::Sequential => vec![ShardKind::Sequential],
+        Model::Content => vec![ShardKind::Features, ShardKind::Content],
+        Model::Popular => vec![ShardKind::Popularity],
+        Model::UserKnn | Model::Hybrid => Vec::new(),
+    }
 }
 
 /// Each shard of a kind, opened and handed to `decode` with its record count.

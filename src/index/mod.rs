@@ -25,5 +25,5 @@ pub mod manifest;
 pub mod shards;
 
 pub use build::{build, BuildOptions, BuiltIndex, INDEX_MODELS};
-pub use load::{check_held, open, open_lenient, OpenedIndex, ReadFile};
+pub use load::{check_held, open, open_lenient, open_partial, OpenedIndex, QueryKind, ReadFile};
 pub use manifest::{Manifest, MANIFEST};

@@ -14,6 +14,7 @@ use crate::data::catalogue::{Catalogue, ItemView};
 use crate::data::history::Event;
 use crate::data::interactions::Interactions;
 use crate::error::Error;
+use crate::index::{OpenedIndex, QueryKind};
 use crate::models::Model;
 #[cfg(feature = "wasm-recommend")]
 use crate::recommend::fit::{fit, no_clock, FitPlan};
@@ -70,46 +71,80 @@ pub struct Engine {
     config: CheckedConfig,
     #[cfg_attr(not(feature = "wasm-recommend"), allow(dead_code))]
     log: Option<Interactions>,
-    /// Fitted on the current catalogue and log; `None` after new interactions arrive.
+    /// Fitted on the current catalogue and log; `None` after new interactions
+    /// arrive, and for an index engine.
     fitted: Option<Recommender>,
-    /// The models an index held (`None`: fitted here from a log).
-    index_models: Option<Vec<Model>>,
-    /// The index's models left out because their shards were bad.
-    problems: Vec<Error>,
+    /// The model index served (`None`: fitted here from a log).
+    index: Option<OpenedIndex>,
 }
 
 #[wasm_bindgen]
 impl Engine {
     /// Opens a model index (`pocketrec build`): `manifest` the bytes of
     /// `pocketrec-index.json`, `files` a `Map` from each shard's file name
-    /// (as the manifest lists it) to its bytes. A model whose shards are
-    /// missing or bad is left out (see `problems`), so the others still
-    /// answer; a bad manifest or items shard is an error (`bad_index`).
+    /// (as the manifest lists it) to its bytes. `models` (config names) are
+    /// the models to open now, besides the items and popularity every query
+    /// needs; the others open when a query first needs them (see
+    /// `missingFiles` and `openFiles`). Default: every model the index
+    /// holds. A model whose shards are missing or bad is left out (see
+    /// `problems`), so the others still answer; a bad manifest, items or
+    /// popularity shard is an error (`bad_index`).
     #[wasm_bindgen(js_name = fromIndex)]
     pub fn from_index(
         manifest: &[u8],
         #[wasm_bindgen(unchecked_param_type = "Map<string, Uint8Array>")] files: js_sys::Map,
+        #[wasm_bindgen(unchecked_param_type = "string[] | undefined")] models: JsValue,
     ) -> Result<Engine, JsValue> {
-        let mut read = |name: &str| -> crate::Result<Vec<u8>> {
-            let value = files.get(&JsValue::from_str(name));
-            if value.is_undefined() || value.is_null() {
-                return Err(Error::BadIndex {
-                    file: name.to_string(),
-                    message: "was not fetched".into(),
-                });
-            }
-            Ok(js_sys::Uint8Array::new(&value).to_vec())
-        };
-        let opened = crate::index::open_lenient(manifest, &mut read).map_err(|e| js_error(&e))?;
-        let rec = opened.recommender;
+        let models: Option<Vec<Model>> = from_js(models, "models")?;
+        let models = models.unwrap_or_else(|| Model::SINGLE.to_vec());
+        let opened = crate::index::open_partial(manifest, &mut read_from(&files), &models)
+            .map_err(|e| js_error(&e))?;
+        let rec = &opened.recommender;
         Ok(Engine {
             catalogue: Arc::clone(rec.shared_catalogue()),
             config: rec.config().clone(),
             log: None,
-            index_models: Some(rec.models().iter().map(|m| m.kind()).collect()),
-            fitted: Some(rec),
-            problems: opened.problems.into_iter().map(|(_, e)| e).collect(),
+            fitted: None,
+            index: Some(opened),
         })
+    }
+
+    /// The index files a query still needs (none once they are open, and
+    /// none for an engine fitted from a log): `request` is `"search"` for
+    /// `search`, anything else for the ranking queries.
+    #[wasm_bindgen(js_name = missingFiles)]
+    pub fn missing_files(
+        &self,
+        request: &str,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+    ) -> Result<Vec<String>, JsValue> {
+        let query = self.query(options)?;
+        Ok(self.index.as_ref().map_or_else(Vec::new, |index| {
+            index.files_for(&index.models_for(query_kind(request), &query))
+        }))
+    }
+
+    /// Opens the models a query needs (see `missingFiles`) from `files`;
+    /// one whose files are missing or bad is left out. Returns the problems
+    /// this added, as in `problems`.
+    #[wasm_bindgen(js_name = openFiles, unchecked_return_type = "{ code: string; message: string }[]")]
+    pub fn open_files(
+        &mut self,
+        request: &str,
+        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Map<string, Uint8Array>")] files: js_sys::Map,
+    ) -> Result<JsValue, JsValue> {
+        let query = self.query(options)?;
+        let Some(index) = self.index.as_mut() else {
+            return to_js(&Vec::<serde_json::Value>::new());
+        };
+        let models = index.models_for(query_kind(request), &query);
+        let added = index.open_models(&models, &mut read_from(&files));
+        problem_list(
+            index.problems[index.problems.len() - added..]
+                .iter()
+                .map(|(_, e)| e),
+        )
     }
 
     /// The index's models that were left out, as `{code, message}` errors
@@ -117,25 +152,23 @@ impl Engine {
     /// engine fitted from a log).
     #[wasm_bindgen(unchecked_return_type = "{ code: string; message: string }[]")]
     pub fn problems(&self) -> Result<JsValue, JsValue> {
-        let list: Vec<serde_json::Value> = self
-            .problems
-            .iter()
-            .map(|e| serde_json::json!({"code": e.code(), "message": e.to_string()}))
-            .collect();
-        to_js(&list)
+        problem_list(
+            self.index
+                .iter()
+                .flat_map(|i| i.problems.iter().map(|(_, e)| e)),
+        )
     }
 
     /// The models this engine answers with, in blend order (config names:
-    /// `itemKnn`, `userKnn`, `sequential`, `content`, `popular`). An index
-    /// never holds `userKnn`.
+    /// `itemKnn`, `userKnn`, `sequential`, `content`, `popular`): for an
+    /// index, the models it holds (never `userKnn`), opened or not.
     pub fn models(&self) -> Vec<String> {
-        match &self.index_models {
-            Some(models) => models.iter().map(|m| m.config_name().to_string()).collect(),
-            None => Model::SINGLE
-                .iter()
-                .map(|m| m.config_name().to_string())
-                .collect(),
-        }
+        let held = self.index.as_ref().map(|i| &i.manifest.models);
+        Model::SINGLE
+            .iter()
+            .filter(|m| held.is_none_or(|h| h.contains(m)))
+            .map(|m| m.config_name().to_string())
+            .collect()
     }
 
     /// Number of catalogue items.
@@ -181,7 +214,7 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let query = self.query(options)?;
         let recs = self
-            .recommender()?
+            .ready(QueryKind::Rank, &query)?
             .similar_items(id, &query)
             .map_err(|e| js_error(&e))?;
         results(&self.catalogue, &recs)
@@ -197,7 +230,7 @@ impl Engine {
         let events: Vec<Event> = from_js(history, "history")?;
         let query = self.query(options)?;
         let recs = self
-            .recommender()?
+            .ready(QueryKind::Rank, &query)?
             .recommend(&events, &query)
             .map_err(|e| js_error(&e))?;
         results(&self.catalogue, &recs)
@@ -209,9 +242,9 @@ impl Engine {
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let query = self.query(options)?;
+        let query = self.query(options)?.with_model(Model::Popular);
         let recs = self
-            .recommender()?
+            .ready(QueryKind::Rank, &query)?
             .popular(&query)
             .map_err(|e| js_error(&e))?;
         results(&self.catalogue, &recs)
@@ -226,7 +259,7 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let query = query_from_js(options)?;
         let recs = self
-            .recommender()?
+            .ready(QueryKind::Search, &query)?
             .search(text, &query)
             .map_err(|e| js_error(&e))?;
         results(&self.catalogue, &recs)
@@ -250,8 +283,7 @@ impl Engine {
             config,
             log: None,
             fitted: None,
-            index_models: None,
-            problems: Vec::new(),
+            index: None,
         })
     }
 
@@ -361,8 +393,9 @@ impl Engine {
     /// asked for must be one the index holds.
     fn query(&self, options: JsValue) -> Result<CheckedQuery, JsValue> {
         let query = query_from_js(options)?;
-        if let Some(held) = &self.index_models {
-            crate::index::check_held(held, query.model).map_err(|e| js_error(&e))?;
+        if let Some(index) = &self.index {
+            crate::index::check_held(&index.manifest.models, query.model)
+                .map_err(|e| js_error(&e))?;
         }
         Ok(query)
     }
@@ -370,7 +403,7 @@ impl Engine {
     /// An index engine takes no log: its models were built from one.
     #[cfg(feature = "wasm-recommend")]
     fn refuse_log_on_index(&self) -> Result<(), JsValue> {
-        if self.index_models.is_some() {
+        if self.index.is_some() {
             return Err(js_error(&Error::InvalidValue {
                 path: "interactions".into(),
                 message: "this engine serves a model index, which holds the models already; it takes no interaction log".into(),
@@ -387,8 +420,29 @@ impl Engine {
         warnings
     }
 
+    /// The recommender for a query: an index's, once the models the query
+    /// needs are open (else an error: the shell fetches `missingFiles` and
+    /// calls `openFiles` first); otherwise the fitted one.
+    fn ready(&mut self, kind: QueryKind, query: &CheckedQuery) -> Result<&Recommender, JsValue> {
+        if self.index.is_none() {
+            return self.recommender();
+        }
+        let index = self.index.as_ref().expect("checked above");
+        let needed = index.models_for(kind, query);
+        if let Some(m) = index.pending.iter().find(|m| needed.contains(m)) {
+            return Err(js_error(&Error::value(
+                "model",
+                format!(
+                    "the index's {} model is not open yet: fetch the files missingFiles names and pass them to openFiles first",
+                    m.name()
+                ),
+            )));
+        }
+        Ok(&index.recommender)
+    }
+
     /// The fitted recommender, fitting first if needed (every model: any
-    /// query may come). An index engine is always fitted.
+    /// query may come).
     fn recommender(&mut self) -> Result<&Recommender, JsValue> {
         #[cfg(feature = "wasm-recommend")]
         if self.fitted.is_none() {
@@ -403,11 +457,45 @@ impl Engine {
             .map_err(|e| js_error(&e))?;
             self.fitted = Some(fitted.recommender);
         }
-        Ok(self
-            .fitted
-            .as_ref()
-            .expect("fitted above, or opened from an index"))
+        self.fitted.as_ref().ok_or_else(|| {
+            js_error(&Error::value(
+                "model",
+                "this engine has no fitted models (the query module serves model indexes only)",
+            ))
+        })
     }
+}
+
+/// Reads index files from a `Map` of name → bytes; a name not in it was not
+/// fetched ([`Error::BadIndex`] naming it).
+fn read_from(files: &js_sys::Map) -> impl FnMut(&str) -> crate::Result<Vec<u8>> + '_ {
+    |name: &str| {
+        let value = files.get(&JsValue::from_str(name));
+        if value.is_undefined() || value.is_null() {
+            return Err(Error::BadIndex {
+                file: name.to_string(),
+                message: "was not fetched".into(),
+            });
+        }
+        Ok(js_sys::Uint8Array::new(&value).to_vec())
+    }
+}
+
+/// `"search"` or a ranking query.
+fn query_kind(request: &str) -> QueryKind {
+    if request == "search" {
+        QueryKind::Search
+    } else {
+        QueryKind::Rank
+    }
+}
+
+/// Errors as `{code, message}` objects.
+fn problem_list<'a>(errors: impl Iterator<Item = &'a Error>) -> Result<JsValue, JsValue> {
+    let list: Vec<serde_json::Value> = errors
+        .map(|e| serde_json::json!({"code": e.code(), "message": e.to_string()}))
+        .collect();
+    to_js(&list)
 }
 
 #[cfg(feature = "wasm-recommend")]
