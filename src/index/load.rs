@@ -142,6 +142,17 @@ fn open_with(manifest: &[u8], read: ReadFile, lenient: bool) -> Result<OpenedInd
 }
 
 impl OpenedIndex {
+    /// The models this index answers with: those its manifest lists, less
+    /// those left out for bad shards (open or pending), in blend order.
+    pub fn held(&self) -> Vec<Model> {
+        let failed: Vec<Model> = self.problems.iter().map(|(m, _)| *m).collect();
+        Model::SINGLE
+            .iter()
+            .copied()
+            .filter(|m| self.manifest.models.contains(m) && !failed.contains(m))
+            .collect()
+    }
+
     /// Opens the pending models among `models`; one whose shards are
     /// missing or bad is left out and named in [`OpenedIndex::problems`]
     /// (the others still answer). Returns how many problems it added.

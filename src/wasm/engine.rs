@@ -82,11 +82,11 @@ pub struct Engine {
 impl Engine {
     /// Opens a model index (`pocketrec build`): `manifest` the bytes of
     /// `pocketrec-index.json`, `files` a `Map` from each shard's file name
-    /// (as the manifest lists it) to its bytes. `models` (config names) are
-    /// the models to open now, besides the items and popularity every query
-    /// needs; the others open when a query first needs them (see
-    /// `missingFiles` and `openFiles`). Default: every model the index
-    /// holds. A model whose shards are missing or bad is left out (see
+    /// (as the manifest lists it) to its bytes. `models` (config names, or
+    /// `hybrid` for all) are the models to open now, besides the items and
+    /// popularity every query needs; the others open when a query first
+    /// needs them (see `missingFiles` and `openFiles`). Default: every
+    /// model the index holds. A model whose shards are missing or bad is left out (see
     /// `problems`), so the others still answer; a bad manifest, items or
     /// popularity shard is an error (`bad_index`).
     #[wasm_bindgen(js_name = fromIndex)]
@@ -95,8 +95,16 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Map<string, Uint8Array>")] files: js_sys::Map,
         #[wasm_bindgen(unchecked_param_type = "string[] | undefined")] models: JsValue,
     ) -> Result<Engine, JsValue> {
-        let models: Option<Vec<Model>> = from_js(models, "models")?;
-        let models = models.unwrap_or_else(|| Model::SINGLE.to_vec());
+        let models: Option<Vec<Model>> = if models.is_undefined() || models.is_null() {
+            None
+        } else {
+            Some(from_js(models, "models")?)
+        };
+        // The hybrid blends them all.
+        let models = match models {
+            Some(m) if !m.contains(&Model::Hybrid) => m,
+            _ => Model::SINGLE.to_vec(),
+        };
         let opened = crate::index::open_partial(manifest, &mut read_from(&files), &models)
             .map_err(|e| js_error(&e))?;
         let rec = &opened.recommender;
@@ -161,12 +169,13 @@ impl Engine {
 
     /// The models this engine answers with, in blend order (config names:
     /// `itemKnn`, `userKnn`, `sequential`, `content`, `popular`): for an
-    /// index, the models it holds (never `userKnn`), opened or not.
+    /// index, the models it holds (never `userKnn`), open or not, less any
+    /// left out for bad shards.
     pub fn models(&self) -> Vec<String> {
-        let held = self.index.as_ref().map(|i| &i.manifest.models);
+        let held = self.index.as_ref().map(OpenedIndex::held);
         Model::SINGLE
             .iter()
-            .filter(|m| held.is_none_or(|h| h.contains(m)))
+            .filter(|m| held.as_ref().is_none_or(|h| h.contains(m)))
             .map(|m| m.config_name().to_string())
             .collect()
     }
@@ -394,8 +403,7 @@ impl Engine {
     fn query(&self, options: JsValue) -> Result<CheckedQuery, JsValue> {
         let query = query_from_js(options)?;
         if let Some(index) = &self.index {
-            crate::index::check_held(&index.manifest.models, query.model)
-                .map_err(|e| js_error(&e))?;
+            crate::index::check_held(&index.held(), query.model).map_err(|e| js_error(&e))?;
         }
         Ok(query)
     }

@@ -43,9 +43,19 @@ export interface WasmEngine {
 export interface WasmIndexEngine extends Omit<WasmEngine, "loadInteractionsCsv" | "loadInteractionsJson" | "fit"> {
   /** The index's models left out because their shards were bad, as errors naming the file. */
   problems(): { code: string; message: string }[];
-  /** The models it answers with, in blend order (config names). */
+  /** The models it answers with, in blend order (config names), open or not. */
   models(): string[];
+  /** The index files a query still needs: `request` "search", or "rank" for the other queries. */
+  missingFiles(request: QueryRequest, options?: QueryOptions): string[];
+  /** Opens the models a query needs from `files`; returns the problems this added (a model left out). */
+  openFiles(request: QueryRequest, options: QueryOptions | undefined, files: Map<string, Uint8Array>): { code: string; message: string }[];
 }
+
+/** What an index engine opens models for: search, or the ranking queries (similar, recommend, popular). */
+export type QueryRequest = "rank" | "search";
+
+/** A model name as queries and `IndexSource.models` take it. */
+export type ModelName = NonNullable<QueryOptions["model"]>;
 
 /** The recommendation module's exports the core needs. */
 export interface WasmExports {
@@ -60,7 +70,7 @@ type QueryEngine = Pick<WasmEngine, "itemCount" | "itemIds" | "items" | "similar
  * catalogue readers), for shops served from a model index.
  */
 export interface IndexExports {
-  Engine: { fromIndex(manifest: Uint8Array, files: Map<string, Uint8Array>): WasmIndexEngine };
+  Engine: { fromIndex(manifest: Uint8Array, files: Map<string, Uint8Array>, models?: readonly string[]): WasmIndexEngine };
 }
 
 /** The forecasting module's exports (a separate wasm module, loaded only when a forecast is asked for). */
@@ -99,6 +109,13 @@ export interface IndexSource {
   indexUrl: string;
   /** Relative `image` and `url` values of the items resolve against this. Default: the index folder. */
   linkBase?: string;
+  /**
+   * The models the page will query (`"hybrid"`: all): their shards are
+   * fetched with the manifest, the others when a query first needs them.
+   * The items and popularity are always fetched. A trending strip needs
+   * `["popular"]`. Default: every model the index holds.
+   */
+  models?: readonly ModelName[];
   catalogueUrl?: never;
   interactionsUrl?: never;
   config?: never;
@@ -109,6 +126,7 @@ export interface IndexSource {
 export interface LogSource {
   indexUrl?: never;
   linkBase?: never;
+  models?: never;
   /** URL of the catalogue JSON. */
   catalogueUrl: string;
   /** URL of the interactions: `.json`, otherwise CSV with a header. Default: none. */
@@ -217,33 +235,67 @@ export interface IndexFiles {
   missing: string[];
 }
 
+/** The shard kinds each model is read from (file names start with the kind). */
+const MODEL_SHARDS: Record<ModelName, readonly string[]> = {
+  popular: [],
+  itemKnn: ["item-knn"],
+  "item-knn": ["item-knn"],
+  sequential: ["sequential"],
+  content: ["features", "content"],
+  userKnn: [],
+  "user-knn": [],
+  hybrid: ["item-knn", "sequential", "features", "content"],
+};
+
+/** Whether a shard file belongs to the items, popularity or the kinds of `models` (all when undefined). */
+function wanted(file: string, models: readonly ModelName[] | undefined): boolean {
+  const kind = file.slice(0, file.lastIndexOf("-"));
+  return models === undefined || kind === "items" || kind === "popularity" || models.some((m) => MODEL_SHARDS[m]?.includes(kind));
+}
+
 /**
- * Fetches an index's manifest, then the shards it lists (only those: names
- * are checked against the format's pattern, so a manifest cannot send the
- * browser elsewhere). A shard that fails is recorded in `missing`; a
- * manifest that fails rejects.
+ * Fetches an index's manifest, then the shards it lists for `source.models`
+ * (only listed files: names are checked against the format's pattern, so a
+ * manifest cannot send the browser elsewhere). A shard that fails is
+ * recorded in `missing`; a manifest that fails rejects.
  */
 export async function fetchIndexFiles(source: IndexSource, options: LoadOptions = {}): Promise<IndexFiles> {
   const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
   const folder = indexFolder(source.indexUrl);
   options.onProgress?.({ stage: "index", message: `loading model index from ${folder}` });
   const manifest = await fetchBytes(fetchFn, `${folder}${INDEX_MANIFEST}`, "model index manifest");
+  const { files, missing } = await fetchShards(fetchFn, folder, shardFiles(manifest).filter((f) => wanted(f, source.models)));
+  return { manifest, files, missing };
+}
+
+/** Fetches shard files of an index folder, up to 16 at once; a file that fails is recorded in `missing`. */
+async function fetchShards(fetchFn: typeof fetch, folder: string, names: readonly string[]): Promise<{ files: Map<string, Uint8Array>; missing: string[] }> {
   const files = new Map<string, Uint8Array>();
   const missing: string[] = [];
   // Up to 16 at once: a browser queues past its own per-host limit (6 on
   // HTTP/1.1), and an HTTP/2 host can serve them all together.
-  await eachLimited(shardFiles(manifest), 16, async (file) => {
+  await eachLimited(names, 16, async (file) => {
     try {
       files.set(file, await fetchBytes(fetchFn, `${folder}${file}`, `index file ${file}`));
     } catch (e) {
       missing.push(e instanceof Error ? e.message : String(e));
     }
   });
-  return { manifest, files, missing };
+  return { files, missing };
+}
+
+/** Where an index shop fetches the models its queries open later. */
+interface LazyIndex {
+  engine: WasmIndexEngine;
+  fetchFn: typeof fetch;
+  folder: string;
 }
 
 /** A loaded shop: the wasm engine with its catalogue, interactions and models. */
 export class Shop {
+  /** Opening models for queries, one at a time (so two queries never fetch the same files twice). */
+  private opening: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly engine: QueryEngine,
     /** Notes about rows skipped while reading the interactions. */
@@ -251,15 +303,19 @@ export class Shop {
     /** Relative links in the catalogue resolve against this. */
     private readonly catalogueUrl: string,
     /** The index's models left out, each as the error that took it away (the others still answer). */
-    readonly problems: readonly string[] = [],
+    readonly problems: string[] = [],
+    /** A model index whose other models open when a query first needs them. */
+    private readonly index?: LazyIndex,
   ) {}
 
   /**
    * Opens a model index: its files as `fetched` (the page fetches them
    * while the worker starts), or else fetched here by `fetchIndexFiles`,
-   * handed to the query module. A model whose shards are missing or bad is left out and
-   * named in `problems`; the others, and trending, still answer. A bad
-   * manifest or items shard rejects with code `bad_index`.
+   * handed to the query module. Only `source.models` are opened (default:
+   * all); a query that needs another model fetches its shards first. A
+   * model whose shards are missing or bad is left out and named in
+   * `problems`; the others, and trending, still answer. A bad manifest,
+   * items or popularity shard rejects with code `bad_index`.
    */
   static async open(wasm: IndexExports | Promise<IndexExports>, source: IndexSource, options: LoadOptions = {}, fetched?: IndexFiles): Promise<Shop> {
     // The module may still be loading: the index's files are fetched meanwhile
@@ -271,14 +327,15 @@ export class Shop {
     const progress = options.onProgress ?? (() => {});
     let engine: WasmIndexEngine;
     try {
-      engine = (await module).Engine.fromIndex(manifest, files);
+      engine = (await module).Engine.fromIndex(manifest, files, source.models);
     } catch (e) {
       throw wrap(e, `could not open the model index at ${folder}${missing.length ? ` (${missing.join("; ")})` : ""}`);
     }
     const problems = engine.problems().map((p) => p.message);
     if (problems.length && missing.length) problems.push(...missing);
     progress({ stage: "ready", message: `ready: ${engine.itemCount()} items, models ${engine.models().join(", ")}` });
-    return new Shop(engine, [], source.linkBase ?? folder, problems);
+    const fetchFn = options.fetch ?? globalThis.fetch.bind(globalThis);
+    return new Shop(engine, [], source.linkBase ?? folder, problems, { engine, fetchFn, folder });
   }
 
   /** Fetches and reads the shop's files, then fits the models. */
@@ -342,23 +399,50 @@ export class Shop {
   }
 
   /** Items similar to `id` ("similar products", "customers also bought"). */
-  similarItems(id: string, options?: QueryOptions): Result[] {
+  async similarItems(id: string, options?: QueryOptions): Promise<Result[]> {
+    await this.openFor("rank", options);
     return this.results(() => this.engine.similarItems(id, options));
   }
 
   /** Recommendations for a shopper's history. */
-  recommend(history: readonly HistoryEvent[], options?: QueryOptions): Result[] {
+  async recommend(history: readonly HistoryEvent[], options?: QueryOptions): Promise<Result[]> {
+    await this.openFor("rank", options);
     return this.results(() => this.engine.recommend([...history], options));
   }
 
   /** Popular (or trending) items. */
-  popular(options?: QueryOptions): Result[] {
+  async popular(options?: QueryOptions): Promise<Result[]> {
+    await this.openFor("rank", { ...options, model: "popular" });
     return this.results(() => this.engine.popular(options));
   }
 
   /** Items matching free text. */
-  search(text: string, options?: QueryOptions): Result[] {
+  async search(text: string, options?: QueryOptions): Promise<Result[]> {
+    await this.openFor("search", options);
     return this.results(() => this.engine.search(text, options));
+  }
+
+  /**
+   * On a model index, fetches and opens the models a query needs that are
+   * not open yet (see `IndexSource.models`). A model whose shards fail is
+   * left out, added to `problems` and logged; the query blends the others.
+   */
+  private openFor(request: QueryRequest, options: QueryOptions | undefined): Promise<void> {
+    const index = this.index;
+    if (!index) return Promise.resolve();
+    const next = this.opening.then(async () => {
+      const names = this.call(() => index.engine.missingFiles(request, options));
+      if (!names.length) return;
+      const { files, missing } = await fetchShards(index.fetchFn, index.folder, names);
+      const added = this.call(() => index.engine.openFiles(request, options, files)).map((p) => p.message);
+      if (added.length) {
+        this.problems.push(...added, ...missing);
+        console.warn(`pocketrec: the model index at ${index.folder} lost a model: ${added.join("; ")}`);
+      }
+    });
+    // A failed opening (an invalid query) fails its query, not the next one.
+    this.opening = next.catch(() => {});
+    return next;
   }
 
   /** Releases the wasm memory; the shop cannot be used afterwards. */

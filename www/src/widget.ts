@@ -46,7 +46,7 @@
 import { formatPrice, parseWeights, reasonText, safeUrl, type ItemView } from "./display.js";
 import { Engine, PocketrecError, type EngineOptions, type QueryOptions, type Result, type ShopSource } from "./engine.js";
 import { History } from "./history.js";
-import { indexFolder } from "./core.js";
+import { indexFolder, type ModelName } from "./core.js";
 
 const engines = new Map<string, Promise<Engine>>();
 
@@ -282,12 +282,25 @@ export class PocketRecs extends HTMLElement {
     }
   }
 
+  /**
+   * The models this strip queries, so an index engine fetches only their
+   * shards up front: trending needs popularity alone. The page's first
+   * strip sets what its shared engine fetches; another strip's first query
+   * fetches what it needs besides.
+   */
+  private models(): ModelName[] {
+    if (this.getAttribute("mode") === "trending") return ["popular"];
+    const model = (this.getAttribute("model") ?? "hybrid") as ModelName;
+    const diversity = Number(this.getAttribute("diversity") ?? 0);
+    return diversity > 0 ? [model, "content", "item-knn"] : [model];
+  }
+
   /** Where the shop's data lives: the `index` (and `link-base`) attributes, else `catalogue`, `interactions` and `config`. */
   private source(): ShopSource | undefined {
     const indexUrl = this.getAttribute("index");
     if (indexUrl) {
       const linkBase = this.getAttribute("link-base");
-      return { indexUrl: indexFolder(indexUrl), ...(linkBase ? { linkBase } : {}) };
+      return { indexUrl: indexFolder(indexUrl), ...(linkBase ? { linkBase } : {}), models: this.models() };
     }
     const catalogueUrl = this.getAttribute("catalogue");
     if (!catalogueUrl) return undefined;

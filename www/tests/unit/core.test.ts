@@ -46,7 +46,7 @@ describe("Shop (core, with the real wasm module)", () => {
     assert.deepEqual(stages, ["catalogue", "interactions", "fit", "ready"]);
     assert.deepEqual(asked, ["/shop/catalogue.json", "/shop/interactions.csv"]);
     assert.equal(shop.itemIds().length, 320);
-    const similar = shop.similarItems("tea-003", { k: 5 });
+    const similar = await shop.similarItems("tea-003", { k: 5 });
     assert.equal(similar.length, 5);
     assert.ok(similar.every((r) => r.id !== "tea-003" && Number.isFinite(r.score) && r.reasons.length > 0));
     shop.free();
@@ -64,7 +64,7 @@ describe("Shop (core, with the real wasm module)", () => {
       // The demo's images are relative to the catalogue: resolved against its URL.
       return { id, title: p?.title, image: `https://shop.example/data/${p?.image}`, price: p?.price, currency: p?.currency, category: p?.category, inStock: p?.inStock };
     };
-    const similar = shop.similarItems("tea-003", { k: 5, model: "item-knn" });
+    const similar = await shop.similarItems("tea-003", { k: 5, model: "item-knn" });
     assert.deepEqual(similar[0]?.item, view(similar[0]!.id));
     const named = similar.flatMap((r) => r.reasons).filter((x) => x.kind === "alsoInteracted" || x.kind === "chosenAfter");
     assert.ok(named.length > 0, "item-knn explains with the items bought together");
@@ -89,12 +89,12 @@ describe("Shop (core, with the real wasm module)", () => {
     const history = new History({ onProblem: () => {} }); // Node has no localStorage: memory.
     history.add({ item: "tea-003", event: "view" });
     history.add({ item: "audio-005", event: "cart" });
-    const recs = shop.recommend(history.events(), { k: 8 });
+    const recs = await shop.recommend(history.events(), { k: 8 });
     assert.equal(recs.length, 8);
     assert.ok(recs.every((r) => r.id !== "tea-003" && r.id !== "audio-005"));
     // Filters and search pass through.
-    assert.ok(shop.recommend(history.events(), { k: 5, filter: { categories: ["books"] } }).every((r) => r.id.startsWith("books-")));
-    assert.ok(shop.search("蓝牙", { k: 3 }).every((r) => r.id.startsWith("audio-")));
+    assert.ok((await shop.recommend(history.events(), { k: 5, filter: { categories: ["books"] } })).every((r) => r.id.startsWith("books-")));
+    assert.ok((await shop.search("蓝牙", { k: 3 })).every((r) => r.id.startsWith("audio-")));
     shop.free();
   });
 
@@ -128,9 +128,9 @@ describe("Shop (core, with the real wasm module)", () => {
   it("turns query errors into PocketrecErrors with the wasm code", async () => {
     const { fetchFn } = files(shopFiles);
     const shop = await Shop.load(wasm, { catalogueUrl: "/shop/catalogue.json" }, { fetch: fetchFn });
-    assert.throws(() => shop.similarItems("ghost"), (e: unknown) => e instanceof PocketrecError && e.code === "unknown_item");
-    assert.throws(() => shop.popular({ k: 3, diversity: 2 }), (e: unknown) => e instanceof PocketrecError && e.code === "invalid_config" && e.message.includes("diversity"));
-    assert.throws(() => shop.search("x", { kk: 1 } as never), (e: unknown) => e instanceof PocketrecError && e.code === "invalid_value" && e.message.includes("unknown field `kk`"));
+    await assert.rejects(() => shop.similarItems("ghost"), (e: unknown) => e instanceof PocketrecError && e.code === "unknown_item");
+    await assert.rejects(() => shop.popular({ k: 3, diversity: 2 }), (e: unknown) => e instanceof PocketrecError && e.code === "invalid_config" && e.message.includes("diversity"));
+    await assert.rejects(() => shop.search("x", { kk: 1 } as never), (e: unknown) => e instanceof PocketrecError && e.code === "invalid_value" && e.message.includes("unknown field `kk`"));
     shop.free();
   });
 });

@@ -81,36 +81,80 @@ describe("Shop.open (a model index, with the real query module)", () => {
     assert.ok(!asked.some((u) => u.includes("interactions") || u.includes("catalogue")), "no log and no catalogue");
     assert.deepEqual(shop.problems, []);
     assert.equal(shop.itemIds().length, 320);
-    const similar = shop.similarItems("tea-003", { k: 5 });
+    const similar = await shop.similarItems("tea-003", { k: 5 });
     assert.equal(similar.length, 5);
     assert.ok(similar.every((r) => r.id !== "tea-003" && r.reasons.length > 0));
     // Display fields travel in the index; relative images resolve against the index folder.
     const tea = demo.catalogue.items.find((p) => p.id === similar[0]!.id)!;
     assert.equal(similar[0]!.item.title, tea.title);
     assert.equal(similar[0]!.item.image, `${INDEX_URL}/${tea.image}`);
-    const recs = shop.recommend([{ item: "tea-003", event: "view" }, { item: "audio-005", event: "cart" }], { k: 8 });
+    const recs = await shop.recommend([{ item: "tea-003", event: "view" }, { item: "audio-005", event: "cart" }], { k: 8 });
     assert.equal(recs.length, 8);
     assert.ok(recs.every((r) => r.id !== "tea-003" && r.id !== "audio-005"));
-    assert.ok(shop.recommend([{ item: "tea-003", event: "view" }], { k: 5, filter: { categories: ["books"] } }).every((r) => r.id.startsWith("books-")));
-    assert.ok(shop.search("蓝牙", { k: 3 }).every((r) => r.id.startsWith("audio-")));
-    assert.equal(shop.popular({ k: 4 }).length, 4);
+    assert.ok((await shop.recommend([{ item: "tea-003", event: "view" }], { k: 5, filter: { categories: ["books"] } })).every((r) => r.id.startsWith("books-")));
+    assert.ok((await shop.search("蓝牙", { k: 3 })).every((r) => r.id.startsWith("audio-")));
+    assert.equal((await shop.popular({ k: 4 })).length, 4);
     shop.free();
   });
 
   it("resolves item links against linkBase when given", async () => {
     const { fetchFn } = host(index);
     const shop = await Shop.open(query, { indexUrl: INDEX_URL, linkBase: "https://shop.example/shop/" }, { fetch: fetchFn });
-    const [first] = shop.popular({ k: 1 });
+    const [first] = await shop.popular({ k: 1 });
     assert.ok(first?.item.image?.startsWith("https://shop.example/shop/img/"), first?.item.image);
     shop.free();
   });
 
   it("refuses a single model the index does not hold, naming what it holds", async () => {
     const shop = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host(index).fetchFn });
-    assert.throws(
+    await assert.rejects(
       () => shop.similarItems("tea-003", { model: "user-knn" }),
       (e: unknown) => e instanceof PocketrecError && e.code === "invalid_value" && /holds no user-knn model/.test(e.message),
     );
+    shop.free();
+  });
+
+  it("opens only the models asked for, and fetches the others' shards when a query first needs them", async () => {
+    const all = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host(index).fetchFn });
+    const { fetchFn, asked } = host(index);
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL, models: ["popular"] }, { fetch: fetchFn });
+    const kinds = () => asked.slice(1).map((u) => u.slice(u.lastIndexOf("/") + 1, u.lastIndexOf("-")));
+    assert.deepEqual(kinds().sort(), ["items", "popularity"]);
+    assert.deepEqual(await shop.popular({ k: 4 }), await all.popular({ k: 4 }));
+    assert.deepEqual(kinds().sort(), ["items", "popularity"], "trending needs nothing more");
+    assert.deepEqual(await shop.similarItems("tea-003", { k: 5, model: "item-knn" }), await all.similarItems("tea-003", { k: 5, model: "item-knn" }));
+    assert.deepEqual(kinds().slice(2), ["item-knn"]);
+    // Two queries at once fetch the hybrid's other shards once.
+    const history = [{ item: "tea-003", event: "view" }];
+    const [similar, recs] = await Promise.all([shop.similarItems("tea-003", { k: 5 }), shop.recommend(history, { k: 6 })]);
+    assert.deepEqual(similar, await all.similarItems("tea-003", { k: 5 }));
+    assert.deepEqual(recs, await all.recommend(history, { k: 6 }));
+    assert.deepEqual(kinds().slice(3).sort(), ["content", "features", "sequential"]);
+    await shop.search("tea", { k: 3 });
+    assert.equal(kinds().length, 6, "every shard fetched once");
+    assert.deepEqual(shop.problems, []);
+    shop.free();
+    all.free();
+  });
+
+  it("leaves out a model whose shard fails when a query first needs it, and blends the others", async () => {
+    const content = shardOf("content");
+    const bad = new Uint8Array(index[content]!);
+    bad[20] = (bad[20] ?? 0) ^ 0xff;
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL, models: ["item-knn"] }, { fetch: host({ ...index, [content]: bad }).fetchFn });
+    assert.deepEqual(shop.problems, []);
+    const warn = console.warn;
+    const warned: unknown[] = [];
+    console.warn = (...args: unknown[]) => warned.push(...args);
+    try {
+      assert.equal((await shop.similarItems("tea-003", { k: 3 })).length, 3);
+    } finally {
+      console.warn = warn;
+    }
+    assert.equal(shop.problems.length, 1);
+    assert.match(shop.problems[0]!, new RegExp(content.replace(".", "\\.")));
+    assert.match(String(warned[0]), /lost a model/);
+    await assert.rejects(() => shop.search("tea"), (e: unknown) => e instanceof PocketrecError && /content model/.test(e.message));
     shop.free();
   });
 
@@ -121,9 +165,9 @@ describe("Shop.open (a model index, with the real query module)", () => {
     const shop = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host({ ...index, [knn]: bad }).fetchFn });
     assert.equal(shop.problems.length, 1);
     assert.match(shop.problems[0]!, new RegExp(knn.replace(".", "\\.")));
-    assert.throws(() => shop.similarItems("tea-003", { model: "item-knn" }), (e: unknown) => e instanceof PocketrecError && /holds no item-knn/.test(e.message));
-    assert.equal(shop.popular({ k: 3 }).length, 3);
-    assert.ok(shop.similarItems("tea-003", { k: 3 }).length > 0, "the hybrid blends what is left");
+    await assert.rejects(() => shop.similarItems("tea-003", { model: "item-knn" }), (e: unknown) => e instanceof PocketrecError && /holds no item-knn/.test(e.message));
+    assert.equal((await shop.popular({ k: 3 })).length, 3);
+    assert.ok((await shop.similarItems("tea-003", { k: 3 })).length > 0, "the hybrid blends what is left");
     shop.free();
   });
 
