@@ -160,14 +160,19 @@ fn without_rules_an_index_answers_as_the_live_fit() {
 
 #[test]
 fn a_partly_opened_index_fetches_only_what_each_query_needs() {
-    let built = build_shop(no_rules(), &BuildOptions::default());
+    // Lists in shards of 4 items: 3 shards each for the 12 items.
+    let options = BuildOptions {
+        shard_links: 4,
+        ..BuildOptions::default()
+    };
+    let built = build_shop(no_rules(), &options);
     let eager = open_files(&built.files).unwrap().recommender;
     let map: HashMap<&str, &Vec<u8>> = built.files.iter().map(|(n, b)| (n.as_str(), b)).collect();
     let read_log = std::cell::RefCell::new(Vec::<String>::new());
     let mut read = |name: &str| {
         read_log
             .borrow_mut()
-            .push(name.split('-').next().unwrap().to_string());
+            .push(name.rsplit_once('-').unwrap().0.to_string());
         map.get(name)
             .map(|b| b.to_vec())
             .ok_or_else(|| pocketrec::Error::BadIndex {
@@ -178,63 +183,101 @@ fn a_partly_opened_index_fetches_only_what_each_query_needs() {
     let mut index = open_partial(&built.files[0].1, &mut read, &[]).unwrap();
     // Opening reads the items and popularity only.
     assert_eq!(*read_log.borrow(), ["items", "popularity"]);
-    assert_eq!(
-        index.pending,
-        [Model::ItemKnn, Model::Sequential, Model::Content]
-    );
     let kinds = |files: Vec<String>| -> Vec<String> {
         files
             .iter()
             .map(|f| f.rsplit_once('-').unwrap().0.to_string())
             .collect()
     };
-    // Trending needs nothing more, and answers as the whole index does.
+    let mug = eager.catalogue().require("mug").unwrap(); // item 4: the second list shard
+                                                         // Trending needs nothing more, and answers as the whole index does.
     let trending = Query::new(4, Model::Popular).check().unwrap();
-    let popular = index.models_for(QueryKind::Rank, &trending);
-    assert_eq!(popular, [Model::Popular]);
-    assert!(index.files_for(&popular).is_empty());
+    let needs = index.needs(QueryKind::Rank, &trending, &[]);
+    assert_eq!(needs.models, [Model::Popular]);
+    assert!(index.files_for(&needs).is_empty() && index.is_ready(&needs));
     assert_eq!(
-        ids(&index.recommender.popular(&trending).unwrap()),
-        ids(&eager.popular(&trending).unwrap())
+        index.recommender.popular(&trending).unwrap(),
+        eager.popular(&trending).unwrap()
     );
-    // Item-kNN alone: its shards; diversity adds the content model's.
+    // Item-kNN for one product: the one shard of its list.
     let knn = Query::new(4, Model::ItemKnn).check().unwrap();
+    let needs = index.needs(QueryKind::Rank, &knn, &[mug]);
+    let files = index.files_for(&needs);
+    assert_eq!(kinds(files.clone()), ["item-knn"]);
+    let second = &built
+        .manifest
+        .shards
+        .iter()
+        .find(|s| s.file == files[0])
+        .unwrap();
+    assert_eq!((second.first, second.count), (4, 4));
+    assert!(!index.is_ready(&needs));
+    assert_eq!(index.open(&needs, &mut read), 0);
+    assert!(index.is_ready(&needs));
     assert_eq!(
-        kinds(index.files_for(&index.models_for(QueryKind::Rank, &knn))),
-        ["item-knn"]
+        index.recommender.similar_items("mug", &knn).unwrap(),
+        eager.similar_items("mug", &knn).unwrap()
     );
+    // Diversity is measured with the content model, which opens whole.
     let mut diverse = Query::new(4, Model::ItemKnn);
     diverse.diversity = 0.5;
     let diverse = diverse.check().unwrap();
     assert_eq!(
-        kinds(index.files_for(&index.models_for(QueryKind::Rank, &diverse))),
-        ["features", "content", "item-knn"]
-    );
-    // Search: the content model's.
-    assert_eq!(
-        kinds(index.files_for(&index.models_for(QueryKind::Search, &knn))),
+        kinds(index.files_for(&index.needs(QueryKind::Rank, &diverse, &[mug]))),
         ["features", "content"]
     );
-    assert_eq!(index.open_models(&[Model::ItemKnn], &mut read), 0);
+    // Search: the content model's shards.
     assert_eq!(
-        ids(&index.recommender.similar_items("mug", &knn).unwrap()),
-        ids(&eager.similar_items("mug", &knn).unwrap())
+        kinds(index.files_for(&index.needs(QueryKind::Search, &knn, &[]))),
+        ["features", "content"]
     );
-    // The hybrid needs the rest; opened, it answers as the whole index.
+    // A history across two shards, with the hybrid: content whole, and the
+    // lists of the shards its items are in (the mug's item-kNN shard is open).
     let hybrid = Query::new(5, Model::Hybrid).check().unwrap();
-    let models = index.models_for(QueryKind::Rank, &hybrid);
+    let history = [mug, 9];
+    let needs = index.needs(QueryKind::Rank, &hybrid, &history);
     assert_eq!(
-        kinds(index.files_for(&models)),
-        ["features", "content", "sequential"]
+        kinds(index.files_for(&needs)),
+        [
+            "features",
+            "content",
+            "item-knn",
+            "sequential",
+            "sequential"
+        ]
     );
-    assert_eq!(index.open_models(&models, &mut read), 0);
-    assert!(index.pending.is_empty() && index.files_for(&models).is_empty());
-    for item in ["mug", "bt-earbuds", "floor-lamp"] {
+    assert_eq!(index.open(&needs, &mut read), 0);
+    let events = |items: &[&str]| -> Vec<pocketrec::data::history::Event> {
+        items
+            .iter()
+            .map(|i| pocketrec::data::history::Event {
+                item: i.to_string(),
+                weight: None,
+                timestamp: None,
+                event: None,
+            })
+            .collect()
+    };
+    let shopper = events(&["mug", eager.catalogue().id(9)]);
+    assert_eq!(
+        index.recommender.recommend(&shopper, &hybrid).unwrap(),
+        eager.recommend(&shopper, &hybrid).unwrap()
+    );
+    // Every other item's similar items, once its shards are open too.
+    for item in 0..12u32 {
+        let needs = index.needs(QueryKind::Rank, &hybrid, &[item]);
+        index.open(&needs, &mut read);
+        let id = eager.catalogue().id(item);
         assert_eq!(
-            index.recommender.similar_items(item, &hybrid).unwrap(),
-            eager.similar_items(item, &hybrid).unwrap()
+            index.recommender.similar_items(id, &hybrid).unwrap(),
+            eager.similar_items(id, &hybrid).unwrap(),
+            "{id}"
         );
     }
+    // Each file was read once.
+    let mut read_files = read_log.borrow().clone();
+    read_files.sort();
+    assert_eq!(read_files.len(), built.files.len() - 1, "{read_files:?}");
     // A model whose shard cannot be read is left out and named.
     let mut failing = |name: &str| -> pocketrec::Result<Vec<u8>> {
         if name.starts_with("content-") {
@@ -246,9 +289,11 @@ fn a_partly_opened_index_fetches_only_what_each_query_needs() {
         Ok(map[name].to_vec())
     };
     let mut index = open_partial(&built.files[0].1, &mut failing, &[]).unwrap();
-    assert_eq!(index.open_models(&models, &mut failing), 1);
+    let needs = index.needs(QueryKind::Rank, &hybrid, &[mug]);
+    assert_eq!(index.open(&needs, &mut failing), 1);
     assert_eq!(index.problems[0].0, Model::Content);
     assert!(index.problems[0].1.to_string().contains("content-"));
+    assert!(!index.held().contains(&Model::Content) && index.is_ready(&needs));
     assert!(index.recommender.similar_items("mug", &hybrid).is_ok());
 }
 

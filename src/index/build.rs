@@ -36,6 +36,13 @@ pub struct BuildOptions {
     /// kind each ~170 ms (the same bytes). Smaller shards pay off once a
     /// page fetches only the shards its query needs.
     pub shard_items: u32,
+    /// Items per shard of the item-kNN and sequential lists (1–1,000,000).
+    /// Default 1,000.
+    ///
+    /// Smaller than `shard_items`: a page opens these shard by shard, only
+    /// those of the items its query starts from (the product, the
+    /// history), so a product page fetches one shard of each, not all.
+    pub shard_links: u32,
     /// Content features per `features` shard (1–1,000,000). Default 20,000.
     pub shard_features: u32,
     /// Seed of the differential-privacy noise (secret; unused without
@@ -47,6 +54,7 @@ impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
             shard_items: 10_000,
+            shard_links: 1_000,
             shard_features: 20_000,
             noise_seed: 0,
         }
@@ -78,6 +86,7 @@ pub fn build(
 ) -> Result<BuiltIndex> {
     for (name, v) in [
         ("shardItems", options.shard_items),
+        ("shardLinks", options.shard_links),
         ("shardFeatures", options.shard_features),
     ] {
         if !(1..=1_000_000).contains(&v) {
@@ -150,14 +159,14 @@ fn encode(rec: &Recommender, options: &BuildOptions) -> Vec<(Shard, String, Vec<
         }
     }
     if let Some(knn) = rec.model::<ItemKnn>() {
-        for (first, count) in ranges(n, options.shard_items) {
+        for (first, count) in ranges(n, options.shard_links) {
             let bytes =
                 shards::encode_rows(ShardKind::ItemKnn, first, count, |i| knn.neighbours(i));
             push(ShardKind::ItemKnn, first, count, bytes);
         }
     }
     if let Some(seq) = rec.model::<Sequential>() {
-        for (first, count) in ranges(n, options.shard_items) {
+        for (first, count) in ranges(n, options.shard_links) {
             let bytes =
                 shards::encode_rows(ShardKind::Sequential, first, count, |i| seq.successors(i));
             push(ShardKind::Sequential, first, count, bytes);

@@ -22,8 +22,10 @@ mod build;
 pub mod codec;
 mod load;
 pub mod manifest;
+mod partial;
 pub mod shards;
 
 pub use build::{build, BuildOptions, BuiltIndex, INDEX_MODELS};
-pub use load::{check_held, open, open_lenient, open_partial, OpenedIndex, QueryKind, ReadFile};
+pub use load::{check_held, open, open_lenient, OpenedIndex, ReadFile};
 pub use manifest::{Manifest, MANIFEST};
+pub use partial::{open_partial, Needs, QueryKind};

@@ -14,7 +14,7 @@ use crate::data::catalogue::{Catalogue, ItemView};
 use crate::data::history::Event;
 use crate::data::interactions::Interactions;
 use crate::error::Error;
-use crate::index::{OpenedIndex, QueryKind};
+use crate::index::{Needs, OpenedIndex, QueryKind};
 use crate::models::Model;
 #[cfg(feature = "wasm-recommend")]
 use crate::recommend::fit::{fit, no_clock, FitPlan};
@@ -85,8 +85,9 @@ impl Engine {
     /// (as the manifest lists it) to its bytes. `models` (config names, or
     /// `hybrid` for all) are the models to open now, besides the items and
     /// popularity every query needs; the others open when a query first
-    /// needs them (see `missingFiles` and `openFiles`). Default: every
-    /// model the index holds. A model whose shards are missing or bad is left out (see
+    /// needs them, and neighbour lists (item-kNN, sequential) shard by
+    /// shard for the items queries start from (see `missingFiles` and
+    /// `openFiles`). Default: every model the index holds. A model whose shards are missing or bad is left out (see
     /// `problems`), so the others still answer; a bad manifest, items or
     /// popularity shard is an error (`bad_index`).
     #[wasm_bindgen(js_name = fromIndex)]
@@ -119,35 +120,40 @@ impl Engine {
 
     /// The index files a query still needs (none once they are open, and
     /// none for an engine fitted from a log): `request` is `"search"` for
-    /// `search`, anything else for the ranking queries.
+    /// `search`, anything else for the ranking queries; `items` are the ids
+    /// the query starts from (the product, the history's items), whose
+    /// neighbour lists it reads.
     #[wasm_bindgen(js_name = missingFiles)]
     pub fn missing_files(
         &self,
         request: &str,
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+        items: Vec<String>,
     ) -> Result<Vec<String>, JsValue> {
         let query = self.query(options)?;
         Ok(self.index.as_ref().map_or_else(Vec::new, |index| {
-            index.files_for(&index.models_for(query_kind(request), &query))
+            index.files_for(&self.needs(index, request, &query, &items))
         }))
     }
 
-    /// Opens the models a query needs (see `missingFiles`) from `files`;
-    /// one whose files are missing or bad is left out. Returns the problems
+    /// Opens what a query needs (see `missingFiles`) from `files`; a model
+    /// whose files are missing or bad is left out. Returns the problems
     /// this added, as in `problems`.
     #[wasm_bindgen(js_name = openFiles, unchecked_return_type = "{ code: string; message: string }[]")]
     pub fn open_files(
         &mut self,
         request: &str,
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
+        items: Vec<String>,
         #[wasm_bindgen(unchecked_param_type = "Map<string, Uint8Array>")] files: js_sys::Map,
     ) -> Result<JsValue, JsValue> {
         let query = self.query(options)?;
-        let Some(index) = self.index.as_mut() else {
+        let Some(index) = self.index.as_ref() else {
             return to_js(&Vec::<serde_json::Value>::new());
         };
-        let models = index.models_for(query_kind(request), &query);
-        let added = index.open_models(&models, &mut read_from(&files));
+        let needs = self.needs(index, request, &query, &items);
+        let index = self.index.as_mut().expect("checked above");
+        let added = index.open(&needs, &mut read_from(&files));
         problem_list(
             index.problems[index.problems.len() - added..]
                 .iter()
@@ -223,7 +229,7 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let query = self.query(options)?;
         let recs = self
-            .ready(QueryKind::Rank, &query)?
+            .ready("similar", &query, &[id.to_string()])?
             .similar_items(id, &query)
             .map_err(|e| js_error(&e))?;
         results(&self.catalogue, &recs)
@@ -238,8 +244,9 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let events: Vec<Event> = from_js(history, "history")?;
         let query = self.query(options)?;
+        let items: Vec<String> = events.iter().map(|e| e.item.clone()).collect();
         let recs = self
-            .ready(QueryKind::Rank, &query)?
+            .ready("recommend", &query, &items)?
             .recommend(&events, &query)
             .map_err(|e| js_error(&e))?;
         results(&self.catalogue, &recs)
@@ -253,7 +260,7 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let query = self.query(options)?.with_model(Model::Popular);
         let recs = self
-            .ready(QueryKind::Rank, &query)?
+            .ready("popular", &query, &[])?
             .popular(&query)
             .map_err(|e| js_error(&e))?;
         results(&self.catalogue, &recs)
@@ -268,7 +275,7 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let query = query_from_js(options)?;
         let recs = self
-            .ready(QueryKind::Search, &query)?
+            .ready("search", &query, &[])?
             .search(text, &query)
             .map_err(|e| js_error(&e))?;
         results(&self.catalogue, &recs)
@@ -403,6 +410,11 @@ impl Engine {
     fn query(&self, options: JsValue) -> Result<CheckedQuery, JsValue> {
         let query = query_from_js(options)?;
         if let Some(index) = &self.index {
+            // A model lost to a bad shard: that error (`bad_index`, naming
+            // the file), so the shell can fall back to trending.
+            if let Some((_, e)) = index.problems.iter().find(|(m, _)| *m == query.model) {
+                return Err(js_error(e));
+            }
             crate::index::check_held(&index.held(), query.model).map_err(|e| js_error(&e))?;
         }
         Ok(query)
@@ -431,22 +443,42 @@ impl Engine {
     /// The recommender for a query: an index's, once the models the query
     /// needs are open (else an error: the shell fetches `missingFiles` and
     /// calls `openFiles` first); otherwise the fitted one.
-    fn ready(&mut self, kind: QueryKind, query: &CheckedQuery) -> Result<&Recommender, JsValue> {
+    fn ready(
+        &mut self,
+        kind: &str,
+        query: &CheckedQuery,
+        items: &[String],
+    ) -> Result<&Recommender, JsValue> {
         if self.index.is_none() {
             return self.recommender();
         }
         let index = self.index.as_ref().expect("checked above");
-        let needed = index.models_for(kind, query);
-        if let Some(m) = index.pending.iter().find(|m| needed.contains(m)) {
+        let missing = index.files_for(&self.needs(index, kind, query, items));
+        if let Some(file) = missing.first() {
             return Err(js_error(&Error::value(
                 "model",
                 format!(
-                    "the index's {} model is not open yet: fetch the files missingFiles names and pass them to openFiles first",
-                    m.name()
+                    "the index file {file} this query needs is not open yet: fetch the files missingFiles names and pass them to openFiles first"
                 ),
             )));
         }
         Ok(&index.recommender)
+    }
+
+    /// What a query starting from `items` (ids; unknown ones are left to
+    /// the query to report) needs of the index.
+    fn needs(
+        &self,
+        index: &OpenedIndex,
+        request: &str,
+        query: &CheckedQuery,
+        items: &[String],
+    ) -> Needs {
+        let indices: Vec<u32> = items
+            .iter()
+            .filter_map(|id| self.catalogue.index_of(id))
+            .collect();
+        index.needs(query_kind(request), query, &indices)
     }
 
     /// The fitted recommender, fitting first if needed (every model: any

@@ -45,10 +45,14 @@ export interface WasmIndexEngine extends Omit<WasmEngine, "loadInteractionsCsv" 
   problems(): { code: string; message: string }[];
   /** The models it answers with, in blend order (config names), open or not. */
   models(): string[];
-  /** The index files a query still needs: `request` "search", or "rank" for the other queries. */
-  missingFiles(request: QueryRequest, options?: QueryOptions): string[];
-  /** Opens the models a query needs from `files`; returns the problems this added (a model left out). */
-  openFiles(request: QueryRequest, options: QueryOptions | undefined, files: Map<string, Uint8Array>): { code: string; message: string }[];
+  /**
+   * The index files a query still needs: `request` "search", or "rank" for
+   * the other queries; `items` the ids it starts from (the product, the
+   * history), whose neighbour lists it reads.
+   */
+  missingFiles(request: QueryRequest, options: QueryOptions | undefined, items: string[]): string[];
+  /** Opens what a query needs from `files`; returns the problems this added (a model left out). */
+  openFiles(request: QueryRequest, options: QueryOptions | undefined, items: string[], files: Map<string, Uint8Array>): { code: string; message: string }[];
 }
 
 /** What an index engine opens models for: search, or the ranking queries (similar, recommend, popular). */
@@ -110,10 +114,12 @@ export interface IndexSource {
   /** Relative `image` and `url` values of the items resolve against this. Default: the index folder. */
   linkBase?: string;
   /**
-   * The models the page will query (`"hybrid"`: all): their shards are
-   * fetched with the manifest, the others when a query first needs them.
-   * The items and popularity are always fetched. A trending strip needs
-   * `["popular"]`. Default: every model the index holds.
+   * The models the page will query (`"hybrid"`: all): the shards they open
+   * whole (the content model's) are fetched with the manifest, the others
+   * when a query first needs them. The items and popularity are always
+   * fetched; neighbour lists (item-kNN, sequential) are fetched with each
+   * query, only the shards of the items it starts from (the product, the
+   * history). A trending strip needs `["popular"]`. Default: `["hybrid"]`.
    */
   models?: readonly ModelName[];
   catalogueUrl?: never;
@@ -235,22 +241,26 @@ export interface IndexFiles {
   missing: string[];
 }
 
-/** The shard kinds each model is read from (file names start with the kind). */
+/**
+ * The shard kinds each model opens whole (file names start with the kind);
+ * neighbour lists (item-kNN, sequential) open shard by shard, for the items
+ * a query starts from, so they are fetched with the query.
+ */
 const MODEL_SHARDS: Record<ModelName, readonly string[]> = {
   popular: [],
-  itemKnn: ["item-knn"],
-  "item-knn": ["item-knn"],
-  sequential: ["sequential"],
+  itemKnn: [],
+  "item-knn": [],
+  sequential: [],
   content: ["features", "content"],
   userKnn: [],
   "user-knn": [],
-  hybrid: ["item-knn", "sequential", "features", "content"],
+  hybrid: ["features", "content"],
 };
 
-/** Whether a shard file belongs to the items, popularity or the kinds of `models` (all when undefined). */
-function wanted(file: string, models: readonly ModelName[] | undefined): boolean {
+/** Whether a shard file is one an engine opens before any query: the items, popularity, and what `models` open whole (default: all models). */
+function wanted(file: string, models: readonly ModelName[] = ["hybrid"]): boolean {
   const kind = file.slice(0, file.lastIndexOf("-"));
-  return models === undefined || kind === "items" || kind === "popularity" || models.some((m) => MODEL_SHARDS[m]?.includes(kind));
+  return kind === "items" || kind === "popularity" || models.some((m) => MODEL_SHARDS[m]?.includes(kind));
 }
 
 /**
@@ -400,41 +410,43 @@ export class Shop {
 
   /** Items similar to `id` ("similar products", "customers also bought"). */
   async similarItems(id: string, options?: QueryOptions): Promise<Result[]> {
-    await this.openFor("rank", options);
+    await this.openFor("rank", options, [id]);
     return this.results(() => this.engine.similarItems(id, options));
   }
 
   /** Recommendations for a shopper's history. */
   async recommend(history: readonly HistoryEvent[], options?: QueryOptions): Promise<Result[]> {
-    await this.openFor("rank", options);
+    await this.openFor("rank", options, history.map((e) => e.item).filter((i): i is string => typeof i === "string"));
     return this.results(() => this.engine.recommend([...history], options));
   }
 
   /** Popular (or trending) items. */
   async popular(options?: QueryOptions): Promise<Result[]> {
-    await this.openFor("rank", { ...options, model: "popular" });
+    await this.openFor("rank", { ...options, model: "popular" }, []);
     return this.results(() => this.engine.popular(options));
   }
 
   /** Items matching free text. */
   async search(text: string, options?: QueryOptions): Promise<Result[]> {
-    await this.openFor("search", options);
+    await this.openFor("search", options, []);
     return this.results(() => this.engine.search(text, options));
   }
 
   /**
-   * On a model index, fetches and opens the models a query needs that are
-   * not open yet (see `IndexSource.models`). A model whose shards fail is
-   * left out, added to `problems` and logged; the query blends the others.
+   * On a model index, fetches and opens what a query starting from `items`
+   * needs that is not open yet: the models it blends (see
+   * `IndexSource.models`) and the neighbour-list shards of its items. A
+   * model whose shards fail is left out, added to `problems` and logged;
+   * the query blends the others.
    */
-  private openFor(request: QueryRequest, options: QueryOptions | undefined): Promise<void> {
+  private openFor(request: QueryRequest, options: QueryOptions | undefined, items: string[]): Promise<void> {
     const index = this.index;
     if (!index) return Promise.resolve();
     const next = this.opening.then(async () => {
-      const names = this.call(() => index.engine.missingFiles(request, options));
+      const names = this.call(() => index.engine.missingFiles(request, options, items));
       if (!names.length) return;
       const { files, missing } = await fetchShards(index.fetchFn, index.folder, names);
-      const added = this.call(() => index.engine.openFiles(request, options, files)).map((p) => p.message);
+      const added = this.call(() => index.engine.openFiles(request, options, items, files)).map((p) => p.message);
       if (added.length) {
         this.problems.push(...added, ...missing);
         console.warn(`pocketrec: the model index at ${index.folder} lost a model: ${added.join("; ")}`);

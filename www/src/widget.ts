@@ -314,14 +314,17 @@ export class PocketRecs extends HTMLElement {
    * from its index and the query then failed or found nothing.
    */
   private async answer(engine: Engine): Promise<{ results: Result[]; fallback: boolean }> {
-    const degraded = engine.problems.length > 0 && this.mode !== "trending";
+    const trending = this.mode === "trending";
+    let lost = trending ? "" : engine.problems.join("; ");
     try {
       const results = await this.query(engine);
-      if (results.length || !degraded) return { results, fallback: false };
+      if (results.length || !lost) return { results, fallback: false };
     } catch (e) {
-      if (!degraded) throw e;
+      // A model lost when the query fetched its shards comes back as bad_index.
+      if (!trending && e instanceof PocketrecError && e.code === "bad_index") lost = e.message;
+      else if (!lost) throw e;
     }
-    console.warn(`<pocket-recs>: showing trending items; the model index lost: ${engine.problems.join("; ")}`);
+    console.warn(`<pocket-recs>: showing trending items; the model index lost: ${lost}`);
     return { results: await engine.popular({ ...this.options(), model: "popular" }), fallback: true };
   }
 

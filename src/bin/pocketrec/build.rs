@@ -51,6 +51,10 @@ pub struct BuildArgs {
     /// browser fetches the whole index).
     #[arg(long, default_value_t = 10_000)]
     pub shard_items: u32,
+    /// Items per shard of the item-kNN and sequential lists (a page fetches
+    /// only the shards of the items its query starts from).
+    #[arg(long, default_value_t = 1_000)]
+    pub shard_links: u32,
     /// Seed of the differential-privacy noise (with `privacy.epsilon`).
     /// Keep it secret; it is never written. Default: drawn from the system.
     #[arg(long)]
@@ -86,6 +90,7 @@ pub fn build_command(args: BuildArgs) -> Result<()> {
     };
     let options = BuildOptions {
         shard_items: args.shard_items,
+        shard_links: args.shard_links,
         noise_seed,
         ..BuildOptions::default()
     };

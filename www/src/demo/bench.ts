@@ -52,14 +52,14 @@ async function medianOfCalls(query: () => Promise<unknown>, n: number): Promise<
 }
 
 /** Opens `shop`'s model index with the query module in this tab, as `Shop.open` does (fetches not timed). */
-async function openIndex(query: IndexExports, folder: string): Promise<{ engine: WasmIndexEngine; openMs: number }> {
+async function openIndex(query: IndexExports, folder: string): Promise<{ engine: WasmIndexEngine; openMs: number; files: Map<string, Uint8Array> }> {
   const manifest = new Uint8Array(await (await fetch(`${folder}pocketrec-index.json`)).arrayBuffer());
   const shards = (JSON.parse(new TextDecoder().decode(manifest)) as { shards: { file: string }[] }).shards.map((s) => s.file);
   const files = new Map<string, Uint8Array>();
   await Promise.all(shards.map(async (file) => files.set(file, new Uint8Array(await (await fetch(`${folder}${file}`)).arrayBuffer()))));
   const t0 = performance.now();
   const engine = query.Engine.fromIndex(manifest, files);
-  return { engine, openMs: performance.now() - t0 };
+  return { engine, openMs: performance.now() - t0, files };
 }
 
 /** The history the native bench uses too: ten ids spread evenly over the catalogue. */
@@ -113,6 +113,9 @@ async function measure(wasm: WasmExports, query: IndexExports, shop: string): Pr
   // The model index path: the query module in this tab, then through a worker.
   const folder = `${shop}/index/`;
   const opened = await openIndex(query, folder);
+  // Every file is at hand: open the lists the history's items need.
+  const items = history.map((e) => e.item);
+  opened.engine.openFiles("rank", options, items, opened.files);
   const indexRecommendMs = time(() => opened.engine.recommend(history, options), 300);
   opened.engine.free();
   const t2 = performance.now();
