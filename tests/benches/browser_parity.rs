@@ -6,7 +6,9 @@
 //!   `Interactions`, `Recommender::fit` (what the wasm `Engine` constructor,
 //!   `loadInteractionsCsv` and `fit` do);
 //! - "recommend": a 10-item history (ids spread evenly over the catalogue),
-//!   options `{"k": 10}` (hybrid, with explanations).
+//!   options `{"k": 10}` (hybrid, with explanations);
+//! - "open index": the shop's model index opened from files at hand, as
+//!   `Engine.fromIndex` does.
 //!
 //! - "forecast 144": the automatic forecaster on a 144-point monthly series
 //!   (trend, yearly season, deterministic wiggle), 18 steps, season 12.
@@ -65,7 +67,39 @@ fn shop(c: &mut Criterion, name: &str, dir: &Path) {
     group.bench_function(format!("similar {name}"), |b| {
         b.iter(|| rec.similar_items(black_box(&ids[1]), &query).unwrap())
     });
+    open_index(&mut group, name, &dir.join("index"));
     group.finish();
+}
+
+/// "open index": every file of the shop's model index, read beforehand, opened as
+/// `Engine.fromIndex` opens it (the models whole; the lists of no item yet).
+fn open_index(
+    group: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+    name: &str,
+    dir: &Path,
+) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let files: std::collections::HashMap<String, Vec<u8>> = entries
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            (name, std::fs::read(e.path()).unwrap())
+        })
+        .collect();
+    let manifest = &files[pocketrec::index::MANIFEST];
+    group.bench_function(format!("open index {name}"), |b| {
+        b.iter(|| {
+            let mut read = |f: &str| Ok(files[f].clone());
+            pocketrec::index::open_partial(
+                manifest,
+                &mut read,
+                &pocketrec::recommend::Model::SINGLE,
+            )
+            .unwrap()
+        })
+    });
 }
 
 /// The benchmark page's series (www/src/demo/bench.ts computes the same).

@@ -172,8 +172,11 @@ export class Engine {
     /** Notes about interaction rows that were skipped. */
     readonly warnings: readonly string[],
     /**
-     * A model index's models that were left out (a shard missing or bad),
-     * each as the error that took it away; queries blend the others.
+     * A model index's models that were left out when it opened (a shard
+     * missing or bad), each as the error that took it away; queries blend
+     * the others. Shards a query fetches later (neighbour lists, a model not
+     * in `models`) are checked then: a single-model query whose model they
+     * take away rejects with `bad_index`, and the worker logs the loss.
      */
     readonly problems: readonly string[] = [],
   ) {}

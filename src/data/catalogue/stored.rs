@@ -118,43 +118,53 @@ impl Catalogue {
                 });
             }
         }
+        // One pass that moves each item's strings into the columns (a
+        // model index's items are decoded just before, so nothing is
+        // copied): opening an index spends most of its time allocating.
+        let n = items.len();
         let mut labels = Labels::default();
+        let mut ids = Vec::with_capacity(n);
+        let mut titles = Vec::with_capacity(n);
+        let mut shown = Vec::with_capacity(n);
+        let mut available = Vec::with_capacity(n);
+        let mut categories = Vec::with_capacity(if fields.category.is_some() { n } else { 0 });
+        let mut numbers: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(n); fields.numeric.len()];
+        for it in items {
+            shown.push(Shown {
+                image: it.image.map(String::into_boxed_str),
+                url: it.url.map(String::into_boxed_str),
+                price: it.shown_price,
+                currency: it.currency.as_deref().map(|c| labels.intern(c)),
+                category: it.category.as_deref().map(|c| labels.intern(c)),
+                in_stock: it.in_stock,
+            });
+            titles.push(it.title.map(String::into_boxed_str));
+            available.push(it.available);
+            if fields.category.is_some() {
+                categories.push(it.categories);
+            }
+            for (k, column) in numbers.iter_mut().enumerate() {
+                column.push(it.numbers.get(k).copied().flatten());
+            }
+            ids.push(it.id);
+        }
         let mut catalogue_fields = Vec::new();
         let mut category_field = None;
         let mut price_field = None;
         if let Some(name) = &fields.category {
             category_field = Some(catalogue_fields.len());
-            let values = items.iter().map(|it| it.categories.clone()).collect();
-            catalogue_fields.push(filter_field(name, FieldValues::Categorical(values)));
+            catalogue_fields.push(filter_field(name, FieldValues::Categorical(categories)));
         }
-        for (k, name) in fields.numeric.iter().enumerate() {
+        for (name, values) in fields.numeric.iter().zip(numbers) {
             if fields.price.as_ref() == Some(name) {
                 price_field = Some(catalogue_fields.len());
             }
-            let values = items
-                .iter()
-                .map(|it| it.numbers.get(k).copied().flatten())
-                .collect();
             catalogue_fields.push(filter_field(name, FieldValues::Numeric(values)));
         }
-        let shown = items
-            .iter()
-            .map(|it| Shown {
-                image: it.image.as_deref().map(Into::into),
-                url: it.url.as_deref().map(Into::into),
-                price: it.shown_price,
-                currency: it.currency.as_deref().map(|c| labels.intern(c)),
-                category: it.category.as_deref().map(|c| labels.intern(c)),
-                in_stock: it.in_stock,
-            })
-            .collect();
         Ok(Catalogue {
-            available: items.iter().map(|it| it.available).collect(),
-            titles: items
-                .iter()
-                .map(|it| it.title.as_deref().map(Into::into))
-                .collect(),
-            ids: items.into_iter().map(|it| it.id).collect(),
+            available,
+            titles,
+            ids,
             index,
             shown,
             labels,
