@@ -162,7 +162,7 @@ pub fn encode_items(catalogue: &Catalogue, first: u32, count: u32) -> Vec<u8> {
             body.str(s);
         }
         if let Some(p) = it.shown_price {
-            body.f64(p);
+            body.number(p);
         }
         for s in [&it.currency, &it.category].into_iter().flatten() {
             body.varint(labels.index(s));
@@ -180,7 +180,7 @@ pub fn encode_items(catalogue: &Catalogue, first: u32, count: u32) -> Vec<u8> {
         body.varint(numbers.len() as u64);
         for (k, x) in numbers {
             body.varint(k as u64);
-            body.f64(x);
+            body.number(x);
         }
     }
     let mut w = header(ShardKind::Items, first, count);
@@ -237,7 +237,7 @@ pub fn decode_items(
             opt_str(URL, &mut r)?,
         );
         let shown_price = (flags & SHOWN_PRICE != 0)
-            .then(|| r.finite_f64("price"))
+            .then(|| r.number("price"))
             .transpose()?;
         let currency = (flags & CURRENCY != 0).then(|| label(&mut r)).transpose()?;
         let category = (flags & CATEGORY != 0).then(|| label(&mut r)).transpose()?;
@@ -245,9 +245,9 @@ pub fn decode_items(
             .map(|_| label(&mut r))
             .collect::<Result<_>>()?;
         let mut numbers = vec![None; numeric];
-        for _ in 0..r.count(9)? {
+        for _ in 0..r.count(2)? {
             let k = r.index(numeric, "numeric field")? as usize;
-            numbers[k] = Some(r.finite_f64("number")?);
+            numbers[k] = Some(r.number("number")?);
         }
         out.push(StoredItem {
             id,
