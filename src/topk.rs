@@ -45,6 +45,11 @@ pub fn top_k_iter(candidates: impl IntoIterator<Item = Scored>, k: usize) -> Vec
         if heap.len() < k {
             heap.push(Ranked(c));
         } else if let Some(mut worst) = heap.peek_mut() {
+            // Most candidates score below the k-th best: one float
+            // comparison (where `<` holds, so does the full order).
+            if c.1 < worst.0 .1 {
+                continue;
+            }
             if rank_order(&c, &worst.0) == Ordering::Less {
                 *worst = Ranked(c);
             }

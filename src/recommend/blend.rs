@@ -55,12 +55,14 @@ pub(crate) fn blend<'m>(
 
 /// `total += w · part / max(part over allowed items)`, then clears `part`.
 fn add_normalised(total: &mut [f32], part: &mut [f32], w: f32, allowed: &[bool]) {
-    let max = part
-        .iter()
-        .zip(allowed)
-        .filter(|(_, &a)| a)
-        .map(|(&s, _)| s)
-        .fold(0.0f32, f32::max);
+    // A plain loop: as an iterator fold over `f32::max` it was a fifth of
+    // a warm query in the size-optimised wasm module (nothing inlined).
+    let mut max = 0.0f32;
+    for (&s, &a) in part.iter().zip(allowed) {
+        if a && s > max {
+            max = s;
+        }
+    }
     if max > 0.0 {
         let scale = w / max;
         for (t, &p) in total.iter_mut().zip(part.iter()) {
