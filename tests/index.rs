@@ -543,6 +543,19 @@ fn missing_corrupt_and_foreign_files_are_named() {
         e.to_string(),
         "model index pocketrec-index.json: format version 1; this pocketrec reads version 2: rebuild the index with this version"
     );
+    // A manifest that lists user-kNN (no index holds it) is refused.
+    let e = corrupt(&files, "pocketrec-index.json", |b| {
+        let text = String::from_utf8(b.clone()).unwrap().replacen(
+            "\"models\": [",
+            "\"models\": [\"userKnn\", ",
+            1,
+        );
+        *b = text.into_bytes();
+    });
+    assert_eq!(
+        e.to_string(),
+        "model index pocketrec-index.json: lists model \"userKnn\", which an index cannot hold"
+    );
     let e = corrupt(&files, "pocketrec-index.json", |b| b.truncate(b.len() - 10));
     assert!(e.to_string().contains("not JSON"), "{e}");
     let e = corrupt(&files, "pocketrec-index.json", |b| {

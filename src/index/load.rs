@@ -169,6 +169,9 @@ pub(super) fn catalogue(manifest: &Manifest, read: ReadFile) -> Result<Catalogue
     })
 }
 
+/// A model that opens whole: popularity or content (the manifest lists
+/// only models an index holds, and neighbour lists open shard by shard in
+/// `partial`).
 pub(super) fn model(
     kind: Model,
     manifest: &Manifest,
@@ -185,14 +188,10 @@ pub(super) fn model(
             Arc::new(Popularity::from_scores(scores))
         }
         Model::Content => Arc::new(content(manifest, config, read)?),
-        // Neighbour lists open shard by shard (see `partial`).
         Model::ItemKnn | Model::Sequential | Model::UserKnn | Model::Hybrid => {
             return Err(Error::BadIndex {
                 file: super::MANIFEST.to_string(),
-                message: format!(
-                    "lists model {:?}, which an index cannot hold",
-                    kind.config_name()
-                ),
+                message: format!("model {:?} does not open whole", kind.config_name()),
             })
         }
     })

@@ -190,6 +190,16 @@ impl Manifest {
                 )));
             }
         }
+        if let Some(m) = self
+            .models
+            .iter()
+            .find(|m| !super::INDEX_MODELS.contains(m))
+        {
+            return Err(bad(format!(
+                "lists model {:?}, which an index cannot hold",
+                m.config_name()
+            )));
+        }
         if let Some(s) = self
             .shards
             .iter()
