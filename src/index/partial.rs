@@ -243,7 +243,9 @@ impl OpenedIndex {
         self.remove(kind);
         let mut models = self.recommender.models().to_vec();
         models.push(scorer);
-        models.sort_by_key(|m| Model::SINGLE.iter().position(|&k| k == m.kind()));
+        // One model per kind, so an unstable sort gives the same order (and
+        // the query module carries no stable sort).
+        models.sort_unstable_by_key(|m| Model::SINGLE.iter().position(|&k| k == m.kind()));
         self.rebuild(models);
     }
 

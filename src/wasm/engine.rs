@@ -149,7 +149,7 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let query = self.query(options)?;
         let Some(index) = self.index.as_ref() else {
-            return to_js(&Vec::<serde_json::Value>::new());
+            return problem_list(std::iter::empty());
         };
         let needs = self.needs(index, request, &query, &items);
         let index = self.index.as_mut().expect("checked above");
@@ -530,10 +530,21 @@ fn query_kind(request: &str) -> QueryKind {
     }
 }
 
+/// An error as the shell gets it (a struct, not a `serde_json::Value`: the
+/// query module then carries no code for JSON values).
+#[derive(serde::Serialize)]
+struct Problem {
+    code: &'static str,
+    message: String,
+}
+
 /// Errors as `{code, message}` objects.
 fn problem_list<'a>(errors: impl Iterator<Item = &'a Error>) -> Result<JsValue, JsValue> {
-    let list: Vec<serde_json::Value> = errors
-        .map(|e| serde_json::json!({"code": e.code(), "message": e.to_string()}))
+    let list: Vec<Problem> = errors
+        .map(|e| Problem {
+            code: e.code(),
+            message: e.to_string(),
+        })
         .collect();
     to_js(&list)
 }
