@@ -278,6 +278,21 @@ fn a_partly_opened_index_fetches_only_what_each_query_needs() {
     let mut read_files = read_log.borrow().clone();
     read_files.sort();
     assert_eq!(read_files.len(), built.files.len() - 1, "{read_files:?}");
+    // Files at hand (a page fetched small lists with the manifest): the
+    // list shards among them open; content, not all at hand, waits.
+    let mut index = open_partial(&built.files[0].1, &mut read, &[]).unwrap();
+    let everything = pocketrec::index::Needs {
+        models: vec![Model::ItemKnn, Model::Content],
+        items: None,
+    };
+    let first_list = index.files_for(&everything)[2].clone(); // features, content, then lists
+    assert!(first_list.starts_with("item-knn-"), "{first_list}");
+    let at_hand = |f: &str| f == first_list || f.starts_with("features-");
+    assert_eq!(index.open_where(&everything, &at_hand, &mut read), 0);
+    assert_eq!(
+        kinds(index.files_for(&everything)),
+        ["features", "content", "item-knn", "item-knn"]
+    );
     // A model whose shard cannot be read is left out and named.
     let mut failing = |name: &str| -> pocketrec::Result<Vec<u8>> {
         if name.starts_with("content-") {

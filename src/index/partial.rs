@@ -171,6 +171,19 @@ impl OpenedIndex {
     /// left out and named in [`OpenedIndex::problems`] (the others still
     /// answer). Returns how many problems it added.
     pub fn open(&mut self, needs: &Needs, read: ReadFile) -> usize {
+        self.open_where(needs, &|_| true, read)
+    }
+
+    /// [`OpenedIndex::open`], of the files `at_hand` holds only: the list
+    /// shards among them, and a model that opens whole when all its files
+    /// are there. The rest waits for a later call (a page that fetched
+    /// small lists with the manifest opens them before any query).
+    pub fn open_where(
+        &mut self,
+        needs: &Needs,
+        at_hand: &dyn Fn(&str) -> bool,
+        read: ReadFile,
+    ) -> usize {
         let shards: Vec<Shard> = self.shards_for(needs).into_iter().cloned().collect();
         if shards.is_empty() {
             return 0;
@@ -178,7 +191,12 @@ impl OpenedIndex {
         let before = self.problems.len();
         for m in Model::SINGLE {
             let kinds = shard_kinds(m);
-            let mine: Vec<&Shard> = shards.iter().filter(|s| kinds.contains(&s.kind)).collect();
+            let mut mine: Vec<&Shard> = shards.iter().filter(|s| kinds.contains(&s.kind)).collect();
+            if matches!(m, Model::ItemKnn | Model::Sequential) {
+                mine.retain(|s| at_hand(&s.file));
+            } else if !mine.iter().all(|s| at_hand(&s.file)) {
+                continue;
+            }
             if mine.is_empty() {
                 continue;
             }

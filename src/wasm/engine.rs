@@ -87,7 +87,8 @@ impl Engine {
     /// popularity every query needs; the others open when a query first
     /// needs them, and neighbour lists (item-kNN, sequential) shard by
     /// shard for the items queries start from (see `missingFiles` and
-    /// `openFiles`). Default: every model the index holds. A model whose shards are missing or bad is left out (see
+    /// `openFiles`), unless `files` holds them already. Default: every
+    /// model the index holds. A model whose shards are missing or bad is left out (see
     /// `problems`), so the others still answer; a bad manifest, items or
     /// popularity shard is an error (`bad_index`).
     #[wasm_bindgen(js_name = fromIndex)]
@@ -106,8 +107,15 @@ impl Engine {
             Some(m) if !m.contains(&Model::Hybrid) => m,
             _ => Model::SINGLE.to_vec(),
         };
-        let opened = crate::index::open_partial(manifest, &mut read_from(&files), &models)
+        let mut opened = crate::index::open_partial(manifest, &mut read_from(&files), &models)
             .map_err(|e| js_error(&e))?;
+        // Neighbour lists the page fetched with the manifest (small ones).
+        let lists = Needs {
+            models: models.clone(),
+            items: None,
+        };
+        let at_hand = |name: &str| files.has(&JsValue::from_str(name));
+        opened.open_where(&lists, &at_hand, &mut read_from(&files));
         let rec = &opened.recommender;
         Ok(Engine {
             catalogue: Arc::clone(rec.shared_catalogue()),

@@ -191,6 +191,11 @@ const SHARD_NAME = /^[a-z][a-z-]*-[0-9a-f]{16}\.bin$/;
  * same words as the CLI).
  */
 export function shardFiles(manifest: Uint8Array): string[] {
+  return shardEntries(manifest).map((s) => s.file);
+}
+
+/** The shards a manifest lists, with their sizes (0 when not a number); see `shardFiles`. */
+function shardEntries(manifest: Uint8Array): { file: string; bytes: number }[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(manifest));
@@ -199,8 +204,10 @@ export function shardFiles(manifest: Uint8Array): string[] {
   }
   const shards = (parsed as { shards?: unknown } | null)?.shards;
   if (!Array.isArray(shards)) return [];
-  const files = shards.map((s: unknown) => (s as { file?: unknown } | null)?.file);
-  return files.filter((f): f is string => typeof f === "string" && SHARD_NAME.test(f));
+  return shards.flatMap((s: unknown) => {
+    const { file, bytes } = (s ?? {}) as { file?: unknown; bytes?: unknown };
+    return typeof file === "string" && SHARD_NAME.test(file) ? [{ file, bytes: typeof bytes === "number" ? bytes : 0 }] : [];
+  });
 }
 
 /** Runs `work` on each of `items`, at most `limit` at a time. */
@@ -257,14 +264,30 @@ const MODEL_SHARDS: Record<ModelName, readonly string[]> = {
   hybrid: ["features", "content"],
 };
 
+/** A shard file's kind: its name up to the hash. */
+function kindOf(file: string): string {
+  return file.slice(0, file.lastIndexOf("-"));
+}
+
 /** Whether a shard file is one an engine opens before any query: the items, popularity, and what `models` open whole (default: all models). */
 function wanted(file: string, models: readonly ModelName[] = ["hybrid"]): boolean {
-  const kind = file.slice(0, file.lastIndexOf("-"));
+  const kind = kindOf(file);
   return kind === "items" || kind === "popularity" || models.some((m) => MODEL_SHARDS[m]?.includes(kind));
 }
 
 /**
- * Fetches an index's manifest, then the shards it lists for `source.models`
+ * Neighbour lists at most this big in all (bytes as listed) are fetched with
+ * the manifest when the page's models use them: otherwise the first query
+ * waits one more round trip for its item's shard.
+ */
+const SMALL_LISTS = 64 * 1024;
+
+/** The models that read neighbour lists. */
+const LIST_MODELS: readonly ModelName[] = ["hybrid", "itemKnn", "item-knn", "sequential"];
+
+/**
+ * Fetches an index's manifest, then the shards it lists for `source.models`:
+ * those they open whole, and their neighbour lists when those are small
  * (only listed files: names are checked against the format's pattern, so a
  * manifest cannot send the browser elsewhere). A shard that fails is
  * recorded in `missing`; a manifest that fails rejects.
@@ -274,7 +297,11 @@ export async function fetchIndexFiles(source: IndexSource, options: LoadOptions 
   const folder = indexFolder(source.indexUrl);
   options.onProgress?.({ stage: "index", message: `loading model index from ${folder}` });
   const manifest = await fetchBytes(fetchFn, `${folder}${INDEX_MANIFEST}`, "model index manifest");
-  const { files, missing } = await fetchShards(fetchFn, folder, shardFiles(manifest).filter((f) => wanted(f, source.models)));
+  const entries = shardEntries(manifest);
+  const lists = (source.models ?? ["hybrid"]).some((m) => LIST_MODELS.includes(m)) ? entries.filter((s) => kindOf(s.file) === "item-knn" || kindOf(s.file) === "sequential") : [];
+  const smallLists = lists.reduce((total, s) => total + s.bytes, 0) <= SMALL_LISTS;
+  const names = entries.filter((s) => wanted(s.file, source.models) || (smallLists && lists.includes(s))).map((s) => s.file);
+  const { files, missing } = await fetchShards(fetchFn, folder, names);
   return { manifest, files, missing };
 }
 
