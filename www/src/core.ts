@@ -276,11 +276,14 @@ function wanted(file: string, models: readonly ModelName[] = ["hybrid"]): boolea
 }
 
 /**
- * Neighbour lists at most this big in all (bytes as listed) are fetched with
- * the manifest when the page's models use them: otherwise the first query
- * waits one more round trip for its item's shard.
+ * Neighbour lists in at most this many files and bytes (as listed) in all
+ * are fetched with the manifest when the page's models use them: otherwise
+ * the first query waits one more round trip for its item's shards. More
+ * files cost more than that round trip (each request costs; on the 10k
+ * bench shop, 20 list files of 1 kB with the manifest made the cold start
+ * slower, not faster).
  */
-const SMALL_LISTS = 64 * 1024;
+const SMALL_LISTS = { files: 4, bytes: 64 * 1024 };
 
 /** The models that read neighbour lists. */
 const LIST_MODELS: readonly ModelName[] = ["hybrid", "itemKnn", "item-knn", "sequential"];
@@ -299,7 +302,7 @@ export async function fetchIndexFiles(source: IndexSource, options: LoadOptions 
   const manifest = await fetchBytes(fetchFn, `${folder}${INDEX_MANIFEST}`, "model index manifest");
   const entries = shardEntries(manifest);
   const lists = (source.models ?? ["hybrid"]).some((m) => LIST_MODELS.includes(m)) ? entries.filter((s) => kindOf(s.file) === "item-knn" || kindOf(s.file) === "sequential") : [];
-  const smallLists = lists.reduce((total, s) => total + s.bytes, 0) <= SMALL_LISTS;
+  const smallLists = lists.length <= SMALL_LISTS.files && lists.reduce((total, s) => total + s.bytes, 0) <= SMALL_LISTS.bytes;
   const names = entries.filter((s) => wanted(s.file, source.models) || (smallLists && lists.includes(s))).map((s) => s.file);
   const { files, missing } = await fetchShards(fetchFn, folder, names);
   return { manifest, files, missing };
