@@ -214,17 +214,7 @@ fn describe(
             category: stored.category,
             price: stored.price,
             numeric: stored.numeric,
-            content: content.map_or_else(Vec::new, |_| {
-                catalogue
-                    .fields()
-                    .iter()
-                    .map(|f| ContentField {
-                        name: f.name.clone(),
-                        role: f.role(),
-                        weight: f.weight,
-                    })
-                    .collect()
-            }),
+            content: content.map_or_else(Vec::new, |_| ContentField::all_of(catalogue)),
         },
         shards: files.iter().map(|(s, _, _)| s.clone()).collect(),
     }

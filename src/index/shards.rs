@@ -8,7 +8,6 @@ use crate::data::catalogue::{Catalogue, StoredItem};
 use crate::error::{Error, Result};
 use crate::limits::MAX_TOKENS_PER_FIELD;
 use crate::models::content::{ContentCounts, Feature};
-use crate::models::neighbours::Neighbours;
 
 /// The first bytes of every shard.
 pub const MAGIC: &[u8; 4] = b"PKRX";
@@ -426,11 +425,6 @@ pub fn decode_popularity(mut r: Reader, count: u32, out: &mut Vec<f32>) -> Resul
         out.push(s);
     }
     end(r)
-}
-
-/// Neighbour lists from decoded rows.
-pub fn neighbours(rows: Vec<Vec<(u32, f32)>>) -> Neighbours {
-    Neighbours::from_rows(rows)
 }
 
 fn end(r: Reader) -> Result<()> {

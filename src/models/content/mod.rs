@@ -134,6 +134,21 @@ pub struct ContentField {
     pub weight: f32,
 }
 
+impl ContentField {
+    /// Every field of a catalogue, in field order.
+    pub fn all_of(catalogue: &Catalogue) -> Vec<ContentField> {
+        catalogue
+            .fields()
+            .iter()
+            .map(|f| ContentField {
+                name: f.name.clone(),
+                role: f.role(),
+                weight: f.weight,
+            })
+            .collect()
+    }
+}
+
 /// A shared feature behind a content match.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedFeature {
@@ -176,15 +191,7 @@ impl ContentModel {
     /// The config is trusted: it comes from a [`crate::config::CheckedConfig`].
     pub fn fit(catalogue: &Catalogue, config: &ContentConfig) -> ContentModel {
         debug_assert!(config.validate().is_ok(), "configs are checked at the edge");
-        let fields = catalogue
-            .fields()
-            .iter()
-            .map(|f| ContentField {
-                name: f.name.clone(),
-                role: f.role(),
-                weight: f.weight,
-            })
-            .collect();
+        let fields = ContentField::all_of(catalogue);
         ContentModel::from_counts(count(catalogue, config), fields, config)
     }
 
