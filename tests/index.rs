@@ -11,9 +11,11 @@ use common::*;
 use pocketrec::config::Config;
 use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
 use pocketrec::data::interactions::{InteractionConfig, Interactions};
+use pocketrec::data::history::Event;
 use pocketrec::index::{
-    build, open, open_partial, BuildOptions, BuiltIndex, OpenedIndex, QueryKind,
+    build, open, open_partial, BuildOptions, BuiltIndex, Needs, OpenedIndex, Request,
 };
+use pocketrec::recommend::CheckedQuery;
 use pocketrec::models::content::ContentModel;
 use pocketrec::models::item_knn::ItemKnn;
 use pocketrec::models::sequential::Sequential;
@@ -70,10 +72,12 @@ fn without_rules_an_index_answers_as_the_live_fit() {
         &config(no_rules()),
     )
     .unwrap();
-    // Small shards, so every kind spans several files.
+    // Small shards, so every kind spans several files; content ranked by
+    // its vectors (content links approximate them: see below).
     let options = BuildOptions {
         shard_items: 5,
         shard_features: 7,
+        content_links: 0,
         ..BuildOptions::default()
     };
     let built = build_shop(no_rules(), &options);
@@ -159,157 +163,231 @@ fn without_rules_an_index_answers_as_the_live_fit() {
 }
 
 #[test]
-fn a_partly_opened_index_fetches_only_what_each_query_needs() {
-    // Lists in shards of 4 items: 3 shards each for the 12 items.
-    let options = BuildOptions {
-        shard_links: 4,
-        ..BuildOptions::default()
-    };
-    let built = build_shop(no_rules(), &options);
-    let eager = open_files(&built.files).unwrap().recommender;
-    let map: HashMap<&str, &Vec<u8>> = built.files.iter().map(|(n, b)| (n.as_str(), b)).collect();
-    let read_log = std::cell::RefCell::new(Vec::<String>::new());
-    let mut read = |name: &str| {
-        read_log
-            .borrow_mut()
-            .push(name.rsplit_once('-').unwrap().0.to_string());
-        map.get(name)
+fn content_links_rank_similar_items_as_the_vectors_do() {
+    let vectors = build_shop(
+        no_rules(),
+        &BuildOptions {
+            content_links: 0,
+            ..BuildOptions::default()
+        },
+    );
+    let links = build_shop(no_rules(), &BuildOptions::default());
+    assert!(links.manifest.counts.content_links > 0);
+    let (a, b) = (
+        open_files(&vectors.files).unwrap().recommender,
+        open_files(&links.files).unwrap().recommender,
+    );
+    assert!(b.model::<ContentModel>().is_none() && b.content_vectors().is_some());
+    // One item, k ≤ K: the lists hold its top K, so the same ranking, and
+    // the reasons are the features the links were explained by.
+    let q = Query::new(5, Model::Content).check().unwrap();
+    for i in 0..a.catalogue().len() as u32 {
+        let id = a.catalogue().id(i);
+        let (x, y) = (
+            a.similar_items(id, &q).unwrap(),
+            b.similar_items(id, &q).unwrap(),
+        );
+        assert_eq!(ids(&x), ids(&y), "similar to {id}");
+        for (r, s) in x.iter().zip(&y) {
+            if r.score > 0.0 {
+                assert!((r.score - s.score).abs() < 1e-3, "{id}");
+                let first = |rs: &[pocketrec::recommend::Reason]| rs.first().cloned();
+                let field = |reason: Option<pocketrec::recommend::Reason>| match reason {
+                    Some(pocketrec::recommend::Reason::SharedFeature { field, value, .. }) => {
+                        Some((field, value))
+                    }
+                    _ => None,
+                };
+                assert_eq!(field(first(&r.reasons)), field(first(&s.reasons)), "{id}");
+            }
+        }
+    }
+    // Search and diversity still use the vectors.
+    assert_eq!(
+        ids(&a.search("ceramic", &q).unwrap()),
+        ids(&b.search("ceramic", &q).unwrap())
+    );
+}
+
+/// Reads the built files, recording the kind of each file read.
+struct Reads<'a> {
+    map: HashMap<&'a str, &'a Vec<u8>>,
+    log: std::cell::RefCell<Vec<String>>,
+}
+
+impl<'a> Reads<'a> {
+    fn new(built: &'a BuiltIndex) -> Reads<'a> {
+        Reads {
+            map: built.files.iter().map(|(n, b)| (n.as_str(), b)).collect(),
+            log: Default::default(),
+        }
+    }
+
+    fn read(&self, name: &str) -> pocketrec::Result<Vec<u8>> {
+        self.log.borrow_mut().push(name.to_string());
+        self.map
+            .get(name)
             .map(|b| b.to_vec())
             .ok_or_else(|| pocketrec::Error::BadIndex {
                 file: name.to_string(),
                 message: "missing".into(),
             })
+    }
+}
+
+fn kinds(files: &[String]) -> Vec<&str> {
+    files.iter().map(|f| f.rsplit_once('-').unwrap().0).collect()
+}
+
+/// Opens the named files of a partly opened index.
+fn open_named(index: &mut OpenedIndex, files: &[String], reads: &Reads) -> usize {
+    let at_hand = |f: &str| files.iter().any(|g| g == f);
+    index.open_files(&at_hand, &mut |f| reads.read(f)).unwrap()
+}
+
+/// Serves a request as a page does: the missing files, stage by stage;
+/// returns the kinds fetched in each round.
+fn serve(index: &mut OpenedIndex, request: &Request, q: &CheckedQuery, reads: &Reads) -> Vec<Vec<String>> {
+    let mut rounds = Vec::new();
+    loop {
+        let files = index.missing(request, q);
+        if files.is_empty() {
+            return rounds;
+        }
+        open_named(index, &files, reads);
+        rounds.push(kinds(&files).iter().map(|k| k.to_string()).collect());
+        assert!(rounds.len() <= 3, "{rounds:?}");
+    }
+}
+
+#[test]
+fn a_partly_opened_index_fetches_only_what_each_query_needs() {
+    // Lists in shards of 4 items, items in shards of 2, ids in 3 buckets.
+    let options = BuildOptions {
+        shard_links: 4,
+        shard_items: 2,
+        ..BuildOptions::default()
     };
-    let mut index = open_partial(&built.files[0].1, &mut read, &[]).unwrap();
-    // Opening reads the items and popularity only.
-    assert_eq!(*read_log.borrow(), ["items", "popularity"]);
-    let kinds = |files: Vec<String>| -> Vec<String> {
-        files
-            .iter()
-            .map(|f| f.rsplit_once('-').unwrap().0.to_string())
-            .collect()
-    };
-    let mug = eager.catalogue().require("mug").unwrap(); // item 4: the second list shard
-                                                         // Trending needs nothing more, and answers as the whole index does.
-    let trending = Query::new(4, Model::Popular).check().unwrap();
-    let needs = index.needs(QueryKind::Rank, &trending, &[]);
-    assert_eq!(needs.models, [Model::Popular]);
-    assert!(index.files_for(&needs).is_empty() && index.is_ready(&needs));
+    let built = build_shop(no_rules(), &options);
+    assert_eq!(built.manifest.counts.id_buckets, 3);
+    let eager = open_files(&built.files).unwrap().recommender;
+    let reads = Reads::new(&built);
+    let mut index = open_partial(&built.files[0].1, &mut |f| reads.read(f), &[]).unwrap();
+    // Opening reads popularity only; no item is known yet.
+    assert_eq!(kinds(&reads.log.borrow()), ["popularity"]);
+    assert_eq!(index.recommender.catalogue().index_of("mug"), None);
+    // Trending: the items shards of its results, then it answers as the
+    // whole index does.
+    let trending = Query::new(2, Model::Popular).check().unwrap();
+    let rounds = serve(&mut index, &Request::Popular, &trending, &reads);
+    assert!(rounds.len() == 1 && rounds[0].iter().all(|k| k == "items"), "{rounds:?}");
     assert_eq!(
-        index.recommender.popular(&trending).unwrap(),
+        index.answer(&Request::Popular, &trending).unwrap(),
         eager.popular(&trending).unwrap()
     );
-    // Item-kNN for one product: the one shard of its list.
+    // Item-kNN for one product: its id's bucket, then its list shard, then
+    // the items shards of what it shows.
     let knn = Query::new(4, Model::ItemKnn).check().unwrap();
-    let needs = index.needs(QueryKind::Rank, &knn, &[mug]);
-    let files = index.files_for(&needs);
-    assert_eq!(kinds(files.clone()), ["item-knn"]);
-    let second = &built
-        .manifest
-        .shards
-        .iter()
-        .find(|s| s.file == files[0])
-        .unwrap();
-    assert_eq!((second.first, second.count), (4, 4));
-    assert!(!index.is_ready(&needs));
-    assert_eq!(index.open(&needs, &mut read), 0);
-    assert!(index.is_ready(&needs));
+    let similar = Request::Similar("mug");
+    let rounds = serve(&mut index, &similar, &knn, &reads);
+    assert_eq!(rounds[0], ["ids"]);
+    assert_eq!(rounds[1], ["item-knn"]);
+    assert!(rounds[2].iter().all(|k| k == "items"), "{rounds:?}");
     assert_eq!(
-        index.recommender.similar_items("mug", &knn).unwrap(),
+        index.answer(&similar, &knn).unwrap(),
         eager.similar_items("mug", &knn).unwrap()
     );
-    // Diversity is measured with the content model, which opens whole.
-    let mut diverse = Query::new(4, Model::ItemKnn);
-    diverse.diversity = 0.5;
-    let diverse = diverse.check().unwrap();
-    assert_eq!(
-        kinds(index.files_for(&index.needs(QueryKind::Rank, &diverse, &[mug]))),
-        ["features", "content"]
-    );
-    // Search: the content model's shards.
-    assert_eq!(
-        kinds(index.files_for(&index.needs(QueryKind::Search, &knn, &[]))),
-        ["features", "content"]
-    );
-    // A history across two shards, with the hybrid: content whole, and the
-    // lists of the shards its items are in (the mug's item-kNN shard is open).
+    // The hybrid for every product, and a history across list shards.
     let hybrid = Query::new(5, Model::Hybrid).check().unwrap();
-    let history = [mug, 9];
-    let needs = index.needs(QueryKind::Rank, &hybrid, &history);
-    assert_eq!(
-        kinds(index.files_for(&needs)),
-        [
-            "features",
-            "content",
-            "item-knn",
-            "sequential",
-            "sequential"
-        ]
-    );
-    assert_eq!(index.open(&needs, &mut read), 0);
-    let events = |items: &[&str]| -> Vec<pocketrec::data::history::Event> {
-        items
-            .iter()
-            .map(|i| pocketrec::data::history::Event {
-                item: i.to_string(),
-                weight: None,
-                timestamp: None,
-                event: None,
-            })
-            .collect()
-    };
-    let shopper = events(&["mug", eager.catalogue().id(9)]);
-    assert_eq!(
-        index.recommender.recommend(&shopper, &hybrid).unwrap(),
-        eager.recommend(&shopper, &hybrid).unwrap()
-    );
-    // Every other item's similar items, once its shards are open too.
     for item in 0..12u32 {
-        let needs = index.needs(QueryKind::Rank, &hybrid, &[item]);
-        index.open(&needs, &mut read);
         let id = eager.catalogue().id(item);
+        serve(&mut index, &Request::Similar(id), &hybrid, &reads);
         assert_eq!(
-            index.recommender.similar_items(id, &hybrid).unwrap(),
+            index.answer(&Request::Similar(id), &hybrid).unwrap(),
             eager.similar_items(id, &hybrid).unwrap(),
             "{id}"
         );
     }
-    // Each file was read once.
-    let mut read_files = read_log.borrow().clone();
-    read_files.sort();
-    assert_eq!(read_files.len(), built.files.len() - 1, "{read_files:?}");
-    // Files at hand (a page fetched small lists with the manifest): the
-    // list shards among them open; content, not all at hand, waits.
-    let mut index = open_partial(&built.files[0].1, &mut read, &[]).unwrap();
-    let everything = pocketrec::index::Needs {
-        models: vec![Model::ItemKnn, Model::Content],
-        items: None,
-    };
-    let first_list = index.files_for(&everything)[2].clone(); // features, content, then lists
-    assert!(first_list.starts_with("item-knn-"), "{first_list}");
-    let at_hand = |f: &str| f == first_list || f.starts_with("features-");
-    assert_eq!(index.open_where(&everything, &at_hand, &mut read), 0);
+    let shopper: Vec<Event> = ["mug", eager.catalogue().id(9)]
+        .iter()
+        .map(|&id| Event::item(id))
+        .collect();
+    serve(&mut index, &Request::Recommend(&shopper), &hybrid, &reads);
     assert_eq!(
-        kinds(index.files_for(&everything)),
-        ["features", "content", "item-knn", "item-knn"]
+        index.answer(&Request::Recommend(&shopper), &hybrid).unwrap(),
+        eager.recommend(&shopper, &hybrid).unwrap()
     );
-    // A model whose shard cannot be read is left out and named.
-    let mut failing = |name: &str| -> pocketrec::Result<Vec<u8>> {
-        if name.starts_with("content-") {
-            return Err(pocketrec::Error::BadIndex {
-                file: name.to_string(),
-                message: "missing".into(),
-            });
+    // Search needs the content vectors, whole.
+    let search = Request::Search("ceramic");
+    let rounds = serve(&mut index, &search, &hybrid, &reads);
+    assert_eq!(rounds[0], ["content"], "{rounds:?}"); // the features came with the links
+    assert_eq!(
+        index.answer(&search, &hybrid).unwrap(),
+        eager.search("ceramic", &hybrid).unwrap()
+    );
+    // A filter on item fields reads every item's record.
+    let mut in_stock = Query::new(3, Model::Popular);
+    in_stock.filter.in_stock_only = true;
+    let in_stock = in_stock.check().unwrap();
+    serve(&mut index, &Request::Popular, &in_stock, &reads);
+    assert!(index
+        .recommender
+        .catalogue()
+        .ids()
+        .iter()
+        .all(|id| !id.is_empty()));
+    // Each file was read once.
+    let mut read = reads.log.borrow().clone();
+    let total = read.len();
+    read.sort();
+    read.dedup();
+    assert_eq!(read.len(), total, "a file was read twice");
+}
+
+#[test]
+fn a_bad_shard_opened_per_query_loses_its_model_or_fails_its_query() {
+    let built = build_shop(no_rules(), &BuildOptions::default());
+    let reads = Reads::new(&built);
+    let failing = |kind: &'static str| {
+        let reads = &reads;
+        move |name: &str| -> pocketrec::Result<Vec<u8>> {
+            if name.starts_with(kind) {
+                return Err(pocketrec::Error::BadIndex {
+                    file: name.to_string(),
+                    message: "missing".into(),
+                });
+            }
+            reads.read(name)
         }
-        Ok(map[name].to_vec())
     };
-    let mut index = open_partial(&built.files[0].1, &mut failing, &[]).unwrap();
-    let needs = index.needs(QueryKind::Rank, &hybrid, &[mug]);
-    assert_eq!(index.open(&needs, &mut failing), 1);
+    let hybrid = Query::new(5, Model::Hybrid).check().unwrap();
+    // Content links lost: the model is left out and named; the others answer.
+    let mut read = failing("content-links-");
+    let mut index = open_partial(&built.files[0].1, &mut read, &[]).unwrap();
+    let request = Request::Similar("mug");
+    for _ in 0..3 {
+        let files = index.missing(&request, &hybrid);
+        let at_hand = |f: &str| files.iter().any(|g| g == f);
+        index.open_files(&at_hand, &mut read).unwrap();
+    }
     assert_eq!(index.problems[0].0, Model::Content);
-    assert!(index.problems[0].1.to_string().contains("content-"));
-    assert!(!index.held().contains(&Model::Content) && index.is_ready(&needs));
-    assert!(index.recommender.similar_items("mug", &hybrid).is_ok());
+    assert!(index.problems[0].1.to_string().contains("content-links-"));
+    assert!(index.missing(&request, &hybrid).is_empty());
+    assert!(!index.answer(&request, &hybrid).unwrap().is_empty());
+    // An ids or items shard lost: the request fails, naming the file.
+    for kind in ["ids-", "items-"] {
+        let mut read = failing(kind);
+        let mut index = open_partial(&built.files[0].1, &mut read, &[]).unwrap();
+        let e = (0..3)
+            .find_map(|_| {
+                let files = index.missing(&request, &hybrid);
+                let at_hand = |f: &str| files.iter().any(|g| g == f);
+                index.open_files(&at_hand, &mut read).err()
+            })
+            .unwrap();
+        assert_eq!(e.code(), "bad_index");
+        assert!(e.to_string().contains(kind), "{e}");
+    }
 }
 
 #[test]
@@ -551,12 +629,12 @@ fn missing_corrupt_and_foreign_files_are_named() {
         let text =
             String::from_utf8(b.clone())
                 .unwrap()
-                .replacen("\"version\": 2", "\"version\": 1", 1);
+                .replacen("\"version\": 3", "\"version\": 1", 1);
         *b = text.into_bytes();
     });
     assert_eq!(
         e.to_string(),
-        "model index pocketrec-index.json: format version 1; this pocketrec reads version 2: rebuild the index with this version"
+        "model index pocketrec-index.json: format version 1; this pocketrec reads version 3: rebuild the index with this version"
     );
     // A manifest that lists user-kNN (no index holds it) is refused.
     let e = corrupt(&files, "pocketrec-index.json", |b| {
@@ -746,3 +824,4 @@ fn build_rejects_what_recommend_rejects() {
     assert_eq!(stderr(&b), stderr(&r));
     assert!(!out_dir.exists());
 }
+

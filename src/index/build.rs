@@ -9,7 +9,7 @@ use crate::config::CheckedConfig;
 use crate::data::catalogue::Catalogue;
 use crate::data::interactions::Interactions;
 use crate::error::{Error, Result};
-use crate::models::content::{self, ContentField, ContentModel};
+use crate::models::content::{self, ContentField, ContentLinks, ContentModel};
 use crate::models::item_knn::ItemKnn;
 use crate::models::sequential::Sequential;
 use crate::models::Model;
@@ -28,34 +28,39 @@ pub const INDEX_MODELS: [Model; 4] = [
 /// Options of a build that are not model options.
 #[derive(Debug, Clone, PartialEq)]
 pub struct BuildOptions {
-    /// Items per shard (1–1,000,000). Default 10,000.
+    /// Items per `items` and `content-links` shard (1–1,000,000). Default 100.
     ///
-    /// Why so many: the browser opens every shard the manifest lists before
-    /// its first answer, and each file costs a request. At 10k items, 51
-    /// shards of 1,000 took ~640 ms to fetch in Chromium and 6 files of one
-    /// kind each ~170 ms (the same bytes). Smaller shards pay off once a
-    /// page fetches only the shards its query needs.
+    /// A page fetches the items shards of the items it shows (a query's
+    /// results, its history) and the content links of the items its query
+    /// starts from: small shards keep that to a few kilobytes. Kinds a
+    /// reader opens whole (content vectors, popularity) come in shards of
+    /// [`WHOLE_SHARD`] items, since each file costs a request.
     pub shard_items: u32,
-    /// Items per shard of the item-kNN and sequential lists (1–1,000,000).
-    /// Default 1,000.
-    ///
-    /// Smaller than `shard_items`: a page opens these shard by shard, only
-    /// those of the items its query starts from (the product, the
-    /// history), so a product page fetches one shard of each, not all.
+    /// Items per shard of the item-kNN and sequential lists, and ids per
+    /// bucket of the id directory on average (1–1,000,000). Default 1,000.
     pub shard_links: u32,
     /// Content features per `features` shard (1–1,000,000). Default 20,000.
     pub shard_features: u32,
+    /// Content neighbours kept per item for the `content-links` shards
+    /// (0–1,000; 0 writes none, and the content vectors rank). Default 20.
+    pub content_links: u32,
     /// Seed of the differential-privacy noise (secret; unused without
     /// `privacy.epsilon`).
     pub noise_seed: u64,
 }
 
+/// Items per shard of the kinds a reader opens whole (content counts,
+/// popularity). At 10k items, 51 shards of 1,000 took ~640 ms to fetch in
+/// Chromium and 6 files of one kind ~170 ms (the same bytes).
+pub const WHOLE_SHARD: u32 = 10_000;
+
 impl Default for BuildOptions {
     fn default() -> Self {
         BuildOptions {
-            shard_items: 10_000,
+            shard_items: 100,
             shard_links: 1_000,
             shard_features: 20_000,
+            content_links: 20,
             noise_seed: 0,
         }
     }
@@ -96,11 +101,21 @@ pub fn build(
             ));
         }
     }
+    if options.content_links > 1_000 {
+        return Err(Error::config(
+            "contentLinks",
+            format!("must be between 0 and 1000, got {}", options.content_links),
+        ));
+    }
     let plan = FitPlan::of(&INDEX_MODELS).protected(&config.privacy, options.noise_seed);
     let fitted = fit(catalogue, log, config, &plan, clock)?;
     let rec = &fitted.recommender;
-    let files = encode(rec, options);
-    let manifest = describe(rec, log, &fitted.report, &files);
+    let links = rec
+        .model::<ContentModel>()
+        .filter(|_| options.content_links > 0)
+        .map(|c| ContentLinks::fit(c, options.content_links as usize));
+    let files = encode(rec, links.as_ref(), options);
+    let manifest = describe(rec, log, &fitted.report, links.as_ref(), &files);
     let mut all = vec![(MANIFEST.to_string(), manifest.to_json())];
     all.extend(files.into_iter().map(|(_, name, bytes)| (name, bytes)));
     Ok(BuiltIndex {
@@ -119,7 +134,11 @@ fn ranges(total: u32, size: u32) -> impl Iterator<Item = (u32, u32)> {
 }
 
 /// Every shard: `(shard entry, file name, bytes)`.
-fn encode(rec: &Recommender, options: &BuildOptions) -> Vec<(Shard, String, Vec<u8>)> {
+fn encode(
+    rec: &Recommender,
+    links: Option<&ContentLinks>,
+    options: &BuildOptions,
+) -> Vec<(Shard, String, Vec<u8>)> {
     let catalogue = rec.catalogue();
     let n = catalogue.len() as u32;
     let mut out = Vec::new();
@@ -134,6 +153,19 @@ fn encode(rec: &Recommender, options: &BuildOptions) -> Vec<(Shard, String, Vec<
         };
         out.push((shard, file, bytes));
     };
+    let buckets = id_buckets(n, options.shard_links);
+    let mut directory: Vec<Vec<(&str, u32)>> = vec![Vec::new(); buckets as usize];
+    for (i, id) in catalogue.ids().iter().enumerate() {
+        directory[shards::bucket_of(id, buckets) as usize].push((id, i as u32));
+    }
+    for (b, bucket) in directory.iter().enumerate() {
+        push(
+            ShardKind::Ids,
+            b as u32,
+            1,
+            shards::encode_ids(b as u32, std::slice::from_ref(bucket)),
+        );
+    }
     for (first, count) in ranges(n, options.shard_items) {
         push(
             ShardKind::Items,
@@ -153,7 +185,7 @@ fn encode(rec: &Recommender, options: &BuildOptions) -> Vec<(Shard, String, Vec<
             let bytes = shards::encode_features(&counts.features, first, count);
             push(ShardKind::Features, first, count, bytes);
         }
-        for (first, count) in ranges(n, options.shard_items) {
+        for (first, count) in ranges(n, WHOLE_SHARD) {
             let bytes = shards::encode_content(&counts, first, count);
             push(ShardKind::Content, first, count, bytes);
         }
@@ -172,18 +204,33 @@ fn encode(rec: &Recommender, options: &BuildOptions) -> Vec<(Shard, String, Vec<
             push(ShardKind::Sequential, first, count, bytes);
         }
     }
+    if let Some(links) = links {
+        for (first, count) in ranges(n, options.shard_items) {
+            let bytes = shards::encode_content_links(first, count, |i| {
+                let (ids, cos) = links.neighbours(i);
+                (ids.to_vec(), cos.to_vec(), links.explained(i).to_vec())
+            });
+            push(ShardKind::ContentLinks, first, count, bytes);
+        }
+    }
     let scores = rec.popularity().scores();
-    for (first, count) in ranges(n, options.shard_items) {
+    for (first, count) in ranges(n, WHOLE_SHARD) {
         let bytes = shards::encode_popularity(scores, first, count);
         push(ShardKind::Popularity, first, count, bytes);
     }
     out
 }
 
+/// Buckets of the id directory: one per `per_bucket` items, at least one.
+fn id_buckets(items: u32, per_bucket: u32) -> u32 {
+    items.div_ceil(per_bucket).max(1)
+}
+
 fn describe(
     rec: &Recommender,
     log: Option<&Interactions>,
     report: &FitReport,
+    links: Option<&ContentLinks>,
     files: &[(Shard, String, Vec<u8>)],
 ) -> Manifest {
     let catalogue = rec.catalogue();
@@ -200,6 +247,11 @@ fn describe(
             .model::<Sequential>()
             .map_or(0, |m| m.all_successors().len()),
         features: content.map_or(0, |c| c.features().len() as u32),
+        content_links: links.map_or(0, |l| l.len()),
+        id_buckets: files
+            .iter()
+            .filter(|(s, _, _)| s.kind == ShardKind::Ids)
+            .count() as u32,
     };
     Manifest {
         format: FORMAT.to_string(),

@@ -3,16 +3,16 @@
 //! [`Recommender`]. The caller supplies the bytes of each file (the CLI
 //! from a folder; the browser from its fetches).
 
-use std::sync::Arc;
+use rustc_hash::FxHashSet;
 
 use super::manifest::Manifest;
 use super::shards::{self, ShardKind};
 use crate::config::CheckedConfig;
-use crate::data::catalogue::{Catalogue, StoredFields};
+use crate::data::catalogue::StoredFields;
 use crate::error::{Error, Result};
-use crate::models::content::{ContentCounts, ContentModel};
+use crate::models::content::{ContentCounts, ContentModel, Feature, LinkFeatures};
 use crate::models::popularity::Popularity;
-use crate::models::{Model, Scorer};
+use crate::models::Model;
 use crate::recommend::Recommender;
 
 /// Where the bytes of an index's files come from: the file name (as the
@@ -34,15 +34,19 @@ pub struct OpenedIndex {
     pub(super) state: OpenState,
 }
 
-/// Which shards an index has opened, and the rows of its neighbour-list
-/// models so far (they open shard by shard).
+/// Which shards an index has opened, and the rows of its list models so
+/// far (they open shard by shard).
 #[derive(Debug, Default)]
 pub(super) struct OpenState {
     /// Shard files opened (or found bad).
-    pub opened: Vec<String>,
+    pub opened: FxHashSet<String>,
     /// Each neighbour-list model's rows so far (empty for items whose shard
     /// is not open).
     pub rows: Vec<(Model, ListRows)>,
+    /// The content links' explaining features so far, by item and link.
+    pub explained: Vec<Vec<LinkFeatures>>,
+    /// The content features (vocabulary), once read.
+    pub features: Option<Vec<Feature>>,
 }
 
 /// One row of links per item.
@@ -92,11 +96,7 @@ pub fn open_lenient(manifest: &[u8], read: ReadFile) -> Result<OpenedIndex> {
 
 fn open_with(manifest: &[u8], read: ReadFile, lenient: bool) -> Result<OpenedIndex> {
     let mut opened = super::partial::open_partial(manifest, read, &[])?;
-    let everything = super::partial::Needs {
-        models: opened.held(),
-        items: None,
-    };
-    opened.open(&everything, read);
+    opened.open(&super::partial::Needs::everything(opened.held()), read)?;
     match opened.problems.first() {
         Some((_, e)) if !lenient => Err(e.clone()),
         _ => Ok(opened),
@@ -116,11 +116,14 @@ impl OpenedIndex {
     }
 }
 
-/// The shard kinds a model is read from.
-pub(super) fn shard_kinds(model: Model) -> Vec<ShardKind> {
+/// The shard kinds a model is read from. Content: its vectors, or its
+/// links when the index has them and the query does not need the vectors
+/// (search and diversity do).
+pub(super) fn shard_kinds(model: Model, links: bool) -> Vec<ShardKind> {
     match model {
         Model::ItemKnn => vec![ShardKind::ItemKnn],
         Model::Sequential => vec![ShardKind::Sequential],
+        Model::Content if links => vec![ShardKind::Features, ShardKind::ContentLinks],
         Model::Content => vec![ShardKind::Features, ShardKind::Content],
         Model::Popular => vec![ShardKind::Popularity],
         Model::UserKnn | Model::Hybrid => Vec::new(),
@@ -152,60 +155,47 @@ fn each_shard(
     Ok(())
 }
 
-pub(super) fn catalogue(manifest: &Manifest, read: ReadFile) -> Result<Catalogue> {
-    let mut items = Vec::new();
-    let numeric = manifest.fields.numeric.len();
-    each_shard(manifest, ShardKind::Items, read, |r, count| {
-        shards::decode_items(r, count, numeric, &mut items)
-    })?;
-    let fields = StoredFields {
+/// The filter fields of the index's items.
+pub(super) fn stored_fields(manifest: &Manifest) -> StoredFields {
+    StoredFields {
         category: manifest.fields.category.clone(),
         price: manifest.fields.price.clone(),
         numeric: manifest.fields.numeric.clone(),
-    };
-    Catalogue::from_stored(items, &fields).map_err(|e| Error::BadIndex {
-        file: "items shards".into(),
-        message: e.to_string(),
-    })
+    }
 }
 
-/// A model that opens whole: popularity or content (the manifest lists
-/// only models an index holds, and neighbour lists open shard by shard in
-/// `partial`).
-pub(super) fn model(
-    kind: Model,
-    manifest: &Manifest,
-    config: &CheckedConfig,
-    read: ReadFile,
-) -> Result<Arc<dyn Scorer>> {
-    let n = manifest.items as usize;
-    Ok(match kind {
-        Model::Popular => {
-            let mut scores = Vec::with_capacity(n);
-            each_shard(manifest, ShardKind::Popularity, read, |r, count| {
-                shards::decode_popularity(r, count, &mut scores)
-            })?;
-            Arc::new(Popularity::from_scores(scores))
-        }
-        Model::Content => Arc::new(content(manifest, config, read)?),
-        Model::ItemKnn | Model::Sequential | Model::UserKnn | Model::Hybrid => {
-            return Err(Error::BadIndex {
-                file: super::MANIFEST.to_string(),
-                message: format!("model {:?} does not open whole", kind.config_name()),
-            })
-        }
-    })
+/// The popularity scores.
+pub(super) fn popularity(manifest: &Manifest, read: ReadFile) -> Result<Popularity> {
+    let mut scores = Vec::with_capacity(manifest.items as usize);
+    each_shard(manifest, ShardKind::Popularity, read, |r, count| {
+        shards::decode_popularity(r, count, &mut scores)
+    })?;
+    Ok(Popularity::from_scores(scores))
 }
 
-fn content(manifest: &Manifest, config: &CheckedConfig, read: ReadFile) -> Result<ContentModel> {
-    let fields = &manifest.fields.content;
-    let mut counts = ContentCounts::default();
-    counts.features.reserve(manifest.counts.features as usize);
+/// The content features (vocabulary).
+pub(super) fn features(manifest: &Manifest, read: ReadFile) -> Result<Vec<Feature>> {
+    let fields = manifest.fields.content.len();
+    let mut features = Vec::with_capacity(manifest.counts.features as usize);
     if manifest.counts.features > 0 {
         each_shard(manifest, ShardKind::Features, read, |r, count| {
-            shards::decode_features(r, count, fields.len(), &mut counts.features)
+            shards::decode_features(r, count, fields, &mut features)
         })?;
     }
+    Ok(features)
+}
+
+/// The content vectors, weighed from their counts.
+pub(super) fn content(
+    manifest: &Manifest,
+    config: &CheckedConfig,
+    features: Vec<Feature>,
+    read: ReadFile,
+) -> Result<ContentModel> {
+    let mut counts = ContentCounts {
+        features,
+        ..ContentCounts::default()
+    };
     counts.offsets.reserve(manifest.items as usize + 1);
     counts.offsets.push(0);
     each_shard(manifest, ShardKind::Content, read, |r, count| {
@@ -213,7 +203,7 @@ fn content(manifest: &Manifest, config: &CheckedConfig, read: ReadFile) -> Resul
     })?;
     Ok(ContentModel::from_counts(
         counts,
-        fields.clone(),
+        manifest.fields.content.clone(),
         &config.content,
     ))
 }

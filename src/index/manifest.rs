@@ -61,6 +61,10 @@ pub struct Counts {
     pub successors: usize,
     /// Content features.
     pub features: u32,
+    /// Content links published (0 when the index ranks by the vectors).
+    pub content_links: usize,
+    /// Buckets of the id directory.
+    pub id_buckets: u32,
 }
 
 /// The catalogue's fields as the index knows them.
@@ -90,7 +94,7 @@ struct Header {
 pub struct Shard {
     /// What it holds.
     pub kind: ShardKind,
-    /// Its first record (item, or feature for `features`).
+    /// Its first record (item; feature for `features`, bucket for `ids`).
     pub first: u32,
     /// Its number of records.
     pub count: u32,
@@ -180,10 +184,12 @@ impl Manifest {
             }
             let expected = match kind {
                 ShardKind::Features => self.counts.features as u64,
+                ShardKind::Ids => self.counts.id_buckets as u64,
                 _ => self.items as u64,
             };
             let present = self.shards_of(kind).next().is_some();
-            if (present || kind == ShardKind::Items) && next != expected {
+            let required = matches!(kind, ShardKind::Items | ShardKind::Ids);
+            if (present || required) && next != expected {
                 return Err(bad(format!(
                     "{} shards cover {next} records, expected {expected}",
                     kind.name()

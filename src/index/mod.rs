@@ -25,7 +25,7 @@ pub mod manifest;
 mod partial;
 pub mod shards;
 
-pub use build::{build, BuildOptions, BuiltIndex, INDEX_MODELS};
+pub use build::{build, BuildOptions, BuiltIndex, INDEX_MODELS, WHOLE_SHARD};
 pub use load::{check_held, open, open_lenient, OpenedIndex, ReadFile};
 pub use manifest::{Manifest, MANIFEST};
-pub use partial::{open_partial, Needs, QueryKind};
+pub use partial::{open_partial, Needs, QueryKind, Request};

@@ -1,55 +1,124 @@
 //! Opening an index piece by piece, so a page fetches only the shards its
 //! queries need.
 //!
-//! [`open_partial`] opens the manifest, the items and popularity (every
-//! query needs them: results show items, and popularity fills a short
-//! list). A query then says what it needs ([`OpenedIndex::needs`]): the
-//! models its blend weighs, and the items whose lists it reads. Content is
-//! opened whole (a query scores every item against the content vectors);
-//! item-kNN and sequential lists open shard by shard, for the items a
-//! query starts from (the product, the history). [`OpenedIndex::files_for`]
-//! names the files still missing, and [`OpenedIndex::open`] opens them.
-//! A query whose needs are open is answered exactly as by the whole index.
+//! [`open_partial`] opens the manifest and popularity (every ranking query
+//! falls back on it) and knows no item yet. A request then goes through up
+//! to three stages ([`OpenedIndex::missing`]), each naming the files it
+//! still lacks:
+//!
+//! 1. **ids**: the id-directory buckets of the ids it names (the product,
+//!    the history, excluded ids), so they become item indices;
+//! 2. **models** ([`OpenedIndex::needs`]): the models its blend weighs;
+//!    item-kNN, sequential and content links shard by shard for the items
+//!    it starts from; content vectors whole (search, diversity); every
+//!    items shard when a filter tests item fields;
+//! 3. **items**: the query is run, and the items shards of its results
+//!    and of the items it starts from (explanations name them) are named.
+//!
+//! [`OpenedIndex::open`] opens the files named. A request whose stages are
+//! all open is answered exactly as by the whole index.
 
 use std::sync::Arc;
 
-use super::load::{catalogue, model, shard_kinds, OpenState, OpenedIndex, ReadFile};
+use super::load::{
+    content, features, popularity, shard_kinds, stored_fields, OpenState, OpenedIndex, ReadFile,
+};
 use super::manifest::{Manifest, Shard};
 use super::shards::{self, ShardKind};
+use crate::data::catalogue::Catalogue;
+use crate::data::history::Event;
 use crate::error::{Error, Result};
+use crate::models::content::{ContentLinks, Feature};
 use crate::models::item_knn::ItemKnn;
 use crate::models::neighbours::Neighbours;
 use crate::models::popularity::Popularity;
 use crate::models::sequential::Sequential;
 use crate::models::{Model, Scorer};
-use crate::recommend::{CheckedQuery, Recommender};
+use crate::recommend::{CheckedQuery, Recommendation, Recommender};
 
-/// What kind of query asks: search reads the content model only.
+/// What kind of query asks: search reads the content vectors only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QueryKind {
     /// Similar items, recommendations and trending: the models of the
     /// query's blend.
     Rank,
-    /// Free-text search: the content model.
+    /// Free-text search: the content vectors.
     Search,
 }
 
+/// A request to a partly opened index, with what it starts from.
+#[derive(Debug, Clone, Copy)]
+pub enum Request<'a> {
+    /// Items similar to this id.
+    Similar(&'a str),
+    /// Recommendations for this history.
+    Recommend(&'a [Event]),
+    /// Popular (trending) items.
+    Popular,
+    /// Items matching this text.
+    Search(&'a str),
+    /// The display fields of these ids.
+    Items(&'a [String]),
+}
+
+impl Request<'_> {
+    fn kind(&self) -> QueryKind {
+        match self {
+            Request::Search(_) => QueryKind::Search,
+            _ => QueryKind::Rank,
+        }
+    }
+
+    /// The ids it names, excluded ids of the filter included.
+    fn ids(&self, query: &CheckedQuery) -> Vec<String> {
+        let mut ids: Vec<String> = match self {
+            Request::Similar(id) => vec![id.to_string()],
+            Request::Recommend(events) => events.iter().map(|e| e.item.clone()).collect(),
+            Request::Items(ids) => ids.to_vec(),
+            Request::Popular | Request::Search(_) => Vec::new(),
+        };
+        ids.extend(query.filter.exclude.iter().cloned());
+        ids
+    }
+}
+
 /// What a query needs open.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Needs {
     /// The models, in blend order (popularity is always open).
     pub models: Vec<Model>,
-    /// The items whose neighbour and successor lists it reads (the query
-    /// item, the history's items), or `None` for every item's.
+    /// The items whose neighbour, successor and content lists it reads
+    /// (the query item, the history's items), or `None` for every item's.
     pub items: Option<Vec<u32>>,
+    /// Whether it reads the content vectors (search, diversity). Content
+    /// among `models` ranks by the content links when the index has them.
+    pub vectors: bool,
+    /// Ids to find in the id directory.
+    pub ids: Vec<String>,
+    /// The items whose records (display and filter fields) it reads, or
+    /// `None` for every item's.
+    pub shown: Option<Vec<u32>>,
 }
 
-/// Opens the manifest, the items and popularity, and those of `models`
-/// that open whole (content); neighbour lists wait for the items a query
-/// starts from ([`OpenedIndex::open`]).
+impl Needs {
+    /// Everything an index holds of `models`: every shard.
+    pub fn everything(models: Vec<Model>) -> Needs {
+        Needs {
+            models,
+            items: None,
+            vectors: true,
+            ids: Vec::new(),
+            shown: None,
+        }
+    }
+}
+
+/// Opens the manifest, popularity, and those of `models` that open whole
+/// (content vectors when the index has no links); items, ids and lists
+/// wait for the requests that need them ([`OpenedIndex::missing`]).
 ///
 /// # Errors
-/// [`Error::BadIndex`] for a bad manifest, items or popularity shard.
+/// [`Error::BadIndex`] for a bad manifest or popularity shard.
 pub fn open_partial(manifest: &[u8], read: ReadFile, models: &[Model]) -> Result<OpenedIndex> {
     let manifest = Manifest::from_json(manifest)?;
     let config = manifest
@@ -60,24 +129,27 @@ pub fn open_partial(manifest: &[u8], read: ReadFile, models: &[Model]) -> Result
             file: super::MANIFEST.to_string(),
             message: format!("its options do not check: {e}"),
         })?;
-    let catalogue = Arc::new(catalogue(&manifest, read)?);
+    let catalogue = Catalogue::unopened(manifest.items as usize, &stored_fields(&manifest))
+        .map_err(|e| Error::BadIndex {
+            file: super::MANIFEST.to_string(),
+            message: e.to_string(),
+        })?;
     // Without popularity, all items score 0 (catalogue order), as in a fit
     // without interactions.
-    let popularity: Arc<dyn Scorer> = if manifest.models.contains(&Model::Popular) {
-        model(Model::Popular, &manifest, &config, read)?
+    let popularity = if manifest.models.contains(&Model::Popular) {
+        popularity(&manifest, read)?
     } else {
-        Arc::new(Popularity::from_scores(vec![0.0; catalogue.len()]))
+        Popularity::from_scores(vec![0.0; catalogue.len()])
     };
     let mut state = OpenState::default();
     state.opened.extend(
         manifest
-            .shards
-            .iter()
-            .filter(|s| matches!(s.kind, ShardKind::Items | ShardKind::Popularity))
+            .shards_of(ShardKind::Popularity)
             .map(|s| s.file.clone()),
     );
+    let popularity: Arc<dyn Scorer> = Arc::new(popularity);
     let mut opened = OpenedIndex {
-        recommender: Recommender::new(catalogue, vec![popularity], config),
+        recommender: Recommender::new(Arc::new(catalogue), vec![popularity], config),
         manifest,
         problems: Vec::new(),
         state,
@@ -85,21 +157,92 @@ pub fn open_partial(manifest: &[u8], read: ReadFile, models: &[Model]) -> Result
     let needs = Needs {
         models: models.to_vec(),
         items: Some(Vec::new()),
+        shown: Some(Vec::new()),
+        ..Needs::default()
     };
-    opened.open(&needs, read);
+    opened.open(&needs, read)?;
     Ok(opened)
 }
 
 impl OpenedIndex {
+    /// The files `request` still needs, one stage at a time (see the
+    /// module): empty once it can be answered. Call [`OpenedIndex::open`]
+    /// with them, then ask again.
+    pub fn missing(&self, request: &Request, query: &CheckedQuery) -> Vec<String> {
+        let files = self.missing_to_run(request, query);
+        if !files.is_empty() {
+            return files;
+        }
+        // An error here is the query's own: it is reported when it runs.
+        let results = self.answer(request, query).unwrap_or_default();
+        self.missing_to_show(request, query, &results)
+    }
+
+    /// Stages 1 and 2: the files `request` needs before it can run.
+    pub fn missing_to_run(&self, request: &Request, query: &CheckedQuery) -> Vec<String> {
+        let ids = Needs {
+            ids: request.ids(query),
+            shown: Some(Vec::new()),
+            items: Some(Vec::new()),
+            ..Needs::default()
+        };
+        let files = self.files_for(&ids);
+        if !files.is_empty() || matches!(request, Request::Items(_)) {
+            return files;
+        }
+        let items = self.indices(&ids.ids);
+        self.files_for(&self.needs(request.kind(), query, &items))
+    }
+
+    /// Stage 3: the items shards of `results` and of the items `request`
+    /// starts from (explanations name them), not open yet.
+    pub fn missing_to_show(
+        &self,
+        request: &Request,
+        query: &CheckedQuery,
+        results: &[Recommendation],
+    ) -> Vec<String> {
+        let mut shown = self.indices(&request.ids(query));
+        shown.extend(results.iter().map(|r| r.index));
+        self.files_for(&Needs {
+            shown: Some(shown),
+            items: Some(Vec::new()),
+            ..Needs::default()
+        })
+    }
+
+    /// The indices of the ids the catalogue knows so far.
+    fn indices(&self, ids: &[String]) -> Vec<u32> {
+        let catalogue = self.recommender.catalogue();
+        ids.iter().filter_map(|id| catalogue.index_of(id)).collect()
+    }
+
+    /// Answers a request from what is open.
+    ///
+    /// # Errors
+    /// The query's own errors.
+    pub fn answer(&self, request: &Request, query: &CheckedQuery) -> Result<Vec<Recommendation>> {
+        let rec = &self.recommender;
+        match *request {
+            Request::Similar(id) => rec.similar_items(id, query),
+            Request::Recommend(events) => rec.recommend(events, query),
+            Request::Popular => rec.popular(query),
+            Request::Search(text) => rec.search(text, query),
+            Request::Items(_) => Ok(Vec::new()),
+        }
+    }
+
     /// What a query needs open. Ranking: every model its blend weighs above
     /// 0 (the query's model alone, or the hybrid's weights), plus the
-    /// content model (else item-kNN, then for every item) when it asks for
-    /// diversity, which measures item similarity with it; the lists of
-    /// `items`. Search: the content model. Only models the index holds.
+    /// content vectors (else item-kNN, then for every item) when it asks
+    /// for diversity, which measures item similarity with them; the lists
+    /// of `items`; every item's record when its filter tests their fields.
+    /// Search: the content vectors. Only models the index holds.
     pub fn needs(&self, kind: QueryKind, query: &CheckedQuery, items: &[u32]) -> Needs {
         let held = self.held();
+        let mut vectors = kind == QueryKind::Search;
         let mut models: Vec<Model> = match kind {
-            QueryKind::Search => vec![Model::Content],
+            QueryKind::Search => Vec::new(),
             QueryKind::Rank => {
                 let weights = query
                     .weights
@@ -116,16 +259,25 @@ impl OpenedIndex {
         let mut every_item = false;
         if kind == QueryKind::Rank && query.diversity > 0.0 {
             if held.contains(&Model::Content) {
-                models.push(Model::Content);
+                vectors = true;
             } else {
                 models.push(Model::ItemKnn);
                 every_item = true;
             }
         }
         models.retain(|m| held.contains(m));
+        let f = &query.filter;
+        let tests_fields = f.in_stock_only
+            || !f.categories.is_empty()
+            || !f.exclude_categories.is_empty()
+            || f.min_price.is_some()
+            || f.max_price.is_some();
         Needs {
             models,
             items: (!every_item).then(|| items.to_vec()),
+            vectors,
+            ids: Vec::new(),
+            shown: (!tests_fields).then(Vec::new),
         }
     }
 
@@ -142,85 +294,264 @@ impl OpenedIndex {
         self.shards_for(needs).is_empty()
     }
 
+    /// Whether the index ranks content by its links.
+    fn has_links(&self) -> bool {
+        self.manifest.shards_of(ShardKind::ContentLinks).next().is_some()
+    }
+
     fn shards_for(&self, needs: &Needs) -> Vec<&Shard> {
         let held = self.held();
-        let wanted: Vec<ShardKind> = needs
+        let links = self.has_links();
+        let mut wanted: Vec<ShardKind> = needs
             .models
             .iter()
             .filter(|m| held.contains(m))
-            .flat_map(|&m| shard_kinds(m))
+            .flat_map(|&m| shard_kinds(m, links))
             .collect();
-        let covers = |s: &Shard| {
-            let whole = matches!(s.kind, ShardKind::Features | ShardKind::Content);
-            whole
-                || needs.items.as_ref().is_none_or(|items| {
-                    items
-                        .iter()
-                        .any(|&i| (s.first..s.first + s.count).contains(&i))
-                })
+        if needs.vectors && held.contains(&Model::Content) {
+            wanted.extend(shard_kinds(Model::Content, false));
+        }
+        let buckets: Vec<u32> = needs
+            .ids
+            .iter()
+            .filter(|id| self.recommender.catalogue().index_of(id).is_none())
+            .map(|id| shards::bucket_of(id, self.manifest.counts.id_buckets))
+            .collect();
+        let any_of = |s: &Shard, items: &Option<Vec<u32>>| {
+            items.as_ref().is_none_or(|items| {
+                items
+                    .iter()
+                    .any(|&i| (s.first..s.first + s.count).contains(&i))
+            })
+        };
+        let covers = |s: &Shard| match s.kind {
+            ShardKind::Ids => buckets
+                .iter()
+                .any(|b| (s.first..s.first + s.count).contains(b)),
+            ShardKind::Items => any_of(s, &needs.shown),
+            ShardKind::Features | ShardKind::Content | ShardKind::Popularity => wanted.contains(&s.kind),
+            ShardKind::ItemKnn | ShardKind::Sequential | ShardKind::ContentLinks => {
+                wanted.contains(&s.kind) && any_of(s, &needs.items)
+            }
         };
         self.manifest
             .shards
             .iter()
-            .filter(|s| wanted.contains(&s.kind) && covers(s))
-            .filter(|s| !self.state.opened.contains(&s.file))
+            .filter(|s| covers(s) && !self.state.opened.contains(&s.file))
             .collect()
     }
 
     /// Opens what `needs` names; a model whose shards are missing or bad is
     /// left out and named in [`OpenedIndex::problems`] (the others still
     /// answer). Returns how many problems it added.
-    pub fn open(&mut self, needs: &Needs, read: ReadFile) -> usize {
-        self.open_where(needs, &|_| true, read)
+    ///
+    /// # Errors
+    /// [`Error::BadIndex`] for a missing or bad ids or items shard: the
+    /// request cannot be answered without them.
+    pub fn open(&mut self, needs: &Needs, read: ReadFile) -> Result<usize> {
+        let files = self.files_for(needs);
+        self.open_files(&|f| files.iter().any(|g| g == f), read)
     }
 
-    /// [`OpenedIndex::open`], of the files `at_hand` holds only: the list
-    /// shards among them, and a model that opens whole when all its files
-    /// are there. The rest waits for a later call (a page that fetched
-    /// small lists with the manifest opens them before any query).
-    pub fn open_where(
-        &mut self,
-        needs: &Needs,
-        at_hand: &dyn Fn(&str) -> bool,
-        read: ReadFile,
-    ) -> usize {
-        let shards: Vec<Shard> = self.shards_for(needs).into_iter().cloned().collect();
+    /// Opens every shard `at_hand` holds that is not open yet: ids, items
+    /// and list shards one by one, a kind that opens whole (the content
+    /// vectors) once all its files are at hand or open. The rest waits for
+    /// a later call (a page that fetched small lists with the manifest
+    /// opens them before any query; a request's rounds of
+    /// [`OpenedIndex::missing`] open here).
+    ///
+    /// # Errors
+    /// As [`OpenedIndex::open`].
+    pub fn open_files(&mut self, at_hand: &dyn Fn(&str) -> bool, read: ReadFile) -> Result<usize> {
+        let held = self.held();
+        let lost = |kind: ShardKind| {
+            let of = |m: Model| !held.contains(&m) && self.manifest.models.contains(&m);
+            match kind {
+                ShardKind::ItemKnn => of(Model::ItemKnn),
+                ShardKind::Sequential => of(Model::Sequential),
+                ShardKind::Content | ShardKind::ContentLinks => of(Model::Content),
+                _ => false,
+            }
+        };
+        let shards: Vec<Shard> = self
+            .manifest
+            .shards
+            .iter()
+            .filter(|s| at_hand(&s.file) && !self.state.opened.contains(&s.file) && !lost(s.kind))
+            .cloned()
+            .collect();
         if shards.is_empty() {
-            return 0;
+            return Ok(0);
         }
+        self.open_records(&shards, read)?;
         let before = self.problems.len();
-        for m in Model::SINGLE {
-            let kinds = shard_kinds(m);
-            let mut mine: Vec<&Shard> = shards.iter().filter(|s| kinds.contains(&s.kind)).collect();
-            if matches!(m, Model::ItemKnn | Model::Sequential) {
-                mine.retain(|s| at_hand(&s.file));
-            } else if !mine.iter().all(|s| at_hand(&s.file)) {
+        // A kind that opens whole: all its files at hand or open.
+        let whole = |kind: ShardKind| {
+            self.manifest
+                .shards_of(kind)
+                .all(|s| self.state.opened.contains(&s.file) || at_hand(&s.file))
+        };
+        let features = self.state.features.is_some() || whole(ShardKind::Features);
+        let vectors = shards.iter().any(|s| s.kind == ShardKind::Content)
+            && whole(ShardKind::Content)
+            && features;
+        let links = shards.iter().any(|s| s.kind == ShardKind::ContentLinks) && features;
+        for m in [Model::ItemKnn, Model::Sequential] {
+            let kind = shard_kinds(m, false)[0];
+            let list: Vec<Shard> = shards.iter().filter(|s| s.kind == kind).cloned().collect();
+            if list.is_empty() {
                 continue;
             }
-            if mine.is_empty() {
-                continue;
-            }
-            self.state
-                .opened
-                .extend(mine.iter().map(|s| s.file.clone()));
-            let opened = match m {
-                Model::ItemKnn | Model::Sequential => self.open_lists(m, &mine, read),
-                _ => model(m, &self.manifest, self.recommender.config(), read),
-            };
-            match opened {
+            self.mark_opened(&list);
+            match self.open_lists(m, &list, read) {
                 Ok(scorer) => self.replace(scorer),
-                Err(e) => {
-                    self.problems.push((m, e));
-                    self.remove(m);
-                }
+                Err(e) => self.lose(m, e),
             }
         }
-        self.problems.len() - before
+        if vectors {
+            self.mark_opened(&self.kind_shards(&[ShardKind::Features, ShardKind::Content]));
+            if let Err(e) = self.open_vectors(read) {
+                self.lose(Model::Content, e);
+            }
+        }
+        if links {
+            let mine: Vec<Shard> = shards
+                .iter()
+                .filter(|s| s.kind == ShardKind::ContentLinks)
+                .cloned()
+                .collect();
+            self.mark_opened(&mine);
+            self.mark_opened(&self.kind_shards(&[ShardKind::Features]));
+            match self.open_content_links(&mine, read) {
+                Ok(scorer) => self.replace(scorer),
+                Err(e) => self.lose(Model::Content, e),
+            }
+        }
+        Ok(self.problems.len() - before)
     }
 
-    /// Reads list shards of a neighbour-list model into its rows so far,
-    /// and the model from them.
-    fn open_lists(&mut self, m: Model, list: &[&Shard], read: ReadFile) -> Result<Arc<dyn Scorer>> {
+    fn kind_shards(&self, kinds: &[ShardKind]) -> Vec<Shard> {
+        self.manifest
+            .shards
+            .iter()
+            .filter(|s| kinds.contains(&s.kind))
+            .cloned()
+            .collect()
+    }
+
+    fn mark_opened(&mut self, shards: &[Shard]) {
+        self.state
+            .opened
+            .extend(shards.iter().map(|s| s.file.clone()));
+    }
+
+    /// A model's shards were bad: it is left out, with why.
+    fn lose(&mut self, model: Model, e: Error) {
+        self.problems.push((model, e));
+        self.remove(model);
+    }
+
+    /// Opens the ids and items shards among `shards` into the catalogue.
+    fn open_records(&mut self, shards: &[Shard], read: ReadFile) -> Result<()> {
+        let n = self.manifest.items as usize;
+        let buckets = self.manifest.counts.id_buckets;
+        let numeric = self.manifest.fields.numeric.len();
+        for s in shards {
+            match s.kind {
+                ShardKind::Ids => {
+                    let bytes = read(&s.file)?;
+                    let mut entries = Vec::new();
+                    let r = shards::open(&s.file, &bytes, s.kind, s.first, s.count)?;
+                    shards::decode_ids(r, s.first, s.count, buckets, n, &mut entries)?;
+                    let catalogue = self.recommender.catalogue_mut();
+                    for (id, item) in entries {
+                        catalogue.learn_id(id, item).map_err(|e| bad(s, e))?;
+                    }
+                }
+                ShardKind::Items => {
+                    let bytes = read(&s.file)?;
+                    let mut items = Vec::with_capacity(s.count as usize);
+                    let r = shards::open(&s.file, &bytes, s.kind, s.first, s.count)?;
+                    shards::decode_items(r, s.count, numeric, &mut items)?;
+                    self.recommender
+                        .catalogue_mut()
+                        .fill_stored(s.first as usize, items)
+                        .map_err(|e| bad(s, e))?;
+                }
+                _ => continue,
+            }
+            self.state.opened.insert(s.file.clone());
+        }
+        Ok(())
+    }
+
+    /// The content features, read once.
+    fn features(&mut self, read: ReadFile) -> Result<Vec<Feature>> {
+        if self.state.features.is_none() {
+            self.state.features = Some(features(&self.manifest, read)?);
+        }
+        Ok(self.state.features.clone().unwrap_or_default())
+    }
+
+    /// Opens the content vectors: the content model itself, or (when the
+    /// index ranks content by its links) kept beside it for search and
+    /// diversity.
+    fn open_vectors(&mut self, read: ReadFile) -> Result<()> {
+        let features = self.features(read)?;
+        let model = Arc::new(content(
+            &self.manifest,
+            self.recommender.config(),
+            features,
+            read,
+        )?);
+        if self.has_links() {
+            let rec = self.recommender.clone();
+            self.recommender = rec.with_vectors(Some(model));
+        } else {
+            self.replace(model);
+        }
+        Ok(())
+    }
+
+    /// Reads content-links shards into the rows so far, and the model.
+    fn open_content_links(&mut self, list: &[Shard], read: ReadFile) -> Result<Arc<dyn Scorer>> {
+        let features = self.features(read)?;
+        let n = self.manifest.items as usize;
+        if self.state.explained.is_empty() {
+            self.state.explained = vec![Vec::new(); n];
+        }
+        let mut read_rows = Vec::new();
+        for s in list {
+            let bytes = read(&s.file)?;
+            read_rows.clear();
+            let r = shards::open(&s.file, &bytes, s.kind, s.first, s.count)?;
+            shards::decode_content_links(r, s.count, n, features.len(), &mut read_rows)?;
+            let rows = self.rows_of(Model::Content);
+            for (k, (row, _)) in read_rows.iter().enumerate() {
+                rows[s.first as usize + k] = row.clone();
+            }
+            for (k, (_, explained)) in read_rows.drain(..).enumerate() {
+                self.state.explained[s.first as usize + k] = explained;
+            }
+        }
+        let fields = self
+            .manifest
+            .fields
+            .content
+            .iter()
+            .map(|f| (f.name.clone(), f.role))
+            .collect();
+        let rows = self.rows_of(Model::Content).clone();
+        Ok(Arc::new(ContentLinks::from_parts(
+            rows,
+            self.state.explained.clone(),
+            features,
+            fields,
+        )))
+    }
+
+    /// A list model's rows so far (empty rows for every item at first).
+    fn rows_of(&mut self, m: Model) -> &mut Vec<Vec<(u32, f32)>> {
         let n = self.manifest.items as usize;
         let slot = match self.state.rows.iter().position(|(k, _)| *k == m) {
             Some(slot) => slot,
@@ -229,7 +560,13 @@ impl OpenedIndex {
                 self.state.rows.len() - 1
             }
         };
-        let rows = &mut self.state.rows[slot].1;
+        &mut self.state.rows[slot].1
+    }
+
+    /// Reads list shards of a neighbour-list model into its rows so far,
+    /// and the model from them.
+    fn open_lists(&mut self, m: Model, list: &[Shard], read: ReadFile) -> Result<Arc<dyn Scorer>> {
+        let n = self.manifest.items as usize;
         let mut read_rows = Vec::new();
         for s in list {
             let bytes = read(&s.file)?;
@@ -240,11 +577,12 @@ impl OpenedIndex {
                 n,
                 &mut read_rows,
             )?;
+            let rows = self.rows_of(m);
             for (k, row) in read_rows.drain(..).enumerate() {
                 rows[s.first as usize + k] = row;
             }
         }
-        let lists = Neighbours::from_rows(rows.clone());
+        let lists = Neighbours::from_rows(self.rows_of(m).clone());
         Ok(match m {
             Model::ItemKnn => Arc::new(ItemKnn::from_neighbours(lists)),
             _ => Arc::new(Sequential::from_successors(
@@ -284,6 +622,15 @@ impl OpenedIndex {
             Arc::clone(rec.shared_catalogue()),
             models,
             rec.config().clone(),
-        );
+        )
+        .with_vectors(rec.shared_vectors().cloned());
+    }
+}
+
+/// A records shard whose records contradict the index (an id twice).
+fn bad(s: &Shard, e: Error) -> Error {
+    Error::BadIndex {
+        file: s.file.clone(),
+        message: e.to_string(),
     }
 }

@@ -7,12 +7,12 @@ use super::codec::{Reader, Writer};
 use crate::data::catalogue::{Catalogue, StoredItem};
 use crate::error::{Error, Result};
 use crate::limits::MAX_TOKENS_PER_FIELD;
-use crate::models::content::{ContentCounts, Feature};
+use crate::models::content::{ContentCounts, Feature, LinkFeatures};
 
 /// The first bytes of every shard.
 pub const MAGIC: &[u8; 4] = b"PKRX";
 /// The shard format version (the manifest's `version`).
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 /// Header bytes before the records.
 pub const HEADER: usize = 16;
 
@@ -32,17 +32,24 @@ pub enum ShardKind {
     Sequential = 5,
     /// Popularity scores of items.
     Popularity = 6,
+    /// The id directory: buckets of `(id, item)` by a hash of the id.
+    Ids = 7,
+    /// Content neighbour lists of items, each link with the features that
+    /// explain it.
+    ContentLinks = 8,
 }
 
 impl ShardKind {
     /// All kinds, in file order.
-    pub const ALL: [ShardKind; 6] = [
+    pub const ALL: [ShardKind; 8] = [
+        ShardKind::Ids,
         ShardKind::Items,
         ShardKind::Features,
         ShardKind::Content,
         ShardKind::ItemKnn,
         ShardKind::Sequential,
         ShardKind::Popularity,
+        ShardKind::ContentLinks,
     ];
 
     /// The kind's name in file names and the manifest.
@@ -54,6 +61,8 @@ impl ShardKind {
             ShardKind::ItemKnn => "item-knn",
             ShardKind::Sequential => "sequential",
             ShardKind::Popularity => "popularity",
+            ShardKind::Ids => "ids",
+            ShardKind::ContentLinks => "content-links",
         }
     }
 }
@@ -402,6 +411,104 @@ pub fn decode_rows(
     for _ in 0..count {
         r.links(bound, &mut row)?;
         out.push(row.clone());
+    }
+    end(r)
+}
+
+/// The id directory's bucket of an id: the xxHash64 (seed 0) of its
+/// trimmed UTF-8 bytes, modulo the number of buckets.
+pub fn bucket_of(id: &str, buckets: u32) -> u32 {
+    (hash(id.trim().as_bytes()) % buckets.max(1) as u64) as u32
+}
+
+/// Buckets `first..first + buckets.len()` of the id directory: per bucket a
+/// varint count, then each `(id, item)` as a string and a varint, by item.
+pub fn encode_ids(first: u32, buckets: &[Vec<(&str, u32)>]) -> Vec<u8> {
+    let mut w = header(ShardKind::Ids, first, buckets.len() as u32);
+    for bucket in buckets {
+        w.varint(bucket.len() as u64);
+        for &(id, item) in bucket {
+            w.str(id);
+            w.varint(item as u64);
+        }
+    }
+    w.bytes
+}
+
+/// Reads the `(id, item)` entries of an ids shard of `count` buckets,
+/// starting at bucket `first` of `buckets`; items must be below `items`,
+/// and each id must belong to its bucket.
+pub fn decode_ids(
+    mut r: Reader,
+    first: u32,
+    count: u32,
+    buckets: u32,
+    items: usize,
+    out: &mut Vec<(String, u32)>,
+) -> Result<()> {
+    for b in first..first + count {
+        for _ in 0..r.count(2)? {
+            let id = r.str()?;
+            let item = r.index(items, "item")?;
+            if bucket_of(&id, buckets) != b {
+                return Err(r.error(format!(
+                    "id {id:?} is in bucket {b}, but hashes to bucket {}",
+                    bucket_of(&id, buckets)
+                )));
+            }
+            out.push((id, item));
+        }
+    }
+    end(r)
+}
+
+/// Content links of items `first..first + count`: each a links row
+/// ([`Writer::links`]), then for each link the features that explain it
+/// (a varint count, then per feature its id as a varint and its share of
+/// the link's cosine as a u8, `q / 255`).
+pub fn encode_content_links(
+    first: u32,
+    count: u32,
+    row: impl Fn(u32) -> (Vec<u32>, Vec<f32>, Vec<LinkFeatures>),
+) -> Vec<u8> {
+    let mut w = header(ShardKind::ContentLinks, first, count);
+    for i in first..first + count {
+        let (ids, strengths, features) = row(i);
+        w.links(&ids, &strengths);
+        for link in &features {
+            w.varint(link.len() as u64);
+            for &(f, share) in link {
+                w.varint(f as u64);
+                w.u8((share.clamp(0.0, 1.0) * 255.0).round() as u8);
+            }
+        }
+    }
+    w.bytes
+}
+
+/// Reads the rows of a content-links shard: link ids below `items`,
+/// feature ids below `features`.
+pub fn decode_content_links(
+    mut r: Reader,
+    count: u32,
+    items: usize,
+    features: usize,
+    out: &mut Vec<(Vec<(u32, f32)>, Vec<LinkFeatures>)>,
+) -> Result<()> {
+    let mut row = Vec::new();
+    for _ in 0..count {
+        r.links(items, &mut row)?;
+        let mut explained = Vec::with_capacity(row.len());
+        for _ in 0..row.len() {
+            let n = r.count(2)?;
+            let mut link = Vec::with_capacity(n);
+            for _ in 0..n {
+                let f = r.index(features, "feature")?;
+                link.push((f, r.u8()? as f32 / 255.0));
+            }
+            explained.push(link);
+        }
+        out.push((row.clone(), explained));
     }
     end(r)
 }

@@ -68,6 +68,9 @@ pub struct Recommender {
     catalogue: Arc<Catalogue>,
     /// The fitted models, in blend order ([`Model::SINGLE`]).
     models: Vec<Arc<dyn Scorer>>,
+    /// The content vectors, for search and diversity, when content ranks
+    /// by other means (a model index's content links).
+    vectors: Option<Arc<ContentModel>>,
     config: CheckedConfig,
 }
 
@@ -103,8 +106,32 @@ impl Recommender {
         Recommender {
             catalogue,
             models,
+            vectors: None,
             config,
         }
+    }
+
+    /// The same models, with `vectors` serving search and diversity (a
+    /// model index ranks content by its links).
+    pub(crate) fn with_vectors(mut self, vectors: Option<Arc<ContentModel>>) -> Recommender {
+        self.vectors = vectors;
+        self
+    }
+
+    /// The catalogue, to fill in (a model index opened piece by piece).
+    pub(crate) fn catalogue_mut(&mut self) -> &mut Catalogue {
+        Arc::make_mut(&mut self.catalogue)
+    }
+
+    /// The content vectors: the content model, or those kept beside the
+    /// model that ranks content ([`Recommender::with_vectors`]).
+    pub fn content_vectors(&self) -> Option<&ContentModel> {
+        self.model::<ContentModel>().or(self.vectors.as_deref())
+    }
+
+    /// The content vectors, shared (see [`Recommender::content_vectors`]).
+    pub(crate) fn shared_vectors(&self) -> Option<&Arc<ContentModel>> {
+        self.vectors.as_ref()
     }
 
     /// The catalogue.
@@ -233,7 +260,7 @@ impl Recommender {
     /// # Errors
     /// [`Error::InvalidValue`] when the content model was not fitted.
     pub fn search(&self, text: &str, query: &CheckedQuery) -> Result<Vec<Recommendation>> {
-        let content = self.model::<ContentModel>().ok_or_else(|| {
+        let content = self.content_vectors().ok_or_else(|| {
             Error::value(
                 "model",
                 "search needs the content model, which was not fitted",

@@ -1,7 +1,6 @@
 //! Selecting the final `k` items from blended scores: top-k among the
 //! allowed items, popularity fill, then diversity re-ranking.
 
-use crate::models::content::ContentModel;
 use crate::models::item_knn::ItemKnn;
 use crate::recommend::diversity::mmr;
 use crate::recommend::{CheckedQuery, Recommender};
@@ -57,9 +56,7 @@ impl Recommender {
     /// similarity scaled by the item's strongest link when items have no
     /// content features.
     fn item_similarity(&self, a: u32, b: u32) -> f32 {
-        if let Some(content) = self
-            .model::<ContentModel>()
-            .filter(|c| c.feature_count() > 0)
+        if let Some(content) = self.content_vectors().filter(|c| c.feature_count() > 0)
         {
             return content.similarity(a, b);
         }

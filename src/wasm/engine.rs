@@ -14,7 +14,7 @@ use crate::data::catalogue::{Catalogue, ItemView};
 use crate::data::history::Event;
 use crate::data::interactions::Interactions;
 use crate::error::Error;
-use crate::index::{Needs, OpenedIndex, QueryKind};
+use crate::index::{OpenedIndex, Request};
 use crate::models::Model;
 #[cfg(feature = "wasm-recommend")]
 use crate::recommend::fit::{fit, no_clock, FitPlan};
@@ -64,8 +64,10 @@ export interface QueryOptions {
 /// or the models of a model index.
 #[wasm_bindgen]
 pub struct Engine {
-    /// The one copy of the catalogue (the recommender shares it).
-    catalogue: Arc<Catalogue>,
+    /// The one copy of the catalogue (the recommender shares it); `None`
+    /// for an index engine, whose catalogue fills in as queries open items
+    /// (see [`Engine::catalogue`]).
+    catalogue: Option<Arc<Catalogue>>,
     // The config and the log serve fitting, which the query module leaves out.
     #[cfg_attr(not(feature = "wasm-recommend"), allow(dead_code))]
     config: CheckedConfig,
@@ -83,13 +85,13 @@ impl Engine {
     /// Opens a model index (`pocketrec build`): `manifest` the bytes of
     /// `pocketrec-index.json`, `files` a `Map` from each shard's file name
     /// (as the manifest lists it) to its bytes. `models` (config names, or
-    /// `hybrid` for all) are the models to open now, besides the items and
-    /// popularity every query needs; the others open when a query first
-    /// needs them, and neighbour lists (item-kNN, sequential) shard by
-    /// shard for the items queries start from (see `missingFiles` and
-    /// `openFiles`), unless `files` holds them already. Default: every
-    /// model the index holds. A model whose shards are missing or bad is left out (see
-    /// `problems`), so the others still answer; a bad manifest, items or
+    /// `hybrid` for all) are the models to open now that open whole,
+    /// besides popularity, which every ranking query needs. Everything else
+    /// opens when a query needs it (see `missingFiles` and `openFiles`),
+    /// unless `files` holds it already: the ids, items and lists of the
+    /// items queries start from and show. Default: every model the index
+    /// holds. A model whose shards are missing or bad is left out (see
+    /// `problems`), so the others still answer; a bad manifest or
     /// popularity shard is an error (`bad_index`).
     #[wasm_bindgen(js_name = fromIndex)]
     pub fn from_index(
@@ -109,16 +111,14 @@ impl Engine {
         };
         let mut opened = crate::index::open_partial(manifest, &mut read_from(&files), &models)
             .map_err(|e| js_error(&e))?;
-        // Neighbour lists the page fetched with the manifest (small ones).
-        let lists = Needs {
-            models: models.clone(),
-            items: None,
-        };
+        // What the page fetched with the manifest (small lists, say).
         let at_hand = |name: &str| files.has(&JsValue::from_str(name));
-        opened.open_where(&lists, &at_hand, &mut read_from(&files));
+        opened
+            .open_files(&at_hand, &mut read_from(&files))
+            .map_err(|e| js_error(&e))?;
         let rec = &opened.recommender;
         Ok(Engine {
-            catalogue: Arc::clone(rec.shared_catalogue()),
+            catalogue: None,
             config: rec.config().clone(),
             log: None,
             fitted: None,
@@ -126,42 +126,45 @@ impl Engine {
         })
     }
 
-    /// The index files a query still needs (none once they are open, and
-    /// none for an engine fitted from a log): `request` is `"search"` for
-    /// `search`, anything else for the ranking queries; `items` are the ids
-    /// the query starts from (the product, the history's items), whose
-    /// neighbour lists it reads.
+    /// The index files a request still needs (none once it can be
+    /// answered, and none for an engine fitted from a log). `request` is
+    /// `"similar"` (`arg` the item id), `"recommend"` (`arg` the history),
+    /// `"popular"`, `"search"` (`arg` the text) or `"items"` (`arg` the
+    /// ids). A request may need files in up to three rounds (the ids, then
+    /// the models, then the items it shows): fetch them, pass them to
+    /// `openFiles`, and ask again until none is missing.
     #[wasm_bindgen(js_name = missingFiles)]
     pub fn missing_files(
         &self,
         request: &str,
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
-        items: Vec<String>,
+        #[wasm_bindgen(unchecked_param_type = "string | string[] | HistoryEvent[] | undefined")]
+        arg: JsValue,
     ) -> Result<Vec<String>, JsValue> {
+        let Some(index) = &self.index else {
+            return Ok(Vec::new());
+        };
         let query = self.query(options)?;
-        Ok(self.index.as_ref().map_or_else(Vec::new, |index| {
-            index.files_for(&self.needs(index, request, &query, &items))
-        }))
+        let arg = RequestArg::from_js(request, arg)?;
+        Ok(index.missing(&arg.request(request), &query))
     }
 
-    /// Opens what a query needs (see `missingFiles`) from `files`; a model
-    /// whose files are missing or bad is left out. Returns the problems
-    /// this added, as in `problems`.
+    /// Opens the index files in `files` (a `Map` of name → bytes, as
+    /// `missingFiles` named them); a model whose files are bad is left out.
+    /// Returns the problems this added, as in `problems`; a bad ids or
+    /// items shard is an error (`bad_index`).
     #[wasm_bindgen(js_name = openFiles, unchecked_return_type = "{ code: string; message: string }[]")]
     pub fn open_files(
         &mut self,
-        request: &str,
-        #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
-        items: Vec<String>,
         #[wasm_bindgen(unchecked_param_type = "Map<string, Uint8Array>")] files: js_sys::Map,
     ) -> Result<JsValue, JsValue> {
-        let query = self.query(options)?;
-        let Some(index) = self.index.as_ref() else {
+        let Some(index) = self.index.as_mut() else {
             return problem_list(std::iter::empty());
         };
-        let needs = self.needs(index, request, &query, &items);
-        let index = self.index.as_mut().expect("checked above");
-        let added = index.open(&needs, &mut read_from(&files));
+        let at_hand = |name: &str| files.has(&JsValue::from_str(name));
+        let added = index
+            .open_files(&at_hand, &mut read_from(&files))
+            .map_err(|e| js_error(&e))?;
         problem_list(
             index.problems[index.problems.len() - added..]
                 .iter()
@@ -197,35 +200,46 @@ impl Engine {
     /// Number of catalogue items.
     #[wasm_bindgen(js_name = itemCount)]
     pub fn item_count(&self) -> u32 {
-        self.catalogue.len() as u32
+        self.catalogue().len() as u32
     }
 
-    /// Item ids in catalogue order (an item's position is its index).
+    /// Item ids in catalogue order (an item's position is its index). On
+    /// a model index, only the items opened so far have their ids here
+    /// (the others are empty strings).
     #[wasm_bindgen(js_name = itemIds)]
     pub fn item_ids(&self) -> Vec<String> {
-        self.catalogue.ids().to_vec()
+        self.catalogue().ids().to_vec()
     }
 
-    /// The index of an item id, or `undefined`.
+    /// The index of an item id, or `undefined` (on a model index, also for
+    /// an id whose bucket of the id directory is not open yet).
     #[wasm_bindgen(js_name = itemIndex)]
     pub fn item_index(&self, id: &str) -> Option<u32> {
-        self.catalogue.index_of(id)
+        self.catalogue().index_of(id)
     }
 
-    /// Display fields of the given ids, in order (unknown ids are skipped).
+    /// Display fields of the given ids, in order (unknown ids are skipped;
+    /// on a model index, open them first: `missingFiles("items", …, ids)`).
     #[wasm_bindgen(unchecked_return_type = "ItemView[]")]
     pub fn items(&self, ids: Vec<String>) -> Result<JsValue, JsValue> {
+        let catalogue = self.catalogue();
+        if let Some(index) = &self.index {
+            let query = Query::default().check().map_err(|e| js_error(&e))?;
+            if let Some(file) = index.missing(&Request::Items(&ids), &query).first() {
+                return Err(not_open(file));
+            }
+        }
         let views: Vec<ItemView> = ids
             .iter()
-            .filter_map(|id| self.catalogue.index_of(id))
-            .map(|i| self.catalogue.display(i))
+            .filter_map(|id| catalogue.index_of(id))
+            .map(|i| catalogue.display(i))
             .collect();
         to_js(&views)
     }
 
     /// Notes about fields that were inferred or ignored.
     pub fn notes(&self) -> Vec<String> {
-        self.catalogue.notes().to_vec()
+        self.catalogue().notes().to_vec()
     }
 
     /// Items similar to `id`.
@@ -236,11 +250,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let query = self.query(options)?;
-        let recs = self
-            .ready("similar", &query, &[id.to_string()])?
-            .similar_items(id, &query)
-            .map_err(|e| js_error(&e))?;
-        results(&self.catalogue, &recs)
+        self.serve(&Request::Similar(id), &query, |rec| rec.similar_items(id, &query))
     }
 
     /// Recommendations for a shopper's history (an empty array for a new shopper).
@@ -252,12 +262,7 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let events: Vec<Event> = from_js(history, "history")?;
         let query = self.query(options)?;
-        let items: Vec<String> = events.iter().map(|e| e.item.clone()).collect();
-        let recs = self
-            .ready("recommend", &query, &items)?
-            .recommend(&events, &query)
-            .map_err(|e| js_error(&e))?;
-        results(&self.catalogue, &recs)
+        self.serve(&Request::Recommend(&events), &query, |rec| rec.recommend(&events, &query))
     }
 
     /// The most popular (trending, with a popularity half-life) items.
@@ -267,11 +272,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let query = self.query(options)?.with_model(Model::Popular);
-        let recs = self
-            .ready("popular", &query, &[])?
-            .popular(&query)
-            .map_err(|e| js_error(&e))?;
-        results(&self.catalogue, &recs)
+        self.serve(&Request::Popular, &query, |rec| rec.popular(&query))
     }
 
     /// Items matching free text.
@@ -282,11 +283,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let query = query_from_js(options)?;
-        let recs = self
-            .ready("search", &query, &[])?
-            .search(text, &query)
-            .map_err(|e| js_error(&e))?;
-        results(&self.catalogue, &recs)
+        self.serve(&Request::Search(text), &query, |rec| rec.search(text, &query))
     }
 }
 
@@ -303,7 +300,7 @@ impl Engine {
         let config = config.check().map_err(|e| js_error(&e))?;
         let catalogue = catalogue_from_js(catalogue, &config)?;
         Ok(Engine {
-            catalogue: Arc::new(catalogue),
+            catalogue: Some(Arc::new(catalogue)),
             config,
             log: None,
             fitted: None,
@@ -316,7 +313,7 @@ impl Engine {
     #[wasm_bindgen(js_name = loadInteractionsCsv)]
     pub fn load_interactions_csv(&mut self, text: &str) -> Result<Vec<String>, JsValue> {
         self.refuse_log_on_index()?;
-        let log = Interactions::from_csv(text, &self.catalogue, &self.config.interactions)
+        let log = Interactions::from_csv(text, self.catalogue(), &self.config.interactions)
             .map_err(|e| js_error(&e))?;
         Ok(self.set_log(log))
     }
@@ -337,7 +334,7 @@ impl Engine {
                 })?
                 .into(),
         };
-        let log = Interactions::from_json(text, &self.catalogue, &self.config.interactions)
+        let log = Interactions::from_json(text, self.catalogue(), &self.config.interactions)
             .map_err(|e| js_error(&e))?;
         Ok(self.set_log(log))
     }
@@ -383,7 +380,7 @@ impl Engine {
                 ));
             }
         }
-        let mut log = Interactions::new(self.catalogue.len());
+        let mut log = Interactions::new(self.catalogue().len());
         for r in 0..n {
             let weight = weights.as_ref().map_or(1.0, |w| w[r]);
             let timestamp = match timestamps.as_ref().map(|t| t[r]) {
@@ -448,45 +445,36 @@ impl Engine {
         warnings
     }
 
-    /// The recommender for a query: an index's, once the models the query
-    /// needs are open (else an error: the shell fetches `missingFiles` and
-    /// calls `openFiles` first); otherwise the fitted one.
-    fn ready(
-        &mut self,
-        kind: &str,
-        query: &CheckedQuery,
-        items: &[String],
-    ) -> Result<&Recommender, JsValue> {
-        if self.index.is_none() {
-            return self.recommender();
+    /// The catalogue: the engine's, or the index's as opened so far.
+    fn catalogue(&self) -> &Catalogue {
+        match (&self.catalogue, &self.index) {
+            (Some(c), _) => c,
+            (None, Some(index)) => index.recommender.catalogue(),
+            (None, None) => unreachable!("an engine has a catalogue or an index"),
         }
-        let index = self.index.as_ref().expect("checked above");
-        let missing = index.files_for(&self.needs(index, kind, query, items));
-        if let Some(file) = missing.first() {
-            return Err(js_error(&Error::value(
-                "model",
-                format!(
-                    "the index file {file} this query needs is not open yet: fetch the files missingFiles names and pass them to openFiles first"
-                ),
-            )));
-        }
-        Ok(&index.recommender)
     }
 
-    /// What a query starting from `items` (ids; unknown ones are left to
-    /// the query to report) needs of the index.
-    fn needs(
-        &self,
-        index: &OpenedIndex,
-        request: &str,
+    /// Answers a request with `run`: on an index, once what it needs is
+    /// open (else an error: the shell fetches `missingFiles` and calls
+    /// `openFiles` first), and only if the items it shows are open too.
+    fn serve(
+        &mut self,
+        request: &Request,
         query: &CheckedQuery,
-        items: &[String],
-    ) -> Needs {
-        let indices: Vec<u32> = items
-            .iter()
-            .filter_map(|id| self.catalogue.index_of(id))
-            .collect();
-        index.needs(query_kind(request), query, &indices)
+        run: impl FnOnce(&Recommender) -> crate::Result<Vec<Recommendation>>,
+    ) -> Result<JsValue, JsValue> {
+        let Some(index) = &self.index else {
+            let recs = run(self.recommender()?).map_err(|e| js_error(&e))?;
+            return results(self.catalogue(), &recs);
+        };
+        if let Some(file) = index.missing_to_run(request, query).first() {
+            return Err(not_open(file));
+        }
+        let recs = run(&index.recommender).map_err(|e| js_error(&e))?;
+        if let Some(file) = index.missing_to_show(request, query, &recs).first() {
+            return Err(not_open(file));
+        }
+        results(index.recommender.catalogue(), &recs)
     }
 
     /// The fitted recommender, fitting first if needed (every model: any
@@ -494,7 +482,7 @@ impl Engine {
     fn recommender(&mut self) -> Result<&Recommender, JsValue> {
         #[cfg(feature = "wasm-recommend")]
         if self.fitted.is_none() {
-            let catalogue = Arc::clone(&self.catalogue);
+            let catalogue = Arc::clone(self.catalogue.as_ref().expect("a fitted engine has a catalogue"));
             let fitted = fit(
                 catalogue,
                 self.log.as_ref(),
@@ -529,12 +517,53 @@ fn read_from(files: &js_sys::Map) -> impl FnMut(&str) -> crate::Result<Vec<u8>> 
     }
 }
 
-/// `"search"` or a ranking query.
-fn query_kind(request: &str) -> QueryKind {
-    if request == "search" {
-        QueryKind::Search
-    } else {
-        QueryKind::Rank
+/// The error of a query whose files are not open.
+fn not_open(file: &str) -> JsValue {
+    js_error(&Error::value(
+        "model",
+        format!(
+            "the index file {file} this query needs is not open yet: fetch the files missingFiles names and pass them to openFiles first"
+        ),
+    ))
+}
+
+/// What a request starts from, as `missingFiles` gets it.
+enum RequestArg {
+    None,
+    Text(String),
+    History(Vec<Event>),
+    Ids(Vec<String>),
+}
+
+impl RequestArg {
+    fn from_js(request: &str, arg: JsValue) -> Result<RequestArg, JsValue> {
+        let text = |arg: JsValue| {
+            arg.as_string().ok_or_else(|| {
+                js_error(&Error::value(request, "expected a string".to_string()))
+            })
+        };
+        Ok(match request {
+            "similar" | "search" => RequestArg::Text(text(arg)?),
+            "recommend" => RequestArg::History(from_js(arg, "history")?),
+            "items" => RequestArg::Ids(from_js(arg, "ids")?),
+            "popular" => RequestArg::None,
+            other => {
+                return Err(js_error(&Error::value(
+                    "request",
+                    format!("expected similar, recommend, popular, search or items, got {other:?}"),
+                )))
+            }
+        })
+    }
+
+    fn request<'a>(&'a self, kind: &str) -> Request<'a> {
+        match self {
+            RequestArg::Text(t) if kind == "search" => Request::Search(t),
+            RequestArg::Text(id) => Request::Similar(id),
+            RequestArg::History(events) => Request::Recommend(events),
+            RequestArg::Ids(ids) => Request::Items(ids),
+            RequestArg::None => Request::Popular,
+        }
     }
 }
 

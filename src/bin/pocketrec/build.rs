@@ -47,14 +47,20 @@ pub struct BuildArgs {
     /// Tune on at most this many shoppers (a seeded sample) of a larger log.
     #[arg(long, default_value_t = 20_000)]
     pub tune_shoppers: usize,
-    /// Items per shard file (fewer, larger files open faster while the
-    /// browser fetches the whole index).
-    #[arg(long, default_value_t = 10_000)]
+    /// Items per items and content-links shard (a page fetches the items
+    /// shards of what it shows, the content links of what its query starts
+    /// from).
+    #[arg(long, default_value_t = 100)]
     pub shard_items: u32,
-    /// Items per shard of the item-kNN and sequential lists (a page fetches
-    /// only the shards of the items its query starts from).
+    /// Items per shard of the item-kNN and sequential lists, and ids per
+    /// bucket of the id directory (a page fetches only the shards of the
+    /// items its query starts from).
     #[arg(long, default_value_t = 1_000)]
     pub shard_links: u32,
+    /// Content neighbours kept per item (0: none; the content vectors then
+    /// rank, and a page fetches them whole).
+    #[arg(long, default_value_t = 20)]
+    pub content_links: u32,
     /// Seed of the differential-privacy noise (with `privacy.epsilon`).
     /// Keep it secret; it is never written. Default: drawn from the system.
     #[arg(long)]
@@ -91,6 +97,7 @@ pub fn build_command(args: BuildArgs) -> Result<()> {
     let options = BuildOptions {
         shard_items: args.shard_items,
         shard_links: args.shard_links,
+        content_links: args.content_links,
         noise_seed,
         ..BuildOptions::default()
     };

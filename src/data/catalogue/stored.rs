@@ -92,87 +92,136 @@ impl Catalogue {
 
     /// A catalogue from a model index's items. Its fields (the category
     /// field and the numeric ones) serve filters and explanations only
-    /// (weight 0): the content model comes from the index's vectors.
+    /// (weight 0): the content model comes from the index.
     ///
     /// # Errors
     /// [`Error::Empty`] for no items, [`Error::LimitExceeded`] past
     /// [`limits::MAX_ITEMS`], [`Error::DuplicateId`] for a repeated id.
     pub fn from_stored(items: Vec<StoredItem>, fields: &StoredFields) -> Result<Catalogue> {
-        if items.is_empty() {
+        let mut catalogue = Catalogue::unopened(items.len(), fields)?;
+        catalogue.fill_stored(0, items)?;
+        Ok(catalogue)
+    }
+
+    /// A catalogue of `n` items not read yet: no ids, titles or display
+    /// fields, available, no categories or numbers. A model index opened
+    /// piece by piece fills it ([`Catalogue::fill_stored`],
+    /// [`Catalogue::learn_ids`]) with the items its queries show.
+    ///
+    /// # Errors
+    /// [`Error::Empty`] for no items, [`Error::LimitExceeded`] past
+    /// [`limits::MAX_ITEMS`].
+    pub fn unopened(n: usize, fields: &StoredFields) -> Result<Catalogue> {
+        if n == 0 {
             return Err(Error::Empty("model index: it holds no items".into()));
         }
-        if items.len() > limits::MAX_ITEMS {
+        if n > limits::MAX_ITEMS {
             return Err(Error::LimitExceeded(format!(
-                "model index: {} items is more than the limit of {}",
-                items.len(),
+                "model index: {n} items is more than the limit of {}",
                 limits::MAX_ITEMS
             )));
-        }
-        let mut index = FxHashMap::default();
-        for (i, item) in items.iter().enumerate() {
-            if let Some(first) = index.insert(item.id.clone(), i as u32) {
-                return Err(Error::DuplicateId {
-                    path: format!("item {i}"),
-                    id: item.id.clone(),
-                    first_path: format!("item {first}"),
-                });
-            }
-        }
-        // One pass that moves each item's strings into the columns (a
-        // model index's items are decoded just before, so nothing is
-        // copied): opening an index spends most of its time allocating.
-        let n = items.len();
-        let mut labels = Labels::default();
-        let mut ids = Vec::with_capacity(n);
-        let mut titles = Vec::with_capacity(n);
-        let mut shown = Vec::with_capacity(n);
-        let mut available = Vec::with_capacity(n);
-        let mut categories = Vec::with_capacity(if fields.category.is_some() { n } else { 0 });
-        let mut numbers: Vec<Vec<Option<f64>>> = vec![Vec::with_capacity(n); fields.numeric.len()];
-        for it in items {
-            shown.push(Shown {
-                image: it.image.map(String::into_boxed_str),
-                url: it.url.map(String::into_boxed_str),
-                price: it.shown_price,
-                currency: it.currency.as_deref().map(|c| labels.intern(c)),
-                category: it.category.as_deref().map(|c| labels.intern(c)),
-                in_stock: it.in_stock,
-            });
-            titles.push(it.title.map(String::into_boxed_str));
-            available.push(it.available);
-            if fields.category.is_some() {
-                categories.push(it.categories);
-            }
-            for (k, column) in numbers.iter_mut().enumerate() {
-                column.push(it.numbers.get(k).copied().flatten());
-            }
-            ids.push(it.id);
         }
         let mut catalogue_fields = Vec::new();
         let mut category_field = None;
         let mut price_field = None;
         if let Some(name) = &fields.category {
             category_field = Some(catalogue_fields.len());
-            catalogue_fields.push(filter_field(name, FieldValues::Categorical(categories)));
+            let values = FieldValues::Categorical(vec![Vec::new(); n]);
+            catalogue_fields.push(filter_field(name, values));
         }
-        for (name, values) in fields.numeric.iter().zip(numbers) {
+        for name in &fields.numeric {
             if fields.price.as_ref() == Some(name) {
                 price_field = Some(catalogue_fields.len());
             }
-            catalogue_fields.push(filter_field(name, FieldValues::Numeric(values)));
+            catalogue_fields.push(filter_field(name, FieldValues::Numeric(vec![None; n])));
         }
         Ok(Catalogue {
-            available,
-            titles,
-            ids,
-            index,
-            shown,
-            labels,
+            available: vec![true; n],
+            titles: vec![None; n],
+            ids: vec![String::new(); n],
+            index: FxHashMap::default(),
+            shown: vec![Shown::default(); n],
+            labels: Labels::default(),
             fields: catalogue_fields,
             category_field,
             price_field,
             notes: Vec::new(),
         })
+    }
+
+    /// Fills items `first..first + items.len()` from a model index. One
+    /// pass that moves each item's strings into the columns (they were
+    /// decoded just before, so nothing is copied: opening an index spends
+    /// most of its time allocating).
+    ///
+    /// # Errors
+    /// [`Error::InvalidValue`] past the catalogue's end;
+    /// [`Error::DuplicateId`] for an id another item has.
+    pub fn fill_stored(&mut self, first: usize, items: Vec<StoredItem>) -> Result<()> {
+        if first + items.len() > self.len() {
+            return Err(Error::value(
+                "items",
+                format!(
+                    "items {first}..{} are past the catalogue's {} items",
+                    first + items.len(),
+                    self.len()
+                ),
+            ));
+        }
+        let numeric: Vec<usize> = (0..self.fields.len())
+            .filter(|&f| matches!(self.fields[f].values, FieldValues::Numeric(_)))
+            .collect();
+        for (k, it) in items.into_iter().enumerate() {
+            let i = first + k;
+            self.learn_id(it.id, i as u32)?;
+            self.shown[i] = Shown {
+                image: it.image.map(String::into_boxed_str),
+                url: it.url.map(String::into_boxed_str),
+                price: it.shown_price,
+                currency: it.currency.as_deref().map(|c| self.labels.intern(c)),
+                category: it.category.as_deref().map(|c| self.labels.intern(c)),
+                in_stock: it.in_stock,
+            };
+            self.titles[i] = it.title.map(String::into_boxed_str);
+            self.available[i] = it.available;
+            if let Some(FieldValues::Categorical(v)) =
+                self.category_field.map(|f| &mut self.fields[f].values)
+            {
+                v[i] = it.categories;
+            }
+            for (column, &f) in numeric.iter().enumerate() {
+                if let FieldValues::Numeric(v) = &mut self.fields[f].values {
+                    v[i] = it.numbers.get(column).copied().flatten();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Records `id` as the id of item `index` (a model index's id
+    /// directory names items before their records are read).
+    ///
+    /// # Errors
+    /// [`Error::DuplicateId`] when another item has the id, or the item
+    /// another id.
+    pub fn learn_id(&mut self, id: String, index: u32) -> Result<()> {
+        let i = index as usize;
+        let clash = |first: String| Error::DuplicateId {
+            path: format!("item {index}"),
+            id: id.clone(),
+            first_path: first,
+        };
+        match self.index.get(id.as_str()) {
+            Some(&j) if j != index => return Err(clash(format!("item {j}"))),
+            Some(_) => return Ok(()),
+            None => {}
+        }
+        if !self.ids[i].is_empty() {
+            return Err(clash(format!("item {index}, which is {:?}", self.ids[i])));
+        }
+        self.index.insert(id.clone(), index);
+        self.ids[i] = id;
+        Ok(())
     }
 }
 

@@ -34,9 +34,11 @@ use crate::sparse::{sort_by_index, sparse_dot, Csr};
 use crate::topk::rank_order;
 
 mod features;
+mod links;
 
 use features::normalize;
 pub use features::{count, weigh, ContentCounts};
+pub use links::{ContentLinks, LinkFeatures, LINK_FEATURES};
 
 /// How text fields are weighted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
@@ -152,6 +154,8 @@ impl ContentField {
 /// A shared feature behind a content match.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SharedFeature {
+    /// The feature's id.
+    pub feature: u32,
     /// Index of the catalogue field.
     pub field_index: usize,
     /// Role of the field.
@@ -376,6 +380,7 @@ impl ContentModel {
                 continue;
             }
             out.push(SharedFeature {
+                feature: f,
                 field_index: field,
                 role,
                 field: self.field_names[field].clone(),
@@ -397,23 +402,36 @@ impl ContentModel {
     pub fn reasons(&self, query: &[(u32, f32)], item: u32, catalogue: &Catalogue) -> Vec<Reason> {
         self.explain(query, item, 3)
             .into_iter()
-            .map(|s| {
-                // By name: a catalogue read from a model index holds only
-                // the fields filters and explanations need.
-                let own = catalogue.fields().iter().find(|f| f.name == s.field);
-                let value = match (own.map(|f| &f.values), s.role) {
-                    (Some(FieldValues::Numeric(v)), Role::Numeric) => {
-                        v[item as usize].map_or(s.value, |x| format!("{x}"))
-                    }
-                    _ => s.value,
-                };
-                Reason::SharedFeature {
-                    field: s.field,
-                    value,
-                    weight: s.weight,
-                }
-            })
+            .map(|s| shared_reason(&s.field, s.role, &s.value, s.weight, item, catalogue))
             .collect()
+    }
+}
+
+/// A shared feature as a reason. A numeric match is shown with the item's
+/// own value ("price 89.5"), not the bucket range that happened to overlap;
+/// the field is found by name, since a catalogue read from a model index
+/// holds only the fields filters and explanations need.
+fn shared_reason(
+    field: &str,
+    role: Role,
+    value: &str,
+    weight: f32,
+    item: u32,
+    catalogue: &Catalogue,
+) -> Reason {
+    let own = catalogue.fields().iter().find(|f| f.name == field);
+    let value = match (own.map(|f| &f.values), role) {
+        (Some(FieldValues::Numeric(v)), Role::Numeric) => v
+            .get(item as usize)
+            .copied()
+            .flatten()
+            .map_or_else(|| value.to_string(), |x| format!("{x}")),
+        _ => value.to_string(),
+    };
+    Reason::SharedFeature {
+        field: field.to_string(),
+        value,
+        weight,
     }
 }
 
