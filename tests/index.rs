@@ -10,17 +10,17 @@ use std::path::Path;
 use common::*;
 use pocketrec::config::Config;
 use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
-use pocketrec::data::interactions::{InteractionConfig, Interactions};
 use pocketrec::data::history::Event;
+use pocketrec::data::interactions::{InteractionConfig, Interactions};
 use pocketrec::index::{
     build, open, open_partial, BuildOptions, BuiltIndex, Needs, OpenedIndex, Request,
 };
-use pocketrec::recommend::CheckedQuery;
 use pocketrec::models::content::ContentModel;
 use pocketrec::models::item_knn::ItemKnn;
 use pocketrec::models::sequential::Sequential;
 use pocketrec::privacy::PrivacyConfig;
 use pocketrec::recommend::fit::no_clock;
+use pocketrec::recommend::CheckedQuery;
 use pocketrec::recommend::{Model, Query};
 
 fn config(privacy: PrivacyConfig) -> pocketrec::config::CheckedConfig {
@@ -236,7 +236,10 @@ impl<'a> Reads<'a> {
 }
 
 fn kinds(files: &[String]) -> Vec<&str> {
-    files.iter().map(|f| f.rsplit_once('-').unwrap().0).collect()
+    files
+        .iter()
+        .map(|f| f.rsplit_once('-').unwrap().0)
+        .collect()
 }
 
 /// Opens the named files of a partly opened index.
@@ -247,7 +250,12 @@ fn open_named(index: &mut OpenedIndex, files: &[String], reads: &Reads) -> usize
 
 /// Serves a request as a page does: the missing files, stage by stage;
 /// returns the kinds fetched in each round.
-fn serve(index: &mut OpenedIndex, request: &Request, q: &CheckedQuery, reads: &Reads) -> Vec<Vec<String>> {
+fn serve(
+    index: &mut OpenedIndex,
+    request: &Request,
+    q: &CheckedQuery,
+    reads: &Reads,
+) -> Vec<Vec<String>> {
     let mut rounds = Vec::new();
     loop {
         let files = index.missing(request, q);
@@ -280,7 +288,10 @@ fn a_partly_opened_index_fetches_only_what_each_query_needs() {
     // whole index does.
     let trending = Query::new(2, Model::Popular).check().unwrap();
     let rounds = serve(&mut index, &Request::Popular, &trending, &reads);
-    assert!(rounds.len() == 1 && rounds[0].iter().all(|k| k == "items"), "{rounds:?}");
+    assert!(
+        rounds.len() == 1 && rounds[0].iter().all(|k| k == "items"),
+        "{rounds:?}"
+    );
     assert_eq!(
         index.answer(&Request::Popular, &trending).unwrap(),
         eager.popular(&trending).unwrap()
@@ -314,7 +325,9 @@ fn a_partly_opened_index_fetches_only_what_each_query_needs() {
         .collect();
     serve(&mut index, &Request::Recommend(&shopper), &hybrid, &reads);
     assert_eq!(
-        index.answer(&Request::Recommend(&shopper), &hybrid).unwrap(),
+        index
+            .answer(&Request::Recommend(&shopper), &hybrid)
+            .unwrap(),
         eager.recommend(&shopper, &hybrid).unwrap()
     );
     // Search needs the content vectors, whole.
@@ -824,4 +837,3 @@ fn build_rejects_what_recommend_rejects() {
     assert_eq!(stderr(&b), stderr(&r));
     assert!(!out_dir.exists());
 }
-

@@ -296,7 +296,10 @@ impl OpenedIndex {
 
     /// Whether the index ranks content by its links.
     fn has_links(&self) -> bool {
-        self.manifest.shards_of(ShardKind::ContentLinks).next().is_some()
+        self.manifest
+            .shards_of(ShardKind::ContentLinks)
+            .next()
+            .is_some()
     }
 
     fn shards_for(&self, needs: &Needs) -> Vec<&Shard> {
@@ -329,7 +332,9 @@ impl OpenedIndex {
                 .iter()
                 .any(|b| (s.first..s.first + s.count).contains(b)),
             ShardKind::Items => any_of(s, &needs.shown),
-            ShardKind::Features | ShardKind::Content | ShardKind::Popularity => wanted.contains(&s.kind),
+            ShardKind::Features | ShardKind::Content | ShardKind::Popularity => {
+                wanted.contains(&s.kind)
+            }
             ShardKind::ItemKnn | ShardKind::Sequential | ShardKind::ContentLinks => {
                 wanted.contains(&s.kind) && any_of(s, &needs.items)
             }
@@ -396,6 +401,17 @@ impl OpenedIndex {
             && whole(ShardKind::Content)
             && features;
         let links = shards.iter().any(|s| s.kind == ShardKind::ContentLinks) && features;
+        if self.state.features.is_none()
+            && features
+            && shards.iter().any(|s| s.kind == ShardKind::Features)
+        {
+            // The vocabulary on its own (a page fetches it with the
+            // manifest): read now, so it is not asked for again.
+            self.mark_opened(&self.kind_shards(&[ShardKind::Features]));
+            if let Err(e) = self.features(read) {
+                self.lose(Model::Content, e);
+            }
+        }
         for m in [Model::ItemKnn, Model::Sequential] {
             let kind = shard_kinds(m, false)[0];
             let list: Vec<Shard> = shards.iter().filter(|s| s.kind == kind).cloned().collect();

@@ -56,8 +56,7 @@ impl Recommender {
     /// similarity scaled by the item's strongest link when items have no
     /// content features.
     fn item_similarity(&self, a: u32, b: u32) -> f32 {
-        if let Some(content) = self.content_vectors().filter(|c| c.feature_count() > 0)
-        {
+        if let Some(content) = self.content_vectors().filter(|c| c.feature_count() > 0) {
             return content.similarity(a, b);
         }
         self.model::<ItemKnn>().map_or(0.0, |knn| {

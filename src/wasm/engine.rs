@@ -150,18 +150,22 @@ impl Engine {
     }
 
     /// Opens the index files in `files` (a `Map` of name → bytes, as
-    /// `missingFiles` named them); a model whose files are bad is left out.
-    /// Returns the problems this added, as in `problems`; a bad ids or
+    /// `missingFiles` named them); `failed` names those that could not be
+    /// fetched. A model whose files are bad or failed is left out. Returns
+    /// the problems this added, as in `problems`; a bad or failed ids or
     /// items shard is an error (`bad_index`).
     #[wasm_bindgen(js_name = openFiles, unchecked_return_type = "{ code: string; message: string }[]")]
     pub fn open_files(
         &mut self,
         #[wasm_bindgen(unchecked_param_type = "Map<string, Uint8Array>")] files: js_sys::Map,
+        failed: Option<Vec<String>>,
     ) -> Result<JsValue, JsValue> {
         let Some(index) = self.index.as_mut() else {
             return problem_list(std::iter::empty());
         };
-        let at_hand = |name: &str| files.has(&JsValue::from_str(name));
+        let failed = failed.unwrap_or_default();
+        let at_hand =
+            |name: &str| files.has(&JsValue::from_str(name)) || failed.iter().any(|f| f == name);
         let added = index
             .open_files(&at_hand, &mut read_from(&files))
             .map_err(|e| js_error(&e))?;
@@ -250,7 +254,9 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let query = self.query(options)?;
-        self.serve(&Request::Similar(id), &query, |rec| rec.similar_items(id, &query))
+        self.serve(&Request::Similar(id), &query, |rec| {
+            rec.similar_items(id, &query)
+        })
     }
 
     /// Recommendations for a shopper's history (an empty array for a new shopper).
@@ -262,7 +268,9 @@ impl Engine {
     ) -> Result<JsValue, JsValue> {
         let events: Vec<Event> = from_js(history, "history")?;
         let query = self.query(options)?;
-        self.serve(&Request::Recommend(&events), &query, |rec| rec.recommend(&events, &query))
+        self.serve(&Request::Recommend(&events), &query, |rec| {
+            rec.recommend(&events, &query)
+        })
     }
 
     /// The most popular (trending, with a popularity half-life) items.
@@ -283,7 +291,9 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "QueryOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
         let query = query_from_js(options)?;
-        self.serve(&Request::Search(text), &query, |rec| rec.search(text, &query))
+        self.serve(&Request::Search(text), &query, |rec| {
+            rec.search(text, &query)
+        })
     }
 }
 
@@ -482,7 +492,11 @@ impl Engine {
     fn recommender(&mut self) -> Result<&Recommender, JsValue> {
         #[cfg(feature = "wasm-recommend")]
         if self.fitted.is_none() {
-            let catalogue = Arc::clone(self.catalogue.as_ref().expect("a fitted engine has a catalogue"));
+            let catalogue = Arc::clone(
+                self.catalogue
+                    .as_ref()
+                    .expect("a fitted engine has a catalogue"),
+            );
             let fitted = fit(
                 catalogue,
                 self.log.as_ref(),
@@ -538,9 +552,8 @@ enum RequestArg {
 impl RequestArg {
     fn from_js(request: &str, arg: JsValue) -> Result<RequestArg, JsValue> {
         let text = |arg: JsValue| {
-            arg.as_string().ok_or_else(|| {
-                js_error(&Error::value(request, "expected a string".to_string()))
-            })
+            arg.as_string()
+                .ok_or_else(|| js_error(&Error::value(request, "expected a string".to_string())))
         };
         Ok(match request {
             "similar" | "search" => RequestArg::Text(text(arg)?),

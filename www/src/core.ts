@@ -46,17 +46,18 @@ export interface WasmIndexEngine extends Omit<WasmEngine, "loadInteractionsCsv" 
   /** The models it answers with, in blend order (config names), open or not. */
   models(): string[];
   /**
-   * The index files a query still needs: `request` "search", or "rank" for
-   * the other queries; `items` the ids it starts from (the product, the
-   * history), whose neighbour lists it reads.
+   * The index files a request still needs, in up to three rounds (the ids
+   * it names, the models and lists it reads, the items it shows): `arg` is
+   * the item id (similar), the history (recommend), the text (search) or
+   * the ids (items). Fetch them, open them, and ask again until none is missing.
    */
-  missingFiles(request: QueryRequest, options: QueryOptions | undefined, items: string[]): string[];
-  /** Opens what a query needs from `files`; returns the problems this added (a model left out). */
-  openFiles(request: QueryRequest, options: QueryOptions | undefined, items: string[], files: Map<string, Uint8Array>): { code: string; message: string }[];
+  missingFiles(request: QueryRequest, options: QueryOptions | undefined, arg: string | string[] | HistoryEvent[] | undefined): string[];
+  /** Opens the given index files (`failed`: names that could not be fetched); returns the problems this added (a model left out). A bad or failed ids or items shard throws. */
+  openFiles(files: Map<string, Uint8Array>, failed?: string[]): { code: string; message: string }[];
 }
 
-/** What an index engine opens models for: search, or the ranking queries (similar, recommend, popular). */
-export type QueryRequest = "rank" | "search";
+/** What an index engine opens files for: each query, and display fields (`items`). */
+export type QueryRequest = "similar" | "recommend" | "popular" | "search" | "items";
 
 /** A model name as queries and `IndexSource.models` take it. */
 export type ModelName = NonNullable<QueryOptions["model"]>;
@@ -248,31 +249,24 @@ export interface IndexFiles {
   missing: string[];
 }
 
-/**
- * The shard kinds each model opens whole (file names start with the kind);
- * neighbour lists (item-kNN, sequential) open shard by shard, for the items
- * a query starts from, so they are fetched with the query.
- */
-const MODEL_SHARDS: Record<ModelName, readonly string[]> = {
-  popular: [],
-  itemKnn: [],
-  "item-knn": [],
-  sequential: [],
-  content: ["features", "content"],
-  userKnn: [],
-  "user-knn": [],
-  hybrid: ["features", "content"],
-};
+/** The models that read the content model (its features, and its links or vectors). */
+const CONTENT_MODELS: readonly ModelName[] = ["content", "hybrid"];
 
 /** A shard file's kind: its name up to the hash. */
 function kindOf(file: string): string {
   return file.slice(0, file.lastIndexOf("-"));
 }
 
-/** Whether a shard file is one an engine opens before any query: the items, popularity, and what `models` open whole (default: all models). */
-function wanted(file: string, models: readonly ModelName[] = ["hybrid"]): boolean {
+/**
+ * Whether a shard file is one an engine opens before any query: popularity,
+ * and for `models` that read content (default: all models) its features,
+ * and its vectors when the index has no content links to rank with.
+ * The rest (ids, items, lists) depends on each query's items.
+ */
+function wanted(file: string, models: readonly ModelName[] = ["hybrid"], links: boolean): boolean {
   const kind = kindOf(file);
-  return kind === "items" || kind === "popularity" || models.some((m) => MODEL_SHARDS[m]?.includes(kind));
+  const content = models.some((m) => CONTENT_MODELS.includes(m));
+  return kind === "popularity" || (content && (kind === "features" || (kind === "content" && !links)));
 }
 
 /**
@@ -285,8 +279,8 @@ function wanted(file: string, models: readonly ModelName[] = ["hybrid"]): boolea
  */
 const SMALL_LISTS = { files: 4, bytes: 64 * 1024 };
 
-/** The models that read neighbour lists. */
-const LIST_MODELS: readonly ModelName[] = ["hybrid", "itemKnn", "item-knn", "sequential"];
+/** The kinds of shard each query reads for its own items: the id directory, the items, the lists. */
+const PER_QUERY = ["ids", "items", "item-knn", "sequential", "content-links"];
 
 /**
  * Fetches an index's manifest, then the shards it lists for `source.models`:
@@ -301,9 +295,10 @@ export async function fetchIndexFiles(source: IndexSource, options: LoadOptions 
   options.onProgress?.({ stage: "index", message: `loading model index from ${folder}` });
   const manifest = await fetchBytes(fetchFn, `${folder}${INDEX_MANIFEST}`, "model index manifest");
   const entries = shardEntries(manifest);
-  const lists = (source.models ?? ["hybrid"]).some((m) => LIST_MODELS.includes(m)) ? entries.filter((s) => kindOf(s.file) === "item-knn" || kindOf(s.file) === "sequential") : [];
-  const smallLists = lists.length <= SMALL_LISTS.files && lists.reduce((total, s) => total + s.bytes, 0) <= SMALL_LISTS.bytes;
-  const names = entries.filter((s) => wanted(s.file, source.models) || (smallLists && lists.includes(s))).map((s) => s.file);
+  const links = entries.some((s) => kindOf(s.file) === "content-links");
+  const perQuery = entries.filter((s) => PER_QUERY.includes(kindOf(s.file)));
+  const small = perQuery.length <= SMALL_LISTS.files && perQuery.reduce((total, s) => total + s.bytes, 0) <= SMALL_LISTS.bytes;
+  const names = entries.filter((s) => wanted(s.file, source.models, links) || (small && perQuery.includes(s))).map((s) => s.file);
   const { files, missing } = await fetchShards(fetchFn, folder, names);
   return { manifest, files, missing };
 }
@@ -323,6 +318,9 @@ async function fetchShards(fetchFn: typeof fetch, folder: string, names: readonl
   });
   return { files, missing };
 }
+
+/** Rounds of fetching one request may take (three, and one more for a model lost on the way). */
+const MAX_ROUNDS = 4;
 
 /** Where an index shop fetches the models its queries open later. */
 interface LazyIndex {
@@ -434,52 +432,62 @@ export class Shop {
   }
 
   /** Display fields of the given items, in the order asked; unknown ids are left out. */
-  items(ids: readonly string[]): ItemView[] {
+  async items(ids: readonly string[]): Promise<ItemView[]> {
+    await this.openFor("items", undefined, [...ids]);
     return this.call(() => this.engine.items([...ids])).map((view) => resolveView(view, this.catalogueUrl));
   }
 
   /** Items similar to `id` ("similar products", "customers also bought"). */
   async similarItems(id: string, options?: QueryOptions): Promise<Result[]> {
-    await this.openFor("rank", options, [id]);
+    await this.openFor("similar", options, id);
     return this.results(() => this.engine.similarItems(id, options));
   }
 
   /** Recommendations for a shopper's history. */
   async recommend(history: readonly HistoryEvent[], options?: QueryOptions): Promise<Result[]> {
-    await this.openFor("rank", options, history.map((e) => e.item).filter((i): i is string => typeof i === "string"));
+    await this.openFor("recommend", options, [...history]);
     return this.results(() => this.engine.recommend([...history], options));
   }
 
   /** Popular (or trending) items. */
   async popular(options?: QueryOptions): Promise<Result[]> {
-    await this.openFor("rank", { ...options, model: "popular" }, []);
+    await this.openFor("popular", { ...options, model: "popular" }, undefined);
     return this.results(() => this.engine.popular(options));
   }
 
   /** Items matching free text. */
   async search(text: string, options?: QueryOptions): Promise<Result[]> {
-    await this.openFor("search", options, []);
+    await this.openFor("search", options, text);
     return this.results(() => this.engine.search(text, options));
   }
 
   /**
-   * On a model index, fetches and opens what a query starting from `items`
-   * needs that is not open yet: the models it blends (see
-   * `IndexSource.models`) and the neighbour-list shards of its items. A
-   * model whose shards fail is left out, added to `problems` and logged;
-   * the query blends the others.
+   * On a model index, fetches and opens what a request needs that is not
+   * open yet, round by round (at most three: the ids it names, the models
+   * and lists it reads, the items it shows; see `missingFiles`). A model
+   * whose shards fail is left out, added to `problems` and logged; the
+   * query blends the others.
    */
-  private openFor(request: QueryRequest, options: QueryOptions | undefined, items: string[]): Promise<void> {
+  private openFor(request: QueryRequest, options: QueryOptions | undefined, arg: string | string[] | HistoryEvent[] | undefined): Promise<void> {
     const index = this.index;
     if (!index) return Promise.resolve();
     const next = this.opening.then(async () => {
-      const names = this.call(() => index.engine.missingFiles(request, options, items));
-      if (!names.length) return;
-      const { files, missing } = await fetchShards(index.fetchFn, index.folder, names);
-      const added = this.call(() => index.engine.openFiles(request, options, items, files)).map((p) => p.message);
-      if (added.length) {
-        this.problems.push(...added, ...missing);
-        console.warn(`pocketrec: the model index at ${index.folder} lost a model: ${added.join("; ")}`);
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const names = this.call(() => index.engine.missingFiles(request, options, arg));
+        if (!names.length) return;
+        const { files, missing } = await fetchShards(index.fetchFn, index.folder, names);
+        let added: string[];
+        try {
+          added = index.engine.openFiles(files, names.filter((n) => !files.has(n))).map((p) => p.message);
+        } catch (e) {
+          // A lost ids or items shard: the request cannot be answered; say why the file is missing.
+          const error = wrap(e, "");
+          throw missing.length ? new PocketrecError(`${error.message} (${missing.join("; ")})`, error.code, { cause: e }) : error;
+        }
+        if (added.length) {
+          this.problems.push(...added, ...missing);
+          console.warn(`pocketrec: the model index at ${index.folder} lost a model: ${added.join("; ")}`);
+        }
       }
     });
     // A failed opening (an invalid query) fails its query, not the next one.

@@ -113,9 +113,8 @@ async function measure(wasm: WasmExports, query: IndexExports, shop: string): Pr
   // The model index path: the query module in this tab, then through a worker.
   const folder = `${shop}/index/`;
   const opened = await openIndex(query, folder);
-  // Every file is at hand: open the lists the history's items need.
-  const items = history.map((e) => e.item);
-  opened.engine.openFiles("rank", options, items, opened.files);
+  // Every file is at hand: open them all (ids, items, lists).
+  opened.engine.openFiles(opened.files);
   const indexRecommendMs = time(() => opened.engine.recommend(history, options), 300);
   opened.engine.free();
   const t2 = performance.now();

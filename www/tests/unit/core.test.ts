@@ -69,7 +69,7 @@ describe("Shop (core, with the real wasm module)", () => {
     const named = similar.flatMap((r) => r.reasons).filter((x) => x.kind === "alsoInteracted" || x.kind === "chosenAfter");
     assert.ok(named.length > 0, "item-knn explains with the items bought together");
     for (const reason of named) assert.equal(reason.title, record(reason.item)?.title);
-    assert.deepEqual(shop.items(["tea-001", "no-such-item", "audio-002"]), [view("tea-001"), view("audio-002")], "unknown ids are left out");
+    assert.deepEqual(await shop.items(["tea-001", "no-such-item", "audio-002"]), [view("tea-001"), view("audio-002")], "unknown ids are left out");
     shop.free();
   });
 

@@ -54,6 +54,11 @@ function host(served: Record<string, Uint8Array | string>) {
 
 const INDEX_URL = "https://shop.example/idx";
 
+/** The kinds of shard files, from their URLs or names. */
+function kindsOf(urls: string[]): string[] {
+  return urls.map((u) => u.slice(u.lastIndexOf("/") + 1, u.lastIndexOf("-")));
+}
+
 function shardOf(kind: string): string {
   const name = Object.keys(index).find((f) => f.startsWith(`${kind}-`));
   assert.ok(name, `the demo index has a ${kind} shard`);
@@ -71,20 +76,21 @@ async function caught(promise: Promise<unknown>): Promise<PocketrecError> {
 }
 
 describe("Shop.open (a model index, with the real query module)", () => {
-  it("fetches the manifest and its shards only, and answers every kind of query with reasons", async () => {
+  it("fetches the manifest, then per query the shards it needs, and answers every kind of query with reasons", async () => {
     const { fetchFn, asked } = host(index);
     const stages: Progress["stage"][] = [];
     const shop = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: fetchFn, onProgress: (p) => stages.push(p.stage) });
     assert.deepEqual(stages, ["index", "ready"]);
     assert.equal(asked[0], `${INDEX_URL}/${INDEX_MANIFEST}`);
-    // The demo's neighbour lists are small, so they come with the manifest too.
-    const shards = Object.keys(index).filter((f) => f !== INDEX_MANIFEST);
-    assert.deepEqual(asked.slice(1).sort(), shards.map((f) => `${INDEX_URL}/${f}`).sort());
+    // With the manifest: popularity, and the content features (the links'
+    // explanations name them). Ids, items and lists come with the queries.
+    assert.deepEqual(kindsOf(asked.slice(1)).sort(), ["features", "popularity"]);
     assert.deepEqual(shop.problems, []);
-    assert.equal(shop.itemIds().length, 320);
+    assert.equal(shop.itemCount(), 320);
     const similar = await shop.similarItems("tea-003", { k: 5 });
     assert.equal(similar.length, 5);
     assert.ok(similar.every((r) => r.id !== "tea-003" && r.reasons.length > 0));
+    assert.ok(similar.some((r) => r.reasons.some((x) => x.kind === "sharedFeature")), "content links explain with shared features");
     // Display fields travel in the index; relative images resolve against the index folder.
     const tea = demo.catalogue.items.find((p) => p.id === similar[0]!.id)!;
     assert.equal(similar[0]!.item.title, tea.title);
@@ -95,7 +101,10 @@ describe("Shop.open (a model index, with the real query module)", () => {
     assert.ok((await shop.recommend([{ item: "tea-003", event: "view" }], { k: 5, filter: { categories: ["books"] } })).every((r) => r.id.startsWith("books-")));
     assert.ok((await shop.search("蓝牙", { k: 3 })).every((r) => r.id.startsWith("audio-")));
     assert.equal((await shop.popular({ k: 4 })).length, 4);
-    assert.equal(asked.length, shards.length + 1, "queries fetch nothing more");
+    assert.deepEqual((await shop.items(["tea-001", "no-such-item"])).map((v) => v.id), ["tea-001"]);
+    const shards = new Set(Object.keys(index).map((f) => `${INDEX_URL}/${f}`));
+    assert.ok(asked.every((u) => shards.has(u)), "only the index's own files");
+    assert.equal(new Set(asked).size, asked.length, "each file fetched once");
     assert.ok(!asked.some((u) => u.includes("interactions") || u.includes("catalogue")), "no log and no catalogue");
     shop.free();
   });
@@ -121,30 +130,41 @@ describe("Shop.open (a model index, with the real query module)", () => {
     const all = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host(index).fetchFn });
     const { fetchFn, asked } = host(index);
     const shop = await Shop.open(query, { indexUrl: INDEX_URL, models: ["popular"] }, { fetch: fetchFn });
-    const kinds = () => asked.slice(1).map((u) => u.slice(u.lastIndexOf("/") + 1, u.lastIndexOf("-")));
-    assert.deepEqual(kinds().sort(), ["items", "popularity"]);
+    const kinds = () => kindsOf(asked.slice(1));
+    assert.deepEqual(kinds(), ["popularity"]);
     assert.deepEqual(await shop.popular({ k: 4 }), await all.popular({ k: 4 }));
-    assert.deepEqual(kinds().sort(), ["items", "popularity"], "trending needs nothing more");
+    assert.ok(kinds().slice(1).every((k) => k === "items"), "trending: the items it shows");
+    let seen = kinds().length;
     assert.deepEqual(await shop.similarItems("tea-003", { k: 5, model: "item-knn" }), await all.similarItems("tea-003", { k: 5, model: "item-knn" }));
-    assert.deepEqual(kinds().slice(2), ["item-knn"]);
+    const knn = kinds().slice(seen);
+    // Its list, after the id's bucket unless trending's items named it already.
+    assert.equal(knn.filter((k) => k === "item-knn").length, 1, knn.join(", "));
+    assert.ok(knn.every((k) => ["ids", "item-knn", "items"].includes(k)), knn.join(", "));
+    seen = kinds().length;
     // Two queries at once fetch the hybrid's other shards once.
     const history = [{ item: "tea-003", event: "view" }];
     const [similar, recs] = await Promise.all([shop.similarItems("tea-003", { k: 5 }), shop.recommend(history, { k: 6 })]);
     assert.deepEqual(similar, await all.similarItems("tea-003", { k: 5 }));
     assert.deepEqual(recs, await all.recommend(history, { k: 6 }));
-    assert.deepEqual(kinds().slice(3).sort(), ["content", "features", "sequential"]);
+    const hybrid = kinds().slice(seen);
+    for (const kind of ["features", "content-links", "sequential"]) assert.ok(hybrid.includes(kind), `${kind} in ${hybrid.join(", ")}`);
+    assert.ok(!hybrid.includes("content"), "the vectors wait for search");
     await shop.search("tea", { k: 3 });
-    assert.equal(kinds().length, 6, "every shard fetched once");
+    assert.ok(kinds().includes("content"));
+    assert.equal(new Set(asked).size, asked.length, "every shard fetched once");
     assert.deepEqual(shop.problems, []);
     shop.free();
     all.free();
   });
 
   it("leaves out a model whose shard fails when a query first needs it, and blends the others", async () => {
-    const content = shardOf("content");
-    const bad = new Uint8Array(index[content]!);
-    bad[20] = (bad[20] ?? 0) ^ 0xff;
-    const shop = await Shop.open(query, { indexUrl: INDEX_URL, models: ["item-knn"] }, { fetch: host({ ...index, [content]: bad }).fetchFn });
+    const served = { ...index };
+    for (const name of Object.keys(index).filter((f) => f.startsWith("content-links-"))) {
+      const bad = new Uint8Array(index[name]!);
+      bad[20] = (bad[20] ?? 0) ^ 0xff;
+      served[name] = bad;
+    }
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL, models: ["item-knn"] }, { fetch: host(served).fetchFn });
     assert.deepEqual(shop.problems, []);
     const warn = console.warn;
     const warned: unknown[] = [];
@@ -155,45 +175,42 @@ describe("Shop.open (a model index, with the real query module)", () => {
       console.warn = warn;
     }
     assert.equal(shop.problems.length, 1);
-    assert.match(shop.problems[0]!, new RegExp(content.replace(".", "\\.")));
+    assert.match(shop.problems[0]!, /content-links-/);
     assert.match(String(warned[0]), /lost a model/);
     await assert.rejects(() => shop.search("tea"), (e: unknown) => e instanceof PocketrecError && /content model/.test(e.message));
     shop.free();
   });
 
   it("leaves out a model whose shard is corrupt, names the file, and still answers trending", async () => {
-    const knn = shardOf("item-knn");
-    const bad = new Uint8Array(index[knn]!);
-    bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0xff;
-    // The demo's lists are small: fetched and checked with the manifest.
-    const shop = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host({ ...index, [knn]: bad }).fetchFn });
-    assert.equal(shop.problems.length, 1);
-    assert.match(shop.problems[0]!, new RegExp(knn.replace(".", "\\.")));
-    await assert.rejects(() => shop.similarItems("tea-003", { model: "item-knn" }), (e: unknown) => e instanceof PocketrecError && e.code === "bad_index" && e.message.includes(knn));
-    // Fetched with a query instead, the same shard is found out then.
-    const later = await Shop.open(query, { indexUrl: INDEX_URL, models: ["popular"] }, { fetch: host({ ...index, [knn]: bad }).fetchFn });
-    assert.deepEqual(later.problems, []);
+    const served = { ...index };
+    for (const name of Object.keys(index).filter((f) => f.startsWith("item-knn-"))) {
+      const bad = new Uint8Array(index[name]!);
+      bad[bad.length - 1] = (bad[bad.length - 1] ?? 0) ^ 0xff;
+      served[name] = bad;
+    }
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host(served).fetchFn });
+    assert.deepEqual(shop.problems, [], "lists come with the queries");
     const warn = console.warn;
     console.warn = () => {};
     try {
-      await assert.rejects(() => later.similarItems("tea-003", { model: "item-knn" }), (e: unknown) => e instanceof PocketrecError && e.code === "bad_index" && e.message.includes(knn));
+      await assert.rejects(() => shop.similarItems("tea-003", { model: "item-knn" }), (e: unknown) => e instanceof PocketrecError && e.code === "bad_index" && /item-knn-/.test(e.message));
     } finally {
       console.warn = warn;
     }
-    assert.equal(later.problems.length, 1);
-    later.free();
+    assert.equal(shop.problems.length, 1);
     assert.equal((await shop.popular({ k: 3 })).length, 3);
     assert.ok((await shop.similarItems("tea-003", { k: 3 })).length > 0, "the hybrid blends what is left");
     shop.free();
   });
 
-  it("rejects with bad_index when the items shard is missing or the manifest is of another version", async () => {
-    const items = shardOf("items");
+  it("rejects with bad_index when an items shard is missing or the manifest is of another version", async () => {
     const without = { ...index };
-    delete without[items];
-    let e = await caught(Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host(without).fetchFn }));
+    for (const name of Object.keys(index).filter((f) => f.startsWith("items-"))) delete without[name];
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host(without).fetchFn });
+    let e = await caught(shop.popular({ k: 3 }));
     assert.equal(e.code, "bad_index");
-    assert.ok(e.message.includes(items) && e.message.includes("HTTP 404"), e.message);
+    assert.ok(/items-/.test(e.message) && e.message.includes("HTTP 404"), e.message);
+    shop.free();
     const manifest = JSON.parse(new TextDecoder().decode(index[INDEX_MANIFEST]));
     e = await caught(Shop.open(query, { indexUrl: INDEX_URL }, { fetch: host({ ...index, [INDEX_MANIFEST]: JSON.stringify({ ...manifest, version: 99 }) }).fetchFn }));
     assert.equal(e.code, "bad_index");
