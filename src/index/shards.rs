@@ -486,6 +486,9 @@ pub fn encode_content_links(
     w.bytes
 }
 
+/// One item's content links and the features that explain each.
+pub type ContentLinksRow = (Vec<(u32, f32)>, Vec<LinkFeatures>);
+
 /// Reads the rows of a content-links shard: link ids below `items`,
 /// feature ids below `features`.
 pub fn decode_content_links(
@@ -493,7 +496,7 @@ pub fn decode_content_links(
     count: u32,
     items: usize,
     features: usize,
-    out: &mut Vec<(Vec<(u32, f32)>, Vec<LinkFeatures>)>,
+    out: &mut Vec<ContentLinksRow>,
 ) -> Result<()> {
     let mut row = Vec::new();
     for _ in 0..count {
