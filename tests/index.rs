@@ -12,9 +12,7 @@ use pocketrec::config::Config;
 use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
 use pocketrec::data::history::Event;
 use pocketrec::data::interactions::{InteractionConfig, Interactions};
-use pocketrec::index::{
-    build, open, open_partial, BuildOptions, BuiltIndex, OpenedIndex, Request,
-};
+use pocketrec::index::{build, open, open_partial, BuildOptions, BuiltIndex, OpenedIndex, Request};
 use pocketrec::models::content::ContentModel;
 use pocketrec::models::item_knn::ItemKnn;
 use pocketrec::models::sequential::Sequential;
