@@ -268,10 +268,12 @@ fn serve(
 
 #[test]
 fn a_partly_opened_index_fetches_only_what_each_query_needs() {
-    // Lists in shards of 4 items, items in shards of 2, ids in 3 buckets.
+    // Lists in shards of 4 items, items in shards of 2, ids in 3 buckets,
+    // the 3 most popular items in popularity's first shard.
     let options = BuildOptions {
         shard_links: 4,
         shard_items: 2,
+        popularity_head: 3,
         ..BuildOptions::default()
     };
     let built = build_shop(no_rules(), &options);
@@ -279,16 +281,21 @@ fn a_partly_opened_index_fetches_only_what_each_query_needs() {
     let eager = open_files(&built.files).unwrap().recommender;
     let reads = Reads::new(&built);
     let mut index = open_partial(&built.files[0].1, &mut |f| reads.read(f), &[]).unwrap();
-    // Opening reads popularity only; no item is known yet.
+    // Opening reads popularity's first ranks only; no item is known yet.
     assert_eq!(kinds(&reads.log.borrow()), ["popularity"]);
     assert_eq!(index.recommender.catalogue().index_of("mug"), None);
-    // Trending: the items shards of its results, then it answers as the
-    // whole index does.
+    let head = index.recommender.popularity().scores().to_vec();
+    assert_eq!(head.iter().filter(|&&s| s > 0.0).count(), 3, "{head:?}");
+    // Trending: the ranks it may fill from (50 at least: all 12 here), the
+    // items shards of its results; then it answers as the whole index does.
     let trending = Query::new(2, Model::Popular).check().unwrap();
     let rounds = serve(&mut index, &Request::Popular, &trending, &reads);
-    assert!(
-        rounds.len() == 1 && rounds[0].iter().all(|k| k == "items"),
-        "{rounds:?}"
+    assert_eq!(rounds.len(), 2, "{rounds:?}");
+    assert!(rounds[0].iter().all(|k| k == "popularity"), "{rounds:?}");
+    assert!(rounds[1].iter().all(|k| k == "items"), "{rounds:?}");
+    assert_eq!(
+        index.recommender.popularity().scores(),
+        eager.popularity().scores()
     );
     assert_eq!(
         index.answer(&Request::Popular, &trending).unwrap(),

@@ -44,6 +44,10 @@ pub struct BuildOptions {
     /// Content neighbours kept per item for the `content-links` shards
     /// (0–1,000; 0 writes none, and the content vectors rank). Default 20.
     pub content_links: u32,
+    /// Ranks in popularity's first shard (1–1,000,000), which a page
+    /// fetches before any query: trending, and the fill of short lists,
+    /// read the first ranks. Default 1,000.
+    pub popularity_head: u32,
     /// Seed of the differential-privacy noise (secret; unused without
     /// `privacy.epsilon`).
     pub noise_seed: u64,
@@ -61,6 +65,7 @@ impl Default for BuildOptions {
             shard_links: 1_000,
             shard_features: 20_000,
             content_links: 20,
+            popularity_head: 1_000,
             noise_seed: 0,
         }
     }
@@ -93,6 +98,7 @@ pub fn build(
         ("shardItems", options.shard_items),
         ("shardLinks", options.shard_links),
         ("shardFeatures", options.shard_features),
+        ("popularityHead", options.popularity_head),
     ] {
         if !(1..=1_000_000).contains(&v) {
             return Err(Error::config(
@@ -213,11 +219,21 @@ fn encode(
             push(ShardKind::ContentLinks, first, count, bytes);
         }
     }
-    let scores = rec.popularity().scores();
-    for (first, count) in ranges(n, WHOLE_SHARD) {
-        let bytes = shards::encode_popularity(scores, first, count);
+    let popularity = rec.popularity();
+    for (first, count) in popularity_ranges(n, options.popularity_head) {
+        let bytes =
+            shards::encode_popularity(popularity.scores(), popularity.order(), first, count);
         push(ShardKind::Popularity, first, count, bytes);
     }
+    out
+}
+
+/// Popularity's shards: the first `head` ranks, then the rest in shards of
+/// [`WHOLE_SHARD`].
+fn popularity_ranges(n: u32, head: u32) -> Vec<(u32, u32)> {
+    let head = n.min(head);
+    let mut out = vec![(0, head)];
+    out.extend(ranges(n - head, WHOLE_SHARD).map(|(first, count)| (head + first, count)));
     out
 }
 

@@ -5,13 +5,12 @@
 
 use rustc_hash::FxHashSet;
 
-use super::manifest::Manifest;
+use super::manifest::{Manifest, Shard};
 use super::shards::{self, ShardKind};
 use crate::config::CheckedConfig;
 use crate::data::catalogue::StoredFields;
 use crate::error::{Error, Result};
 use crate::models::content::{ContentCounts, ContentModel, Feature, LinkFeatures};
-use crate::models::popularity::Popularity;
 use crate::models::Model;
 use crate::recommend::Recommender;
 
@@ -47,6 +46,8 @@ pub(super) struct OpenState {
     pub explained: Vec<Vec<LinkFeatures>>,
     /// The content features (vocabulary), once read.
     pub features: Option<Vec<Feature>>,
+    /// Popularity's first ranks read so far.
+    pub ranked: Vec<(u32, f32)>,
 }
 
 /// One row of links per item.
@@ -164,13 +165,19 @@ pub(super) fn stored_fields(manifest: &Manifest) -> StoredFields {
     }
 }
 
-/// The popularity scores.
-pub(super) fn popularity(manifest: &Manifest, read: ReadFile) -> Result<Popularity> {
-    let mut scores = Vec::with_capacity(manifest.items as usize);
-    each_shard(manifest, ShardKind::Popularity, read, |r, count| {
-        shards::decode_popularity(r, count, &mut scores)
-    })?;
-    Ok(Popularity::from_scores(scores))
+/// The popularity ranks of `shards` (in rank order), onto `ranked`.
+pub(super) fn popularity_ranks(
+    manifest: &Manifest,
+    shards: &[&Shard],
+    read: ReadFile,
+    ranked: &mut Vec<(u32, f32)>,
+) -> Result<()> {
+    for s in shards {
+        let bytes = read(&s.file)?;
+        let r = shards::open(&s.file, &bytes, s.kind, s.first, s.count)?;
+        shards::decode_popularity(r, s.count, manifest.items as usize, ranked)?;
+    }
+    Ok(())
 }
 
 /// The content features (vocabulary).

@@ -21,7 +21,8 @@
 use std::sync::Arc;
 
 use super::load::{
-    content, features, popularity, shard_kinds, stored_fields, OpenState, OpenedIndex, ReadFile,
+    content, features, popularity_ranks, shard_kinds, stored_fields, OpenState, OpenedIndex,
+    ReadFile,
 };
 use super::manifest::{Manifest, Shard};
 use super::shards::{self, ShardKind};
@@ -98,6 +99,9 @@ pub struct Needs {
     /// The items whose records (display and filter fields) it reads, or
     /// `None` for every item's.
     pub shown: Option<Vec<u32>>,
+    /// How many of the most popular items it reads the popularity of
+    /// (`u32::MAX`: every item's). Items further down count 0.
+    pub ranks: u32,
 }
 
 impl Needs {
@@ -109,6 +113,7 @@ impl Needs {
             vectors: true,
             ids: Vec::new(),
             shown: None,
+            ranks: u32::MAX,
         }
     }
 }
@@ -134,19 +139,17 @@ pub fn open_partial(manifest: &[u8], read: ReadFile, models: &[Model]) -> Result
             file: super::MANIFEST.to_string(),
             message: e.to_string(),
         })?;
-    // Without popularity, all items score 0 (catalogue order), as in a fit
-    // without interactions.
-    let popularity = if manifest.models.contains(&Model::Popular) {
-        popularity(&manifest, read)?
-    } else {
-        Popularity::from_scores(vec![0.0; catalogue.len()])
-    };
     let mut state = OpenState::default();
-    state.opened.extend(
-        manifest
-            .shards_of(ShardKind::Popularity)
-            .map(|s| s.file.clone()),
-    );
+    // Popularity's first ranks: trending reads them, and every ranking
+    // query fills a short list from them. Without popularity (an index
+    // built without a log), all items score 0, as in a fit without
+    // interactions.
+    let head: Vec<&Shard> = manifest.shards_of(ShardKind::Popularity).take(1).collect();
+    if manifest.models.contains(&Model::Popular) {
+        popularity_ranks(&manifest, &head, read, &mut state.ranked)?;
+    }
+    state.opened.extend(head.iter().map(|s| s.file.clone()));
+    let popularity = Popularity::from_ranked(catalogue.len(), &state.ranked);
     let popularity: Arc<dyn Scorer> = Arc::new(popularity);
     let mut opened = OpenedIndex {
         recommender: Recommender::new(Arc::new(catalogue), vec![popularity], config),
@@ -272,12 +275,20 @@ impl OpenedIndex {
             || !f.exclude_categories.is_empty()
             || f.min_price.is_some()
             || f.max_price.is_some();
+        // Ranking fills from the popularity order, after dropping excluded
+        // items, over a diversity pool of max(5k, 50) at most.
+        let pool = (query.k.saturating_mul(5).max(50) + f.exclude.len() + items.len()) as u32;
         Needs {
             models,
             items: (!every_item).then(|| items.to_vec()),
             vectors,
             ids: Vec::new(),
             shown: (!tests_fields).then(Vec::new),
+            ranks: match kind {
+                QueryKind::Search => 0,
+                QueryKind::Rank if tests_fields => u32::MAX,
+                QueryKind::Rank => pool,
+            },
         }
     }
 
@@ -332,9 +343,8 @@ impl OpenedIndex {
                 .iter()
                 .any(|b| (s.first..s.first + s.count).contains(b)),
             ShardKind::Items => any_of(s, &needs.shown),
-            ShardKind::Features | ShardKind::Content | ShardKind::Popularity => {
-                wanted.contains(&s.kind)
-            }
+            ShardKind::Features | ShardKind::Content => wanted.contains(&s.kind),
+            ShardKind::Popularity => s.first < needs.ranks && held.contains(&Model::Popular),
             ShardKind::ItemKnn | ShardKind::Sequential | ShardKind::ContentLinks => {
                 wanted.contains(&s.kind) && any_of(s, &needs.items)
             }
@@ -493,6 +503,18 @@ impl OpenedIndex {
                         .catalogue_mut()
                         .fill_stored(s.first as usize, items)
                         .map_err(|e| bad(s, e))?;
+                }
+                ShardKind::Popularity => {
+                    // Ranks open in order: a shard after a gap waits.
+                    if s.first as usize != self.state.ranked.len() {
+                        continue;
+                    }
+                    let mut ranked = std::mem::take(&mut self.state.ranked);
+                    let read_ranks = popularity_ranks(&self.manifest, &[s], read, &mut ranked);
+                    self.state.ranked = ranked;
+                    read_ranks?;
+                    let popularity = Popularity::from_ranked(n, &self.state.ranked);
+                    self.replace(Arc::new(popularity));
                 }
                 _ => continue,
             }

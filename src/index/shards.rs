@@ -30,7 +30,7 @@ pub enum ShardKind {
     ItemKnn = 4,
     /// Sequential successor lists of items.
     Sequential = 5,
-    /// Popularity scores of items.
+    /// Popularity: items and scores by rank.
     Popularity = 6,
     /// The id directory: buckets of `(id, item)` by a hash of the id.
     Ids = 7,
@@ -516,23 +516,40 @@ pub fn decode_content_links(
     end(r)
 }
 
-/// Popularity scores of items `first..first + count` (f32 each).
-pub fn encode_popularity(scores: &[f32], first: u32, count: u32) -> Vec<u8> {
+/// Ranks `first..first + count` of popularity: per rank the item (varint)
+/// and its score (f32), in popularity order (`order`, by `scores`).
+pub fn encode_popularity(scores: &[f32], order: &[u32], first: u32, count: u32) -> Vec<u8> {
     let mut w = header(ShardKind::Popularity, first, count);
-    for &s in &scores[first as usize..(first + count) as usize] {
-        w.f32(s);
+    for &i in &order[first as usize..(first + count) as usize] {
+        w.varint(i as u64);
+        w.f32(scores[i as usize]);
     }
     w.bytes
 }
 
-/// Reads a popularity shard's scores (finite, ≥ 0).
-pub fn decode_popularity(mut r: Reader, count: u32, out: &mut Vec<f32>) -> Result<()> {
+/// Reads a popularity shard's ranks onto `out` (the ranks before it):
+/// items below `items`, scores finite and ≥ 0, in popularity order
+/// (scores not increasing, ties by ascending item), so no item twice.
+pub fn decode_popularity(
+    mut r: Reader,
+    count: u32,
+    items: usize,
+    out: &mut Vec<(u32, f32)>,
+) -> Result<()> {
     for _ in 0..count {
+        let i = r.index(items, "item")?;
         let s = r.f32()?;
         if !(s.is_finite() && s >= 0.0) {
             return Err(r.error(format!("popularity {s} is not a finite number ≥ 0")));
         }
-        out.push(s);
+        if let Some(&(j, before)) = out.last() {
+            if s > before || (s == before && i <= j) {
+                return Err(r.error(format!(
+                    "item {i} (popularity {s}) after item {j} ({before}): ranks must be in popularity order, ties by item"
+                )));
+            }
+        }
+        out.push((i, s));
     }
     end(r)
 }

@@ -89,6 +89,22 @@ impl Popularity {
         Popularity { scores, order }
     }
 
+    /// Popularity known for the first ranks only (a model index opened in
+    /// part): `ranked` in popularity order; every other item scores 0 and
+    /// follows them, by index.
+    pub fn from_ranked(n: usize, ranked: &[(u32, f32)]) -> Popularity {
+        let mut scores = vec![0f32; n];
+        let mut known = vec![false; n];
+        let mut order = Vec::with_capacity(n);
+        for &(i, s) in ranked {
+            scores[i as usize] = s;
+            known[i as usize] = true;
+            order.push(i);
+        }
+        order.extend((0..n as u32).filter(|&i| !known[i as usize]));
+        Popularity { scores, order }
+    }
+
     /// Score of every item.
     pub fn scores(&self) -> &[f32] {
         &self.scores
