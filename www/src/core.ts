@@ -196,7 +196,7 @@ export function shardFiles(manifest: Uint8Array): string[] {
 }
 
 /** The shards a manifest lists, with their sizes (0 when not a number); see `shardFiles`. */
-function shardEntries(manifest: Uint8Array): { file: string; bytes: number }[] {
+function shardEntries(manifest: Uint8Array): { file: string; bytes: number; first: number }[] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(new TextDecoder().decode(manifest));
@@ -206,8 +206,8 @@ function shardEntries(manifest: Uint8Array): { file: string; bytes: number }[] {
   const shards = (parsed as { shards?: unknown } | null)?.shards;
   if (!Array.isArray(shards)) return [];
   return shards.flatMap((s: unknown) => {
-    const { file, bytes } = (s ?? {}) as { file?: unknown; bytes?: unknown };
-    return typeof file === "string" && SHARD_NAME.test(file) ? [{ file, bytes: typeof bytes === "number" ? bytes : 0 }] : [];
+    const { file, bytes, first } = (s ?? {}) as { file?: unknown; bytes?: unknown; first?: unknown };
+    return typeof file === "string" && SHARD_NAME.test(file) ? [{ file, bytes: typeof bytes === "number" ? bytes : 0, first: typeof first === "number" ? first : 0 }] : [];
   });
 }
 
@@ -258,15 +258,15 @@ function kindOf(file: string): string {
 }
 
 /**
- * Whether a shard file is one an engine opens before any query: popularity,
- * and for `models` that read content (default: all models) its features,
- * and its vectors when the index has no content links to rank with.
- * The rest (ids, items, lists) depends on each query's items.
+ * Whether a shard is one an engine opens before any query: popularity's
+ * first ranks, and for `models` that read content (default: all models)
+ * its features, and its vectors when the index has no content links to
+ * rank with. The rest (ids, items, lists, further ranks) depends on each query.
  */
-function wanted(file: string, models: readonly ModelName[] = ["hybrid"], links: boolean): boolean {
-  const kind = kindOf(file);
+function wanted(shard: { file: string; first: number }, models: readonly ModelName[] = ["hybrid"], links: boolean): boolean {
+  const kind = kindOf(shard.file);
   const content = models.some((m) => CONTENT_MODELS.includes(m));
-  return kind === "popularity" || (content && (kind === "features" || (kind === "content" && !links)));
+  return (kind === "popularity" && shard.first === 0) || (content && (kind === "features" || (kind === "content" && !links)));
 }
 
 /**
@@ -298,7 +298,7 @@ export async function fetchIndexFiles(source: IndexSource, options: LoadOptions 
   const links = entries.some((s) => kindOf(s.file) === "content-links");
   const perQuery = entries.filter((s) => PER_QUERY.includes(kindOf(s.file)));
   const small = perQuery.length <= SMALL_LISTS.files && perQuery.reduce((total, s) => total + s.bytes, 0) <= SMALL_LISTS.bytes;
-  const names = entries.filter((s) => wanted(s.file, source.models, links) || (small && perQuery.includes(s))).map((s) => s.file);
+  const names = entries.filter((s) => wanted(s, source.models, links) || (small && perQuery.includes(s))).map((s) => s.file);
   const { files, missing } = await fetchShards(fetchFn, folder, names);
   return { manifest, files, missing };
 }

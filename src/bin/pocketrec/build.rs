@@ -55,7 +55,7 @@ pub struct BuildArgs {
     /// Items per shard of the item-kNN and sequential lists, and ids per
     /// bucket of the id directory (a page fetches only the shards of the
     /// items its query starts from).
-    #[arg(long, default_value_t = 1_000)]
+    #[arg(long, default_value_t = 500)]
     pub shard_links: u32,
     /// Content neighbours kept per item (0: none; the content vectors then
     /// rank, and a page fetches them whole).
