@@ -12,6 +12,7 @@ use pocketrec::config::Config;
 use pocketrec::data::catalogue::{Catalogue, CatalogueConfig};
 use pocketrec::data::history::Event;
 use pocketrec::data::interactions::{InteractionConfig, Interactions};
+use pocketrec::index::shards::ShardKind;
 use pocketrec::index::{build, open, open_partial, BuildOptions, BuiltIndex, OpenedIndex, Request};
 use pocketrec::models::content::ContentModel;
 use pocketrec::models::item_knn::ItemKnn;
@@ -274,6 +275,7 @@ fn a_partly_opened_index_fetches_only_what_each_query_needs() {
         shard_links: 4,
         shard_items: 2,
         popularity_head: 3,
+        shard_terms: 20,
         ..BuildOptions::default()
     };
     let built = build_shop(no_rules(), &options);
@@ -335,13 +337,39 @@ fn a_partly_opened_index_fetches_only_what_each_query_needs() {
             .unwrap(),
         eager.recommend(&shopper, &hybrid).unwrap()
     );
-    // Search needs the content vectors, whole.
-    let search = Request::Search("ceramic");
-    let rounds = serve(&mut index, &search, &hybrid, &reads);
-    assert_eq!(rounds[0], ["content"], "{rounds:?}"); // the features came with the links
+    // Search reads the postings of its words only (the features came with
+    // the links), and answers as the vectors do.
+    for text in ["ceramic", "electric kettle", "bluetooth"] {
+        let search = Request::Search(text);
+        let rounds = serve(&mut index, &search, &hybrid, &reads);
+        assert!(
+            rounds
+                .iter()
+                .flatten()
+                .all(|k| k == "terms" || k == "items"),
+            "{rounds:?}"
+        );
+        assert_eq!(
+            index.answer(&search, &hybrid).unwrap(),
+            eager.search(text, &hybrid).unwrap(),
+            "{text}"
+        );
+    }
+    let terms = built.manifest.shards_of(ShardKind::Terms).count();
+    let read_terms = kinds(&reads.log.borrow())
+        .iter()
+        .filter(|&&k| k == "terms")
+        .count();
+    assert!(read_terms < terms, "{read_terms} of {terms} terms shards");
+    // Diversity still reads the content vectors, whole.
+    let mut diverse = Query::new(3, Model::Hybrid);
+    diverse.diversity = 0.5;
+    let diverse = diverse.check().unwrap();
+    let rounds = serve(&mut index, &Request::Similar("mug"), &diverse, &reads);
+    assert_eq!(rounds[0], ["content"], "{rounds:?}");
     assert_eq!(
-        index.answer(&search, &hybrid).unwrap(),
-        eager.search("ceramic", &hybrid).unwrap()
+        index.answer(&Request::Similar("mug"), &diverse).unwrap(),
+        eager.similar_items("mug", &diverse).unwrap()
     );
     // A filter on item fields reads every item's record.
     let mut in_stock = Query::new(3, Model::Popular);

@@ -6,7 +6,7 @@
 use super::manifest::{Counts, Fields, Manifest, Shard, FORMAT, MANIFEST};
 use super::shards::{self, ShardKind, VERSION};
 use crate::config::CheckedConfig;
-use crate::data::catalogue::Catalogue;
+use crate::data::catalogue::{Catalogue, Role};
 use crate::data::interactions::Interactions;
 use crate::error::{Error, Result};
 use crate::models::content::{self, ContentField, ContentLinks, ContentModel};
@@ -43,6 +43,10 @@ pub struct BuildOptions {
     pub shard_links: u32,
     /// Content features per `features` shard (1–1,000,000). Default 20,000.
     pub shard_features: u32,
+    /// Postings per `terms` shard, about (1–1,000,000; a shard ends after
+    /// the feature that reaches it). Default 4,000: a search fetches the
+    /// shards of its words, each some 10–40 kB gzipped.
+    pub shard_terms: u32,
     /// Content neighbours kept per item for the `content-links` shards
     /// (0–1,000; 0 writes none, and the content vectors rank). Default 20.
     pub content_links: u32,
@@ -66,6 +70,7 @@ impl Default for BuildOptions {
             shard_items: 100,
             shard_links: 500,
             shard_features: 20_000,
+            shard_terms: 4_000,
             content_links: 20,
             popularity_head: 1_000,
             noise_seed: 0,
@@ -100,6 +105,7 @@ pub fn build(
         ("shardItems", options.shard_items),
         ("shardLinks", options.shard_links),
         ("shardFeatures", options.shard_features),
+        ("shardTerms", options.shard_terms),
         ("popularityHead", options.popularity_head),
     ] {
         if !(1..=1_000_000).contains(&v) {
@@ -197,6 +203,24 @@ fn encode(
             let bytes = shards::encode_content(&counts, first, count);
             push(ShardKind::Content, first, count, bytes);
         }
+        let content = rec.model::<ContentModel>().expect("checked above");
+        let searchable = |f: u32| {
+            let field = counts.features[f as usize].field as usize;
+            content
+                .fields()
+                .nth(field)
+                .is_some_and(|(_, role)| role != Role::Numeric)
+        };
+        for (first, count) in term_ranges(content, &searchable, options.shard_terms as usize) {
+            let bytes = shards::encode_terms(first, count, |f| {
+                if !searchable(f) {
+                    return (Vec::new(), Vec::new());
+                }
+                let (items, weights) = content.postings(f);
+                (items.to_vec(), weights.to_vec())
+            });
+            push(ShardKind::Terms, first, count, bytes);
+        }
     }
     if let Some(knn) = rec.model::<ItemKnn>() {
         for (first, count) in ranges(n, options.shard_links) {
@@ -236,6 +260,29 @@ fn popularity_ranges(n: u32, head: u32) -> Vec<(u32, u32)> {
     let head = n.min(head);
     let mut out = vec![(0, head)];
     out.extend(ranges(n - head, WHOLE_SHARD).map(|(first, count)| (head + first, count)));
+    out
+}
+
+/// Consecutive features in shards of about `per_shard` postings (a shard
+/// ends after the feature that reaches it).
+fn term_ranges(
+    content: &ContentModel,
+    searchable: &dyn Fn(u32) -> bool,
+    per_shard: usize,
+) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let (mut first, mut postings) = (0u32, 0usize);
+    let features = content.feature_count() as u32;
+    for f in 0..features {
+        if searchable(f) {
+            postings += content.postings(f).0.len();
+        }
+        if postings >= per_shard || f + 1 == features {
+            out.push((first, f + 1 - first));
+            first = f + 1;
+            postings = 0;
+        }
+    }
     out
 }
 

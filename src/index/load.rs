@@ -48,6 +48,8 @@ pub(super) struct OpenState {
     pub features: Option<Vec<Feature>>,
     /// Popularity's first ranks read so far.
     pub ranked: Vec<(u32, f32)>,
+    /// The postings of each content feature read so far (search).
+    pub postings: Vec<Vec<(u32, f32)>>,
 }
 
 /// One row of links per item.

@@ -183,7 +183,7 @@ impl Manifest {
                 next += s.count as u64;
             }
             let expected = match kind {
-                ShardKind::Features => self.counts.features as u64,
+                ShardKind::Features | ShardKind::Terms => self.counts.features as u64,
                 ShardKind::Ids => self.counts.id_buckets as u64,
                 _ => self.items as u64,
             };

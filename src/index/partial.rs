@@ -29,7 +29,7 @@ use super::shards::{self, ShardKind};
 use crate::data::catalogue::Catalogue;
 use crate::data::history::Event;
 use crate::error::{Error, Result};
-use crate::models::content::{ContentLinks, Feature};
+use crate::models::content::{ContentLinks, ContentModel, Feature};
 use crate::models::item_knn::ItemKnn;
 use crate::models::neighbours::Neighbours;
 use crate::models::popularity::Popularity;
@@ -102,6 +102,8 @@ pub struct Needs {
     /// How many of the most popular items it reads the popularity of
     /// (`u32::MAX`: every item's). Items further down count 0.
     pub ranks: u32,
+    /// The content features whose postings it reads (search).
+    pub terms: Vec<u32>,
 }
 
 impl Needs {
@@ -114,6 +116,7 @@ impl Needs {
             ids: Vec::new(),
             shown: None,
             ranks: u32::MAX,
+            terms: Vec::new(),
         }
     }
 }
@@ -193,8 +196,46 @@ impl OpenedIndex {
         if !files.is_empty() || matches!(request, Request::Items(_)) {
             return files;
         }
+        if let Request::Search(text) = request {
+            if self.searches_terms() {
+                return self.missing_terms(text);
+            }
+        }
         let items = self.indices(&ids.ids);
         self.files_for(&self.needs(request.kind(), query, &items))
+    }
+
+    /// Whether search reads term shards: the index has them and the
+    /// content vectors are not open (they answer search when they are).
+    fn searches_terms(&self) -> bool {
+        let vectors = self.recommender.content_vectors();
+        self.manifest.shards_of(ShardKind::Terms).next().is_some()
+            && self.held().contains(&Model::Content)
+            && !vectors.is_some_and(ContentModel::has_vectors)
+    }
+
+    /// Search from term shards: the vocabulary (the features) first, then
+    /// the shards of the features the text matches.
+    fn missing_terms(&self, text: &str) -> Vec<String> {
+        let Some(vocabulary) = self.recommender.content_vectors() else {
+            return self
+                .kind_shards(&[ShardKind::Features])
+                .into_iter()
+                .filter(|s| !self.state.opened.contains(&s.file))
+                .map(|s| s.file)
+                .collect();
+        };
+        let terms = vocabulary
+            .text_query(text)
+            .iter()
+            .map(|&(f, _)| f)
+            .collect();
+        self.files_for(&Needs {
+            terms,
+            items: Some(Vec::new()),
+            shown: Some(Vec::new()),
+            ..Needs::default()
+        })
     }
 
     /// Stage 3: the items shards of `results` and of the items `request`
@@ -243,7 +284,7 @@ impl OpenedIndex {
     /// Search: the content vectors. Only models the index holds.
     pub fn needs(&self, kind: QueryKind, query: &CheckedQuery, items: &[u32]) -> Needs {
         let held = self.held();
-        let mut vectors = kind == QueryKind::Search;
+        let mut vectors = kind == QueryKind::Search && !self.searches_terms();
         let mut models: Vec<Model> = match kind {
             QueryKind::Search => Vec::new(),
             QueryKind::Rank => {
@@ -289,6 +330,7 @@ impl OpenedIndex {
                 QueryKind::Rank if tests_fields => u32::MAX,
                 QueryKind::Rank => pool,
             },
+            terms: Vec::new(),
         }
     }
 
@@ -345,6 +387,10 @@ impl OpenedIndex {
             ShardKind::Items => any_of(s, &needs.shown),
             ShardKind::Features | ShardKind::Content => wanted.contains(&s.kind),
             ShardKind::Popularity => s.first < needs.ranks && held.contains(&Model::Popular),
+            ShardKind::Terms => needs
+                .terms
+                .iter()
+                .any(|f| (s.first..s.first + s.count).contains(f)),
             ShardKind::ItemKnn | ShardKind::Sequential | ShardKind::ContentLinks => {
                 wanted.contains(&s.kind) && any_of(s, &needs.items)
             }
@@ -453,7 +499,65 @@ impl OpenedIndex {
                 Err(e) => self.lose(Model::Content, e),
             }
         }
+        let terms: Vec<Shard> = shards
+            .iter()
+            .filter(|s| s.kind == ShardKind::Terms)
+            .cloned()
+            .collect();
+        if !terms.is_empty() && features {
+            self.open_terms(&terms, read)?;
+        }
+        if self.state.features.is_some() && self.searches_terms() {
+            self.search_from_terms();
+        }
         Ok(self.problems.len() - before)
+    }
+
+    /// Reads terms shards into the postings so far.
+    ///
+    /// # Errors
+    /// [`Error::BadIndex`] for a bad shard: the search cannot be answered.
+    fn open_terms(&mut self, shards: &[Shard], read: ReadFile) -> Result<()> {
+        let features = self.features(read)?.len();
+        if self.state.postings.is_empty() {
+            self.state.postings = vec![Vec::new(); features];
+        }
+        let n = self.manifest.items as usize;
+        for s in shards {
+            let bytes = read(&s.file)?;
+            let mut rows = Vec::with_capacity(s.count as usize);
+            let r = shards::open(&s.file, &bytes, s.kind, s.first, s.count)?;
+            shards::decode_terms(r, s.count, n, &mut rows)?;
+            for (k, row) in rows.into_iter().enumerate() {
+                self.state.postings[s.first as usize + k] = row;
+            }
+            self.state.opened.insert(s.file.clone());
+        }
+        Ok(())
+    }
+
+    /// A content model for search from the vocabulary and the postings
+    /// read so far, kept beside the models (it cannot rank).
+    fn search_from_terms(&mut self) {
+        let features = self.state.features.clone().unwrap_or_default();
+        let mut postings = self.state.postings.clone();
+        postings.resize(features.len(), Vec::new());
+        let postings = crate::sparse::Csr::from_rows(self.manifest.items as usize, postings);
+        let fields = self
+            .manifest
+            .fields
+            .content
+            .iter()
+            .map(|f| (f.name.clone(), f.role))
+            .collect();
+        let model = ContentModel::for_search(
+            postings,
+            features,
+            fields,
+            &self.recommender.config().content,
+        );
+        let rec = self.recommender.clone();
+        self.recommender = rec.with_vectors(Some(Arc::new(model)));
     }
 
     fn kind_shards(&self, kinds: &[ShardKind]) -> Vec<Shard> {

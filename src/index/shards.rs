@@ -37,11 +37,14 @@ pub enum ShardKind {
     /// Content neighbour lists of items, each link with the features that
     /// explain it.
     ContentLinks = 8,
+    /// Postings of content features: the items that have each, and its
+    /// weight in their vectors (search).
+    Terms = 9,
 }
 
 impl ShardKind {
     /// All kinds, in file order.
-    pub const ALL: [ShardKind; 8] = [
+    pub const ALL: [ShardKind; 9] = [
         ShardKind::Ids,
         ShardKind::Items,
         ShardKind::Features,
@@ -50,6 +53,7 @@ impl ShardKind {
         ShardKind::Sequential,
         ShardKind::Popularity,
         ShardKind::ContentLinks,
+        ShardKind::Terms,
     ];
 
     /// The kind's name in file names and the manifest.
@@ -63,6 +67,7 @@ impl ShardKind {
             ShardKind::Popularity => "popularity",
             ShardKind::Ids => "ids",
             ShardKind::ContentLinks => "content-links",
+            ShardKind::Terms => "terms",
         }
     }
 }
@@ -512,6 +517,62 @@ pub fn decode_content_links(
             explained.push(link);
         }
         out.push((row.clone(), explained));
+    }
+    end(r)
+}
+
+/// Postings of features `first..first + count`: per feature a varint
+/// count, the items (ascending; the first as it is, then the gaps), then
+/// each one's weight (f32). Numeric features, which text never matches,
+/// have none written.
+pub fn encode_terms(first: u32, count: u32, row: impl Fn(u32) -> (Vec<u32>, Vec<f32>)) -> Vec<u8> {
+    let mut w = header(ShardKind::Terms, first, count);
+    for f in first..first + count {
+        let (items, weights) = row(f);
+        w.varint(items.len() as u64);
+        let mut previous = 0;
+        for &i in &items {
+            w.varint((i - previous) as u64);
+            previous = i;
+        }
+        for &x in &weights {
+            w.f32(x);
+        }
+    }
+    w.bytes
+}
+
+/// Reads a terms shard's postings: items ascending and below `items`,
+/// weights finite and > 0.
+pub fn decode_terms(
+    mut r: Reader,
+    count: u32,
+    items: usize,
+    out: &mut Vec<Vec<(u32, f32)>>,
+) -> Result<()> {
+    for _ in 0..count {
+        let n = r.count(5)?;
+        let mut row = Vec::with_capacity(n);
+        let mut id = 0u64;
+        for k in 0..n {
+            let gap = r.varint()?;
+            if k > 0 && gap == 0 {
+                return Err(r.error("posting items must ascend"));
+            }
+            id += gap;
+            if id >= items as u64 {
+                return Err(r.error(format!("item {id} is out of range (< {items})")));
+            }
+            row.push((id as u32, 0.0));
+        }
+        for p in row.iter_mut() {
+            let x = r.f32()?;
+            if !(x.is_finite() && x > 0.0) {
+                return Err(r.error(format!("weight {x} is not a finite number > 0")));
+            }
+            p.1 = x;
+        }
+        out.push(row);
     }
     end(r)
 }

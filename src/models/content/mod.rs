@@ -179,6 +179,8 @@ pub struct ContentModel {
     /// Text tokens and category values → their feature ids, for free-text queries.
     lookup: FxHashMap<String, Vec<u32>>,
     config: ContentConfig,
+    /// Made for search only: postings of some features, no item vectors.
+    search_only: bool,
 }
 
 /// Words too common to explain anything (explanations only: the index keeps
@@ -213,6 +215,38 @@ impl ContentModel {
         ContentModel::from_parts(vectors, counts.features, fields, config)
     }
 
+    /// A model for search only, from the postings of some features (a model
+    /// index's term shards; the other features' rows are empty): `postings`
+    /// is features × items. It has no item vectors, so it cannot rank by
+    /// similarity ([`ContentModel::has_vectors`] is false).
+    pub fn for_search(
+        postings: Csr,
+        features: Vec<Feature>,
+        fields: Vec<(String, Role)>,
+        config: &ContentConfig,
+    ) -> ContentModel {
+        let items = postings.cols();
+        let mut model = ContentModel::from_parts(
+            Csr::from_rows(features.len(), vec![Vec::new(); items]),
+            features,
+            fields,
+            config,
+        );
+        model.postings = postings;
+        model.search_only = true;
+        model
+    }
+
+    /// False for a model made for search only ([`ContentModel::for_search`]).
+    pub fn has_vectors(&self) -> bool {
+        !self.search_only
+    }
+
+    /// The postings of feature `f`: the items that have it and its weight in each.
+    pub fn postings(&self, f: u32) -> (&[u32], &[f32]) {
+        self.postings.row(f as usize)
+    }
+
     /// A model from item vectors made elsewhere (a model index): `vectors`
     /// is items × features, `features` says what each stands for, `fields`
     /// names each catalogue field and its role.
@@ -241,6 +275,7 @@ impl ContentModel {
             field_roles,
             lookup,
             config: config.clone(),
+            search_only: false,
         }
     }
 
@@ -352,20 +387,15 @@ impl ContentModel {
     /// `with`, …) and one-letter Latin tokens are left out, and a numeric
     /// field is named once (its neighbouring buckets overlap).
     pub fn explain(&self, query: &[(u32, f32)], item: u32, max: usize) -> Vec<SharedFeature> {
-        let (ids, ws) = self.vector(item);
-        let mut shared: Vec<(u32, f32)> = Vec::new();
-        let (mut i, mut j) = (0, 0);
-        while i < query.len() && j < ids.len() {
-            match query[i].0.cmp(&ids[j]) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    shared.push((ids[j], query[i].1 * ws[j]));
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
+        // From the postings, not the item's vector: a model for search only
+        // has the postings of the query's features and no vectors.
+        let mut shared: Vec<(u32, f32)> = query
+            .iter()
+            .filter_map(|&(f, q)| {
+                let (items, ws) = self.postings.row(f as usize);
+                items.binary_search(&item).ok().map(|k| (f, q * ws[k]))
+            })
+            .collect();
         shared.sort_unstable_by(rank_order);
         let mut out: Vec<SharedFeature> = Vec::new();
         for (f, w) in shared {

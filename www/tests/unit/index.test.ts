@@ -148,9 +148,11 @@ describe("Shop.open (a model index, with the real query module)", () => {
     assert.deepEqual(recs, await all.recommend(history, { k: 6 }));
     const hybrid = kinds().slice(seen);
     for (const kind of ["features", "content-links", "sequential"]) assert.ok(hybrid.includes(kind), `${kind} in ${hybrid.join(", ")}`);
-    assert.ok(!hybrid.includes("content"), "the vectors wait for search");
-    await shop.search("tea", { k: 3 });
-    assert.ok(kinds().includes("content"));
+    assert.ok(!hybrid.includes("content"), "the content vectors are never needed here");
+    seen = kinds().length;
+    assert.deepEqual(await shop.search("tea", { k: 3 }), await all.search("tea", { k: 3 }));
+    assert.ok(kinds().slice(seen).includes("terms"), "search reads the postings of its words");
+    assert.ok(!kinds().includes("content"));
     assert.equal(new Set(asked).size, asked.length, "every shard fetched once");
     assert.deepEqual(shop.problems, []);
     shop.free();
