@@ -338,7 +338,7 @@ fn a_partly_opened_index_fetches_only_what_each_query_needs() {
         eager.recommend(&shopper, &hybrid).unwrap()
     );
     // Search reads the postings of its words only (the features came with
-    // the links), and answers as the vectors do.
+    // the links), and answers as the vectors do, up to 16-bit weights.
     for text in ["ceramic", "electric kettle", "bluetooth"] {
         let search = Request::Search(text);
         let rounds = serve(&mut index, &search, &hybrid, &reads);
@@ -349,11 +349,20 @@ fn a_partly_opened_index_fetches_only_what_each_query_needs() {
                 .all(|k| k == "terms" || k == "items"),
             "{rounds:?}"
         );
-        assert_eq!(
+        let (a, b) = (
             index.answer(&search, &hybrid).unwrap(),
             eager.search(text, &hybrid).unwrap(),
-            "{text}"
         );
+        assert_eq!(ids(&a), ids(&b), "{text}");
+        for (x, y) in a.iter().zip(&b) {
+            assert!(
+                (x.score - y.score).abs() < 1e-4,
+                "{text}: {} vs {}",
+                x.score,
+                y.score
+            );
+            assert_eq!(x.reasons.len(), y.reasons.len(), "{text}");
+        }
     }
     let terms = built.manifest.shards_of(ShardKind::Terms).count();
     let read_terms = kinds(&reads.log.borrow())

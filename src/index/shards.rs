@@ -521,58 +521,31 @@ pub fn decode_content_links(
     end(r)
 }
 
-/// Postings of features `first..first + count`: per feature a varint
-/// count, the items (ascending; the first as it is, then the gaps), then
-/// each one's weight (f32). Numeric features, which text never matches,
-/// have none written.
+/// Postings of features `first..first + count`: per feature a links row
+/// ([`Writer::links`]) of the items that have it and its weight in each
+/// (16 bits of the feature's largest). Numeric features, which text never
+/// matches, have none written.
 pub fn encode_terms(first: u32, count: u32, row: impl Fn(u32) -> (Vec<u32>, Vec<f32>)) -> Vec<u8> {
     let mut w = header(ShardKind::Terms, first, count);
     for f in first..first + count {
         let (items, weights) = row(f);
-        w.varint(items.len() as u64);
-        let mut previous = 0;
-        for &i in &items {
-            w.varint((i - previous) as u64);
-            previous = i;
-        }
-        for &x in &weights {
-            w.f32(x);
-        }
+        w.links(&items, &weights);
     }
     w.bytes
 }
 
-/// Reads a terms shard's postings: items ascending and below `items`,
-/// weights finite and > 0.
+/// Reads a terms shard's postings: items below `items`.
 pub fn decode_terms(
     mut r: Reader,
     count: u32,
     items: usize,
     out: &mut Vec<Vec<(u32, f32)>>,
 ) -> Result<()> {
+    let mut row = Vec::new();
     for _ in 0..count {
-        let n = r.count(5)?;
-        let mut row = Vec::with_capacity(n);
-        let mut id = 0u64;
-        for k in 0..n {
-            let gap = r.varint()?;
-            if k > 0 && gap == 0 {
-                return Err(r.error("posting items must ascend"));
-            }
-            id += gap;
-            if id >= items as u64 {
-                return Err(r.error(format!("item {id} is out of range (< {items})")));
-            }
-            row.push((id as u32, 0.0));
-        }
-        for p in row.iter_mut() {
-            let x = r.f32()?;
-            if !(x.is_finite() && x > 0.0) {
-                return Err(r.error(format!("weight {x} is not a finite number > 0")));
-            }
-            p.1 = x;
-        }
-        out.push(row);
+        r.links(items, &mut row)?;
+        // A weight that rounded to 0 is no posting.
+        out.push(row.iter().copied().filter(|&(_, w)| w > 0.0).collect());
     }
     end(r)
 }
