@@ -543,13 +543,7 @@ impl OpenedIndex {
         let mut postings = self.state.postings.clone();
         postings.resize(features.len(), Vec::new());
         let postings = crate::sparse::Csr::from_rows(self.manifest.items as usize, postings);
-        let fields = self
-            .manifest
-            .fields
-            .content
-            .iter()
-            .map(|f| (f.name.clone(), f.role))
-            .collect();
+        let fields = self.content_fields();
         let model = ContentModel::for_search(
             postings,
             features,
@@ -558,6 +552,12 @@ impl OpenedIndex {
         );
         let rec = self.recommender.clone();
         self.recommender = rec.with_vectors(Some(Arc::new(model)));
+    }
+
+    /// Name and role of each content field, by field index.
+    fn content_fields(&self) -> Vec<(String, crate::data::catalogue::Role)> {
+        let fields = &self.manifest.fields.content;
+        fields.iter().map(|f| (f.name.clone(), f.role)).collect()
     }
 
     fn kind_shards(&self, kinds: &[ShardKind]) -> Vec<Shard> {
@@ -676,13 +676,7 @@ impl OpenedIndex {
                 self.state.explained[s.first as usize + k] = explained;
             }
         }
-        let fields = self
-            .manifest
-            .fields
-            .content
-            .iter()
-            .map(|f| (f.name.clone(), f.role))
-            .collect();
+        let fields = self.content_fields();
         let rows = self.rows_of(Model::Content).clone();
         Ok(Arc::new(ContentLinks::from_parts(
             rows,
