@@ -26,6 +26,7 @@ mod build;
 pub mod codec;
 mod load;
 pub mod manifest;
+mod opening;
 mod partial;
 pub mod shards;
 
