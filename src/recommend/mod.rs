@@ -124,7 +124,7 @@ impl Recommender {
     }
 
     /// The content vectors: the content model, or those kept beside the
-    /// model that ranks content ([`Recommender::with_vectors`]).
+    /// model that ranks content (a model index ranks it by its links).
     pub fn content_vectors(&self) -> Option<&ContentModel> {
         self.model::<ContentModel>().or(self.vectors.as_deref())
     }

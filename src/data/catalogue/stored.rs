@@ -106,7 +106,7 @@ impl Catalogue {
     /// A catalogue of `n` items not read yet: no ids, titles or display
     /// fields, available, no categories or numbers. A model index opened
     /// piece by piece fills it ([`Catalogue::fill_stored`],
-    /// [`Catalogue::learn_ids`]) with the items its queries show.
+    /// [`Catalogue::learn_id`]) with the items its queries show.
     ///
     /// # Errors
     /// [`Error::Empty`] for no items, [`Error::LimitExceeded`] past
