@@ -4,6 +4,7 @@
 #
 #   bash tests/benches/index_scale.sh [ITEMS:ROWS ...]     (default: 10000:1000000 100000:10000000)
 #   SEED=2 bash tests/benches/index_scale.sh 1000000:10000000
+#   BUILD_FLAGS="--content-links 0" bash tests/benches/index_scale.sh 1000000:10000000
 #
 # Targets (the issue's): 10k items / 1M rows in <= 10 s; 100k items / 10M rows in <= 2 min
 # and <= 4 GB peak RSS; 1M items should work. Builds run with --no-tune (default options).
@@ -53,7 +54,7 @@ for size in "${sizes[@]}"; do
     status=0
     /usr/bin/time -v -o "$work/time-$key.txt" \
         "$bin" build --catalog "$shop/catalog.json" --interactions "$shop/interactions.csv" \
-        --out "$index" --no-tune >"$work/report-$key.json" 2>"$work/stderr-$key.txt" || status=$?
+        --out "$index" --no-tune ${BUILD_FLAGS:-} >"$work/report-$key.json" 2>"$work/stderr-$key.txt" || status=$?
     if [ "$status" -ne 0 ]; then
         failed=1
         echo "   FAILED (exit $status); stderr and time -v:" >&2
