@@ -135,10 +135,11 @@ mod tests {
     fn typos_and_bad_values_are_reported() {
         let e = Config::from_json(r#"{"itemKnn": {"neighbors": 5}}"#).unwrap_err();
         assert!(e.to_string().starts_with("config: invalid JSON at line 1, column 24: unknown field `neighbors`, expected one of"), "{e}");
-        let e = Config::from_json(r#"{"itemKnn": {"similarity": "jaccard"}}"#).unwrap_err();
+        let e = Config::from_json(r#"{"itemKnn": {"similarity": "dice"}}"#).unwrap_err();
         assert!(
-            e.to_string()
-                .contains("unknown variant `jaccard`, expected one of `cosine`, `tfidf`, `bm25`"),
+            e.to_string().contains(
+                "unknown variant `dice`, expected one of `cosine`, `tfidf`, `bm25`, `jaccard`, `pearson`"
+            ),
             "{e}"
         );
         let e = Config::from_json(r#"{"hybrid": {"weights": {"content": -1}}}"#).unwrap_err();

@@ -753,11 +753,14 @@ fn config_unknown_keys_list_the_accepted_ones() {
         "invalid_json",
         &["unknown field `boost`", "expected `role` or `weight`"],
     );
-    let e = Config::from_json(r#"{"itemKnn": {"similarity": "jaccard"}}"#).unwrap_err();
+    let e = Config::from_json(r#"{"itemKnn": {"similarity": "dice"}}"#).unwrap_err();
     assert_error(
         &e,
         "invalid_json",
-        &["unknown variant `jaccard`", "`cosine`, `tfidf`, `bm25`"],
+        &[
+            "unknown variant `dice`",
+            "`cosine`, `tfidf`, `bm25`, `jaccard`, `pearson`",
+        ],
     );
     let e = Config::from_json(r#"{"itemKnn": {"neighbours": "ten"}}"#).unwrap_err();
     assert_error(&e, "invalid_json", &["invalid type: string \"ten\""]);

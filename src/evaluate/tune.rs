@@ -80,7 +80,13 @@ const TRANSFORMS: [WeightTransform; 3] = [
     WeightTransform::Binary,
     WeightTransform::Raw,
 ];
-const SIMILARITIES: [Similarity; 3] = [Similarity::Bm25, Similarity::Tfidf, Similarity::Cosine];
+const SIMILARITIES: [Similarity; 5] = [
+    Similarity::Bm25,
+    Similarity::Tfidf,
+    Similarity::Cosine,
+    Similarity::Jaccard,
+    Similarity::Pearson,
+];
 const NEIGHBOURS: [usize; 2] = [100, 20];
 const SHRINKAGE: [f32; 3] = [0.0, 10.0, 50.0];
 const HISTORY_HALF_LIVES: [Option<f64>; 6] = [

@@ -14,6 +14,14 @@
 //! * **TF-IDF**: `W_iu = √X_iu · idf_u`, then each row L2-normalised.
 //! * **BM25**: `W_iu = X_iu (k1 + 1) / (k1 (1 − b + b·len_i/avglen) + X_iu) · idf_u`
 //!   with `len_i = Σ_u X_iu`; rows are not normalised (`k1` 1.2, `b` 0.75).
+//! * **Jaccard**: on the sets of users, `s(i, j) = n_ij / (n_i + n_j − n_ij)`
+//!   (weights ignored).
+//! * **Pearson** (mean-centred): `W_iu = X_iu − x̄_i`, `x̄_i` the mean of the
+//!   item's weights over the users who have it, then rows L2-normalised, so
+//!   `s(i, j)` is the correlation of the two items' weights over their
+//!   users (zero outside them). Only positive correlations are kept. On
+//!   binary weights every `W_iu` is 0 and no link is kept: it needs weights
+//!   that vary (ratings, event weights).
 //!
 //! Shrinkage damps pairs with little support: with `n_ij` users in common,
 //! `s'(i, j) = s(i, j) · n_ij / (n_ij + λ)` (λ = 0 turns it off). Only the
@@ -42,6 +50,10 @@ pub enum Similarity {
     /// Dot product of BM25 weighted item vectors (default).
     #[default]
     Bm25,
+    /// Jaccard index of the items' sets of users.
+    Jaccard,
+    /// Cosine of the mean-centred item vectors (Pearson correlation).
+    Pearson,
 }
 
 /// Options of the item-kNN model.
@@ -140,6 +152,12 @@ impl ItemKnn {
         let n = weighted.rows();
         let mut acc = Accumulator::new(n);
         let shrink = |s: f32, n_ij: f64| s * n_ij as f32 / (n_ij as f32 + config.shrinkage);
+        // Jaccard needs each item's user count n_i (its weights are 1).
+        let users: Vec<f32> = (0..n).map(|i| weighted.row(i).0.len() as f32).collect();
+        let base = |i: usize, j: u32, s: f32, n_ij: u32| match config.similarity {
+            Similarity::Jaccard => n_ij as f32 / (users[i] + users[j as usize] - n_ij as f32),
+            _ => s,
+        };
         let rows = (0..n)
             .map(|i| {
                 let (users, wi) = weighted.row(i);
@@ -159,7 +177,7 @@ impl ItemKnn {
                             let (p_i, p_j) = (popularity[i], popularity[j as usize]);
                             shrink(Protection::strength(c, p_i as f64, p_j as f64), c)
                         }
-                        Some(_) => shrink(s, n_ij as f64),
+                        Some(_) => shrink(base(i, j, s, n_ij), n_ij as f64),
                     },
                 )
             })
@@ -245,6 +263,20 @@ fn weigh(items_users: &Csr, config: &ItemKnnConfig) -> Csr {
         .collect();
     match config.similarity {
         Similarity::Cosine => w.normalize_rows(),
+        Similarity::Jaccard => {
+            let (_, vals) = w.values_mut();
+            vals.iter_mut().for_each(|v| *v = 1.0);
+        }
+        Similarity::Pearson => {
+            for i in 0..w.rows() {
+                let range = w.row_range(i);
+                let (_, vals) = w.values_mut();
+                let row = &mut vals[range];
+                let mean = row.iter().sum::<f32>() / row.len().max(1) as f32;
+                row.iter_mut().for_each(|v| *v -= mean);
+            }
+            w.normalize_rows();
+        }
         Similarity::Tfidf => {
             let (cols, vals) = w.values_mut();
             for (v, &u) in vals.iter_mut().zip(cols) {
@@ -319,6 +351,51 @@ mod tests {
         assert!(close(m.similarity(0, 2), 0.5));
         assert_eq!(m.similarity(0, 3), 0.0);
         assert_eq!(m.similarity(0, 0), 0.0, "an item is not its own neighbour");
+    }
+
+    #[test]
+    fn jaccard_by_hand() {
+        // i0 = {u0, u1}, i1 = {u0, u1, u2}, i2 = {u1, u2}.
+        // J(i0, i1) = 2/3; J(i0, i2) = 1/3; J(i1, i2) = 2/3.
+        let m = fit(Similarity::Jaccard, 0.0);
+        assert!(close(m.similarity(0, 1), 2.0 / 3.0));
+        assert!(close(m.similarity(0, 2), 1.0 / 3.0));
+        assert!(close(m.similarity(1, 2), 2.0 / 3.0));
+        // Shrinkage applies as to the others: n_ij = 2, λ = 2 → · 1/2.
+        assert!(close(
+            fit(Similarity::Jaccard, 2.0).similarity(0, 1),
+            1.0 / 3.0
+        ));
+    }
+
+    #[test]
+    fn pearson_by_hand() {
+        // Weights (ratings) users × items:
+        //   u0: i0 5, i1 4;  u1: i0 1, i1 2, i2 5;  u2: i1 3, i2 1.
+        // Means: i0 3, i1 3, i2 3. Centred: i0 = (2, −2, 0), i1 = (1, −1, 0),
+        // i2 = (0, 2, −2) over (u0, u1, u2).
+        // r(i0, i1) = (2 + 2)/(√8·√2) = 1; r(i0, i2) = −4/8 < 0 (dropped);
+        // r(i1, i2) = −2/(√2·√8) < 0 (dropped).
+        let t = [
+            (0, 0, 5.0),
+            (0, 1, 4.0),
+            (1, 0, 1.0),
+            (1, 1, 2.0),
+            (1, 2, 5.0),
+            (2, 1, 3.0),
+            (2, 2, 1.0),
+        ];
+        let config = ItemKnnConfig {
+            similarity: Similarity::Pearson,
+            shrinkage: 0.0,
+            ..Default::default()
+        };
+        let m = ItemKnn::fit(&Csr::from_triplets(3, 3, &t), &config);
+        assert!(close(m.similarity(0, 1), 1.0));
+        assert_eq!(m.similarity(0, 2), 0.0);
+        assert_eq!(m.similarity(1, 2), 0.0);
+        // Binary weights centre to 0: no links.
+        assert_eq!(fit(Similarity::Pearson, 0.0).link_count(), 0);
     }
 
     #[test]
