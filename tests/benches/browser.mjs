@@ -165,7 +165,7 @@ console.log(`\nload+fit runs (ms): ${results.map((r) => `${r.shop}: ${r.loadFitM
     ["data + JS + wasm: transfer (body + headers)", ...all.map((d) => kb(d.transfer))],
     ["data + JS + wasm: gzip -9", ...all.map((d) => kb(d.gzip))],
     ["warm: Engine.create (page already warm)", fmt(big.index.workerLoadMs), fmt(big.workerLoadMs)],
-    ["Engine.fromIndex in this tab, files at hand (index) / load+fit (log)", fmt(big.index.openMs), fmt(median(big.loadFitMs))],
+    ["Engine.fromIndex in this tab, as a page opens it (index) / load+fit (log)", fmt(big.index.openMs), fmt(median(big.loadFitMs))],
     ["warm hybrid recommend via worker (median of 200)", fmt(big.index.workerRecommendMedianMs), fmt(big.index.logWorkerRecommendMedianMs)],
     ["warm hybrid recommend in wasm, this tab (mean of 300)", fmt(big.index.recommendMs), fmt(big.recommendMs)],
   ];

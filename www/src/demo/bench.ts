@@ -54,11 +54,13 @@ async function medianOfCalls(query: () => Promise<unknown>, n: number): Promise<
 /** Opens `shop`'s model index with the query module in this tab, as `Shop.open` does (fetches not timed). */
 async function openIndex(query: IndexExports, folder: string): Promise<{ engine: WasmIndexEngine; openMs: number; files: Map<string, Uint8Array> }> {
   const manifest = new Uint8Array(await (await fetch(`${folder}pocketrec-index.json`)).arrayBuffer());
-  const shards = (JSON.parse(new TextDecoder().decode(manifest)) as { shards: { file: string }[] }).shards.map((s) => s.file);
+  const shards = (JSON.parse(new TextDecoder().decode(manifest)) as { shards: { file: string; kind: string; first: number }[] }).shards;
   const files = new Map<string, Uint8Array>();
-  await Promise.all(shards.map(async (file) => files.set(file, new Uint8Array(await (await fetch(`${folder}${file}`)).arrayBuffer()))));
+  await Promise.all(shards.map(async ({ file }) => files.set(file, new Uint8Array(await (await fetch(`${folder}${file}`)).arrayBuffer()))));
+  // What a page opens before any query (Shop.open): popularity's first ranks and the features.
+  const first = new Map(shards.filter((s) => (s.kind === "popularity" && s.first === 0) || s.kind === "features").map((s) => [s.file, files.get(s.file) as Uint8Array]));
   const t0 = performance.now();
-  const engine = query.Engine.fromIndex(manifest, files);
+  const engine = query.Engine.fromIndex(manifest, first);
   return { engine, openMs: performance.now() - t0, files };
 }
 
