@@ -13,6 +13,7 @@ import type { HistoryEvent, QueryOptions } from "../pkg/pocketrec.js";
 import type { Forecast, ForecastOptions } from "../pkg/pocketrec_forecast.js";
 import { resolveView, type ItemView, type Reason, type Result } from "./display.js";
 import { isErrorCode, PocketrecError, type ErrorCode } from "./error.js";
+import { bucketOf } from "./xxh64.js";
 
 export { PocketrecError };
 
@@ -115,14 +116,19 @@ export interface IndexSource {
   /** Relative `image` and `url` values of the items resolve against this. Default: the index folder. */
   linkBase?: string;
   /**
-   * The models the page will query (`"hybrid"`: all): the shards they open
-   * whole (the content model's) are fetched with the manifest, the others
-   * when a query first needs them. The items and popularity are always
-   * fetched; neighbour lists (item-kNN, sequential) are fetched with each
-   * query, only the shards of the items it starts from (the product, the
-   * history). A trending strip needs `["popular"]`. Default: `["hybrid"]`.
+   * The models the page will query (`"hybrid"`: all): with the manifest
+   * come popularity's first ranks and, for models that read content, its
+   * features; everything else (ids, items, lists, further ranks, search
+   * postings) comes with each query, only what it needs. A trending strip
+   * needs `["popular"]`. Default: `["hybrid"]`.
    */
   models?: readonly ModelName[];
+  /**
+   * Ids the page will query first (its product, the shopper's history):
+   * their buckets of the id directory come with the manifest, which saves
+   * the first query a round of fetching.
+   */
+  items?: readonly string[];
   catalogueUrl?: never;
   interactionsUrl?: never;
   config?: never;
@@ -298,9 +304,22 @@ export async function fetchIndexFiles(source: IndexSource, options: LoadOptions 
   const links = entries.some((s) => kindOf(s.file) === "content-links");
   const perQuery = entries.filter((s) => PER_QUERY.includes(kindOf(s.file)));
   const small = perQuery.length <= SMALL_LISTS.files && perQuery.reduce((total, s) => total + s.bytes, 0) <= SMALL_LISTS.bytes;
-  const names = entries.filter((s) => wanted(s, source.models, links) || (small && perQuery.includes(s))).map((s) => s.file);
+  const buckets = idBuckets(manifest, source.items ?? []);
+  const names = entries.filter((s) => wanted(s, source.models, links) || (kindOf(s.file) === "ids" && buckets.has(s.first)) || (small && perQuery.includes(s))).map((s) => s.file);
   const { files, missing } = await fetchShards(fetchFn, folder, names);
   return { manifest, files, missing };
+}
+
+/** The id-directory buckets of `ids` under a manifest's `counts.idBuckets` (none when it has no count). */
+function idBuckets(manifest: Uint8Array, ids: readonly string[]): Set<number> {
+  if (!ids.length) return new Set();
+  let count: unknown;
+  try {
+    count = (JSON.parse(new TextDecoder().decode(manifest)) as { counts?: { idBuckets?: unknown } }).counts?.idBuckets;
+  } catch {
+    return new Set();
+  }
+  return typeof count === "number" && count > 0 ? new Set(ids.map((id) => bucketOf(id, count))) : new Set();
 }
 
 /** Fetches shard files of an index folder, up to 16 at once; a file that fails is recorded in `missing`. */

@@ -148,7 +148,12 @@ function absolute(url: string): string {
 /** `source` with its URLs resolved against the page, and nothing else. */
 function shopSource(source: ShopSource): ShopSource {
   if (source.indexUrl !== undefined) {
-    return { indexUrl: absolute(indexFolder(source.indexUrl)), ...(source.linkBase ? { linkBase: absolute(source.linkBase) } : {}), ...(source.models ? { models: [...source.models] } : {}) };
+    return {
+      indexUrl: absolute(indexFolder(source.indexUrl)),
+      ...(source.linkBase ? { linkBase: absolute(source.linkBase) } : {}),
+      ...(source.models ? { models: [...source.models] } : {}),
+      ...(source.items ? { items: [...source.items] } : {}),
+    };
   }
   return {
     catalogueUrl: absolute(source.catalogueUrl),

@@ -300,7 +300,9 @@ export class PocketRecs extends HTMLElement {
     const indexUrl = this.getAttribute("index");
     if (indexUrl) {
       const linkBase = this.getAttribute("link-base");
-      return { indexUrl: indexFolder(indexUrl), ...(linkBase ? { linkBase } : {}), models: this.models() };
+      // A product strip's item: its id's bucket comes with the manifest.
+      const item = this.getAttribute("item");
+      return { indexUrl: indexFolder(indexUrl), ...(linkBase ? { linkBase } : {}), models: this.models(), ...(item ? { items: [item] } : {}) };
     }
     const catalogueUrl = this.getAttribute("catalogue");
     if (!catalogueUrl) return undefined;

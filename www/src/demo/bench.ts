@@ -151,7 +151,8 @@ function measureForecast({ forecast }: ForecastExports): { forecastMs: number; m
 /** One cold start of the 10k shop by `path`: `Engine.create` to the first `similarItems` result, in a fresh worker. */
 async function cold(path: string, item: string): Promise<{ path: string; createMs: number; firstSimilarMs: number; totalMs: number; results: number }> {
   const t0 = performance.now();
-  const engine = path === "index" ? await Engine.create({ indexUrl: "shop/index/", linkBase: "shop/" }) : await Engine.create({ catalogueUrl: "shop/catalogue.json", interactionsUrl: "shop/interactions.csv" });
+  // As a product page's widget opens it: its item's id bucket comes with the manifest.
+  const engine = path === "index" ? await Engine.create({ indexUrl: "shop/index/", linkBase: "shop/", items: [item] }) : await Engine.create({ catalogueUrl: "shop/catalogue.json", interactionsUrl: "shop/interactions.csv" });
   const t1 = performance.now();
   const similar = await engine.similarItems(item, { k: 10 });
   const t2 = performance.now();

@@ -109,6 +109,16 @@ describe("Shop.open (a model index, with the real query module)", () => {
     shop.free();
   });
 
+  it("fetches the id-directory buckets of the items a page names with the manifest", async () => {
+    const { fetchFn, asked } = host(index);
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL, items: ["tea-003"] }, { fetch: fetchFn });
+    assert.deepEqual(kindsOf(asked.slice(1)).sort(), ["features", "ids", "popularity"]);
+    const before = asked.length;
+    assert.equal((await shop.similarItems("tea-003", { k: 3 })).length, 3);
+    assert.ok(!kindsOf(asked.slice(before)).includes("ids"), "the first query needs no ids round");
+    shop.free();
+  });
+
   it("resolves item links against linkBase when given", async () => {
     const { fetchFn } = host(index);
     const shop = await Shop.open(query, { indexUrl: INDEX_URL, linkBase: "https://shop.example/shop/" }, { fetch: fetchFn });
