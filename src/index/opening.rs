@@ -63,6 +63,7 @@ impl OpenedIndex {
         }
         self.open_records(&shards, read)?;
         let before = self.problems.len();
+        let had_vocabulary = self.state.features.is_some();
         // A kind that opens whole: all its files at hand or open.
         let whole = |kind: ShardKind| {
             self.manifest
@@ -124,7 +125,10 @@ impl OpenedIndex {
         if !terms.is_empty() && features {
             self.open_terms(&terms, read)?;
         }
-        if self.state.features.is_some() && self.searches_terms() {
+        // The search model is rebuilt only when its parts changed: not on
+        // every round of every request.
+        let vocabulary_read = !had_vocabulary && self.state.features.is_some();
+        if (vocabulary_read || !terms.is_empty()) && self.searches_terms() {
             self.search_from_terms();
         }
         Ok(self.problems.len() - before)
