@@ -8,6 +8,8 @@
 //!   "content": {"textWeighting": "bm25"},
 //!   "interactions": {"transform": "log1p", "eventWeights": {"view": 1, "cart": 3, "purchase": 5}},
 //!   "itemKnn": {"similarity": "bm25", "neighbours": 20, "shrinkage": 20},
+//!   "ease": {"lambda": 200, "neighbours": 100},
+//!   "als": {"factors": 64, "regularization": 0.1, "alpha": 10, "iterations": 15},
 //!   "popularity": {"halfLifeDays": 30},
 //!   "hybrid": {"weights": {"itemKnn": 1, "content": 0.6, "popular": 0.05, "sequential": 0.5, "userKnn": 0.5}},
 //!   "history": {"halfLifeDays": 7},
@@ -26,6 +28,8 @@ use crate::models::item_knn::ItemKnnConfig;
 use crate::models::popularity::PopularityConfig;
 use crate::models::sequential::SequentialConfig;
 use crate::models::user_knn::UserKnnConfig;
+use crate::models::als::AlsConfig;
+use crate::models::ease::EaseConfig;
 use crate::models::HybridConfig;
 use crate::privacy::PrivacyConfig;
 
@@ -47,6 +51,10 @@ pub struct Config {
     pub sequential: SequentialConfig,
     /// User-kNN model.
     pub user_knn: UserKnnConfig,
+    /// EASE model.
+    pub ease: EaseConfig,
+    /// ALS model.
+    pub als: AlsConfig,
     /// Blending.
     pub hybrid: HybridConfig,
     /// History weighting defaults.
@@ -89,6 +97,8 @@ impl Config {
         self.popularity.validate()?;
         self.sequential.validate()?;
         self.user_knn.validate()?;
+        self.ease.validate()?;
+        self.als.validate()?;
         self.history.validate()?;
         self.privacy.validate()?;
         self.hybrid.validate()

@@ -63,6 +63,7 @@ pub mod forecast;
 pub mod index;
 pub mod limits;
 pub mod models;
+pub mod parallel;
 pub mod privacy;
 pub mod recommend;
 pub mod sparse;

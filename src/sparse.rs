@@ -128,6 +128,14 @@ impl Csr {
         self.cols
     }
 
+    /// Stored entries per column (for a users × items matrix, each item's
+    /// distinct users).
+    pub fn column_counts(&self) -> Vec<u32> {
+        let mut counts = vec![0u32; self.cols];
+        self.indices.iter().for_each(|&c| counts[c as usize] += 1);
+        counts
+    }
+
     /// Number of stored entries.
     pub fn nnz(&self) -> usize {
         self.indices.len()

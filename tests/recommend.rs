@@ -1200,6 +1200,7 @@ fn hybrid_blend_by_hand() {
             popular: 0.0,
             sequential: 0.0,
             user_knn: 0.0,
+            ..BlendWeights::only(Model::Hybrid)
         }),
         ..Query::new(2, Model::Hybrid)
     };
@@ -1424,6 +1425,7 @@ fn bad_query_options_are_refused() {
                     popular: 0.1,
                     sequential: 0.0,
                     user_knn: 0.0,
+                    ..BlendWeights::only(Model::Hybrid)
                 }),
                 ..Query::default()
             },

@@ -23,6 +23,10 @@ pub enum Model {
     /// User-based collaborative filtering (see [`crate::models::user_knn`]) only.
     #[serde(alias = "user-knn")]
     UserKnn,
+    /// The closed-form linear item model EASE (see [`crate::models::ease`]) only.
+    Ease,
+    /// Matrix factorisation by implicit ALS (see [`crate::models::als`]) only.
+    Als,
     /// The blend of all the others (default).
     #[default]
     Hybrid,
@@ -31,8 +35,10 @@ pub enum Model {
 impl Model {
     /// The single models, in blend order: scores are added in this order
     /// and explanations listed in it (popularity last, as the fallback).
-    pub const SINGLE: [Model; 5] = [
+    pub const SINGLE: [Model; 7] = [
         Model::ItemKnn,
+        Model::Ease,
+        Model::Als,
         Model::UserKnn,
         Model::Sequential,
         Model::Content,
@@ -58,7 +64,7 @@ impl Model {
     }
 
     /// The model's name on the command line: `popular`, `content`,
-    /// `item-knn`, `user-knn`, `sequential`, `hybrid`.
+    /// `item-knn`, `user-knn`, `sequential`, `ease`, `als`, `hybrid`.
     pub fn name(self) -> &'static str {
         match self {
             Model::Popular => "popular",
@@ -66,6 +72,8 @@ impl Model {
             Model::ItemKnn => "item-knn",
             Model::Sequential => "sequential",
             Model::UserKnn => "user-knn",
+            Model::Ease => "ease",
+            Model::Als => "als",
             Model::Hybrid => "hybrid",
         }
     }
@@ -92,11 +100,13 @@ impl std::str::FromStr for Model {
             "item-knn" | "itemKnn" => Ok(Model::ItemKnn),
             "sequential" => Ok(Model::Sequential),
             "user-knn" | "userKnn" => Ok(Model::UserKnn),
+            "ease" => Ok(Model::Ease),
+            "als" => Ok(Model::Als),
             "hybrid" => Ok(Model::Hybrid),
             _ => Err(Error::config(
                 "model",
                 format!(
-                    "unknown model {s:?}; accepted: popular, content, item-knn, user-knn, sequential, hybrid"
+                    "unknown model {s:?}; accepted: popular, content, item-knn, user-knn, sequential, ease, als, hybrid"
                 ),
             )),
         }
@@ -117,6 +127,10 @@ pub struct BlendWeights {
     pub sequential: f32,
     /// User-kNN ("shoppers like you") weight. Default 0.5.
     pub user_knn: f32,
+    /// EASE weight. Default 0.
+    pub ease: f32,
+    /// ALS weight. Default 0.
+    pub als: f32,
 }
 
 impl BlendWeights {
@@ -128,6 +142,8 @@ impl BlendWeights {
             popular: 0.0,
             sequential: 0.0,
             user_knn: 0.0,
+            ease: 0.0,
+            als: 0.0,
         };
         if let Some(slot) = w.slot(model) {
             *slot = 1.0;
@@ -143,6 +159,8 @@ impl BlendWeights {
             Model::ItemKnn => self.item_knn,
             Model::Sequential => self.sequential,
             Model::UserKnn => self.user_knn,
+            Model::Ease => self.ease,
+            Model::Als => self.als,
             Model::Hybrid => 0.0,
         }
     }
@@ -155,6 +173,8 @@ impl BlendWeights {
             Model::ItemKnn => Some(&mut self.item_knn),
             Model::Sequential => Some(&mut self.sequential),
             Model::UserKnn => Some(&mut self.user_knn),
+            Model::Ease => Some(&mut self.ease),
+            Model::Als => Some(&mut self.als),
             Model::Hybrid => None,
         }
     }
@@ -168,6 +188,8 @@ impl Default for BlendWeights {
             popular: 0.05,
             sequential: 0.5,
             user_knn: 0.5,
+            ease: 0.0,
+            als: 0.0,
         }
     }
 }

@@ -4,6 +4,9 @@
 //! * [`content`]: catalogue features (BM25 / IDF), cosine similarity;
 //! * [`item_knn`]: "customers also bought", item–item neighbours;
 //! * [`user_knn`]: "shoppers like you", user–user neighbours;
+//! * [`ease`]: a linear item–item model learned in closed form (EASE);
+//! * [`als`]: matrix factorisation (implicit ALS), the shopper's factors
+//!   solved from their history at query time;
 //! * [`sequential`]: "customers then chose", successor lists;
 //! * [`popularity`]: distinct shoppers per item, optionally decayed.
 //!
@@ -13,7 +16,9 @@
 //! explaining, evaluation, tuning, the CLI and the wasm engine then use it
 //! without further change.
 
+pub mod als;
 pub mod content;
+pub mod ease;
 pub mod item_knn;
 pub mod kind;
 pub mod neighbours;
@@ -115,6 +120,18 @@ pub enum Reason {
         /// Its title (its id when it has none), for display.
         title: String,
         /// Its contribution to the sequential score.
+        weight: f32,
+    },
+    /// An item in the history that the shopper's taste, as matrix
+    /// factorisation models it, most links to this one ("Because you
+    /// viewed X").
+    #[serde(rename_all = "camelCase")]
+    BecauseYouChose {
+        /// External id of that history item.
+        item: String,
+        /// Its title (its id when it has none), for display.
+        title: String,
+        /// Its contribution to the ALS score.
         weight: f32,
     },
     /// Shoppers whose choices resemble the history also chose this item

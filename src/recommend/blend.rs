@@ -137,6 +137,7 @@ mod tests {
             popular: 0.0,
             sequential: 0.0,
             user_knn: 0.0,
+            ..BlendWeights::only(Model::Hybrid)
         };
         // item-kNN: (0.5, 1, 0); content · 0.5: (0, 0.25, 0.5).
         let (total, parts) = blend(&models, &context(), &weights, &[true; 3]);

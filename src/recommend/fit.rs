@@ -18,7 +18,9 @@ use crate::config::CheckedConfig;
 use crate::data::catalogue::Catalogue;
 use crate::data::interactions::{Interactions, UserItems};
 use crate::error::{Error, Result};
+use crate::models::als::Als;
 use crate::models::content::ContentModel;
+use crate::models::ease::Ease;
 use crate::models::item_knn::ItemKnn;
 use crate::models::popularity::Popularity;
 use crate::models::sequential::Sequential;
@@ -77,9 +79,14 @@ impl FitPlan {
     /// [`crate::privacy`]): the log is capped per shopper, links need their
     /// minimum support, and with `epsilon` counts get noise drawn from
     /// `noise_seed`. User-kNN keeps per-shopper rows, so a protected plan
-    /// leaves it out.
+    /// leaves it out. ALS's item factors are learned from the capped log,
+    /// and items with fewer than `minSupport` shoppers get none; they are
+    /// not differentially private, so with `epsilon` ALS is left out too.
     pub fn protected(mut self, privacy: &PrivacyConfig, noise_seed: u64) -> FitPlan {
         self.models.retain(|&m| m != Model::UserKnn);
+        if privacy.epsilon.is_some() {
+            self.models.retain(|&m| m != Model::Als);
+        }
         self.privacy = Some((privacy.clone(), noise_seed));
         self
     }
@@ -174,11 +181,11 @@ pub fn fit(
     let mut report = FitReport::default();
     let rules = match &plan.privacy {
         Some((privacy, seed)) => {
-            let pair_models = plan
-                .models
-                .iter()
-                .filter(|m| matches!(m, Model::ItemKnn | Model::Sequential))
-                .count();
+            // Item-kNN and EASE release the same pair counts (the same
+            // draws): one part between them.
+            let has = |m: &[Model]| plan.models.iter().any(|k| m.contains(k));
+            let pair_models = usize::from(has(&[Model::ItemKnn, Model::Ease]))
+                + usize::from(has(&[Model::Sequential]));
             privacy.protection(pair_models, *seed)
         }
         None => Protection::none(),
@@ -274,6 +281,22 @@ impl Fit<'_> {
                 popularity,
             )),
             (Model::UserKnn, Some((_, ui))) => Arc::new(UserKnn::fit(&ui.matrix, &config.user_knn)),
+            (Model::Ease, Some((_, ui))) => {
+                Arc::new(Ease::fit_protected(&ui.matrix, &config.ease, rules))
+            }
+            (Model::Als, Some((_, ui))) => {
+                let mut als = Als::fit(&ui.matrix, &config.als);
+                if rules.min_support > 1 {
+                    // A published index withholds the factors of items
+                    // with fewer shoppers than a link needs.
+                    let shoppers = ui.matrix.column_counts();
+                    als.withhold(
+                        |i| shoppers[i as usize] >= rules.min_support,
+                        config.als.regularization,
+                    );
+                }
+                Arc::new(als)
+            }
             (Model::Sequential, Some((log, _))) => Arc::new(Sequential::fit_protected(
                 log,
                 &config.sequential,
@@ -284,3 +307,4 @@ impl Fit<'_> {
         })
     }
 }
+

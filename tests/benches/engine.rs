@@ -29,6 +29,7 @@ fn all_components() -> BlendWeights {
         popular: 0.05,
         sequential: 0.5,
         user_knn: 0.3,
+        ..BlendWeights::only(Model::Hybrid)
     }
 }
 

@@ -51,6 +51,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // A benchmark compares single-threaded fits: POCKETREC_THREADS=1.
+    if let Some(n) = std::env::var("POCKETREC_THREADS").ok().and_then(|v| v.parse().ok()) {
+        pocketrec::parallel::set_threads(n);
+    }
     let result = match Cli::parse().command {
         Command::Recommend(args) => query::recommend(args),
         Command::Similar(args) => query::similar(args),

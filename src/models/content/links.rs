@@ -16,6 +16,7 @@ use crate::data::catalogue::{Catalogue, Role};
 use crate::models::neighbours::Neighbours;
 use crate::models::{Evidence, Model, QueryContext, Reason, Scorer};
 use crate::sparse::{sort_by_index, sparse_dot};
+use crate::parallel::in_parallel;
 use crate::topk::{top_k_iter, Scored};
 
 /// The features that explain one link: `(feature id, share of the link's
@@ -65,7 +66,7 @@ impl ContentLinks {
                 })
                 .collect::<Vec<_>>()
         };
-        let all = in_parallel(n, &rows_of);
+        let all = in_parallel(n, 1_000, &rows_of);
         let (rows, explained) = all.into_iter().unzip();
         let fields = content
             .field_names
@@ -289,32 +290,6 @@ impl<'a> Finder<'a> {
         let (_, kth, _) = sums.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
         *kth
     }
-}
-
-/// `rows(range)` over `0..n` in chunks, one per core natively (one chunk
-/// in wasm, which has no threads here), joined in order.
-fn in_parallel<T: Send>(
-    n: usize,
-    rows: &(dyn Fn(std::ops::Range<usize>) -> Vec<T> + Sync),
-) -> Vec<T> {
-    #[cfg(not(target_arch = "wasm32"))]
-    {
-        let threads = std::thread::available_parallelism().map_or(1, |t| t.get());
-        if threads > 1 && n >= 1_000 {
-            let chunk = n.div_ceil(threads);
-            return std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..n)
-                    .step_by(chunk)
-                    .map(|start| scope.spawn(move || rows(start..(start + chunk).min(n))))
-                    .collect();
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().expect("a content-links thread panicked"))
-                    .collect()
-            });
-        }
-    }
-    rows(0..n)
 }
 
 #[cfg(test)]
