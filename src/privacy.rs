@@ -191,7 +191,19 @@ impl Protection {
     /// (noisy with differential privacy). Item pairs are unordered: pass
     /// [`Part::ItemPair`] and the same draw serves `(i, j)` and `(j, i)`.
     pub fn link(&self, part: Part, i: u32, j: u32, support: u32) -> Option<f64> {
-        let released = if support < self.min_support {
+        let released = self.released(part, i, j, support);
+        if released.is_none() {
+            let mut counts = self.suppressed.get();
+            counts[part as usize] += 1;
+            self.suppressed.set(counts);
+        }
+        released
+    }
+
+    /// As [`Protection::link`], without counting a suppressed link (EASE
+    /// reads the pairs item-kNN's lists already counted).
+    pub fn released(&self, part: Part, i: u32, j: u32, support: u32) -> Option<f64> {
+        if support < self.min_support {
             None
         } else if let Some(noise) = &self.noise {
             let (a, b) = match part {
@@ -202,13 +214,7 @@ impl Protection {
             (noisy >= noise.threshold).then_some(noisy)
         } else {
             Some(support as f64)
-        };
-        if released.is_none() {
-            let mut counts = self.suppressed.get();
-            counts[part as usize] += 1;
-            self.suppressed.set(counts);
         }
-        released
     }
 
     /// A popularity count to publish: noisy (never below 0) with

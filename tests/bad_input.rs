@@ -736,7 +736,7 @@ fn non_finite_history_weights_are_errors_with_the_index() {
 #[test]
 fn config_unknown_keys_list_the_accepted_ones() {
     let e = Config::from_json(r#"{"colour": 1}"#).unwrap_err();
-    assert_error(&e, "invalid_json", &["config: invalid JSON at line 1, column 9", "unknown field `colour`", "expected one of `catalogue`, `content`, `interactions`, `itemKnn`, `popularity`, `sequential`, `userKnn`, `hybrid`, `history`"]);
+    assert_error(&e, "invalid_json", &["config: invalid JSON at line 1, column 9", "unknown field `colour`", "expected one of `catalogue`, `content`, `interactions`, `itemKnn`, `popularity`, `sequential`, `userKnn`, `ease`, `als`, `hybrid`, `history`"]);
     let e = Config::from_json("{\n  \"itemKnn\": {\"neighbors\": 5}\n}").unwrap_err();
     assert_error(
         &e,

@@ -902,7 +902,7 @@ fn unknown_names_list_what_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let users = dir.path().join("users.txt");
     std::fs::write(&users, "u1\n").unwrap();
-    let accepted = "accepted: popular, content, item-knn, user-knn, sequential, hybrid";
+    let accepted = "accepted: popular, content, item-knn, user-knn, sequential, ease, als, hybrid";
     let out = run(&[
         "recommend",
         "--catalog",

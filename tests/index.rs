@@ -96,6 +96,8 @@ fn without_rules_an_index_answers_as_the_live_fit() {
         built.manifest.models,
         [
             Model::ItemKnn,
+            Model::Ease,
+            Model::Als,
             Model::Sequential,
             Model::Content,
             Model::Popular
@@ -103,6 +105,8 @@ fn without_rules_an_index_answers_as_the_live_fit() {
     );
     for model in [
         Model::ItemKnn,
+        Model::Ease,
+        Model::Als,
         Model::Sequential,
         Model::Content,
         Model::Popular,

@@ -40,12 +40,14 @@ use pocketrec::Error;
 mod common;
 use common::{shop_catalogue, shop_log, shop_recommender, POPULAR_ORDER, SHOP, SHOP_LOG};
 
-const MODELS: [Model; 6] = [
+const MODELS: [Model; 8] = [
     Model::Popular,
     Model::Content,
     Model::ItemKnn,
     Model::UserKnn,
     Model::Sequential,
+    Model::Ease,
+    Model::Als,
     Model::Hybrid,
 ];
 const N_ITEMS: usize = 12;
@@ -334,7 +336,8 @@ fn every_score_is_finite_in_every_mode() {
                         let w = match reason {
                             Reason::SharedFeature { weight, .. }
                             | Reason::AlsoInteracted { weight, .. }
-                            | Reason::ChosenAfter { weight, .. } => *weight,
+                            | Reason::ChosenAfter { weight, .. }
+                            | Reason::BecauseYouChose { weight, .. } => *weight,
                             Reason::SimilarShoppers { count } => *count as f32,
                             Reason::Popular { score } => *score,
                         };
@@ -1307,7 +1310,7 @@ fn queries_parse_from_browser_json() {
     assert_eq!(e.code(), "invalid_config");
     assert!(
         e.to_string()
-            .contains("accepted: popular, content, item-knn, user-knn, sequential, hybrid"),
+            .contains("accepted: popular, content, item-knn, user-knn, sequential, ease, als, hybrid"),
         "{e}"
     );
 }

@@ -10,6 +10,8 @@ use crate::data::catalogue::{Catalogue, Role};
 use crate::data::interactions::Interactions;
 use crate::error::{Error, Result};
 use crate::models::content::{self, ContentField, ContentLinks, ContentModel};
+use crate::models::als::Als;
+use crate::models::ease::Ease;
 use crate::models::item_knn::ItemKnn;
 use crate::models::sequential::Sequential;
 use crate::models::Model;
@@ -18,8 +20,10 @@ use crate::recommend::Recommender;
 
 /// The models an index can hold: every model built from item-level
 /// aggregates (user-kNN needs other shoppers' rows).
-pub const INDEX_MODELS: [Model; 4] = [
+pub const INDEX_MODELS: [Model; 6] = [
     Model::ItemKnn,
+    Model::Ease,
+    Model::Als,
     Model::Sequential,
     Model::Content,
     Model::Popular,
@@ -229,6 +233,23 @@ fn encode(
             push(ShardKind::ItemKnn, first, count, bytes);
         }
     }
+    if let Some(ease) = rec.model::<Ease>() {
+        for (first, count) in ranges(n, options.shard_links) {
+            let bytes = shards::encode_rows(ShardKind::Ease, first, count, |i| {
+                ease.all_neighbours().of(i)
+            });
+            push(ShardKind::Ease, first, count, bytes);
+        }
+    }
+    if let Some(als) = rec.model::<Als>() {
+        let factors = als.item_factors();
+        for (first, count) in ranges(n, WHOLE_SHARD) {
+            let bytes = shards::encode_factors(first, count, |i| {
+                factors.row(i as usize).to_slice().expect("factor rows are contiguous")
+            });
+            push(ShardKind::Als, first, count, bytes);
+        }
+    }
     if let Some(seq) = rec.model::<Sequential>() {
         for (first, count) in ranges(n, options.shard_links) {
             let bytes =
@@ -311,6 +332,7 @@ fn describe(
         successors: rec
             .model::<Sequential>()
             .map_or(0, |m| m.all_successors().len()),
+        ease_links: rec.model::<Ease>().map_or(0, Ease::link_count),
         features: content.map_or(0, |c| c.features().len() as u32),
         content_links: links.map_or(0, |l| l.len()),
         id_buckets: files
@@ -334,5 +356,24 @@ fn describe(
             content: content.map_or_else(Vec::new, |_| ContentField::all_of(catalogue)),
         },
         shards: files.iter().map(|(s, _, _)| s.clone()).collect(),
+        als: rec.model::<Als>().map(|als| als_parts(als, &rec.config().als)),
+    }
+}
+
+/// ALS's fold-in parts, with `YᵀY + λI` of the factors as published
+/// (quantised), so the browser solves the system the published factors
+/// define.
+fn als_parts(als: &Als, config: &crate::models::als::AlsConfig) -> super::manifest::AlsParts {
+    let factors = als.item_factors();
+    let d = factors.ncols();
+    let published = ndarray::Array2::from_shape_fn(factors.dim(), |(i, k)| {
+        let (scale, q) = shards::quantise(factors.row(i).to_slice().expect("contiguous"));
+        q[k] as f32 * scale
+    });
+    let gram = Als::from_factors(published, config.regularization, config.alpha).gram().to_owned();
+    super::manifest::AlsParts {
+        factors: d,
+        alpha: config.alpha,
+        gram: (0..d).flat_map(|r| (r..d).map(move |c| (r, c))).map(|(r, c)| gram[[r, c]]).collect(),
     }
 }

@@ -129,7 +129,9 @@ pub(super) fn shard_kinds(model: Model, links: bool) -> Vec<ShardKind> {
         Model::Content if links => vec![ShardKind::Features, ShardKind::ContentLinks],
         Model::Content => vec![ShardKind::Features, ShardKind::Content],
         Model::Popular => vec![ShardKind::Popularity],
-        Model::UserKnn | Model::Ease | Model::Als | Model::Hybrid => Vec::new(),
+        Model::Ease => vec![ShardKind::Ease],
+        Model::Als => vec![ShardKind::Als],
+        Model::UserKnn | Model::Hybrid => Vec::new(),
     }
 }
 

@@ -45,6 +45,9 @@ pub struct Manifest {
     pub fields: Fields,
     /// Every shard, by kind, then by first record.
     pub shards: Vec<Shard>,
+    /// What ALS's fold-in needs besides the factors (when the index holds ALS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub als: Option<AlsParts>,
 }
 
 /// Counts of the build.
@@ -61,6 +64,9 @@ pub struct Counts {
     pub successors: usize,
     /// Content features.
     pub features: u32,
+    /// EASE weights published.
+    #[serde(default)]
+    pub ease_links: usize,
     /// Content links published (0 when the index ranks by the vectors).
     pub content_links: usize,
     /// Buckets of the id directory.
@@ -79,6 +85,20 @@ pub struct Fields {
     pub numeric: Vec<String>,
     /// The content model's fields (name, role, weight), by field index.
     pub content: Vec<ContentField>,
+}
+
+/// ALS's fold-in parts: the factor count, the confidence slope, and
+/// `YᵀY + λI` of the published (quantised) factors, its upper triangle by
+/// rows (`d(d + 1)/2` numbers).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AlsParts {
+    /// Factors per item, `d`.
+    pub factors: usize,
+    /// Confidence slope α.
+    pub alpha: f32,
+    /// `YᵀY + λI`, upper triangle by rows.
+    pub gram: Vec<f32>,
 }
 
 /// The two fields a reader checks before the rest.

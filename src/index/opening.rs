@@ -11,6 +11,8 @@ use super::partial::Needs;
 use super::shards::{self, ShardKind};
 use crate::error::{Error, Result};
 use crate::models::content::{ContentLinks, ContentModel, Feature};
+use crate::models::als::Als;
+use crate::models::ease::Ease;
 use crate::models::item_knn::ItemKnn;
 use crate::models::neighbours::Neighbours;
 use crate::models::popularity::Popularity;
@@ -46,6 +48,8 @@ impl OpenedIndex {
             let of = |m: Model| !held.contains(&m) && self.manifest.models.contains(&m);
             match kind {
                 ShardKind::ItemKnn => of(Model::ItemKnn),
+                ShardKind::Ease => of(Model::Ease),
+                ShardKind::Als => of(Model::Als),
                 ShardKind::Sequential => of(Model::Sequential),
                 ShardKind::Content | ShardKind::ContentLinks => of(Model::Content),
                 _ => false,
@@ -75,6 +79,7 @@ impl OpenedIndex {
             && whole(ShardKind::Content)
             && features;
         let links = shards.iter().any(|s| s.kind == ShardKind::ContentLinks) && features;
+        let factors = shards.iter().any(|s| s.kind == ShardKind::Als) && whole(ShardKind::Als);
         if self.state.features.is_none()
             && features
             && shards.iter().any(|s| s.kind == ShardKind::Features)
@@ -86,7 +91,7 @@ impl OpenedIndex {
                 self.lose(Model::Content, e);
             }
         }
-        for m in [Model::ItemKnn, Model::Sequential] {
+        for m in [Model::ItemKnn, Model::Ease, Model::Sequential] {
             let kind = shard_kinds(m, false)[0];
             let list: Vec<Shard> = shards.iter().filter(|s| s.kind == kind).cloned().collect();
             if list.is_empty() {
@@ -96,6 +101,14 @@ impl OpenedIndex {
             match self.open_lists(m, &list, read) {
                 Ok(scorer) => self.replace(scorer),
                 Err(e) => self.lose(m, e),
+            }
+        }
+        if factors {
+            let all = self.kind_shards(&[ShardKind::Als]);
+            self.mark_opened(&all);
+            match self.open_factors(&all, read) {
+                Ok(scorer) => self.replace(scorer),
+                Err(e) => self.lose(Model::Als, e),
             }
         }
         if vectors {
@@ -342,11 +355,52 @@ impl OpenedIndex {
         let lists = Neighbours::from_rows(self.rows_of(m).clone());
         Ok(match m {
             Model::ItemKnn => Arc::new(ItemKnn::from_neighbours(lists)),
+            Model::Ease => Arc::new(Ease::from_neighbours(lists)),
             _ => Arc::new(Sequential::from_successors(
                 lists,
                 &self.recommender.config().sequential,
             )),
         })
+    }
+
+    /// Reads every ALS shard, and the model from them and the manifest's
+    /// fold-in parts.
+    fn open_factors(&self, all: &[Shard], read: ReadFile) -> Result<Arc<dyn Scorer>> {
+        let missing = || Error::BadIndex {
+            file: super::manifest::MANIFEST.to_string(),
+            message: "holds ALS shards but no \"als\" fold-in parts".into(),
+        };
+        let parts = self.manifest.als.as_ref().ok_or_else(missing)?;
+        let d = parts.factors;
+        if d == 0 || parts.gram.len() != d * (d + 1) / 2 {
+            return Err(Error::BadIndex {
+                file: super::manifest::MANIFEST.to_string(),
+                message: format!(
+                    "\"als\" has {} gram numbers for {d} factors; expected d(d + 1)/2 = {}",
+                    parts.gram.len(),
+                    d * (d + 1) / 2
+                ),
+            });
+        }
+        let n = self.manifest.items as usize;
+        let mut factors = Vec::with_capacity(n * d);
+        for s in all {
+            let bytes = read(&s.file)?;
+            let r = shards::open(&s.file, &bytes, s.kind, s.first, s.count)?;
+            shards::decode_factors(r, s.count, d, &mut factors)?;
+        }
+        let mut gram = ndarray::Array2::<f32>::zeros((d, d));
+        let mut upper = parts.gram.iter();
+        for r in 0..d {
+            for c in r..d {
+                let v = *upper.next().expect("length checked above");
+                gram[[r, c]] = v;
+                gram[[c, r]] = v;
+            }
+        }
+        let items = ndarray::Array2::from_shape_vec((n, d), factors)
+            .expect("every item's d factors were read");
+        Ok(Arc::new(Als::from_parts(items, gram, parts.alpha)))
     }
 
     /// The recommender with `scorer` in place of its model of that kind

@@ -380,13 +380,13 @@ impl OpenedIndex {
                 .iter()
                 .any(|b| (s.first..s.first + s.count).contains(b)),
             ShardKind::Items => any_of(s, &needs.shown),
-            ShardKind::Features | ShardKind::Content => wanted.contains(&s.kind),
+            ShardKind::Features | ShardKind::Content | ShardKind::Als => wanted.contains(&s.kind),
             ShardKind::Popularity => s.first < needs.ranks && held.contains(&Model::Popular),
             ShardKind::Terms => needs
                 .terms
                 .iter()
                 .any(|f| (s.first..s.first + s.count).contains(f)),
-            ShardKind::ItemKnn | ShardKind::Sequential | ShardKind::ContentLinks => {
+            ShardKind::ItemKnn | ShardKind::Ease | ShardKind::Sequential | ShardKind::ContentLinks => {
                 wanted.contains(&s.kind) && any_of(s, &needs.items)
             }
         };

@@ -40,11 +40,15 @@ pub enum ShardKind {
     /// Postings of content features: the items that have each, and its
     /// weight in their vectors (search).
     Terms = 9,
+    /// EASE's kept weights, by source item (lists, as item-kNN's).
+    Ease = 10,
+    /// ALS's item factors, quantised to 8 bits with a scale per item.
+    Als = 11,
 }
 
 impl ShardKind {
     /// All kinds, in file order.
-    pub const ALL: [ShardKind; 9] = [
+    pub const ALL: [ShardKind; 11] = [
         ShardKind::Ids,
         ShardKind::Items,
         ShardKind::Features,
@@ -54,6 +58,8 @@ impl ShardKind {
         ShardKind::Popularity,
         ShardKind::ContentLinks,
         ShardKind::Terms,
+        ShardKind::Ease,
+        ShardKind::Als,
     ];
 
     /// The kind's name in file names and the manifest.
@@ -68,6 +74,8 @@ impl ShardKind {
             ShardKind::Ids => "ids",
             ShardKind::ContentLinks => "content-links",
             ShardKind::Terms => "terms",
+            ShardKind::Ease => "ease",
+            ShardKind::Als => "als",
         }
     }
 }
@@ -403,6 +411,47 @@ pub fn encode_rows<'a>(
         w.links(ids, strengths);
     }
     w.bytes
+}
+
+/// ALS factors of items `first..first + count`, `d` each: per item an
+/// `f32` scale `s = max|y_k| / 127`, then `d` signed bytes `round(y_k / s)`
+/// (a quarter of the `f32` bytes; see the README for the NDCG it costs).
+pub fn encode_factors<'a>(
+    first: u32,
+    count: u32,
+    row: impl Fn(u32) -> &'a [f32],
+) -> Vec<u8> {
+    let mut w = header(ShardKind::Als, first, count);
+    for i in first..first + count {
+        let (scale, q) = quantise(row(i));
+        w.f32(scale);
+        q.into_iter().for_each(|b| w.u8(b as u8));
+    }
+    w.bytes
+}
+
+/// A factor row as published: its scale and signed bytes.
+pub fn quantise(y: &[f32]) -> (f32, Vec<i8>) {
+    let scale = y.iter().fold(0f32, |m, v| m.max(v.abs())) / 127.0;
+    let q = y
+        .iter()
+        .map(|&v| if scale > 0.0 { (v / scale).round() as i8 } else { 0 })
+        .collect();
+    (scale, q)
+}
+
+/// Reads the factors of an ALS shard (`d` per item) onto `out`.
+pub fn decode_factors(mut r: Reader, count: u32, d: usize, out: &mut Vec<f32>) -> Result<()> {
+    for _ in 0..count {
+        let scale = r.f32()?;
+        if !(scale.is_finite() && scale >= 0.0) {
+            return Err(r.error(format!("factor scale {scale} is not a finite number ≥ 0")));
+        }
+        for _ in 0..d {
+            out.push(r.u8()? as i8 as f32 * scale);
+        }
+    }
+    end(r)
 }
 
 /// Reads the rows of a links shard; ids must be below `bound`.

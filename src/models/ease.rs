@@ -266,7 +266,7 @@ fn release(gram: &mut Array2<f32>, learned: &[u32], rules: &Protection) {
                 continue;
             }
             let released = rules
-                .link(Part::ItemPair, learned[a], learned[b], count as u32)
+                .released(Part::ItemPair, learned[a], learned[b], count as u32)
                 .unwrap_or(0.0) as f32;
             gram[[a, b]] = released;
             gram[[b, a]] = released;

@@ -27,6 +27,7 @@ export type Reason =
   | { kind: "sharedFeature"; field: string; value: string; weight: number }
   | { kind: "alsoInteracted"; item: string; title: string; weight: number }
   | { kind: "chosenAfter"; item: string; title: string; weight: number }
+  | { kind: "becauseYouChose"; item: string; title: string; weight: number }
   | { kind: "similarShoppers"; count: number }
   | { kind: "popular"; score: number };
 
@@ -49,12 +50,12 @@ export interface Filter {
 }
 
 /** Blend weights of the hybrid model (each ≥ 0). */
-export interface BlendWeights { itemKnn?: number; content?: number; popular?: number; sequential?: number; userKnn?: number }
+export interface BlendWeights { itemKnn?: number; content?: number; popular?: number; sequential?: number; userKnn?: number; ease?: number; als?: number }
 
 /** Options of a query; every field is optional. Defaults: k 10, model "hybrid", diversity 0, explain true. */
 export interface QueryOptions {
   k?: number;
-  model?: "popular" | "content" | "itemKnn" | "item-knn" | "userKnn" | "user-knn" | "sequential" | "hybrid";
+  model?: "popular" | "content" | "itemKnn" | "item-knn" | "userKnn" | "user-knn" | "sequential" | "ease" | "als" | "hybrid";
   filter?: Filter; diversity?: number; halfLifeDays?: number; now?: number;
   weights?: BlendWeights; explain?: boolean;
 }
@@ -411,11 +412,16 @@ impl Engine {
         Ok(self.set_log(log))
     }
 
-    /// Fits every model on the catalogue and the interactions loaded so far.
-    /// Queries fit on demand, so calling this is optional; it lets a caller
-    /// choose when the work happens.
+    /// Fits the models the config's hybrid blends (and content, for
+    /// search) on the catalogue and the interactions loaded so far. Queries
+    /// fit on demand, so calling this is optional; it lets a caller choose
+    /// when the work happens. A query for another model (say `ease`) fits
+    /// that one when it first comes.
     pub fn fit(&mut self) -> Result<(), JsValue> {
-        self.recommender().map(|_| ())
+        let query = Query::default()
+            .check()
+            .map_err(|e| js_error(&e))?;
+        self.recommender(&query).map(|_| ())
     }
 }
 
@@ -474,7 +480,7 @@ impl Engine {
         run: impl FnOnce(&Recommender) -> crate::Result<Vec<Recommendation>>,
     ) -> Result<JsValue, JsValue> {
         let Some(index) = &self.index else {
-            let recs = run(self.recommender()?).map_err(|e| js_error(&e))?;
+            let recs = run(self.recommender(query)?).map_err(|e| js_error(&e))?;
             return results(self.catalogue(), &recs);
         };
         if let Some(file) = index.missing_to_run(request, query).first() {
@@ -487,26 +493,39 @@ impl Engine {
         results(index.recommender.catalogue(), &recs)
     }
 
-    /// The fitted recommender, fitting first if needed (every model: any
-    /// query may come).
-    fn recommender(&mut self) -> Result<&Recommender, JsValue> {
+    /// The fitted recommender, with every model `query` uses: those fitted
+    /// before are kept, the missing ones fitted now. Only what queries use
+    /// is fitted: EASE's inverse, say, costs seconds in a tab and is not
+    /// paid by a page that never asks for it.
+    fn recommender(&mut self, query: &CheckedQuery) -> Result<&Recommender, JsValue> {
         #[cfg(feature = "wasm-recommend")]
-        if self.fitted.is_none() {
-            let catalogue = Arc::clone(
-                self.catalogue
-                    .as_ref()
-                    .expect("a fitted engine has a catalogue"),
-            );
-            let fitted = fit(
-                catalogue,
-                self.log.as_ref(),
-                &self.config,
-                &FitPlan::all(),
-                &no_clock,
-            )
-            .map_err(|e| js_error(&e))?;
-            self.fitted = Some(fitted.recommender);
+        {
+            let mut wanted = FitPlan::for_query(query, &self.config.hybrid.weights)
+                .models()
+                .to_vec();
+            // Search ranks by the content vectors.
+            wanted.push(Model::Content);
+            let have: Vec<Model> = self
+                .fitted
+                .iter()
+                .flat_map(|r| r.models().iter().map(|m| m.kind()))
+                .collect();
+            if self.fitted.is_none() || wanted.iter().any(|m| !have.contains(m)) {
+                let catalogue = Arc::clone(
+                    self.catalogue
+                        .as_ref()
+                        .expect("a fitted engine has a catalogue"),
+                );
+                wanted.extend(&have);
+                let kept = self.fitted.iter().flat_map(|r| r.models().iter().cloned());
+                let plan = FitPlan::of(&wanted).reusing(kept.collect::<Vec<_>>());
+                let fitted = fit(catalogue, self.log.as_ref(), &self.config, &plan, &no_clock)
+                    .map_err(|e| js_error(&e))?;
+                self.fitted = Some(fitted.recommender);
+            }
         }
+        #[cfg(not(feature = "wasm-recommend"))]
+        let _ = query;
         self.fitted.as_ref().ok_or_else(|| {
             js_error(&Error::value(
                 "model",

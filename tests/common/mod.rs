@@ -31,12 +31,14 @@ pub const POPULAR_ORDER: [&str; 12] = [
     "floor-lamp",
     "desk-lamp",
 ];
-pub const MODELS: [&str; 6] = [
+pub const MODELS: [&str; 8] = [
     "popular",
     "content",
     "item-knn",
     "user-knn",
     "sequential",
+    "ease",
+    "als",
     "hybrid",
 ];
 

@@ -36,7 +36,7 @@ export interface ItemView {
 /** A reason that names an item also carries that item's title (its id when it has none). */
 type Titled<R> = R extends { item: string } ? R & { title: string } : R;
 
-/** Why a result was given. `alsoInteracted` and `chosenAfter` name an item by `item` (id) and `title`. */
+/** Why a result was given. `alsoInteracted`, `chosenAfter` and `becauseYouChose` name an item by `item` (id) and `title`. */
 export type Reason = Titled<WasmReason>;
 
 /** One result of a query: the item id, its score, why, and the item's display fields. */
@@ -88,6 +88,7 @@ export function formatPrice(price: number, currency?: string, locale?: string): 
  * | sharedFeature (price) | `Similar price` |
  * | alsoInteracted | `Often bought with Blue mug` |
  * | chosenAfter | `Often chosen after Blue mug` |
+ * | becauseYouChose | `Because you viewed Blue mug` |
  * | similarShoppers | `Chosen by 12 shoppers like you` |
  * | popular | `Popular right now` |
  */
@@ -99,6 +100,8 @@ export function reasonText(reason: Reason): string {
       return `Often bought with ${reason.title}`;
     case "chosenAfter":
       return `Often chosen after ${reason.title}`;
+    case "becauseYouChose":
+      return `Because you viewed ${reason.title}`;
     case "similarShoppers":
       return reason.count === 1 ? "Chosen by a shopper like you" : `Chosen by ${reason.count} shoppers like you`;
     case "popular":

@@ -18,7 +18,7 @@
  * | `mode` | `similar` (to `item`), `personal` (the shopper's history), `trending` | `similar` with `item`, else `personal` |
  * | `item` | the item id for `similar` | |
  * | `k` | number of cards, 1–100 | 4 |
- * | `model` | `hybrid`, `content`, `item-knn`, `user-knn`, `sequential`, `popular` | `hybrid` |
+ * | `model` | `hybrid`, `content`, `item-knn`, `user-knn`, `sequential`, `ease`, `als`, `popular` | `hybrid` |
  * | `weights` | blend weights, `itemKnn:1, content:0.6` (or JSON) | the config's |
  * | `diversity` | MMR diversity, 0–1 | 0 |
  * | `category` | only these categories, comma-separated | all |

@@ -30,7 +30,7 @@ pub struct EvalArgs {
     #[arg(long, default_value_t = 10)]
     pub k: usize,
     /// Models to evaluate, comma-separated [default:
-    /// popular,content,item-knn,user-knn,sequential,hybrid; with
+    /// popular,content,item-knn,user-knn,sequential,ease,als,hybrid; with
     /// --via-index the same without user-knn, which an index cannot hold].
     #[arg(long, value_delimiter = ',')]
     pub models: Option<Vec<String>>,
@@ -56,12 +56,14 @@ pub struct EvalArgs {
 }
 
 /// What `eval` evaluates without `--models`, in table order.
-const DEFAULT_MODELS: [Model; 6] = [
+const DEFAULT_MODELS: [Model; 8] = [
     Model::Popular,
     Model::Content,
     Model::ItemKnn,
     Model::UserKnn,
     Model::Sequential,
+    Model::Ease,
+    Model::Als,
     Model::Hybrid,
 ];
 

@@ -80,7 +80,7 @@ pub struct QueryArgs {
     /// Number of items per answer.
     #[arg(long, default_value_t = 10)]
     pub k: usize,
-    /// popular, content, item-knn, user-knn, sequential or hybrid.
+    /// popular, content, item-knn, user-knn, sequential, ease, als or hybrid.
     #[arg(long, default_value = "hybrid")]
     pub model: String,
     /// Diversity in [0, 1] (MMR with λ = 1 − diversity).

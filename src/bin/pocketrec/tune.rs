@@ -21,7 +21,10 @@ pub struct TuneArgs {
     /// Interactions to tune on (a training set).
     #[arg(long)]
     pub interactions: PathBuf,
-    /// Validation split: temporal (default) or random.
+    /// Validation split whose NDCG@k is maximised: temporal (default:
+    /// predicting each shopper's next items) or random. The chosen config
+    /// must also stay within 2% of the base config's NDCG on a validation
+    /// split of the other kind, or its stage choices are undone.
     #[arg(long, default_value = "temporal")]
     pub split: String,
     /// Share of each user's items held out for validation.
