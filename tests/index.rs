@@ -122,9 +122,11 @@ fn without_rules_an_index_answers_as_the_live_fit() {
                 a.iter().map(|r| &r.reasons).collect::<Vec<_>>().len(),
                 b.len()
             );
+            // ALS's factors are published in 8 bits: scores within 2%.
+            let tolerance = if model == Model::Als { 0.02 } else { 1e-3 };
             for (x, y) in a.iter().zip(&b) {
                 assert!(
-                    (x.score - y.score).abs() < 1e-3,
+                    (x.score - y.score).abs() < tolerance * x.score.abs().max(1.0),
                     "{model:?} {item}: {} vs {}",
                     x.score,
                     y.score

@@ -108,9 +108,9 @@ const HISTORY_HALF_LIVES: [Option<f64>; 6] = [
     Some(720.0),
 ];
 const POPULARITY_HALF_LIVES: [Option<f64>; 4] = [None, Some(7.0), Some(30.0), Some(180.0)];
-const EASE_LAMBDAS: [f32; 5] = [50.0, 100.0, 200.0, 500.0, 1000.0];
+const EASE_LAMBDAS: [f32; 5] = [100.0, 200.0, 500.0, 1000.0, 2000.0];
 /// ALS `(alpha, regularization)` pairs tried.
-const ALS_GRID: [(f32, f32); 4] = [(1.0, 0.1), (1.0, 1.0), (10.0, 0.1), (10.0, 1.0)];
+const ALS_GRID: [(f32, f32); 4] = [(1.0, 1.0), (1.0, 10.0), (4.0, 10.0), (1.0, 30.0)];
 /// The guard: the chosen config's NDCG on the other protocol is at least
 /// this share of the base config's.
 const OTHER_PROTOCOL_FLOOR: f64 = 0.98;

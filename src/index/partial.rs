@@ -155,8 +155,10 @@ pub fn open_partial(manifest: &[u8], read: ReadFile, models: &[Model]) -> Result
         problems: Vec::new(),
         state,
     };
+    // ALS's factors are fetched when a query first weighs ALS: they are
+    // the largest shards, and a page that never asks for them pays nothing.
     let needs = Needs {
-        models: models.to_vec(),
+        models: models.iter().copied().filter(|&m| m != Model::Als).collect(),
         items: Some(Vec::new()),
         shown: Some(Vec::new()),
         ..Needs::default()

@@ -286,7 +286,7 @@ function wanted(shard: { file: string; first: number }, models: readonly ModelNa
 const SMALL_LISTS = { files: 4, bytes: 64 * 1024 };
 
 /** The kinds of shard each query reads for its own items: the id directory, the items, the lists. */
-const PER_QUERY = ["ids", "items", "item-knn", "sequential", "content-links"];
+const PER_QUERY = ["ids", "items", "item-knn", "ease", "sequential", "content-links"];
 
 /**
  * Fetches an index's manifest, then the shards it lists for `source.models`:

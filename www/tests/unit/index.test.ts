@@ -109,6 +109,24 @@ describe("Shop.open (a model index, with the real query module)", () => {
     shop.free();
   });
 
+  it("answers with EASE's lists and ALS's factors (folded in on the device) when a query weighs them", async () => {
+    const { fetchFn, asked } = host(index);
+    const shop = await Shop.open(query, { indexUrl: INDEX_URL }, { fetch: fetchFn });
+    assert.ok(!kindsOf(asked).includes("als"), "ALS's factors wait for a query that weighs them");
+    const history = [{ item: "tea-003", event: "view" }, { item: "tea-007", event: "purchase" }];
+    const ease = await shop.recommend(history, { k: 5, model: "ease" });
+    assert.equal(ease.length, 5);
+    assert.ok(ease.some((r) => r.reasons.some((x) => x.kind === "alsoInteracted")), "EASE names the history items behind a result");
+    assert.ok(kindsOf(asked).includes("ease") && !kindsOf(asked).includes("als"));
+    const als = await shop.recommend(history, { k: 5, model: "als" });
+    assert.equal(als.length, 5);
+    assert.ok(kindsOf(asked).includes("als"), "the factors came with the first ALS query");
+    const named = als.flatMap((r) => r.reasons).filter((x) => x.kind === "becauseYouChose");
+    assert.ok(named.length > 0 && named.every((x) => x.kind === "becauseYouChose" && ["tea-003", "tea-007"].includes(x.item)), JSON.stringify(named));
+    assert.ok(als.every((r) => r.id !== "tea-003" && r.id !== "tea-007"));
+    shop.free();
+  });
+
   it("fetches the id-directory buckets of the items a page names with the manifest", async () => {
     const { fetchFn, asked } = host(index);
     const shop = await Shop.open(query, { indexUrl: INDEX_URL, items: ["tea-003"] }, { fetch: fetchFn });
