@@ -74,19 +74,32 @@ fn tuning_returns_a_valid_deterministic_config_and_never_loses_to_a_component() 
             "{stage}"
         );
     }
-    // The chosen blend scored at least as well on validation as each single
-    // model alone, which the tuner also tried.
+    // The other protocol was checked; when the config held there as
+    // tuned, the chosen blend scored at least as well on validation as
+    // each single model alone, which the tuner also tried.
+    let guard = tuned
+        .trials
+        .iter()
+        .find(|t| t.description.starts_with("other protocol"))
+        .expect("the other protocol is checked");
+    let as_tuned = guard.description == "other protocol, as tuned"
+        && tuned.trials.last().map(|t| &t.description) == Some(&guard.description);
     for single in [
         Model::Content,
         Model::Popular,
         Model::Sequential,
         Model::UserKnn,
         Model::ItemKnn,
-    ] {
+        Model::Ease,
+        Model::Als,
+    ]
+    .into_iter()
+    .filter(|_| as_tuned)
+    {
         let w = BlendWeights::only(single);
         let description = format!(
-            "blend itemKnn={} content={} popular={} sequential={} userKnn={}",
-            w.item_knn, w.content, w.popular, w.sequential, w.user_knn
+            "blend itemKnn={} ease={} als={} content={} popular={} sequential={} userKnn={}",
+            w.item_knn, w.ease, w.als, w.content, w.popular, w.sequential, w.user_knn
         );
         let trial = tuned
             .trials

@@ -234,7 +234,12 @@ fn encode(
         }
     }
     if let Some(ease) = rec.model::<Ease>() {
-        for (first, count) in ranges(n, options.shard_links) {
+        // EASE keeps more links per item than item-kNN's 20 (100 by
+        // default): fewer items per shard, so a page's shard weighs about
+        // what an item-kNN one does.
+        let per_item = (ease.link_count() / n.max(1) as usize).max(20) as u32;
+        let items = (options.shard_links * 20 / per_item).max(1);
+        for (first, count) in ranges(n, items) {
             let bytes = shards::encode_rows(ShardKind::Ease, first, count, |i| {
                 ease.all_neighbours().of(i)
             });
@@ -244,7 +249,7 @@ fn encode(
     if let Some(als) = rec.model::<Als>() {
         let factors = als.item_factors();
         for (first, count) in ranges(n, WHOLE_SHARD) {
-            let bytes = shards::encode_factors(first, count, |i| {
+            let bytes = super::factors::encode_factors(first, count, |i| {
                 factors.row(i as usize).to_slice().expect("factor rows are contiguous")
             });
             push(ShardKind::Als, first, count, bytes);
@@ -367,7 +372,7 @@ fn als_parts(als: &Als, config: &crate::models::als::AlsConfig) -> super::manife
     let factors = als.item_factors();
     let d = factors.ncols();
     let published = ndarray::Array2::from_shape_fn(factors.dim(), |(i, k)| {
-        let (scale, q) = shards::quantise(factors.row(i).to_slice().expect("contiguous"));
+        let (scale, q) = super::factors::quantise(factors.row(i).to_slice().expect("contiguous"));
         q[k] as f32 * scale
     });
     let gram = Als::from_factors(published, config.regularization, config.alpha).gram().to_owned();

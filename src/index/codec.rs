@@ -81,17 +81,9 @@ impl Writer {
     /// then the gaps, varints) and each strength as
     /// `round(s / m · 65535)` (u16). Strengths are positive.
     pub fn links(&mut self, ids: &[u32], strengths: &[f32]) {
-        debug_assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids ascend");
-        self.varint(ids.len() as u64);
-        if ids.is_empty() {
-            return;
-        }
         let max = strengths.iter().fold(0f32, |m, &s| m.max(s));
-        self.f32(max);
-        let mut previous = 0;
-        for &id in ids {
-            self.varint((id - previous) as u64);
-            previous = id;
+        if !self.link_ids(ids, max) {
+            return;
         }
         for &s in strengths {
             let q = if max > 0.0 {
@@ -101,6 +93,38 @@ impl Writer {
             };
             self.u16(q as u16);
         }
+    }
+}
+
+impl Writer {
+    /// One row of signed links (EASE's weights): as [`Writer::links`], with
+    /// `m` the largest magnitude and each strength `round(s / m · 32767)`
+    /// (i16).
+    pub fn signed_links(&mut self, ids: &[u32], strengths: &[f32]) {
+        let max = strengths.iter().fold(0f32, |m, &s| m.max(s.abs()));
+        if !self.link_ids(ids, max) {
+            return;
+        }
+        for &s in strengths {
+            let q = if max > 0.0 { (s / max * 32767.0).round() } else { 0.0 };
+            self.u16(q as i16 as u16);
+        }
+    }
+
+    /// A links row's count, scale and ids; false when it is empty.
+    fn link_ids(&mut self, ids: &[u32], max: f32) -> bool {
+        debug_assert!(ids.windows(2).all(|w| w[0] < w[1]), "ids ascend");
+        self.varint(ids.len() as u64);
+        if ids.is_empty() {
+            return false;
+        }
+        self.f32(max);
+        let mut previous = 0;
+        for &id in ids {
+            self.varint((id - previous) as u64);
+            previous = id;
+        }
+        true
     }
 }
 
@@ -250,11 +274,34 @@ impl<'a> Reader<'a> {
 
     /// One row written by [`Writer::links`]; ids must stay below `bound`.
     pub fn links(&mut self, bound: usize, out: &mut Vec<(u32, f32)>) -> Result<()> {
+        let Some(max) = self.link_ids(bound, out)? else {
+            return Ok(());
+        };
+        for link in out.iter_mut() {
+            link.1 = self.u16()? as f32 / 65535.0 * max;
+        }
+        Ok(())
+    }
+
+    /// Reads a row [`Writer::signed_links`] wrote.
+    pub fn signed_links(&mut self, bound: usize, out: &mut Vec<(u32, f32)>) -> Result<()> {
+        let Some(max) = self.link_ids(bound, out)? else {
+            return Ok(());
+        };
+        for link in out.iter_mut() {
+            link.1 = self.u16()? as i16 as f32 / 32767.0 * max;
+        }
+        Ok(())
+    }
+
+    /// A links row's ids into `out` (strengths 0), and its scale; `None`
+    /// for an empty row.
+    fn link_ids(&mut self, bound: usize, out: &mut Vec<(u32, f32)>) -> Result<Option<f32>> {
         out.clear();
         // Each link takes at least one id byte and two strength bytes.
         let n = self.count(3)?;
         if n == 0 {
-            return Ok(());
+            return Ok(None);
         }
         let max = self.f32()?;
         if !(max.is_finite() && max >= 0.0) {
@@ -272,16 +319,30 @@ impl<'a> Reader<'a> {
             }
             out.push((id as u32, 0.0));
         }
-        for link in out.iter_mut() {
-            link.1 = self.u16()? as f32 / 65535.0 * max;
-        }
-        Ok(())
+        Ok(Some(max))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signed_links_round_trip() {
+        let mut w = Writer::default();
+        w.signed_links(&[2, 5, 9], &[0.5, -1.0, 0.25]);
+        w.signed_links(&[], &[]);
+        let mut r = Reader::new("t", &w.bytes);
+        let mut row = Vec::new();
+        r.signed_links(10, &mut row).unwrap();
+        let ids: Vec<u32> = row.iter().map(|l| l.0).collect();
+        assert_eq!(ids, [2, 5, 9]);
+        for (got, want) in row.iter().map(|l| l.1).zip([0.5, -1.0, 0.25]) {
+            assert!((got - want).abs() < 1e-4, "{got} vs {want}");
+        }
+        r.signed_links(10, &mut row).unwrap();
+        assert!(row.is_empty());
+    }
 
     #[test]
     fn varints_strings_and_links_round_trip() {

@@ -23,6 +23,7 @@
 #![doc = include_str!("format.md")]
 
 mod build;
+pub mod factors;
 pub mod codec;
 mod load;
 pub mod manifest;

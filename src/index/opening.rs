@@ -343,6 +343,7 @@ impl OpenedIndex {
             read_rows.clear();
             shards::decode_rows(
                 shards::open(&s.file, &bytes, s.kind, s.first, s.count)?,
+                s.kind,
                 s.count,
                 n,
                 &mut read_rows,
@@ -387,7 +388,7 @@ impl OpenedIndex {
         for s in all {
             let bytes = read(&s.file)?;
             let r = shards::open(&s.file, &bytes, s.kind, s.first, s.count)?;
-            shards::decode_factors(r, s.count, d, &mut factors)?;
+            super::factors::decode_factors(r, s.count, d, &mut factors)?;
         }
         let mut gram = ndarray::Array2::<f32>::zeros((d, d));
         let mut upper = parts.gram.iter();

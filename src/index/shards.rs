@@ -91,7 +91,7 @@ pub fn hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh64::xxh64(bytes, 0)
 }
 
-fn header(kind: ShardKind, first: u32, count: u32) -> Writer {
+pub(super) fn header(kind: ShardKind, first: u32, count: u32) -> Writer {
     let mut w = Writer::default();
     w.bytes.extend_from_slice(MAGIC);
     w.u8(VERSION);
@@ -408,62 +408,31 @@ pub fn encode_rows<'a>(
     let mut w = header(kind, first, count);
     for i in first..first + count {
         let (ids, strengths) = row(i);
-        w.links(ids, strengths);
+        if kind == ShardKind::Ease {
+            w.signed_links(ids, strengths);
+        } else {
+            w.links(ids, strengths);
+        }
     }
     w.bytes
 }
 
-/// ALS factors of items `first..first + count`, `d` each: per item an
-/// `f32` scale `s = max|y_k| / 127`, then `d` signed bytes `round(y_k / s)`
-/// (a quarter of the `f32` bytes; see the README for the NDCG it costs).
-pub fn encode_factors<'a>(
-    first: u32,
-    count: u32,
-    row: impl Fn(u32) -> &'a [f32],
-) -> Vec<u8> {
-    let mut w = header(ShardKind::Als, first, count);
-    for i in first..first + count {
-        let (scale, q) = quantise(row(i));
-        w.f32(scale);
-        q.into_iter().for_each(|b| w.u8(b as u8));
-    }
-    w.bytes
-}
-
-/// A factor row as published: its scale and signed bytes.
-pub fn quantise(y: &[f32]) -> (f32, Vec<i8>) {
-    let scale = y.iter().fold(0f32, |m, v| m.max(v.abs())) / 127.0;
-    let q = y
-        .iter()
-        .map(|&v| if scale > 0.0 { (v / scale).round() as i8 } else { 0 })
-        .collect();
-    (scale, q)
-}
-
-/// Reads the factors of an ALS shard (`d` per item) onto `out`.
-pub fn decode_factors(mut r: Reader, count: u32, d: usize, out: &mut Vec<f32>) -> Result<()> {
-    for _ in 0..count {
-        let scale = r.f32()?;
-        if !(scale.is_finite() && scale >= 0.0) {
-            return Err(r.error(format!("factor scale {scale} is not a finite number ≥ 0")));
-        }
-        for _ in 0..d {
-            out.push(r.u8()? as i8 as f32 * scale);
-        }
-    }
-    end(r)
-}
-
-/// Reads the rows of a links shard; ids must be below `bound`.
+/// Reads the rows of a links shard of `kind` (EASE's are signed); ids must
+/// be below `bound`.
 pub fn decode_rows(
     mut r: Reader,
+    kind: ShardKind,
     count: u32,
     bound: usize,
     out: &mut Vec<Vec<(u32, f32)>>,
 ) -> Result<()> {
     let mut row = Vec::new();
     for _ in 0..count {
-        r.links(bound, &mut row)?;
+        if kind == ShardKind::Ease {
+            r.signed_links(bound, &mut row)?;
+        } else {
+            r.links(bound, &mut row)?;
+        }
         out.push(row.clone());
     }
     end(r)
@@ -637,7 +606,7 @@ pub fn decode_popularity(
     end(r)
 }
 
-fn end(r: Reader) -> Result<()> {
+pub(super) fn end(r: Reader) -> Result<()> {
     if !r.is_at_end() {
         return Err(r.error(format!("{} bytes after the last record", r.remaining())));
     }
