@@ -11,7 +11,7 @@
 //!   "ease": {"lambda": 500, "neighbours": 100},
 //!   "als": {"factors": 64, "regularization": 10, "alpha": 1, "iterations": 15},
 //!   "popularity": {"halfLifeDays": 30},
-//!   "hybrid": {"weights": {"itemKnn": 1, "content": 0.6, "popular": 0.05, "sequential": 0.5, "userKnn": 0.5}},
+//!   "hybrid": {"weights": {"ease": 1, "itemKnn": 0, "als": 0, "content": 0.05, "popular": 0.02, "sequential": 0.3, "userKnn": 0.1}},
 //!   "history": {"halfLifeDays": 7},
 //!   "privacy": {"minSupport": 5, "maxItemsPerShopper": 200, "epsilon": 2}
 //! }

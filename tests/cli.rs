@@ -419,11 +419,11 @@ fn similar_hybrid_for_an_item_nobody_bought() {
     assert_eq!(v["model"], "hybrid");
     let items = v["items"].as_array().unwrap();
     assert_eq!(items[0]["id"], "floor-lamp");
-    // Default blend: content 0.6 × 1 (floor-lamp is the content maximum) +
-    // popular 0.05 × 0.5 (half the top popularity) = 0.625; the item has no
-    // interactions, so item-kNN, user-kNN and sequential add nothing.
+    // Default blend: content 0.05 × 1 (floor-lamp is the content maximum)
+    // + popular 0.02 × 0.5 (half the top popularity) = 0.06; the item has no
+    // interactions, so EASE, user-kNN and sequential add nothing.
     assert!(
-        (items[0]["score"].as_f64().unwrap() - 0.625).abs() < 1e-6,
+        (items[0]["score"].as_f64().unwrap() - 0.06).abs() < 1e-6,
         "{}",
         items[0]
     );

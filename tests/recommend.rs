@@ -1155,7 +1155,7 @@ fn blend_case() -> Recommender {
     // Weights fixed here (not the defaults): item-kNN 1, content 0.2, popularity 0.1.
     let config = Config::from_json(
         r#"{"itemKnn": {"similarity": "cosine", "shrinkage": 0},
-            "hybrid": {"weights": {"itemKnn": 1, "content": 0.2, "popular": 0.1, "sequential": 0, "userKnn": 0}}}"#,
+            "hybrid": {"weights": {"itemKnn": 1, "content": 0.2, "popular": 0.1, "sequential": 0, "userKnn": 0, "ease": 0}}}"#,
     )
     .unwrap();
     Recommender::fit(c, Some(&log), &config).unwrap()
@@ -1221,7 +1221,7 @@ fn hybrid_blend_by_hand() {
         &InteractionConfig::default(),
     )
     .unwrap();
-    let config = Config::from_json(r#"{"itemKnn": {"similarity": "cosine"}, "hybrid": {"weights": {"itemKnn": 0.1, "content": 1, "popular": 0, "sequential": 0, "userKnn": 0}}}"#).unwrap();
+    let config = Config::from_json(r#"{"itemKnn": {"similarity": "cosine"}, "hybrid": {"weights": {"itemKnn": 0.1, "content": 1, "popular": 0, "sequential": 0, "userKnn": 0, "ease": 0}}}"#).unwrap();
     let rec2 = Recommender::fit(c, Some(&log), &config).unwrap();
     let recs = rec2
         .similar_items("x", &Query::new(2, Model::Hybrid).check().unwrap())

@@ -168,6 +168,7 @@ console.log(`\nload+fit runs (ms): ${results.map((r) => `${r.shop}: ${r.loadFitM
     ["Engine.fromIndex in this tab, as a page opens it (index) / load+fit (log)", fmt(big.index.openMs), fmt(median(big.loadFitMs))],
     ["warm hybrid recommend via worker (median of 200)", fmt(big.index.workerRecommendMedianMs), fmt(big.index.logWorkerRecommendMedianMs)],
     ["warm hybrid recommend in wasm, this tab (mean of 300)", fmt(big.index.recommendMs), fmt(big.recommendMs)],
+    ["warm ALS recommend in wasm, this tab: fold-in + every item scored (mean of 300)", fmt(big.index.alsMs), ""],
   ];
   const w = cmp[0].map((_, i) => Math.max(...cmp.map((row) => row[i].length)));
   console.log("");

@@ -36,7 +36,7 @@ interface ShopFigures {
   workerRecommendMs: number;
   workerLoadMs: number;
   /** The index path: recommend in this tab (mean ms), and medians of single worker calls, index and raw log. */
-  index?: { recommendMs: number; workerRecommendMedianMs: number; logWorkerRecommendMedianMs: number; openMs: number; workerLoadMs: number };
+  index?: { recommendMs: number; alsMs: number; workerRecommendMedianMs: number; logWorkerRecommendMedianMs: number; openMs: number; workerLoadMs: number };
 }
 
 /** Median ms of `n` single awaited calls, after 30 warm-up calls. */
@@ -118,13 +118,16 @@ async function measure(wasm: WasmExports, query: IndexExports, shop: string): Pr
   // Every file is at hand: open them all (ids, items, lists).
   opened.engine.openFiles(opened.files);
   const indexRecommendMs = time(() => opened.engine.recommend(history, options), 300);
+  // ALS alone, no explanations: fold-in of the history (a d × d solve) and
+  // a score for every item, then the top 10.
+  const alsMs = time(() => opened.engine.recommend(history, { k: 10, model: "als", explain: false }), 300);
   opened.engine.free();
   const t2 = performance.now();
   const indexWorker = await Engine.create({ indexUrl: folder, linkBase: `${shop}/` });
   const indexWorkerLoadMs = performance.now() - t2;
   const workerRecommendMedianMs = await medianOfCalls(() => indexWorker.recommend(history, options), 200);
   indexWorker.dispose();
-  const index = { recommendMs: indexRecommendMs, workerRecommendMedianMs, logWorkerRecommendMedianMs, openMs: opened.openMs, workerLoadMs: indexWorkerLoadMs };
+  const index = { recommendMs: indexRecommendMs, alsMs, workerRecommendMedianMs, logWorkerRecommendMedianMs, openMs: opened.openMs, workerLoadMs: indexWorkerLoadMs };
   return { shop, items: ids.length, interactions: csv.split("\n").length - 2, loadFitMs, recommendMs, similarMs, workerRecommendMs, workerLoadMs, index };
 }
 
