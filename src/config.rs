@@ -23,13 +23,13 @@ use crate::data::catalogue::CatalogueConfig;
 use crate::data::history::HistoryConfig;
 use crate::data::interactions::InteractionConfig;
 use crate::error::{Error, Result};
+use crate::models::als::AlsConfig;
 use crate::models::content::ContentConfig;
+use crate::models::ease::EaseConfig;
 use crate::models::item_knn::ItemKnnConfig;
 use crate::models::popularity::PopularityConfig;
 use crate::models::sequential::SequentialConfig;
 use crate::models::user_knn::UserKnnConfig;
-use crate::models::als::AlsConfig;
-use crate::models::ease::EaseConfig;
 use crate::models::HybridConfig;
 use crate::privacy::PrivacyConfig;
 

@@ -1309,8 +1309,9 @@ fn queries_parse_from_browser_json() {
     let e = "svd".parse::<Model>().unwrap_err();
     assert_eq!(e.code(), "invalid_config");
     assert!(
-        e.to_string()
-            .contains("accepted: popular, content, item-knn, user-knn, sequential, ease, als, hybrid"),
+        e.to_string().contains(
+            "accepted: popular, content, item-knn, user-knn, sequential, ease, als, hybrid"
+        ),
         "{e}"
     );
 }

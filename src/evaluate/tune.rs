@@ -276,7 +276,10 @@ impl Bench {
     /// Validation NDCG@k of the hybrid under `config` (its weights and
     /// half-lives as configured).
     fn hybrid(&self, config: &Config) -> Result<f64> {
-        self.score(&self.fit(config, Model::Hybrid)?, model_query(Model::Hybrid))
+        self.score(
+            &self.fit(config, Model::Hybrid)?,
+            model_query(Model::Hybrid),
+        )
     }
 }
 
@@ -416,7 +419,9 @@ fn blend(bench: &Bench, from: &Config, trials: &mut Vec<Trial>) -> Result<Best> 
         for (component, grid) in BLEND_GRID {
             for &value in grid {
                 let mut weights = blend.config.hybrid.weights.clone();
-                if set_weight(&mut weights, component, value) && weights != BlendWeights::only(Model::Hybrid) {
+                if set_weight(&mut weights, component, value)
+                    && weights != BlendWeights::only(Model::Hybrid)
+                {
                     try_weights(weights, &mut blend)?;
                 }
             }
@@ -463,7 +468,11 @@ fn guard(
             ndcg: on_other,
         });
         if on_other >= floor {
-            let ndcg = if k == 0 { chosen.ndcg } else { bench.hybrid(config)? };
+            let ndcg = if k == 0 {
+                chosen.ndcg
+            } else {
+                bench.hybrid(config)?
+            };
             return Ok(Tuned {
                 config: config.clone(),
                 ndcg,

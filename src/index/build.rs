@@ -9,8 +9,8 @@ use crate::config::CheckedConfig;
 use crate::data::catalogue::{Catalogue, Role};
 use crate::data::interactions::Interactions;
 use crate::error::{Error, Result};
-use crate::models::content::{self, ContentField, ContentLinks, ContentModel};
 use crate::models::als::Als;
+use crate::models::content::{self, ContentField, ContentLinks, ContentModel};
 use crate::models::ease::Ease;
 use crate::models::item_knn::ItemKnn;
 use crate::models::sequential::Sequential;
@@ -250,7 +250,10 @@ fn encode(
         let factors = als.item_factors();
         for (first, count) in ranges(n, WHOLE_SHARD) {
             let bytes = super::factors::encode_factors(first, count, |i| {
-                factors.row(i as usize).to_slice().expect("factor rows are contiguous")
+                factors
+                    .row(i as usize)
+                    .to_slice()
+                    .expect("factor rows are contiguous")
             });
             push(ShardKind::Als, first, count, bytes);
         }
@@ -361,7 +364,9 @@ fn describe(
             content: content.map_or_else(Vec::new, |_| ContentField::all_of(catalogue)),
         },
         shards: files.iter().map(|(s, _, _)| s.clone()).collect(),
-        als: rec.model::<Als>().map(|als| als_parts(als, &rec.config().als)),
+        als: rec
+            .model::<Als>()
+            .map(|als| als_parts(als, &rec.config().als)),
     }
 }
 
@@ -375,10 +380,15 @@ fn als_parts(als: &Als, config: &crate::models::als::AlsConfig) -> super::manife
         let (scale, q) = super::factors::quantise(factors.row(i).to_slice().expect("contiguous"));
         q[k] as f32 * scale
     });
-    let gram = Als::from_factors(published, config.regularization, config.alpha).gram().to_owned();
+    let gram = Als::from_factors(published, config.regularization, config.alpha)
+        .gram()
+        .to_owned();
     super::manifest::AlsParts {
         factors: d,
         alpha: config.alpha,
-        gram: (0..d).flat_map(|r| (r..d).map(move |c| (r, c))).map(|(r, c)| gram[[r, c]]).collect(),
+        gram: (0..d)
+            .flat_map(|r| (r..d).map(move |c| (r, c)))
+            .map(|(r, c)| gram[[r, c]])
+            .collect(),
     }
 }

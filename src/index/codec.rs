@@ -106,7 +106,11 @@ impl Writer {
             return;
         }
         for &s in strengths {
-            let q = if max > 0.0 { (s / max * 32767.0).round() } else { 0.0 };
+            let q = if max > 0.0 {
+                (s / max * 32767.0).round()
+            } else {
+                0.0
+            };
             self.u16(q as i16 as u16);
         }
     }

@@ -8,11 +8,7 @@ use crate::error::Result;
 /// ALS factors of items `first..first + count`, `d` each: per item an
 /// `f32` scale `s = max|y_k| / 127`, then `d` signed bytes `round(y_k / s)`
 /// (a quarter of the `f32` bytes; see the README for the NDCG it costs).
-pub fn encode_factors<'a>(
-    first: u32,
-    count: u32,
-    row: impl Fn(u32) -> &'a [f32],
-) -> Vec<u8> {
+pub fn encode_factors<'a>(first: u32, count: u32, row: impl Fn(u32) -> &'a [f32]) -> Vec<u8> {
     let mut w = header(ShardKind::Als, first, count);
     for i in first..first + count {
         let (scale, q) = quantise(row(i));
@@ -27,7 +23,13 @@ pub fn quantise(y: &[f32]) -> (f32, Vec<i8>) {
     let scale = y.iter().fold(0f32, |m, v| m.max(v.abs())) / 127.0;
     let q = y
         .iter()
-        .map(|&v| if scale > 0.0 { (v / scale).round() as i8 } else { 0 })
+        .map(|&v| {
+            if scale > 0.0 {
+                (v / scale).round() as i8
+            } else {
+                0
+            }
+        })
         .collect();
     (scale, q)
 }
@@ -45,4 +47,3 @@ pub fn decode_factors(mut r: Reader, count: u32, d: usize, out: &mut Vec<f32>) -
     }
     end(r)
 }
-

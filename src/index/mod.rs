@@ -23,8 +23,8 @@
 #![doc = include_str!("format.md")]
 
 mod build;
-pub mod factors;
 pub mod codec;
+pub mod factors;
 mod load;
 pub mod manifest;
 mod opening;

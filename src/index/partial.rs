@@ -158,7 +158,11 @@ pub fn open_partial(manifest: &[u8], read: ReadFile, models: &[Model]) -> Result
     // ALS's factors are fetched when a query first weighs ALS: they are
     // the largest shards, and a page that never asks for them pays nothing.
     let needs = Needs {
-        models: models.iter().copied().filter(|&m| m != Model::Als).collect(),
+        models: models
+            .iter()
+            .copied()
+            .filter(|&m| m != Model::Als)
+            .collect(),
         items: Some(Vec::new()),
         shown: Some(Vec::new()),
         ..Needs::default()
@@ -388,9 +392,10 @@ impl OpenedIndex {
                 .terms
                 .iter()
                 .any(|f| (s.first..s.first + s.count).contains(f)),
-            ShardKind::ItemKnn | ShardKind::Ease | ShardKind::Sequential | ShardKind::ContentLinks => {
-                wanted.contains(&s.kind) && any_of(s, &needs.items)
-            }
+            ShardKind::ItemKnn
+            | ShardKind::Ease
+            | ShardKind::Sequential
+            | ShardKind::ContentLinks => wanted.contains(&s.kind) && any_of(s, &needs.items),
         };
         self.manifest
             .shards

@@ -274,15 +274,13 @@ impl Scorer for Als {
             })
             .filter(|&(_, c)| c > 0.0)
             .collect();
-        naming_reasons(
-            top_k(contributions, 3),
-            catalogue,
-            |item, title, weight| Reason::BecauseYouChose {
+        naming_reasons(top_k(contributions, 3), catalogue, |item, title, weight| {
+            Reason::BecauseYouChose {
                 item,
                 title,
                 weight,
-            },
-        )
+            }
+        })
     }
 
     fn as_any(&self) -> &dyn std::any::Any {
@@ -442,7 +440,7 @@ impl Cholesky {
             for k in 0..j {
                 diag -= a[j * d + k] * a[j * d + k];
             }
-            if !(diag > 0.0) {
+            if diag.is_nan() || diag <= 0.0 {
                 return None;
             }
             let diag = diag.sqrt();
@@ -491,7 +489,11 @@ mod tests {
         // d = 1, Y = (1, 2), λ = 1, α = 1: YᵀY + λ = 6. History {i0: w 1}:
         // c = 2, A = 6 + (2 − 1)·1 = 7, b = 2·1 = 2, x = 2/7;
         // score(i1) = 2·2/7 = 4/7. Contribution of i0 to i1: c·y1·A⁻¹·y0 = 2·2/7.
-        let m = Als::from_factors(Array2::from_shape_vec((2, 1), vec![1.0, 2.0]).unwrap(), 1.0, 1.0);
+        let m = Als::from_factors(
+            Array2::from_shape_vec((2, 1), vec![1.0, 2.0]).unwrap(),
+            1.0,
+            1.0,
+        );
         let fold = m.fold_in(&[(0, 1.0)]).unwrap();
         assert!((fold.factors[0] - 2.0 / 7.0).abs() < 1e-6);
         let mut out = vec![0.0; 2];
@@ -524,7 +526,10 @@ mod tests {
         let fold = m.fold_in(&[(0, 1.0)]).unwrap();
         let mut out = vec![0.0; 6];
         m.score_all(&fold.factors, &mut out);
-        assert!(out[1].min(out[2]) > out[3].max(out[4]).max(out[5]), "{out:?}");
+        assert!(
+            out[1].min(out[2]) > out[3].max(out[4]).max(out[5]),
+            "{out:?}"
+        );
         // Deterministic: same seed, same factors.
         assert_eq!(m.item_factors(), Als::fit(&x, &config).item_factors());
     }
@@ -537,6 +542,9 @@ mod tests {
         }
         .validate()
         .unwrap_err();
-        assert_eq!(e.to_string(), "config als.factors: must be between 1 and 512, got 0");
+        assert_eq!(
+            e.to_string(),
+            "config als.factors: must be between 1 and 512, got 0"
+        );
     }
 }

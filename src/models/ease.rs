@@ -311,17 +311,10 @@ fn invert(mut gram: Array2<f32>, lambda: f32) -> Array2<f32> {
     }
     let mut p = Array2::<f32>::zeros((m, m));
     {
-        let l = faer::MatRef::from_row_major_slice(
-            gram.as_slice().expect("contiguous"),
-            m,
-            m,
-        );
+        let l = faer::MatRef::from_row_major_slice(gram.as_slice().expect("contiguous"), m, m);
         let mut mem = MemBuffer::new(llt::inverse::inverse_scratch::<f32>(m, par));
-        let out = faer::MatMut::from_row_major_slice_mut(
-            p.as_slice_mut().expect("contiguous"),
-            m,
-            m,
-        );
+        let out =
+            faer::MatMut::from_row_major_slice_mut(p.as_slice_mut().expect("contiguous"), m, m);
         llt::inverse::inverse(out, l, par, MemStack::new(&mut mem));
     }
     drop(gram);

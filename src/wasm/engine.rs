@@ -418,9 +418,7 @@ impl Engine {
     /// when the work happens. A query for another model (say `ease`) fits
     /// that one when it first comes.
     pub fn fit(&mut self) -> Result<(), JsValue> {
-        let query = Query::default()
-            .check()
-            .map_err(|e| js_error(&e))?;
+        let query = Query::default().check().map_err(|e| js_error(&e))?;
         self.recommender(&query).map(|_| ())
     }
 }

@@ -54,7 +54,10 @@ enum Command {
 
 fn main() -> ExitCode {
     // A benchmark compares single-threaded fits: POCKETREC_THREADS=1.
-    if let Some(n) = std::env::var("POCKETREC_THREADS").ok().and_then(|v| v.parse().ok()) {
+    if let Some(n) = std::env::var("POCKETREC_THREADS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
         pocketrec::parallel::set_threads(n);
     }
     let result = match Cli::parse().command {

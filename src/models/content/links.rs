@@ -15,8 +15,8 @@ use super::{ContentModel, Feature};
 use crate::data::catalogue::{Catalogue, Role};
 use crate::models::neighbours::Neighbours;
 use crate::models::{Evidence, Model, QueryContext, Reason, Scorer};
-use crate::sparse::{sort_by_index, sparse_dot};
 use crate::parallel::in_parallel;
+use crate::sparse::{sort_by_index, sparse_dot};
 use crate::topk::{top_k_iter, Scored};
 
 /// The features that explain one link: `(feature id, share of the link's
