@@ -40,7 +40,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::models::neighbours::Neighbours;
-use crate::models::{naming_reasons, Evidence, Model, QueryContext, Reason, Scorer};
+use crate::models::{Evidence, Model, QueryContext, Reason, Scorer};
 use crate::privacy::{Part, Protection};
 use crate::sparse::{sort_by_index, Csr};
 use crate::topk::{top_k_iter, Scored};
@@ -182,15 +182,7 @@ impl Scorer for Ease {
         item: u32,
         catalogue: &Catalogue,
     ) -> Vec<Reason> {
-        naming_reasons(
-            self.links.explain(query.items, item, 3),
-            catalogue,
-            |item, title, weight| Reason::AlsoInteracted {
-                item,
-                title,
-                weight,
-            },
-        )
+        self.links.also_interacted(query, item, catalogue)
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

@@ -35,7 +35,7 @@ use serde::{Deserialize, Serialize};
 use crate::data::catalogue::Catalogue;
 use crate::error::{Error, Result};
 use crate::models::neighbours::{Accumulator, Neighbours};
-use crate::models::{naming_reasons, Evidence, Model, QueryContext, Reason, Scorer};
+use crate::models::{Evidence, Model, QueryContext, Reason, Scorer};
 use crate::privacy::{Part, Protection};
 use crate::sparse::Csr;
 
@@ -232,15 +232,7 @@ impl Scorer for ItemKnn {
         item: u32,
         catalogue: &Catalogue,
     ) -> Vec<Reason> {
-        naming_reasons(
-            self.neighbours.explain(query.items, item, 3),
-            catalogue,
-            |item, title, weight| Reason::AlsoInteracted {
-                item,
-                title,
-                weight,
-            },
-        )
+        self.neighbours.also_interacted(query, item, catalogue)
     }
 
     fn as_any(&self) -> &dyn std::any::Any {

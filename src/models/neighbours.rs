@@ -110,6 +110,25 @@ impl Neighbours {
         top_k(contributions, max)
     }
 
+    /// "Often bought with": the (at most 3) query items whose links to
+    /// `item` contributed most, named (item-kNN's and EASE's reasons).
+    pub fn also_interacted(
+        &self,
+        query: &crate::models::QueryContext,
+        item: u32,
+        catalogue: &crate::data::catalogue::Catalogue,
+    ) -> Vec<crate::models::Reason> {
+        crate::models::naming_reasons(
+            self.explain(query.items, item, 3),
+            catalogue,
+            |item, title, weight| crate::models::Reason::AlsoInteracted {
+                item,
+                title,
+                weight,
+            },
+        )
+    }
+
     /// Number of items (rows), whether or not they have links.
     pub fn item_count(&self) -> usize {
         self.links.rows()
