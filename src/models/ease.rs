@@ -18,8 +18,8 @@
 //! `neighbours: 0` keeps the whole dense `B`, to measure what the cut costs.
 //!
 //! **Cost.** `G` takes `Σ_u n_u²` multiply-adds; the inverse `O(m³)` for
-//! `m` items, `3m²` floats of memory (`G`, its Cholesky factor's inverse,
-//! `P`). Above `maxItems` (default 20,000; 4.8 GB) EASE learns only the
+//! `m` items, up to `3m²` floats of memory (`G`, its Cholesky factor's inverse,
+//! `P`). Above `maxItems` (default 20,000: 148 s and 3.5 GB peak, measured by `tests/benches/ease_scale.sh`) EASE learns only the
 //! most popular `maxItems` items; the rest get no links.
 //!
 //! **Privacy.** In a published index ([`crate::privacy`]) `G` is built
