@@ -12,6 +12,11 @@
 #   pocketrec_forecast  forecasting, for the shop owner's pages only:
 #                       profile `wasm-fast` (opt-level 3) and wasm-opt -O3,
 #                       for speed
+#
+# and the command-line tool itself (src/bin/pocketrec) for wasm32-wasip1, as
+# www/pkg/pocketrec_cli.wasm: the npm package's `npx pocketrec` runs it in
+# Node's WASI, so a shop builds its index with no Rust toolchain. Release
+# profile and +simd128 (Node has had wasm SIMD since 16), for speed.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
@@ -41,3 +46,13 @@ build() {
 build pocketrec wasm-recommend wasm -Oz
 build pocketrec_query wasm-query wasm -Oz
 build pocketrec_forecast wasm-forecast wasm-fast -O3
+
+cargo build --quiet --release --target wasm32-wasip1 --bin pocketrec --no-default-features --features cli \
+    --config 'target.wasm32-wasip1.rustflags = ["-C", "target-feature=+simd128"]'
+cli="www/pkg/pocketrec_cli.wasm"
+if [ -x "$opt" ]; then
+    "$opt" -O2 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --strip-debug --strip-producers "$target/wasm32-wasip1/release/pocketrec.wasm" -o "$cli"
+else
+    cp "$target/wasm32-wasip1/release/pocketrec.wasm" "$cli"
+fi
+echo "wasm command-line tool: $(stat -c %s "$cli") bytes raw, $(gzip -9 -c "$cli" | wc -c) bytes gzipped ($cli)"

@@ -1,8 +1,14 @@
-// Builds the browser side into www/dist (git-ignored), from www/pkg (the
-// wasm module, built first by build-wasm.sh):
+// Builds the browser side, from www/pkg (the wasm modules and the wasm
+// command-line tool, built first by build-wasm.sh):
 //
-//   dist/pocketrec/   the drop-in module: pocketrec.js (Engine, History,
-//                     <pocket-recs>), worker.js, shared chunks, the .wasm
+//   package/dist/     the npm package `pocketrec`'s files (package/ holds
+//                     its package.json, README and bin; `npm pack` there
+//                     makes the tarball): index.js (the side-effect-free
+//                     entry), pocketrec.js (the drop-in: defines
+//                     <pocket-recs>), worker.js, shared chunks, the three
+//                     .wasm modules, types/ (.d.ts by tsc) and cli/ (the
+//                     command-line tool for `npx pocketrec`)
+//   dist/pocketrec/   the same module files, served beside the demo
 //   dist/demo/        the demo shop: pages, app.js, shop/ (generated
 //                     catalogue and images, and shop/index/: the model
 //                     index `pocketrec build` writes from the generated log;
@@ -23,24 +29,43 @@ import { gzipSync } from "node:zlib";
 const www = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(www, "dist");
 const pkg = join(www, "pkg");
-if (!existsSync(join(pkg, "pocketrec_bg.wasm"))) {
-  console.error("build-web: www/pkg/pocketrec_bg.wasm is missing; run scripts/build-wasm.sh first");
+if (!existsSync(join(pkg, "pocketrec_bg.wasm")) || !existsSync(join(pkg, "pocketrec_cli.wasm"))) {
+  console.error("build-web: www/pkg is missing wasm modules; run scripts/build-wasm.sh first");
   process.exit(1);
 }
 rmSync(dist, { recursive: true, force: true });
 
 const common = { bundle: true, format: "esm", target: "es2022", minify: true, sourcemap: true, legalComments: "none", logLevel: "warning" };
 
-// The module. Splitting: the wasm glue is shared by the worker and the
-// main-thread fallback, and every chunk sits beside pocketrec_bg.wasm, which
-// the glue finds through `new URL("pocketrec_bg.wasm", import.meta.url)`.
+// The module. Splitting: the engine and the wasm glue are shared by both
+// entries, the worker and the main-thread fallback, and every chunk sits
+// beside the .wasm files, which the glue finds through
+// `new URL("…_bg.wasm", import.meta.url)`.
+const packageDist = join(www, "package/dist");
+rmSync(packageDist, { recursive: true, force: true });
 await esbuild.build({
   ...common,
-  entryPoints: { pocketrec: join(www, "src/index.ts"), worker: join(www, "src/worker.ts") },
+  entryPoints: { index: join(www, "src/index.ts"), pocketrec: join(www, "src/pocketrec.ts"), worker: join(www, "src/worker.ts") },
   splitting: true,
-  outdir: join(dist, "pocketrec"),
+  outdir: packageDist,
 });
-for (const wasm of ["pocketrec_bg.wasm", "pocketrec_query_bg.wasm", "pocketrec_forecast_bg.wasm"]) cpSync(join(pkg, wasm), join(dist, "pocketrec", wasm));
+for (const wasm of ["pocketrec_bg.wasm", "pocketrec_query_bg.wasm", "pocketrec_forecast_bg.wasm"]) cpSync(join(pkg, wasm), join(packageDist, wasm));
+// Types: tsc's declarations of src/ (not the demo), beside the generated
+// declarations of the wasm modules they import.
+execFileSync(process.execPath, [join(www, "node_modules/typescript/bin/tsc"), "-p", join(www, "tsconfig.package.json")], { stdio: "inherit" });
+// wasm-bindgen declares `[Symbol.dispose]()` on its classes, which needs
+// TypeScript's esnext.disposable lib: a site compiling with lib ES2022 and
+// skipLibCheck off would fail on it. The shell never exposes those classes.
+mkdirSync(join(packageDist, "types/pkg"), { recursive: true });
+for (const file of readdirSync(pkg)) {
+  if (!file.endsWith(".d.ts") || file.endsWith("_bg.wasm.d.ts")) continue;
+  const text = readFileSync(join(pkg, file), "utf8").replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, "");
+  writeFileSync(join(packageDist, "types/pkg", file), text);
+}
+mkdirSync(join(packageDist, "cli"));
+cpSync(join(pkg, "pocketrec_cli.wasm"), join(packageDist, "cli/pocketrec.wasm"));
+// The demo serves the module as a site would, from its own folder.
+cpSync(packageDist, join(dist, "pocketrec"), { recursive: true, filter: (file) => !/[/\\](cli|types)$/.test(file) });
 
 // The demo's script uses the module as any site would, at ../pocketrec/.
 const publicModule = {

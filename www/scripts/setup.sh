@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need, only when it is missing:
-#   - the wasm32 target (rustup);
+#   - the wasm32 targets (rustup): wasm32-unknown-unknown for the browser's
+#     modules, wasm32-wasip1 for the npm package's command-line tool;
 #   - wasm-bindgen-cli at the version of wasm-bindgen in Cargo.lock (cargo install,
 #     built from source: no prebuilt binary is downloaded);
 #   - Debian's chromium and chromium-driver (browser tests).
@@ -8,9 +9,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-    rustup target add wasm32-unknown-unknown
-fi
+for wasm_target in wasm32-unknown-unknown wasm32-wasip1; do
+    if ! rustup target list --installed | grep -qx "$wasm_target"; then
+        rustup target add "$wasm_target"
+    fi
+done
 
 version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$root/Cargo.lock")
 if [ -z "$version" ]; then

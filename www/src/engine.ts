@@ -42,6 +42,17 @@ interface Backend extends Caller {
 function portBackend(port: Port, onProgress: (p: Progress) => void): Backend {
   let next = 1;
   const pending = new Map<number, { resolve: (value: Answer<Method>) => void; reject: (e: unknown) => void }>();
+  let failed: PocketrecError | undefined;
+  // A worker whose script cannot be loaded reports it here, not as a reply;
+  // every request then fails with it.
+  if (port instanceof EventTarget && typeof Worker !== "undefined" && port instanceof Worker) {
+    port.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      failed = new PocketrecError(`the engine's worker could not start (${event.message || "its script did not load"})`, "load_failed");
+      for (const waiting of pending.values()) waiting.reject(failed);
+      pending.clear();
+    };
+  }
   port.onmessage = (event: MessageEvent) => {
     // The host at the other end posts only `Reply`s.
     const reply = event.data as Reply;
@@ -57,6 +68,7 @@ function portBackend(port: Port, onProgress: (p: Progress) => void): Backend {
   return {
     call<M extends Method>(method: M, ...args: Args<M>) {
       const id = next++;
+      if (failed) return Promise.reject(failed);
       return new Promise<Answer<M>>((resolve, reject) => {
         // The host answers request `id` with the result of `method`'s handler.
         pending.set(id, { resolve: (value) => resolve(value as Answer<M>), reject });
@@ -128,7 +140,30 @@ function local(onProgress: (p: Progress) => void): Backend {
  */
 function backendFor(worker: boolean | undefined, onProgress: (p: Progress) => void, shop: ShopSource | undefined): Backend {
   if (worker === false || typeof Worker === "undefined") return local(onProgress);
-  return restarting(() => portBackend(new Worker(new URL("./worker.js", import.meta.url), { type: "module" }), onProgress), shop);
+  try {
+    // `restarting` makes its first worker now, so a worker that cannot be
+    // made at all (a CSP that allows neither the module's origin nor blob:
+    // workers) throws here, and the engine runs in this thread instead.
+    return restarting(() => portBackend(engineWorker(), onProgress), shop);
+  } catch {
+    return local(onProgress);
+  }
+}
+
+/**
+ * The engine's worker, `worker.js` beside this module. The literal
+ * `new Worker(new URL("./worker.js", import.meta.url), …)` is the form Vite
+ * and webpack recognise, so a bundling site gets the worker (and, through
+ * it, the wasm files) emitted for it. Served from another origin (a CDN),
+ * a worker script cannot be started directly: a one-line module worker
+ * made here imports it instead (the page's CSP must then allow `blob:`
+ * workers; the worker's own imports and the wasm come from the CDN).
+ */
+function engineWorker(): Worker {
+  const url = new URL("./worker.js", import.meta.url);
+  if (typeof location === "undefined" || url.origin === location.origin) return new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  const stub = new Blob([`import ${JSON.stringify(url.href)};`], { type: "text/javascript" });
+  return new Worker(URL.createObjectURL(stub), { type: "module" });
 }
 
 /**

@@ -362,6 +362,14 @@ export class PocketRecs extends HTMLElement {
   }
 }
 
-if (typeof customElements !== "undefined" && !customElements.get("pocket-recs")) {
-  customElements.define("pocket-recs", PocketRecs);
+/**
+ * Defines `<pocket-recs>` (or `name`) in this page's custom element
+ * registry, unless it is defined already. The `pocketrec/widget` entry
+ * (`pocketrec.js`) calls it on import; a page that imports the
+ * side-effect-free `pocketrec` entry calls it itself.
+ */
+export function definePocketRecs(name = "pocket-recs"): void {
+  if (typeof customElements !== "undefined" && !customElements.get(name)) {
+    customElements.define(name, name === "pocket-recs" ? PocketRecs : class extends PocketRecs {});
+  }
 }

@@ -126,7 +126,11 @@ pub fn build_command(args: BuildArgs) -> Result<()> {
 fn spinner() -> ProgressBar {
     if std::io::stderr().is_terminal() {
         let s = ProgressBar::new_spinner();
-        s.enable_steady_tick(std::time::Duration::from_millis(120));
+        // The ticker is a thread; WASI (the npm package's tool) has none, so
+        // there the spinner moves when its message changes.
+        if cfg!(not(target_os = "wasi")) {
+            s.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
         s
     } else {
         ProgressBar::hidden()
@@ -260,7 +264,7 @@ fn write_index(out: &Path, built: &BuiltIndex) -> Result<()> {
         .with_context(|| format!("--out {} has no folder name", out.display()))?
         .to_string_lossy()
         .to_string();
-    let pid = std::process::id();
+    let pid = run_id();
     let staging = parent.join(format!(".{name}.building-{pid}"));
     let result = (|| -> Result<()> {
         std::fs::create_dir_all(&staging)
@@ -295,6 +299,19 @@ fn write_index(out: &Path, built: &BuiltIndex) -> Result<()> {
             .with_context(|| format!("could not move the new index into {}", out.display()))?;
     }
     Ok(())
+}
+
+/// A number no other build running beside this one uses, for its staging
+/// folder's name: the process id, or under WASI (which has no process ids) a
+/// random one.
+fn run_id() -> u64 {
+    #[cfg(target_os = "wasi")]
+    {
+        let mut bytes = [0; 8];
+        getrandom::fill(&mut bytes).map_or(0, |()| u64::from_le_bytes(bytes))
+    }
+    #[cfg(not(target_os = "wasi"))]
+    u64::from(std::process::id())
 }
 
 fn gzip_size(bytes: &[u8]) -> Result<usize> {

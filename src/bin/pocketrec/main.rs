@@ -53,6 +53,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Under WASI (the npm package's `npx pocketrec`, src/bin/pocketrec in
+    // wasm32-wasip1 run by node:wasi) the host maps its file system at `/`
+    // and passes its working directory as PWD: start there, so relative
+    // paths mean what they mean to the shell that ran the command.
+    #[cfg(target_os = "wasi")]
+    if let Ok(dir) = std::env::var("PWD") {
+        let _ = std::env::set_current_dir(dir);
+    }
     // A benchmark compares single-threaded fits: POCKETREC_THREADS=1.
     if let Some(n) = std::env::var("POCKETREC_THREADS")
         .ok()
@@ -81,8 +89,49 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", without_os_error_numbers(&format!("{e:#}")));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// `message` without the " (os error N)" that std appends to system
+/// errors: N is the platform's errno (2 natively, 44 under WASI for a
+/// missing file), which tells a user nothing the words before it do not,
+/// and would make the npm package's tool word an error differently.
+fn without_os_error_numbers(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(" (os error ") {
+        let tail = &rest[at + " (os error ".len()..];
+        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
+        if digits > 0 && tail[digits..].starts_with(')') {
+            out.push_str(&rest[..at]);
+            rest = &tail[digits + 1..];
+        } else {
+            out.push_str(&rest[..at + 1]);
+            rest = &rest[at + 1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_os_error_numbers;
+
+    #[test]
+    fn os_error_numbers_are_dropped_and_other_text_kept() {
+        assert_eq!(
+            without_os_error_numbers(
+                "could not read a.json: No such file or directory (os error 2)"
+            ),
+            "could not read a.json: No such file or directory"
+        );
+        assert_eq!(
+            without_os_error_numbers("x (os error 44): y (os error z)"),
+            "x: y (os error z)"
+        );
     }
 }
