@@ -161,7 +161,10 @@ function backendFor(worker: boolean | undefined, onProgress: (p: Progress) => vo
  */
 function engineWorker(): Worker {
   const url = new URL("./worker.js", import.meta.url);
-  if (typeof location === "undefined" || url.origin === location.origin) return new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  // A bundler may turn this reference into a data: URL (Vite inlines small
+  // assets): only an http(s) URL on another origin is a CDN.
+  const foreign = typeof location !== "undefined" && /^https?:$/.test(url.protocol) && url.origin !== location.origin;
+  if (!foreign) return new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   const stub = new Blob([`import ${JSON.stringify(url.href)};`], { type: "text/javascript" });
   return new Worker(URL.createObjectURL(stub), { type: "module" });
 }

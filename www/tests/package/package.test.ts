@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import sirv from "sirv";
 import { filesUnder, npxPocketrec, packedProject, www, type Project } from "./project.js";
 
@@ -50,7 +50,7 @@ async function serve(root: string, cors = false): Promise<{ origin: string; serv
 }
 
 /** Opens `url` and waits until `selector` has `count` elements; returns what went wrong on the way. */
-async function visit(browser: Browser, url: string, selector: string, count: number): Promise<{ page: Page; errors: string[]; failed: string[]; texts: string[] }> {
+async function visit(browser: Browser, url: string, selector: string, count: number): Promise<{ page: Page; errors: string[]; failed: string[]; texts: string[]; responses: Response[] }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   const errors: string[] = [];
@@ -60,14 +60,16 @@ async function visit(browser: Browser, url: string, selector: string, count: num
   });
   page.on("pageerror", (e) => errors.push(e.message));
   page.on("requestfailed", (r) => failed.push(`${r.url()} ${r.failure()?.errorText ?? ""}`));
+  const responses: Response[] = [];
   page.on("response", (r) => {
+    responses.push(r);
     if (r.status() >= 400) failed.push(`${r.url()} ${r.status()}`);
   });
   await page.goto(url);
   // Playwright's CSS reaches into the widget's (open) shadow root.
   await page.locator(selector).nth(count - 1).waitFor({ timeout: 30_000 });
   const texts = await page.locator(selector).allTextContents();
-  return { page, errors, failed, texts };
+  return { page, errors, failed, texts, responses };
 }
 
 /**
@@ -81,6 +83,8 @@ const CSP = (extra = "") => `default-src 'self'; script-src 'self' 'wasm-unsafe-
 let project: Project;
 let browser: Browser;
 const servers: Server[] = [];
+/** What the plain page fetched, for the budget. */
+const downloads = { module: [] as string[], indexBytes: 0 };
 const shop = sampleShop();
 
 before(async () => {
@@ -167,10 +171,37 @@ describe("a static site using the installed package", () => {
     );
     const { origin, server } = await serve(site);
     servers.push(server);
-    const { errors, failed, texts } = await visit(browser, `${origin}/index.html`, "pocket-recs li", 3);
+    const { errors, failed, texts, responses } = await visit(browser, `${origin}/index.html`, "pocket-recs li", 3);
     assert.deepEqual(errors, []);
     assert.deepEqual(failed, []);
     assert.ok(texts.every((t) => /thing/.test(t)), texts.join(" | "));
+    // What this page downloaded (its thread's and its worker's requests).
+    const fetched = await Promise.all(responses.map(async (r) => ({ name: r.url(), bytes: (await r.body().catch(() => Buffer.alloc(0))).length })));
+    const moduleFiles = fetched.filter((f) => /\.(js|wasm)$/.test(f.name));
+    downloads.module = [...new Set(moduleFiles.map((f) => f.name.replace(`${origin}/pocketrec/`, "")))];
+    downloads.indexBytes = fetched.filter((f) => /\.(bin|json)$/.test(f.name)).reduce((sum, f) => sum + f.bytes, 0);
+  });
+
+  it("imports the main entry with no side effects, and defines the element on request", async () => {
+    const site = join(project.dir, "public");
+    writeFileSync(
+      join(site, "plain.html"),
+      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shop</title><link rel="icon" href="data:,">
+<meta http-equiv="Content-Security-Policy" content="${CSP()}">
+<script type="module" src="/plain.js"></script></head><body><p id="out"></p></body></html>\n`,
+    );
+    writeFileSync(
+      join(site, "plain.js"),
+      `import { definePocketRecs } from "/pocketrec/index.js";
+const before = customElements.get("pocket-recs") === undefined;
+definePocketRecs();
+document.querySelector("#out").textContent = before + " " + (customElements.get("pocket-recs") !== undefined);\n`,
+    );
+    const { origin, server } = await serve(site);
+    servers.push(server);
+    const { errors, page } = await visit(browser, `${origin}/plain.html`, "#out:not(:empty)", 1);
+    assert.deepEqual(errors, []);
+    assert.equal(await page.locator("#out").innerText(), "true true", "undefined before definePocketRecs(), defined after");
   });
 
   it("works with the module served from another origin, as from a CDN", async () => {
@@ -275,15 +306,20 @@ describe("the budget", () => {
     const installed = filesUnder(join(project.dir, "node_modules/pocketrec"));
     const total = installed.reduce((sum, f) => sum + f.bytes, 0);
     const cli = installed.filter((f) => f.path.includes("/cli/")).reduce((sum, f) => sum + f.bytes, 0);
-    // What the page above fetched: the drop-in entry, its chunks, the
-    // worker and the query module (the index files are the shop's own).
-    const page = readdirSync(join(project.dir, "public/pocketrec"))
-      .filter((f) => /\.(js|wasm)$/.test(f))
-      .map((f) => readFileSync(join(project.dir, "public/pocketrec", f)));
+    // What the plain page fetched of the module: the drop-in entry, its
+    // chunks, the worker and the query module (the index files are the
+    // shop's own; the worker's fetches are not in the page's resource
+    // timing, so the module files are counted from the folder: everything
+    // `build` copied, all of which a page on an index may fetch).
+    const copied = readdirSync(join(project.dir, "public/pocketrec")).filter((f) => /\.(js|wasm)$/.test(f));
+    const page = copied.map((f) => readFileSync(join(project.dir, "public/pocketrec", f)));
     const raw = page.reduce((sum, b) => sum + b.length, 0);
     const gz = page.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0);
+    const fetchedFiles = downloads.module.map((f) => readFileSync(join(project.dir, "public/pocketrec", f)));
+    const fetchedRaw = fetchedFiles.reduce((sum, b) => sum + b.length, 0);
+    const fetchedGz = fetchedFiles.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0);
     const tarball = readFileSync(project.tarball).length;
-    console.log(`package budget: tarball ${tarball} B; installed ${total} B (${installed.length} files; command-line tool ${cli} B); a shop page's module files ${raw} B raw, ${gz} B gzipped`);
+    console.log(`package budget: tarball ${tarball} B; installed ${total} B (${installed.length} files; command-line tool ${cli} B); a shop page's module files ${raw} B raw, ${gz} B gzipped (${copied.length} files); the plain page fetched ${fetchedRaw} B of them, ${fetchedGz} B gzipped (${downloads.module.join(", ")}), and ${downloads.indexBytes} B of index files`);
     assert.ok(total > 0 && gz > 0);
   });
 });
