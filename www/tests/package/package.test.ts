@@ -15,7 +15,7 @@ import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { chromium, type Browser, type Page, type Response } from "playwright-core";
 import sirv from "sirv";
-import { filesUnder, npxPocketrec, packedProject, www, type Project } from "./project.js";
+import { filesUnder, npxPocketrec, packedProject, pathWithoutRust, www, type Project } from "./project.js";
 
 /** A small shop: 24 products in 3 categories; shoppers buy within a category. */
 function sampleShop(): { catalogue: string; log: string } {
@@ -149,6 +149,20 @@ describe("npx pocketrec, with no Rust on PATH", () => {
       }
     }
     assert.ok(!existsSync(join(project.dir, "public/x")), "a failed build leaves nothing behind");
+  });
+
+  it("shows progress on a terminal", (t) => {
+    // `script` (util-linux) gives the tool a pseudo-terminal as stderr.
+    if (spawnSync("script", ["--version"]).status !== 0) {
+      t.skip("no `script` command for a pseudo-terminal");
+      return;
+    }
+    const command = "npx --offline --no-install pocketrec build --catalog catalogue.json --interactions orders.csv --out public/tty/ --no-widget >/dev/null";
+    const run = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: project.dir, env: { ...process.env, PATH: pathWithoutRust() }, encoding: "utf8" });
+    assert.equal(run.status, 0, run.stdout);
+    assert.match(run.stdout, /tuning the options on the log/, "the spinner's steps");
+    assert.match(run.stdout, /writing \[/, "the bar of the files written");
+    rmSync(join(project.dir, "public/tty"), { recursive: true, force: true });
   });
 
   it("answers the read-only commands", () => {
