@@ -32,7 +32,7 @@ export function packedProject(): Project {
   if (!info) throw new Error("npm pack reported nothing");
   const tarball = join(dir, info.filename);
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "a-static-shop", private: true, type: "module" }, null, 2));
-  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", "--ignore-scripts", tarball], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+  execFileSync("npm", ["install", "--offline", "--no-audit", "--no-fund", tarball], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
   return { dir, tarball, files: info.files.map((f) => f.path) };
 }
 
