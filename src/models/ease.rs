@@ -271,6 +271,12 @@ fn release(gram: &mut Array2<f32>, learned: &[u32], rules: &Protection) {
 /// `P = (G + λI)⁻¹` (full and symmetric). `G + λI` is positive definite
 /// for a Gram matrix and λ > 0; the privacy rules' zeroed or noisy entries
 /// can break that, so λ is doubled until the factorisation succeeds.
+///
+/// The factorisation works in place on the lower triangle, so a failed
+/// attempt leaves part of it overwritten: before each retry the lower
+/// triangle is restored from the upper one, which faer never touches. If λ
+/// overflows (only a non-finite `G` could get there), no model is learned:
+/// `P = 0`.
 fn invert(mut gram: Array2<f32>, lambda: f32) -> Array2<f32> {
     use faer::dyn_stack::{MemBuffer, MemStack};
     use faer::linalg::cholesky::llt;
@@ -300,6 +306,14 @@ fn invert(mut gram: Array2<f32>, lambda: f32) -> Array2<f32> {
             break;
         }
         added *= 2.0;
+        if !added.is_finite() {
+            return Array2::zeros((m, m));
+        }
+        for a in 0..m {
+            for b in 0..a {
+                gram[[a, b]] = gram[[b, a]];
+            }
+        }
     }
     let mut p = Array2::<f32>::zeros((m, m));
     {
@@ -365,6 +379,33 @@ fn columns_of_b(p: &Array2<f32>, k: usize) -> Vec<Vec<Scored>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// G = [[1, 10], [10, 1]] (eigenvalues 11 and −9, as a released G with
+    /// zeroed entries can be): λ = 1, 2, 4, 8 fail, 16 succeeds, and P is
+    /// the inverse of [[17, 10], [10, 17]] = [[17, −10], [−10, 17]] / 189;
+    /// not the inverse of a matrix left half-factored by failed attempts.
+    #[test]
+    fn retries_start_from_the_whole_matrix() {
+        let gram = ndarray::array![[1.0f32, 10.0], [10.0, 1.0]];
+        let p = invert(gram, 1.0);
+        let expect = [[17.0 / 189.0, -10.0 / 189.0], [-10.0 / 189.0, 17.0 / 189.0]];
+        for a in 0..2 {
+            for b in 0..2 {
+                assert!(
+                    (p[[a, b]] - expect[a][b]).abs() < 1e-5,
+                    "P[{a}][{b}] = {}, expected {}",
+                    p[[a, b]],
+                    expect[a][b]
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_non_finite_gram_learns_nothing_and_ends() {
+        let gram = ndarray::array![[f32::NAN, 1.0], [1.0, 1.0]];
+        assert_eq!(invert(gram, 1.0), Array2::<f32>::zeros((2, 2)));
+    }
 
     fn close(a: f32, b: f32) -> bool {
         (a - b).abs() < 1e-4

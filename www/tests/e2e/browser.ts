@@ -19,6 +19,17 @@ export interface Session {
   close(): Promise<void>;
 }
 
+/** Debian's Chromium (or $CHROMIUM), headless. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+    headless: true,
+    // Quiet, offline-friendly flags: no sandbox (containers run as root), no
+    // background fetches of components, sync or first-run pages.
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps"],
+  });
+}
+
 export async function start(): Promise<Session> {
   if (!existsSync(resolve(dist, "demo/index.html"))) {
     throw new Error(`${dist} is not built: run npm run build first`);
@@ -33,13 +44,7 @@ export async function start(): Promise<Session> {
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const address = server.address();
   const origin = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    // Quiet, offline-friendly flags: no sandbox (containers run as root), no
-    // background fetches of components, sync or first-run pages.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps"],
-  });
+  const browser = await launchChromium();
   return {
     origin,
     browser,

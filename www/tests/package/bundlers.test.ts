@@ -17,11 +17,11 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { join, relative, sep } from "node:path";
 import { after, before, describe, it, type TestContext } from "node:test";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import sirv from "sirv";
 import { build as viteBuild, createServer as viteServer, type InlineConfig } from "vite";
 import webpack from "webpack";
-import { open, shown, type Watched } from "../e2e/browser.js";
+import { launchChromium, open, shown, type Watched } from "../e2e/browser.js";
 import { filesUnder, npxPocketrec, packedProject, type Project } from "./project.js";
 
 const CATEGORIES = ["lamps", "mugs", "socks"] as const;
@@ -100,12 +100,7 @@ before(async () => {
   writeFileSync(join(dir, "interactions.csv"), interactions());
   const built = npxPocketrec(dir, ["build", "--catalog", "catalogue.json", "--interactions", "interactions.csv", "--out", "public/pocketrec/"]);
   assert.equal(built.status, 0, `pocketrec build failed:\n${built.stderr}`);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    // As tests/e2e/browser.ts: no sandbox (containers run as root), nothing fetched in the background.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps"],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {

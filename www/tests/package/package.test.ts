@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
-import { chromium, type Browser, type Page, type Response } from "playwright-core";
+import type { Browser, Page, Response } from "playwright-core";
+import { launchChromium } from "../e2e/browser.js";
 import sirv from "sirv";
 import { filesUnder, npxPocketrec, packedProject, pathWithoutRust, www, type Project } from "./project.js";
 
@@ -80,6 +81,14 @@ async function visit(browser: Browser, url: string, selector: string, count: num
  */
 const CSP = (extra = "") => `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'${extra}; style-src 'self'; img-src 'self'; connect-src 'self'${extra}; worker-src 'self'${extra ? ` blob:${extra}` : ""}`;
 
+/** A static shop page: `csp`, one module script, `body`. */
+function htmlPage(csp: string, script: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shop</title><link rel="icon" href="data:,">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<script type="module" src="${script}"></script></head>
+<body>${body}</body></html>\n`;
+}
+
 let project: Project;
 let browser: Browser;
 const servers: Server[] = [];
@@ -91,11 +100,7 @@ before(async () => {
   project = packedProject();
   writeFileSync(join(project.dir, "catalogue.json"), shop.catalogue);
   writeFileSync(join(project.dir, "orders.csv"), shop.log);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps"],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -173,15 +178,11 @@ describe("npx pocketrec, with no Rust on PATH", () => {
 });
 
 describe("a static site using the installed package", () => {
-
   it("shows recommendations from a plain <script type=module> page on the built folder", async () => {
     const site = join(project.dir, "public");
     writeFileSync(
       join(site, "index.html"),
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shop</title><link rel="icon" href="data:,">
-<meta http-equiv="Content-Security-Policy" content="${CSP()}">
-<script type="module" src="/pocketrec/pocketrec.js"></script></head>
-<body><pocket-recs index="/pocketrec/" mode="similar" item="p0" k="4"></pocket-recs></body></html>\n`,
+      htmlPage(CSP(), `/pocketrec/pocketrec.js`, `<pocket-recs index="/pocketrec/" mode="similar" item="p0" k="4"></pocket-recs>`),
     );
     const { origin, server } = await serve(site);
     servers.push(server);
@@ -200,9 +201,7 @@ describe("a static site using the installed package", () => {
     const site = join(project.dir, "public");
     writeFileSync(
       join(site, "plain.html"),
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shop</title><link rel="icon" href="data:,">
-<meta http-equiv="Content-Security-Policy" content="${CSP()}">
-<script type="module" src="/plain.js"></script></head><body><p id="out"></p></body></html>\n`,
+      htmlPage(CSP(), `/plain.js`, `<p id="out"></p>`),
     );
     writeFileSync(
       join(site, "plain.js"),
@@ -226,10 +225,7 @@ document.querySelector("#out").textContent = before + " " + (customElements.get(
     cpSync(join(project.dir, "public/pocketrec"), join(site, "pocketrec"), { recursive: true, filter: (f) => !/\.(js|wasm)$/.test(f) });
     writeFileSync(
       join(site, "index.html"),
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shop</title><link rel="icon" href="data:,">
-<meta http-equiv="Content-Security-Policy" content="${CSP(` ${cdn.origin}`)}">
-<script type="module" src="${cdn.origin}/dist/pocketrec.js"></script></head>
-<body><pocket-recs index="/pocketrec/" mode="personal" k="4"></pocket-recs></body></html>\n`,
+      htmlPage(CSP(` ${cdn.origin}`), `${cdn.origin}/dist/pocketrec.js`, `<pocket-recs index="/pocketrec/" mode="personal" k="4"></pocket-recs>`),
     );
     const { origin, server } = await serve(site);
     servers.push(server);
@@ -302,9 +298,7 @@ if (list instanceof HTMLElement) void show(list);
     cpSync(join(project.dir, "public/pocketrec"), join(site, "pocketrec"), { recursive: true });
     writeFileSync(
       join(site, "index.html"),
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>shop</title><link rel="icon" href="data:,">
-<meta http-equiv="Content-Security-Policy" content="${CSP()}">
-<script type="module" src="/js/main.js"></script></head><body><p id="out"></p></body></html>\n`,
+      htmlPage(CSP(), `/js/main.js`, `<p id="out"></p>`),
     );
     const { origin, server } = await serve(site);
     servers.push(server);
