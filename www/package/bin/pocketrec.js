@@ -25,6 +25,12 @@ process.emitWarning = (warning, ...rest) => {
   if (String(warning).includes("WASI")) return;
   return emitWarning.call(process, warning, ...rest);
 };
+// Node's WASI functions take V8's "fast API call" path once the wasm code
+// calling them is optimised; on Node 20 that path crashes the process
+// (SIGSEGV, exit 139) after the tool has finished a build of a few minutes
+// (nodejs/node#53087 reports the same on Node 22). The ordinary call path
+// costs nothing measurable here.
+(await import("node:v8")).setFlagsFromString("--no-turbo-fast-api-calls");
 const { WASI } = await import("node:wasi");
 
 const args = process.argv.slice(2);
