@@ -45,7 +45,7 @@ function portBackend(port: Port, onProgress: (p: Progress) => void): Backend {
   let failed: PocketrecError | undefined;
   // A worker whose script cannot be loaded reports it here, not as a reply;
   // every request then fails with it.
-  if (port instanceof EventTarget && typeof Worker !== "undefined" && port instanceof Worker) {
+  if (typeof Worker !== "undefined" && port instanceof Worker) {
     port.onerror = (event: ErrorEvent) => {
       event.preventDefault();
       failed = new PocketrecError(`the engine's worker could not start (${event.message || "its script did not load"})`, "load_failed");

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
@@ -136,7 +136,8 @@ describe("npx pocketrec, with no Rust on PATH", () => {
   });
 
   it("gives the native command's errors and exit status", () => {
-    const native = join(process.env.CARGO_TARGET_DIR ? join(www, "..", process.env.CARGO_TARGET_DIR) : join(www, "../target"), "debug/pocketrec");
+    // Where build-web.mjs built it (CARGO_TARGET_DIR may be absolute).
+    const native = join(resolve(www, "..", process.env.CARGO_TARGET_DIR ?? "target"), "debug/pocketrec");
     const cases = [
       ["build", "--catalog", "missing.json", "--interactions", "orders.csv", "--out", "public/x/"],
       ["build", "--catalog", "orders.csv", "--interactions", "orders.csv", "--out", "public/x/"],
