@@ -17,7 +17,9 @@
 //!    diversifies and explains every result;
 //! 5. [`evaluate`]: offline splits and metrics, and tuning of the options
 //!    on the shop's own data;
-//! 6. [`forecast`]: the shop owner's side, sales forecasts and reorder points.
+//! 6. [`forecast`]: the shop owner's side, sales forecasts and reorder points;
+//! 7. [`shop`]: the owner's desk: order logs, a reorder plan for every
+//!    product, customer segments.
 //!
 //! The core does no I/O and has no JS types; `src/wasm/` binds it for the
 //! browser and `src/bin/pocketrec/` for the command line.
@@ -167,6 +169,7 @@ pub mod models;
 pub mod parallel;
 pub mod privacy;
 pub mod recommend;
+pub mod shop;
 pub mod sparse;
 pub mod topk;
 
