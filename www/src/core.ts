@@ -10,14 +10,14 @@
  * relies on of the handle.
  */
 import type { HistoryEvent, QueryOptions } from "../pkg/pocketrec.js";
-import type { Forecast, ForecastOptions } from "../pkg/pocketrec_forecast.js";
+import type { Forecast, ForecastOptions, PlanProduct, Segment, SegmentedCustomer, SegmentOptions, Segments, StockPlan, StockPlanOptions } from "../pkg/pocketrec_forecast.js";
 import { resolveView, type ItemView, type Reason, type Result } from "./display.js";
 import { isErrorCode, PocketrecError, type ErrorCode } from "./error.js";
 import { bucketOf } from "./xxh64.js";
 
 export { PocketrecError };
 
-export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, ItemView, QueryOptions, Reason, Result };
+export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, ItemView, PlanProduct, QueryOptions, Reason, Result, Segment, SegmentedCustomer, SegmentOptions, Segments, StockPlan, StockPlanOptions };
 
 /**
  * The wasm `Engine` handle (src/wasm/engine.rs): the catalogue, the
@@ -82,6 +82,8 @@ export interface IndexExports {
 /** The forecasting module's exports (a separate wasm module, loaded only when a forecast is asked for). */
 export interface ForecastExports {
   forecast(values: number[] | Float64Array, options: ForecastOptions | undefined): Forecast;
+  stockPlan(orders: string, options: StockPlanOptions | undefined): StockPlan;
+  segmentCustomers(orders: string, options: SegmentOptions | undefined): Segments;
 }
 
 /** Forecasts a series with the forecasting module, errors as `PocketrecError`s. */
@@ -90,6 +92,24 @@ export function forecastWith(wasm: ForecastExports, values: number[] | Float64Ar
     return wasm.forecast(values, options);
   } catch (e) {
     throw wrap(e, "could not forecast");
+  }
+}
+
+/** A reorder plan for every product of an order log, errors as `PocketrecError`s. */
+export function stockPlanWith(wasm: ForecastExports, orders: string, options?: StockPlanOptions): StockPlan {
+  try {
+    return wasm.stockPlan(orders, options);
+  } catch (e) {
+    throw wrap(e, "could not make the reorder plan");
+  }
+}
+
+/** Customer segments of an order log, errors as `PocketrecError`s. */
+export function segmentsWith(wasm: ForecastExports, orders: string, options?: SegmentOptions): Segments {
+  try {
+    return wasm.segmentCustomers(orders, options);
+  } catch (e) {
+    throw wrap(e, "could not segment the customers");
   }
 }
 

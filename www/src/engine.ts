@@ -6,12 +6,12 @@
  * `PocketrecError` carrying a stable `code`. A worker whose wasm module
  * traps is replaced (see `restarting`).
  */
-import { fetchIndexFiles, indexFolder, PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource, type IndexSource, type LogSource } from "./core.js";
+import { fetchIndexFiles, indexFolder, PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource, type IndexSource, type LogSource, type PlanProduct, type Segment, type SegmentedCustomer, type SegmentOptions, type Segments, type StockPlan, type StockPlanOptions } from "./core.js";
 import { wasmModules } from "./loader.js";
 import { ShopHost, type Answer, type Args, type Caller, type Method, type PortLike, type Reply, type RequestOf } from "./protocol.js";
 
 export { PocketrecError };
-export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, IndexSource, ItemView, LogSource, Progress, QueryOptions, Reason, Result, ShopSource };
+export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, IndexSource, ItemView, LogSource, PlanProduct, Progress, QueryOptions, Reason, Result, Segment, SegmentedCustomer, SegmentOptions, Segments, ShopSource, StockPlan, StockPlanOptions };
 
 /** @deprecated Use `Result`: every result carries its item's display fields. */
 export type Recommendation = Result;
@@ -328,6 +328,25 @@ export class Forecaster {
    */
   forecast(values: readonly number[] | Float64Array, options?: ForecastOptions): Promise<Forecast> {
     return forecastOn(this.backend, values, options);
+  }
+
+  /**
+   * A reorder plan for every product of an order log (CSV text: invoice
+   * lines, or `user,item,quantity,timestamp[,price]`), as `pocketrec stock`
+   * makes it: ABC/XYZ classes, lead-time forecast, safety stock, reorder
+   * point, order quantity, most urgent first. Computed in the worker; the
+   * text goes nowhere else.
+   */
+  stockPlan(orders: string, options?: StockPlanOptions): Promise<StockPlan> {
+    return this.backend.call("stockPlan", orders, options);
+  }
+
+  /**
+   * Customer segments of an order log (recency, frequency and monetary
+   * value, k-means), as `pocketrec segment` makes them, in the worker.
+   */
+  segmentCustomers(orders: string, options?: SegmentOptions): Promise<Segments> {
+    return this.backend.call("segmentCustomers", orders, options);
   }
 
   /** Stops the worker. */

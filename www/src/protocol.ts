@@ -6,7 +6,7 @@
  * either a value or an error (message and stable code, since Error objects
  * lose their properties when posted). Progress goes out with id 0.
  */
-import { forecastWith, PocketrecError, Shop, type Forecast, type ForecastOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Result, type ShopSource } from "./core.js";
+import { forecastWith, PocketrecError, segmentsWith, Shop, stockPlanWith, type Forecast, type ForecastOptions, type SegmentOptions, type Segments, type StockPlan, type StockPlanOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Result, type ShopSource } from "./core.js";
 import type { ErrorCode } from "./error.js";
 import type { Modules } from "./loader.js";
 
@@ -35,6 +35,10 @@ export interface Requests {
   search: { args: [text: string, options?: QueryOptions]; result: Result[] };
   /** Needs no shop. */
   forecast: { args: [values: number[] | Float64Array, options?: ForecastOptions]; result: Forecast };
+  /** Needs no shop: a reorder plan from an order log's text. */
+  stockPlan: { args: [orders: string, options?: StockPlanOptions]; result: StockPlan };
+  /** Needs no shop: customer segments from an order log's text. */
+  segmentCustomers: { args: [orders: string, options?: SegmentOptions]; result: Segments };
   /** Frees the shop's wasm memory. */
   free: { args: []; result: null };
 }
@@ -100,6 +104,8 @@ export class ShopHost implements Caller {
       popular: (options) => this.loaded().popular(options),
       search: (text, options) => this.loaded().search(text, options),
       forecast: async (values, options) => forecastWith(await modules.forecast(), values, options),
+      stockPlan: async (orders, options) => stockPlanWith(await modules.forecast(), orders, options),
+      segmentCustomers: async (orders, options) => segmentsWith(await modules.forecast(), orders, options),
       free: () => {
         this.shop?.free();
         this.shop = undefined;

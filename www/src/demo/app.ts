@@ -8,6 +8,7 @@
  */
 import { Forecaster, forecastChart, formatPrice, itemCard, reasonText, sharedEngine, sharedHistory, type Engine, type Forecast, type ForecastOptions, type QueryOptions, type Result, type ShopSource } from "../index.js";
 import type { Product, SalesHistory } from "./generate.js";
+import { ownerDesk } from "./owner.js";
 
 /**
  * The shop's model index (`pocketrec build` writes it at build time, from
@@ -354,6 +355,7 @@ async function ownerPage(): Promise<void> {
   chooseStock();
   select.addEventListener("change", chooseStock);
   const forecaster = await forecasts();
+  const desk = ownerDesk(forecaster, CATALOGUE);
   await live(form, $("#forecast-error"), async (fresh) => {
     const series = sales.series.find((s) => s.id === select.value);
     if (!series) return;
@@ -374,6 +376,7 @@ async function ownerPage(): Promise<void> {
     $("#reorder").textContent = reorderText(result, options, series.values.length, label);
     forecastTable(result, series.values.length, label);
   });
+  await desk;
 }
 
 function reorderText(result: Forecast, options: ForecastOptions, n: number, label: (i: number) => string): string {

@@ -257,3 +257,91 @@ export function generateSales(shop: DemoShop, options: { seed?: number; months?:
   }
   return { frequency: "monthly", start, seasonLength: 12, series };
 }
+
+/** The demo shop's made-up order log and stock, for the owner's desk. */
+export interface DemoOrders {
+  /** Invoice lines, `InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country`
+   * (the layout of a till's export); cancellations are `C` invoices with negative quantities. */
+  orders: string;
+  /** Units on hand now, `id,stock`. */
+  stock: string;
+}
+
+/** Kinds of customer, so segments have something to find: share, orders a year, units per line, share that lapse. */
+const CUSTOMER_KINDS = [
+  { share: 0.1, ordersPerYear: 20, units: 6, lapse: 0.1 },
+  { share: 0.3, ordersPerYear: 8, units: 2, lapse: 0.2 },
+  { share: 0.35, ordersPerYear: 3, units: 1.5, lapse: 0.5 },
+  { share: 0.25, ordersPerYear: 1, units: 1, lapse: 0 },
+] as const;
+
+const DAY_SECONDS = 86_400;
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC. */
+function isoTime(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** A CSV field: quoted when it holds a comma, a quote or a line break. */
+function csvField(value: string): string {
+  return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+}
+
+/**
+ * A year and a half of invoice lines for the shop's products (`days`,
+ * default 540, ending at `end`, default 2026-12-01): customers of four
+ * kinds (big spenders, regulars, occasional and one-off buyers; some stop
+ * buying halfway), baskets from one or two favourite departments, the
+ * departments' yearly seasons, popular products likelier, 3% of lines
+ * returned a few days later on a `C` invoice. Stock on hand is 0–6 weeks of
+ * each product's recent sales, so some products need ordering now.
+ * Seeded: the same seed gives the same log.
+ */
+export function generateOrders(items: readonly Product[], options: { seed?: number; customers?: number; days?: number; end?: number } = {}): DemoOrders {
+  const r = rng(options.seed ?? 13);
+  const days = options.days ?? 540;
+  const end = options.end ?? 1_796_083_200; // 2026-12-01T00:00:00Z
+  const start = end - days * DAY_SECONDS;
+  const byDepartment = new Map<string, Product[]>();
+  for (const p of items) byDepartment.set(p.category, [...(byDepartment.get(p.category) ?? []), p]);
+  const departments = [...byDepartment.keys()];
+  const orders: { time: number; lines: string[] }[] = [];
+  let invoice = 500_000;
+  const recent = new Map<string, number>();
+  for (let c = 0; c < (options.customers ?? 1200); c++) {
+    const roll = r();
+    let cumulative = 0;
+    const kind = CUSTOMER_KINDS.find((k) => (cumulative += k.share) > roll) ?? CUSTOMER_KINDS[3];
+    const favourites = [pick(r, departments), pick(r, departments)];
+    const first = start + Math.floor(r() * days * 0.6) * DAY_SECONDS;
+    const last = r() < kind.lapse ? first + Math.floor(((end - first) / 2) * r()) : end;
+    const count = Math.max(1, Math.round((kind.ordersPerYear * (last - first)) / (365 * DAY_SECONDS) * (0.6 + 0.8 * r())));
+    for (let o = 0; o < (kind.ordersPerYear === 1 ? 1 : count); o++) {
+      const time = first + Math.floor(r() * Math.max(1, (last - first) / DAY_SECONDS - 1)) * DAY_SECONDS + 8 * 3600 + Math.floor(r() * 10 * 3600);
+      const month = new Date(time * 1000).getUTCMonth();
+      const lines: string[] = [];
+      const number = String(++invoice);
+      for (let l = 0, n = 2 + Math.floor(r() * 6); l < n; l++) {
+        const dept = r() < 0.85 ? pick(r, favourites) : pick(r, departments);
+        // Seasons shift which departments a basket draws from.
+        if (r() > (SEASONS[dept]?.[month] ?? 1) / 2) continue;
+        const list = byDepartment.get(dept) ?? [];
+        const product = list[Math.floor(list.length * Math.pow(r(), 2.5))];
+        if (!product) continue;
+        const quantity = Math.max(1, Math.round(kind.units * (0.5 + r())));
+        const row = (inv: string, q: number, t: number) => [inv, product.id, csvField(product.title), String(q), isoTime(t), product.price.toFixed(2), `C${10000 + c}`, "Germany"].join(",");
+        lines.push(row(number, quantity, time));
+        if (time > end - 42 * DAY_SECONDS) recent.set(product.id, (recent.get(product.id) ?? 0) + quantity);
+        if (r() < 0.03) {
+          const back = time + (2 + Math.floor(r() * 10)) * DAY_SECONDS;
+          if (back < end) orders.push({ time: back, lines: [row(`C${number}`, -quantity, back)] });
+        }
+      }
+      if (lines.length) orders.push({ time, lines });
+    }
+  }
+  orders.sort((a, b) => a.time - b.time);
+  const header = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country";
+  const stock = items.map((p) => `${p.id},${Math.round((recent.get(p.id) ?? 0) * r())}`);
+  return { orders: [header, ...orders.flatMap((o) => o.lines)].join("\n") + "\n", stock: ["id,stock", ...stock].join("\n") + "\n" };
+}

@@ -193,6 +193,68 @@ describe("demo shop", () => {
     await page.waitForFunction(() => document.querySelectorAll("#forecast-table tbody tr").length === 6);
   });
 
+  it("makes the owner a reorder plan and customer segments in the page, from the demo's orders or a dropped file", async () => {
+    const { page } = await fresh();
+    await page.goto(`${session.origin}/demo/owner.html`);
+    await page.waitForSelector("#plan tbody tr");
+    await page.waitForSelector("#segments tbody tr");
+    assert.match((await page.locator("#orders-source").textContent()) ?? "", /the demo shop's made-up orders .* not uploaded/);
+    // 320 products: the matrix counts them all, the table shows the 300 most urgent.
+    const matrix = (await page.locator("#abc-xyz tbody button").allTextContents()).map((t) => Number(t.replace(/\D/g, "")));
+    assert.equal(matrix.reduce((a, b) => a + b, 0), 320, matrix.join());
+    assert.equal(await page.locator("#plan tbody tr").count(), 300);
+    assert.match((await page.locator("#plan-summary").textContent()) ?? "", /^320 products \(A \d+, B \d+, C \d+\)/);
+    // Sorting by revenue, then the other way.
+    const revenues = () => page.locator("#plan tbody tr td:nth-child(5)").evaluateAll((tds) => tds.map((td) => Number((td.textContent ?? "").replace(/[^\d.]/g, ""))));
+    await page.locator('#plan th[data-key="revenue"] button').click();
+    assert.equal(await page.locator('#plan th[data-key="revenue"]').getAttribute("aria-sort"), "descending");
+    const down = await revenues();
+    assert.deepEqual(down, [...down].sort((a, b) => b - a));
+    await page.locator('#plan th[data-key="revenue"] button').click();
+    const up = await revenues();
+    assert.deepEqual(up, [...up].sort((a, b) => a - b));
+    // A matrix cell filters the table to its class.
+    const ax = matrix[0] ?? 0;
+    await page.locator('#abc-xyz td[data-class="AX"] button').click();
+    assert.equal(await page.locator("#plan tbody tr").count(), Math.min(ax, 300));
+    const classes = await page.locator("#plan tbody tr").evaluateAll((trs) => trs.map((tr) => `${tr.children[2]?.textContent}${tr.children[3]?.textContent}`));
+    assert.ok(classes.every((c) => c === "AX"), classes.join());
+    await page.locator('#abc-xyz td[data-class="AX"] button').click();
+    // A row opens that product's forecast chart.
+    const row = page.locator("#plan tbody tr").first();
+    const id = await row.getAttribute("data-id");
+    await row.locator("button.link").click();
+    await page.waitForSelector("#plan-chart svg polyline.history");
+    assert.equal(await page.locator("#plan-chart").getAttribute("data-id"), id);
+    // Segments: a named row each, a dot per customer.
+    const names = await page.locator("#segments tbody th").allTextContents();
+    assert.ok(names.length >= 2 && names.length <= 8 && new Set(names).size === names.length, names.join());
+    const customers = Number(((await page.locator("#segments-summary").textContent()) ?? "").replace(/,/g, "").match(/^(\d+) customers/)?.[1]);
+    assert.ok(customers > 800, `${customers} customers`);
+    assert.equal(await page.locator("#segments-scatter circle").count(), customers);
+    await page.locator("select[name=k]").selectOption("3");
+    await page.waitForFunction(() => document.querySelectorAll("#segments tbody tr").length === 3);
+
+    // The owner's own file, chosen (as a drop would give it): read in the page, nothing fetched for it.
+    const before = current?.requests.length ?? 0;
+    let csv = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
+    for (let week = 0; week < 20; week++) {
+      for (const [customer, product, quantity] of [["ann", "MUG", 3], ["bob", "MUG", 1], ["cat", "POT", 1], ["dan", "CUP", 2 + (week % 3)]] as const) {
+        const day = new Date(Date.UTC(2026, 0, 5 + week * 7 + customer.length)).toISOString().slice(0, 10);
+        csv += `${week}${customer},${product},${product} ITEM,${quantity},${day} 10:00:00,${product === "POT" ? 20 : 2.5},${customer},UK\n`;
+      }
+    }
+    await page.locator('#desk input[name="file"]').setInputFiles({ name: "my-orders.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+    await page.waitForFunction(() => /my-orders\.csv/.test(document.getElementById("orders-source")?.textContent ?? "") && document.querySelectorAll("#plan tbody tr").length === 3);
+    assert.deepEqual((await page.locator("#plan tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-id")))).sort(), ["CUP", "MUG", "POT"]);
+    assert.equal(current?.requests.length, before, "nothing fetched for the owner's file");
+    // A log of nothing but returns is a clear error, and the last plan stays.
+    await page.locator('#desk input[name="file"]').setInputFiles({ name: "returns.csv", mimeType: "text/csv", buffer: Buffer.from("InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice\nC1,MUG,-1,2026-01-05,2.5\n") });
+    await page.waitForSelector("#desk-error:not([hidden])");
+    assert.match((await page.locator("#desk-error").textContent()) ?? "", /no sales/);
+    assert.equal(await page.locator("#plan tbody tr").count(), 3);
+  });
+
   it("forecasts a pasted series in the playground, and says which entry is not a number", async () => {
     const { page } = await fresh();
     await page.goto(`${session.origin}/demo/playground.html`);

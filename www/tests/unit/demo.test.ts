@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { generateShop } from "../../src/demo/generate.js";
+import { generateOrders, generateShop } from "../../src/demo/generate.js";
 
 describe("demo shop generator", () => {
   const shop = generateShop();
@@ -61,5 +61,48 @@ describe("demo shop generator", () => {
       if (title.get(next[1]!)!.includes("tea cups")) thenCups++;
     }
     assert.ok(teapots > 20 && thenCups / teapots > 0.3, `${thenCups} of ${teapots}`);
+  });
+});
+
+describe("demo order log", () => {
+  const items = generateShop().catalogue.items;
+  const { orders, stock } = generateOrders(items);
+  const lines = orders.trim().split("\n");
+
+  it("is deterministic for a seed", () => {
+    assert.deepEqual(generateOrders(items), { orders, stock });
+    assert.notEqual(generateOrders(items, { seed: 14 }).orders, orders);
+  });
+
+  it("writes invoice lines of known products at catalogue prices, in time order, with returns on C invoices", () => {
+    assert.equal(lines[0], "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country");
+    const prices = new Map(items.map((p) => [p.id, p.price.toFixed(2)]));
+    let previous = "";
+    let returns = 0;
+    const customers = new Set<string>();
+    for (const line of lines.slice(1)) {
+      // Titles with commas are quoted: split off the fields around the description.
+      const [invoice, id] = line.split(",", 2) as [string, string];
+      const tail = line.split(",").slice(-5);
+      const [quantity, date, price, customer] = tail as [string, string, string, string];
+      assert.equal(prices.get(id), price, line);
+      assert.ok(date >= previous, `time order at ${line}`);
+      previous = date;
+      customers.add(customer);
+      if (invoice.startsWith("C")) {
+        returns++;
+        assert.ok(Number(quantity) < 0, line);
+      } else assert.ok(Number(quantity) > 0, line);
+    }
+    assert.ok(lines.length > 5000, `${lines.length} lines`);
+    assert.ok(returns > 50 && returns < lines.length * 0.05, `${returns} returns`);
+    assert.ok(customers.size > 800, `${customers.size} customers`);
+  });
+
+  it("gives stock on hand for every product", () => {
+    const rows = stock.trim().split("\n");
+    assert.equal(rows[0], "id,stock");
+    assert.equal(rows.length, items.length + 1);
+    assert.ok(rows.slice(1).every((row) => /^[a-z]+-\d{3},\d+$/.test(row)));
   });
 });
