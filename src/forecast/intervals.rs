@@ -53,6 +53,31 @@ pub fn normal_quantile(p: f64) -> f64 {
     }
 }
 
+/// The standard normal CDF, Φ(x) = erfc(−x/√2) / 2.
+///
+/// erfc by the Chebyshev fit of Numerical Recipes (`erfcc`, fractional
+/// error below 1.2e-7 everywhere), enough for a stock-out probability.
+pub fn normal_cdf(x: f64) -> f64 {
+    let z = -x / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.5 * z.abs());
+    const C: [f64; 10] = [
+        -1.265_512_23,
+        1.000_023_68,
+        0.374_091_96,
+        0.096_784_18,
+        -0.186_288_06,
+        0.278_868_07,
+        -1.135_203_98,
+        1.488_515_87,
+        -0.822_152_23,
+        0.170_872_77,
+    ];
+    let poly = C.iter().rev().fold(0.0, |acc, c| acc * t + c);
+    let erfc_abs = t * (-z * z + poly).exp();
+    let erfc = if z >= 0.0 { erfc_abs } else { 2.0 - erfc_abs };
+    0.5 * erfc
+}
+
 /// z such that a central normal interval ±z·σ has coverage `level` percent.
 pub fn z_for_level(level: f64) -> f64 {
     normal_quantile(0.5 + level / 200.0)
@@ -222,6 +247,17 @@ pub fn tidy(point: &[f64], intervals: &mut [Interval], non_negative: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normal_cdf_matches_tables_and_inverts_the_quantile() {
+        assert!((normal_cdf(0.0) - 0.5).abs() < 1e-7);
+        assert!((normal_cdf(1.959_963_985) - 0.975).abs() < 1e-7);
+        assert!((normal_cdf(-1.0) - 0.158_655_254).abs() < 1e-7);
+        for p in [0.01, 0.2, 0.5, 0.9, 0.999] {
+            assert!((normal_cdf(normal_quantile(p)) - p).abs() < 1e-7, "{p}");
+        }
+        assert!(normal_cdf(-40.0) >= 0.0 && normal_cdf(40.0) <= 1.0);
+    }
 
     #[test]
     fn normal_quantiles_match_tables() {

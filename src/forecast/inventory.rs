@@ -61,22 +61,14 @@ pub fn reorder_plan(
             format!("must be a percentage in [50, 100), got {service_level}"),
         ));
     }
-    let widest = forecast
-        .intervals
-        .iter()
-        .max_by(|a, b| a.level.total_cmp(&b.level))
-        .ok_or_else(|| {
-            Error::config(
-                "levels",
-                "the forecast has no intervals; ask for at least one level",
-            )
-        })?;
-    let z = z_for_level(widest.level);
-    let var: f64 = (0..lead_time)
-        .map(|h| ((widest.upper[h] - widest.lower[h]) / (2.0 * z)).powi(2))
-        .sum();
+    let sd = lead_time_sd(forecast, lead_time).ok_or_else(|| {
+        Error::config(
+            "levels",
+            "the forecast has no intervals; ask for at least one level",
+        )
+    })?;
     let demand: f64 = forecast.point[..lead_time].iter().sum();
-    let safety = normal_quantile(service_level / 100.0) * var.sqrt();
+    let safety = normal_quantile(service_level / 100.0) * sd;
     Ok(ReorderPlan {
         lead_time,
         service_level,
@@ -84,6 +76,22 @@ pub fn reorder_plan(
         safety_stock: safety,
         reorder_point: demand + safety,
     })
+}
+
+/// σ_L, the standard deviation of demand over the first `lead_time`
+/// steps (at most the horizon), read off the widest interval as in the
+/// module docs; `None` when the forecast has no intervals.
+pub fn lead_time_sd(forecast: &Forecast, lead_time: usize) -> Option<f64> {
+    let widest = forecast
+        .intervals
+        .iter()
+        .max_by(|a, b| a.level.total_cmp(&b.level))?;
+    let z = z_for_level(widest.level);
+    let steps = lead_time.min(widest.upper.len()).min(widest.lower.len());
+    let var: f64 = (0..steps)
+        .map(|h| ((widest.upper[h] - widest.lower[h]) / (2.0 * z)).powi(2))
+        .sum();
+    Some(var.sqrt())
 }
 
 /// The first period (1-based) in which cumulative expected demand exceeds

@@ -4,9 +4,12 @@
 //! 1. [`orders`] reads an order log (invoice lines, or the interactions
 //!    format with quantities) into dense products, customers and lines,
 //!    with returns and cancellations kept as negative quantities;
-//! 2. `stock` turns it into a reorder plan for every product (ABC/XYZ
-//!    classes, a lead-time forecast, safety stock, reorder point, order
-//!    quantity), sorted by urgency;
+//! 2. [`sales`] buckets the lines into per-product weekly or monthly
+//!    series, [`classes`] ranks products (ABC by revenue, XYZ by
+//!    variability), [`on_hand`] reads the stock file, and [`stock`] turns
+//!    them into a reorder plan for every product (a lead-time forecast,
+//!    safety stock, reorder point, stock-out risk, order quantity), sorted
+//!    by urgency;
 //! 3. `segment` groups customers by recency, frequency and monetary
 //!    value (k-means), and names each group.
 //!
@@ -14,4 +17,8 @@
 //! (`pocketrec stock`, `pocketrec segment`) and the owner's page in the
 //! browser hand it the file's text.
 
+pub mod classes;
+pub mod on_hand;
 pub mod orders;
+pub mod sales;
+pub mod stock;

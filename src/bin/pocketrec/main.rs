@@ -13,6 +13,7 @@ mod forecast;
 mod inputs;
 mod query;
 mod split;
+mod stock;
 mod tune;
 
 #[derive(Parser)]
@@ -50,6 +51,10 @@ enum Command {
     Forecast(forecast::ForecastArgs),
     /// Score forecasting models on train/test series (sMAPE, MASE, OWA, coverage, MSIS).
     ForecastEval(forecast::ForecastEvalArgs),
+    /// A reorder plan for every product of an order log: ABC/XYZ classes, a
+    /// lead-time forecast, safety stock, reorder point, stock-out risk and
+    /// order quantity, most urgent first (JSON or CSV by the --out extension).
+    Stock(stock::StockArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +83,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build::build_command(args),
         Command::Forecast(args) => forecast::forecast_command(args),
         Command::ForecastEval(args) => forecast::forecast_eval_command(args),
+        Command::Stock(args) => stock::stock_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
