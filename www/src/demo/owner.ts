@@ -7,7 +7,7 @@
  * file the owner drops on it. The file is read by the browser and goes
  * nowhere: there is no upload, and the page fetches nothing for it.
  */
-import { forecastChart, type Forecaster, type PlanProduct, type Segments, type StockPlan, type StockPlanOptions } from "../index.js";
+import { forecastChart, type Forecaster, type StockPlanProduct, type Segments, type StockPlan, type StockPlanOptions } from "../index.js";
 import { generateOrders, type Product } from "./generate.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -25,7 +25,7 @@ function $(selector: string): HTMLElement {
   return found;
 }
 
-function cell(tag: "td" | "th", value: string): HTMLElement {
+function cell(tag: "td" | "th", value: string): HTMLTableCellElement {
   const element = document.createElement(tag);
   element.textContent = value;
   return element;
@@ -40,7 +40,7 @@ interface Orders {
 }
 
 /** The sortable columns of the plan: header, value for sorting, text for the cell. */
-const COLUMNS: { key: string; label: string; value: (p: PlanProduct) => number | string; text: (p: PlanProduct) => string }[] = [
+const COLUMNS: { key: string; label: string; value: (p: StockPlanProduct) => number | string; text: (p: StockPlanProduct) => string }[] = [
   { key: "urgency", label: "#", value: () => 0, text: () => "" },
   { key: "id", label: "product", value: (p) => p.title || p.id, text: (p) => p.title || p.id },
   { key: "abc", label: "ABC", value: (p) => p.abc, text: (p) => p.abc },
@@ -217,7 +217,7 @@ class PlanView {
     $("#plan-note").textContent = `${shown === chosen.length ? `All ${chosen.length}` : `The first ${shown} of ${units.format(chosen.length)}`} products${this.filter ? ` in class ${this.filter}` : ""}, ${this.sort.key === "urgency" ? "most urgent first" : `by ${column?.label}`}. Choose a product for its forecast.`;
   }
 
-  private row(p: PlanProduct, urgency: number): HTMLTableRowElement {
+  private row(p: StockPlanProduct, urgency: number): HTMLTableRowElement {
     const row = document.createElement("tr");
     row.dataset.id = p.id;
     for (const column of COLUMNS) {
@@ -237,7 +237,7 @@ class PlanView {
   }
 
   /** The product's history and forecast, with the plan's lead time and stock. */
-  private async chart(p: PlanProduct): Promise<void> {
+  private async chart(p: StockPlanProduct): Promise<void> {
     const plan = this.plan;
     if (!plan) return;
     const horizon = Math.max(plan.leadTime, plan.period === "week" ? 13 : 6);

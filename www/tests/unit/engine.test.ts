@@ -165,7 +165,10 @@ describe("Forecaster", () => {
       state.channels.push(channel);
       const forecast = async (): Promise<ForecastExports> => {
         const real = await loadForecastWasm();
-        return traps ? { forecast: () => { throw new WebAssembly.RuntimeError("unreachable"); } } : real;
+        const trap = () => {
+          throw new WebAssembly.RuntimeError("unreachable");
+        };
+        return traps ? { forecast: trap, stockPlan: trap, segmentCustomers: trap } : real;
       };
       serve(channel.port2 as unknown as PortLike, { recommend: () => (state.recommended++, Promise.resolve(wasm)), query: loadQueryWasm, forecast }, fetchFn);
       return channel.port1 as unknown as PortLike & { close(): void };

@@ -72,6 +72,12 @@ class StandIn implements WasmEngine {
 const standIn: WasmExports = { Engine: StandIn };
 const flatForecast: ForecastExports = {
   forecast: (values, options) => ({ point: Array(options?.horizon ?? 12).fill(values[values.length - 1]), intervals: [], model: "Naive", seasonLength: 1 }),
+  stockPlan: () => {
+    throw new Error("not in this stand-in");
+  },
+  segmentCustomers: () => {
+    throw new Error("not in this stand-in");
+  },
 };
 
 const fetchFn = (async (input: string | URL | Request) =>
