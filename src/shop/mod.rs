@@ -7,11 +7,16 @@
 //! 2. `stock` turns it into a reorder plan for every product (ABC/XYZ
 //!    classes, a lead-time forecast, safety stock, reorder point, order
 //!    quantity), sorted by urgency;
-//! 3. `segment` groups customers by recency, frequency and monetary
-//!    value (k-means), and names each group.
+//! 3. [`segment`] groups customers by recency, frequency and monetary
+//!    value ([`rfm`], then [`kmeans`] with the number of groups chosen by
+//!    [`silhouette`] or given), and names each group.
 //!
 //! Like the rest of the core, it does no I/O: the command line
 //! (`pocketrec stock`, `pocketrec segment`) and the owner's page in the
 //! browser hand it the file's text.
 
+pub mod kmeans;
 pub mod orders;
+pub mod rfm;
+pub mod segment;
+pub mod silhouette;
