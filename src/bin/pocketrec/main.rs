@@ -12,6 +12,7 @@ mod fit;
 mod forecast;
 mod inputs;
 mod query;
+mod segment;
 mod split;
 mod tune;
 
@@ -50,6 +51,9 @@ enum Command {
     Forecast(forecast::ForecastArgs),
     /// Score forecasting models on train/test series (sMAPE, MASE, OWA, coverage, MSIS).
     ForecastEval(forecast::ForecastEvalArgs),
+    /// Group customers by recency, frequency and monetary value (k-means on
+    /// an order log) and name each group; JSON to --out, a summary on stderr.
+    Segment(segment::SegmentArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +82,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build::build_command(args),
         Command::Forecast(args) => forecast::forecast_command(args),
         Command::ForecastEval(args) => forecast::forecast_eval_command(args),
+        Command::Segment(args) => segment::segment_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
