@@ -5,7 +5,7 @@
 //! page; the query module (feature `wasm-query`), the same [`engine`]
 //! without the fitting code and the CSV and catalogue readers, for shops
 //! that serve a model index; and the forecasting module (feature
-//! `wasm-forecast`, [`forecast`]) for the shop owner's pages.
+//! `wasm-forecast`, [`forecast`] and [`segment`]) for the shop owner's pages.
 //!
 //! [`engine::Engine`] owns the catalogue and the fitted models inside wasm
 //! memory; JavaScript passes a catalogue once, interactions once (text,
@@ -20,6 +20,8 @@ pub mod convert;
 pub mod engine;
 #[cfg(feature = "wasm-forecast")]
 pub mod forecast;
+#[cfg(feature = "wasm-forecast")]
+pub mod segment;
 
 use wasm_bindgen::prelude::*;
 
