@@ -25,14 +25,19 @@
 //!
 //! Everything is deterministic for a seed: sums run in point order.
 //!
-//! **Written by hand rather than taken from linfa-clustering.** Measured on
-//! the same data and k (see the README, "Customer segments"): linfa's
-//! `KMeans` grows a size-optimised wasm module by far more than these ~200
-//! lines do (it brings its own ndarray version, linfa's traits and rand),
-//! and it was no faster natively on the online-retail RFM features or on
-//! 100 000 × 3 synthetic points; this module also needs the empty-cluster
-//! rule and seed derivation above spelt out, which a hand-written loop
-//! makes plain.
+//! **Written by hand rather than taken from linfa-clustering** (0.8.1),
+//! as measured on 2026-12-02 (README, "Customer segments"; a scratch
+//! crate outside the repository, the same code, k = 4, 10 restarts, seed
+//! 42, on a shared, busy machine): a wasm32 cdylib at opt-level "z" plus
+//! `wasm-opt -Oz` grows from 11.9 KB (an allocator only) to 60.7 KB
+//! (28.2 KB gzipped) with this module and to 141.6 KB (61.6 KB gzipped)
+//! with linfa's `KMeans`, which brings a second ndarray, linfa's traits,
+//! rand and rayon. Natively, on one thread, both found the same
+//! clustering (adjusted Rand index 1, the same inertia) in about the same
+//! time on the 4 339 online-retail customers (100 vs 102 ms, median of 5)
+//! and this one was 3.7× faster on 100 000 × 3 synthetic points (481 vs
+//! 1 772 ms). This module also spells out the empty-cluster rule and the
+//! seed derivation above, which a hand-written loop makes plain.
 
 use ndarray::{Array2, ArrayView2};
 

@@ -71,7 +71,9 @@ pub fn segment_command(args: SegmentArgs) -> Result<()> {
     )
     .with_context(|| format!("in {}", args.orders.display()))?;
     drop(text);
+    let read_ms = started.elapsed().as_secs_f64() * 1000.0;
     let result = segment(&orders, &options)?;
+    let segment_ms = started.elapsed().as_secs_f64() * 1000.0 - read_ms;
     let json = serde_json::to_vec_pretty(&result)?;
     std::fs::write(&args.out, json)
         .with_context(|| format!("could not write {}", args.out.display()))?;
@@ -80,14 +82,13 @@ pub fn segment_command(args: SegmentArgs) -> Result<()> {
         .silhouette
         .map_or_else(|| "none".to_string(), |s| format!("{s:.3}"));
     eprintln!(
-        "segment: {} customers in {} segments (k {}, silhouette {silhouette}); left out: {} with only returns, {} anonymous lines, {skipped} skipped lines; {} clamped at 0; {:.0} ms → {}",
+        "segment: {} customers in {} segments (k {}, silhouette {silhouette}); left out: {} with only returns, {} anonymous lines, {skipped} skipped lines; {} clamped at 0; {read_ms:.0} ms reading, {segment_ms:.0} ms segmenting → {}",
         result.customers.len(),
         result.k,
         if result.chosen_by == "k" { "given" } else { "by silhouette" },
         result.excluded.only_returns,
         result.excluded.anonymous_lines,
         result.excluded.clamped_monetary,
-        started.elapsed().as_secs_f64() * 1000.0,
         args.out.display()
     );
     Ok(())
