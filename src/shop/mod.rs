@@ -10,15 +10,20 @@
 //!    them into a reorder plan for every product (a lead-time forecast,
 //!    safety stock, reorder point, stock-out risk, order quantity), sorted
 //!    by urgency;
-//! 3. `segment` groups customers by recency, frequency and monetary
-//!    value (k-means), and names each group.
+//! 3. [`segment`] groups customers by recency, frequency and monetary
+//!    value ([`rfm`], then [`kmeans`] with the number of groups chosen by
+//!    [`silhouette`] or given), and names each group.
 //!
 //! Like the rest of the core, it does no I/O: the command line
 //! (`pocketrec stock`, `pocketrec segment`) and the owner's page in the
 //! browser hand it the file's text.
 
 pub mod classes;
+pub mod kmeans;
 pub mod on_hand;
 pub mod orders;
+pub mod rfm;
 pub mod sales;
+pub mod segment;
+pub mod silhouette;
 pub mod stock;

@@ -5,8 +5,8 @@
 //! page; the query module (feature `wasm-query`), the same [`engine`]
 //! without the fitting code and the CSV and catalogue readers, for shops
 //! that serve a model index; and the forecasting module (feature
-//! `wasm-forecast`, [`forecast`], and the reorder plan of an order log in
-//! [`shop`]) for the shop owner's pages.
+//! `wasm-forecast`, [`forecast`], the reorder plan of an order log in
+//! [`shop`] and customer segments in [`segment`]) for the shop owner's pages.
 //!
 //! [`engine::Engine`] owns the catalogue and the fitted models inside wasm
 //! memory; JavaScript passes a catalogue once, interactions once (text,
@@ -23,6 +23,8 @@ pub mod engine;
 pub mod forecast;
 #[cfg(feature = "wasm-forecast")]
 pub mod shop;
+#[cfg(feature = "wasm-forecast")]
+pub mod segment;
 
 use wasm_bindgen::prelude::*;
 

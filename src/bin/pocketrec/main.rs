@@ -12,6 +12,7 @@ mod fit;
 mod forecast;
 mod inputs;
 mod query;
+mod segment;
 mod split;
 mod stock;
 mod tune;
@@ -55,6 +56,9 @@ enum Command {
     /// lead-time forecast, safety stock, reorder point, stock-out risk and
     /// order quantity, most urgent first (JSON or CSV by the --out extension).
     Stock(stock::StockArgs),
+    /// Group customers by recency, frequency and monetary value (k-means on
+    /// an order log) and name each group; JSON to --out, a summary on stderr.
+    Segment(segment::SegmentArgs),
 }
 
 fn main() -> ExitCode {
@@ -84,6 +88,7 @@ fn main() -> ExitCode {
         Command::Forecast(args) => forecast::forecast_command(args),
         Command::ForecastEval(args) => forecast::forecast_eval_command(args),
         Command::Stock(args) => stock::stock_command(args),
+        Command::Segment(args) => segment::segment_command(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
