@@ -286,10 +286,12 @@ pub fn segment(orders: &Orders, options: &SegmentOptions) -> Result<Segments> {
         };
         kmeans(features.view(), &o)
     };
-    let (clustering, candidates) = match options.k {
+    let (clustering, candidates, s) = match options.k {
         KChoice::Fixed(k) => {
             check_k(k, n, distinct)?;
-            (run(k)?, Vec::new())
+            let c = run(k)?;
+            let s = silhouette(features.view(), &c.labels, options.seed);
+            (c, Vec::new(), s)
         }
         KChoice::Auto => {
             let top = (*AUTO_K.end()).min(distinct).min(n.saturating_sub(1));
@@ -310,10 +312,10 @@ pub fn segment(orders: &Orders, options: &SegmentOptions) -> Result<Segments> {
                     best = Some((s, c));
                 }
             }
-            (best.expect("at least one k tried").1, tried)
+            let (s, c) = best.expect("at least one k tried");
+            (c, tried, Some(s))
         }
     };
-    let s = silhouette(features.view(), &clustering.labels, options.seed);
     let (segments, labels) = describe(orders, &rfm, &features, &clustering);
     Ok(Segments {
         k: segments.len(),
