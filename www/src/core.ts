@@ -10,14 +10,14 @@
  * relies on of the handle.
  */
 import type { HistoryEvent, QueryOptions } from "../pkg/pocketrec.js";
-import type { Forecast, ForecastOptions, StockPlanProduct, Segment, SegmentedCustomer, SegmentOptions, Segments, StockPlan, StockPlanOptions } from "../pkg/pocketrec_forecast.js";
+import type { Forecast, ForecastOptions, StockPlanProduct, Segment, SegmentOptions, Segments, StockPlan, StockPlanOptions } from "../pkg/pocketrec_forecast.js";
 import { resolveView, type ItemView, type Reason, type Result } from "./display.js";
 import { isErrorCode, PocketrecError, type ErrorCode } from "./error.js";
 import { bucketOf } from "./xxh64.js";
 
 export { PocketrecError };
 
-export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, ItemView, StockPlanProduct, QueryOptions, Reason, Result, Segment, SegmentedCustomer, SegmentOptions, Segments, StockPlan, StockPlanOptions };
+export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, ItemView, StockPlanProduct, QueryOptions, Reason, Result, Segment, SegmentOptions, Segments, StockPlan, StockPlanOptions };
 
 /**
  * The wasm `Engine` handle (src/wasm/engine.rs): the catalogue, the

@@ -6,12 +6,12 @@
  * `PocketrecError` carrying a stable `code`. A worker whose wasm module
  * traps is replaced (see `restarting`).
  */
-import { fetchIndexFiles, indexFolder, PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource, type IndexSource, type LogSource, type StockPlanProduct, type Segment, type SegmentedCustomer, type SegmentOptions, type Segments, type StockPlan, type StockPlanOptions } from "./core.js";
+import { fetchIndexFiles, indexFolder, PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource, type IndexSource, type LogSource, type StockPlanProduct, type Segment, type SegmentOptions, type Segments, type StockPlan, type StockPlanOptions } from "./core.js";
 import { wasmModules } from "./loader.js";
 import { ShopHost, type Answer, type Args, type Caller, type Method, type PortLike, type Reply, type RequestOf } from "./protocol.js";
 
 export { PocketrecError };
-export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, IndexSource, ItemView, LogSource, StockPlanProduct, Progress, QueryOptions, Reason, Result, Segment, SegmentedCustomer, SegmentOptions, Segments, ShopSource, StockPlan, StockPlanOptions };
+export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, IndexSource, ItemView, LogSource, StockPlanProduct, Progress, QueryOptions, Reason, Result, Segment, SegmentOptions, Segments, ShopSource, StockPlan, StockPlanOptions };
 
 /** @deprecated Use `Result`: every result carries its item's display fields. */
 export type Recommendation = Result;

@@ -67,11 +67,12 @@ export async function ownerDesk(forecaster: Forecaster, catalogueUrl: string): P
   const run = async () => {
     const ticket = ++latest;
     const data = new FormData(form);
+    const skipBadLines = data.get("skipBadLines") === "on";
     const options: StockPlanOptions = {
       period: String(data.get("period")) === "month" ? "month" : "week",
       leadTime: Number(data.get("leadTime")),
       serviceLevel: Number(data.get("serviceLevel")),
-      skipBadLines: data.get("skipBadLines") === "on",
+      skipBadLines,
       ...(current.stock ? { stockCsv: current.stock } : {}),
       ...(current.catalogue ? { catalogJson: current.catalogue } : {}),
     };
@@ -81,7 +82,7 @@ export async function ownerDesk(forecaster: Forecaster, catalogueUrl: string): P
     // Each stands alone: a log too small for segments still gets its plan.
     const [stock, segments] = await Promise.allSettled([
       forecaster.stockPlan(current.orders, options),
-      forecaster.segmentCustomers(current.orders, { k: k === "auto" ? "auto" : Number(k), skipBadLines: options.skipBadLines, ...(current.catalogue ? { catalogJson: current.catalogue } : {}) }),
+      forecaster.segmentCustomers(current.orders, { k: k === "auto" ? "auto" : Number(k), skipBadLines, ...(current.catalogue ? { catalogJson: current.catalogue } : {}) }),
     ]);
     if (ticket !== latest) return;
     const ms = performance.now() - started;
@@ -262,7 +263,7 @@ class PlanView {
 
 /** The segments' table and the recency-against-spend scatter. */
 function showSegments(result: Segments): void {
-  $("#segments-summary").textContent = `${units.format(result.customers.length)} customers in ${result.k} segments (k ${result.chosenBy === "silhouette" ? "chosen by silhouette" : "as asked"}, silhouette ${result.silhouette.toFixed(2)}), as of ${result.asOf}.`;
+  $("#segments-summary").textContent = `${units.format(result.customers.length)} customers in ${result.k} segments (k ${result.chosenBy === "silhouette" ? "chosen by silhouette" : "as asked"}, silhouette ${result.silhouette === null ? "–" : result.silhouette.toFixed(2)}), as of ${result.asOf}.`;
   const rows = result.segments.map((s) => {
     const row = document.createElement("tr");
     row.dataset.segment = String(s.id);
