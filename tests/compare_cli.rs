@@ -87,7 +87,10 @@ fn compare_reports_each_configs_means_and_their_paired_difference() {
         assert!((f("a") - x).abs() < 1e-12, "{m} vs {x}");
         assert!((f("b") - y).abs() < 1e-12, "{m} vs {y}");
         assert!((f("difference") - (y - x)).abs() < 1e-12, "{m}");
-        assert!(f("lower") <= f("difference") && f("difference") <= f("upper"), "{m}");
+        assert!(
+            f("lower") <= f("difference") && f("difference") <= f("upper"),
+            "{m}"
+        );
         let verdict = m["verdict"].as_str().unwrap();
         let expected = if f("lower") > 0.0 {
             "bBetter"
@@ -113,14 +116,25 @@ fn a_config_against_itself_has_no_detectable_difference() {
     let out = compare(&a, &b, &[]);
     assert_ok(&out);
     let text = stdout(&out);
-    assert!(text.starts_with("A = a.json, B = b.json: model hybrid, split random"), "{text}");
-    assert!(text.contains("| metric | a.json (A) | b.json (B) | B − A | 95% CI |"), "{text}");
-    assert!(text.contains("| +0.0000 | [0.0000, 0.0000] |"), "{text}");
     assert!(
-        text.contains("NDCG@3: no detectable difference (b.json − a.json = +0.0000, 95% CI 0.0000 to 0.0000)"),
+        text.starts_with("A = a.json, B = b.json: model hybrid, split random"),
         "{text}"
     );
-    assert!(text.contains("recall@3: no detectable difference"), "{text}");
+    assert!(
+        text.contains("| metric | a.json (A) | b.json (B) | B − A | 95% CI |"),
+        "{text}"
+    );
+    assert!(text.contains("| +0.0000 | [0.0000, 0.0000] |"), "{text}");
+    assert!(
+        text.contains(
+            "NDCG@3: no detectable difference (b.json − a.json = +0.0000, 95% CI 0.0000 to 0.0000)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("recall@3: no detectable difference"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -141,7 +155,10 @@ fn one_model_may_be_chosen_and_via_index_serves_it() {
     let dir = tempfile::tempdir().unwrap();
     let a = write(dir.path(), "a.json", r#"{"itemKnn": {"neighbours": 1}}"#);
     let b = write(dir.path(), "b.json", r#"{"itemKnn": {"neighbours": 20}}"#);
-    for extra in [&["--models", "item-knn", "--json"][..], &["--models", "item-knn", "--via-index", "--json"]] {
+    for extra in [
+        &["--models", "item-knn", "--json"][..],
+        &["--models", "item-knn", "--via-index", "--json"],
+    ] {
         let out = compare(&a, &b, extra);
         assert_ok(&out);
         let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -163,19 +180,34 @@ fn compare_errors_say_what_is_accepted() {
         run(&args)
     };
     let one = with(&["--compare", p(&a)]);
-    assert_fails(&one, &["--compare takes two config files, A and B (--compare A.json,B.json); got 1"]);
+    assert_fails(
+        &one,
+        &["--compare takes two config files, A and B (--compare A.json,B.json); got 1"],
+    );
     let three = format!("{},{},{}", p(&a), p(&b), p(&a));
     let out = with(&["--compare", &three]);
     assert_fails(&out, &["--compare takes two config files", "got 3"]);
     let pair = format!("{},{}", p(&a), p(&b));
     let out = with(&["--compare", &pair, "--tune"]);
-    assert_fails(&out, &["--compare with --tune is not supported", "pocketrec tune"]);
+    assert_fails(
+        &out,
+        &["--compare with --tune is not supported", "pocketrec tune"],
+    );
     let out = with(&["--compare", &pair, "--models", "popular,hybrid"]);
-    assert_fails(&out, &["--compare evaluates one model", "--models gave 2: popular,hybrid"]);
+    assert_fails(
+        &out,
+        &[
+            "--compare evaluates one model",
+            "--models gave 2: popular,hybrid",
+        ],
+    );
     let out = with(&["--compare", &pair, "--models", "user-knn", "--via-index"]);
     assert_fails(&out, &["--via-index", "user-knn"]);
     let out = with(&["--compare", &pair, "--bootstrap", "0"]);
-    assert_fails(&out, &["bootstrap", "must be from 1 to 1000000 resamples, got 0"]);
+    assert_fails(
+        &out,
+        &["bootstrap", "must be from 1 to 1000000 resamples, got 0"],
+    );
     let out = with(&["--compare", &pair, "--config", p(&a)]);
     assert_fails(&out, &["--config", "cannot be used with", "--compare"]);
     let out = with(&["--bootstrap", "10"]);
@@ -193,7 +225,11 @@ fn compare_errors_say_what_is_accepted() {
         &out,
         &[p(&typo), "$.itemKnn.neighbors", "unknown field `neighbors`"],
     );
-    let bad = write(dir.path(), "bad.json", "{\"hybrid\": {\"weights\": {\"content\": \"lots\"}}}");
+    let bad = write(
+        dir.path(),
+        "bad.json",
+        "{\"hybrid\": {\"weights\": {\"content\": \"lots\"}}}",
+    );
     let pair = format!("{},{}", p(&a), p(&bad));
     let out = with(&["--compare", &pair]);
     assert_fails(&out, &[p(&bad), "$.hybrid.weights.content", "line 1"]);

@@ -199,7 +199,10 @@ pub fn pair_users(
 /// # Errors
 /// [`Error::InvalidConfig`] for options out of range; [`Error::Empty`] for
 /// no users; [`Error::InvalidValue`] for columns of different lengths.
-pub fn bootstrap_intervals(columns: &[&[f64]], options: &CompareOptions) -> Result<Vec<(f64, f64)>> {
+pub fn bootstrap_intervals(
+    columns: &[&[f64]],
+    options: &CompareOptions,
+) -> Result<Vec<(f64, f64)>> {
     options.validate()?;
     let n = columns.first().map_or(0, |c| c.len());
     if n == 0 {
@@ -320,7 +323,10 @@ mod tests {
         // Every resample of d = 0.25 everywhere has mean 0.25.
         let d = vec![0.25; 37];
         let ci = bootstrap_intervals(&[&d], &options(500, 1)).unwrap();
-        assert!((ci[0].0 - 0.25).abs() < 1e-12 && (ci[0].1 - 0.25).abs() < 1e-12, "{ci:?}");
+        assert!(
+            (ci[0].0 - 0.25).abs() < 1e-12 && (ci[0].1 - 0.25).abs() < 1e-12,
+            "{ci:?}"
+        );
     }
 
     #[test]
@@ -328,10 +334,15 @@ mod tests {
         // d alternates 0.1 + 1 and 0.1 − 1: mean 0.1, population sd 1, so the
         // normal interval is 0.1 ± 1.96/√4000 = 0.1 ± 0.0310.
         let n = 4000;
-        let d: Vec<f64> = (0..n).map(|i| if i % 2 == 0 { 1.1 } else { -0.9 }).collect();
+        let d: Vec<f64> = (0..n)
+            .map(|i| if i % 2 == 0 { 1.1 } else { -0.9 })
+            .collect();
         let (lo, hi) = bootstrap_intervals(&[&d], &options(4000, 7)).unwrap()[0];
         let half = 1.96 / (n as f64).sqrt();
-        assert!(((hi - lo) / 2.0 - half).abs() < 0.1 * half, "{lo} {hi} vs ±{half}");
+        assert!(
+            ((hi - lo) / 2.0 - half).abs() < 0.1 * half,
+            "{lo} {hi} vs ±{half}"
+        );
         assert!(((hi + lo) / 2.0 - 0.1).abs() < 0.1 * half, "{lo} {hi}");
     }
 
@@ -359,8 +370,16 @@ mod tests {
         // A scored users 0, 1, 3; B scored 1, 2, 3: users 1 and 3 pair up.
         // NDCG differences: 0.5 − 0.2 = 0.3 and 0.9 − 0.4 = 0.5, mean 0.4;
         // recall differences: 1 − 1 = 0 and 0 − 0.5 = −0.5, mean −0.25.
-        let a = [(0, user(1.0, 1.0)), (1, user(0.2, 1.0)), (3, user(0.4, 0.5))];
-        let b = [(1, user(0.5, 1.0)), (2, user(0.0, 0.0)), (3, user(0.9, 0.0))];
+        let a = [
+            (0, user(1.0, 1.0)),
+            (1, user(0.2, 1.0)),
+            (3, user(0.4, 0.5)),
+        ];
+        let b = [
+            (1, user(0.5, 1.0)),
+            (2, user(0.0, 0.0)),
+            (3, user(0.9, 0.0)),
+        ];
         let pairs = pair_users(&a, &b);
         assert_eq!(pairs.iter().map(|p| p.0).collect::<Vec<_>>(), [1, 3]);
         let c = compare(&a, &b, &options(200, 3)).unwrap();
@@ -388,7 +407,10 @@ mod tests {
         let c = compare(&base, &b, &CompareOptions::default()).unwrap();
         assert_eq!(c.ndcg.verdict, Verdict::BBetter);
         assert_eq!(c.recall.verdict, Verdict::NoDifference);
-        assert!(c.ndcg.sentence("a.json", "b.json", 0.95).starts_with("b.json is better by 0.1000 ± 0.00"));
+        assert!(c
+            .ndcg
+            .sentence("a.json", "b.json", 0.95)
+            .starts_with("b.json is better by 0.1000 ± 0.00"));
         assert!(c
             .recall
             .sentence("a.json", "b.json", 0.95)
@@ -396,19 +418,30 @@ mod tests {
         // Swapped, A is the better one, by the same amount.
         let swapped = compare(&b, &base, &CompareOptions::default()).unwrap();
         assert_eq!(swapped.ndcg.verdict, Verdict::ABetter);
-        assert!(swapped.ndcg.sentence("b.json", "a.json", 0.95).starts_with("b.json is better by 0.1000 ± 0.00"));
+        assert!(swapped
+            .ndcg
+            .sentence("b.json", "a.json", 0.95)
+            .starts_with("b.json is better by 0.1000 ± 0.00"));
     }
 
     #[test]
     fn bad_options_and_no_common_users_are_errors() {
         let a = [(0, user(1.0, 1.0))];
         let b = [(1, user(1.0, 1.0))];
-        assert_eq!(compare(&a, &b, &CompareOptions::default()).unwrap_err().code(), "empty_input");
+        assert_eq!(
+            compare(&a, &b, &CompareOptions::default())
+                .unwrap_err()
+                .code(),
+            "empty_input"
+        );
         let zero = CompareOptions {
             resamples: 0,
             ..CompareOptions::default()
         };
         let e = compare(&a, &a, &zero).unwrap_err();
-        assert_eq!(e.to_string(), "config bootstrap: must be from 1 to 1000000 resamples, got 0");
+        assert_eq!(
+            e.to_string(),
+            "config bootstrap: must be from 1 to 1000000 resamples, got 0"
+        );
     }
 }

@@ -39,8 +39,8 @@
  * `true`/`false`, e.g. another `index` built with another config) take the
  * place of the element's own. A stored variant no longer in `variants` is
  * drawn again. The element sets `data-variant="b"` and fires
- * `pocketrec-variant` (`detail: {experiment, variant}`) when the variant is
- * first known. pocketrec sends nothing: a shop reads the variant into its
+ * `pocketrec-variant` (`detail: {experiment, variant}`, bubbling) when the
+ * variant is first known. pocketrec sends nothing: a shop reads the variant into its
  * own analytics, if it has any.
  *
  * Everything from the catalogue goes into the page as text (`textContent`)
@@ -332,7 +332,8 @@ export class PocketRecs extends HTMLElement {
     this.overrides = variants[variant];
     if (this.dataset.variant !== variant) {
       this.dataset.variant = variant;
-      this.dispatchEvent(new CustomEvent("pocketrec-variant", { detail: { experiment, variant } }));
+      // It bubbles (out of any shadow root too): one listener on `document` hears every strip.
+      this.dispatchEvent(new CustomEvent("pocketrec-variant", { detail: { experiment, variant }, bubbles: true, composed: true }));
     }
   }
 

@@ -84,7 +84,12 @@ fn run(args: &EvalArgs, config_path: &Path, model: Model) -> Result<Run> {
     let fitted = if args.via_index {
         via_index(catalogue, &parts.train, &config, args.noise_seed)?
     } else {
-        fit_models(catalogue, Some(&parts.train), &config, &FitPlan::of(&[model]))?
+        fit_models(
+            catalogue,
+            Some(&parts.train),
+            &config,
+            &FitPlan::of(&[model]),
+        )?
     };
     let train_ui = fitted
         .user_items
@@ -206,7 +211,10 @@ fn print_table(
     ))?;
     emit(&format!("| metric | {a} (A) | {b} (B) | B − A | 95% CI |"))?;
     emit("|---|---|---|---|---|")?;
-    let rows = [(format!("NDCG@{k}"), &c.ndcg), (format!("recall@{k}"), &c.recall)];
+    let rows = [
+        (format!("NDCG@{k}"), &c.ndcg),
+        (format!("recall@{k}"), &c.recall),
+    ];
     for (name, m) in &rows {
         emit(&format!(
             "| {name} | {:.4} | {:.4} | {:+.4} | [{:.4}, {:.4}] |",
