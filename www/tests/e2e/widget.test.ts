@@ -188,7 +188,8 @@ describe("<pocket-recs>", () => {
     await page.evaluate((v) => localStorage.setItem("pocketrec:history", JSON.stringify({ v: 1, events: [], variants: { "strip-test": v } })), other);
     await page.reload();
     assert.equal(await ready(), other);
-    await page.evaluate(async () => ((await import("/pocketrec/pocketrec.js")) as { sharedHistory(): { clear(): void } }).sharedHistory().clear());
+    // The page's own "forget me": the module's shared history, cleared (a variable URL keeps tsc from resolving it).
+    await page.evaluate(async (url) => ((await import(url)) as { sharedHistory(): { clear(): void } }).sharedHistory().clear(), "/pocketrec/pocketrec.js");
     assert.equal(await page.evaluate(() => localStorage.getItem("pocketrec:history")), null);
     await page.reload();
     await ready();
