@@ -69,10 +69,22 @@ impl Config {
     ///
     /// # Errors
     /// [`Error::Json`] with line and column (including unknown keys, with
-    /// the accepted ones listed); [`Error::InvalidConfig`] for a value out of range.
+    /// the accepted ones listed, and values of the wrong type, both with
+    /// their JSON path, e.g. `$.itemKnn.neighbors`);
+    /// [`Error::InvalidConfig`] for a value out of range.
     pub fn from_json(text: impl AsRef<[u8]>) -> Result<CheckedConfig> {
         let text = crate::data::strip_bom(text.as_ref());
-        let config: Config = serde_json::from_slice(text).map_err(|e| Error::json("config", &e))?;
+        let config: Config = serde_json::from_slice(text).map_err(|e| {
+            let mut error = Error::json("config", &e);
+            // Well-formed JSON of the wrong shape: say which value.
+            if let (Error::Json { message, .. }, serde_json::error::Category::Data) =
+                (&mut error, e.classify())
+            {
+                let path = crate::data::json_path::path_at(text, e.line(), e.column());
+                *message = format!("{path}: {message}");
+            }
+            error
+        })?;
         config.check()
     }
 
@@ -144,7 +156,13 @@ mod tests {
     #[test]
     fn typos_and_bad_values_are_reported() {
         let e = Config::from_json(r#"{"itemKnn": {"neighbors": 5}}"#).unwrap_err();
-        assert!(e.to_string().starts_with("config: invalid JSON at line 1, column 24: unknown field `neighbors`, expected one of"), "{e}");
+        assert!(e.to_string().starts_with("config: invalid JSON at line 1, column 24: $.itemKnn.neighbors: unknown field `neighbors`, expected one of"), "{e}");
+        let e = Config::from_json(r#"{"hybrid": {"weights": {"content": "lots"}}}"#).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("$.hybrid.weights.content: invalid type: string \"lots\", expected"),
+            "{e}"
+        );
         let e = Config::from_json(r#"{"itemKnn": {"similarity": "dice"}}"#).unwrap_err();
         assert!(
             e.to_string().contains(

@@ -143,7 +143,9 @@
 //! The library itself (every module above) needs no feature. The three
 //! `wasm-*` features only select what `src/wasm/` compiles, and that
 //! module exists only when building for `target_arch = "wasm32"`: on a
-//! native target they change nothing. A library user who does not want the
+//! native target they change nothing but the dependency list
+//! (`wasm-recommend` and `wasm-query` bring getrandom, with its `wasm_js`
+//! backend, for the modules' `randomBytes`; nothing native calls it). A library user who does not want the
 //! command-line tool's dependencies turns the defaults off:
 //!
 //! ```toml

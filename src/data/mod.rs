@@ -8,12 +8,14 @@
 //!   user × item matrix ([`interactions::UserItems`]);
 //! * [`history`]: one shopper's events → weighted items;
 //! * [`movielens`]: the MovieLens layout as a catalogue;
+//! * [`json_path`]: the JSON path of a line and column, for error messages;
 //! * [`text`]: tokenising (words, CJK bigrams) shared by the content model
 //!   and search.
 
 pub mod catalogue;
 pub mod history;
 pub mod interactions;
+pub mod json_path;
 pub mod movielens;
 pub mod text;
 

@@ -25,6 +25,7 @@ use crate::data::interactions::{Interactions, UserItems};
 use crate::error::{Error, Result};
 use crate::recommend::{CheckedQuery, Recommender};
 
+pub mod compare;
 pub mod tune;
 
 /// How to split interactions into train and test.
@@ -132,6 +133,45 @@ pub struct Metrics {
     pub coverage: f64,
 }
 
+/// One user's ranking metrics at cut-off `k` (see the module docs).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct UserMetrics {
+    /// Precision@k.
+    pub precision: f64,
+    /// Recall@k.
+    pub recall: f64,
+    /// NDCG@k.
+    pub ndcg: f64,
+    /// Average precision@k.
+    pub map: f64,
+    /// At least one hit.
+    pub hit: bool,
+}
+
+impl UserMetrics {
+    /// Scores the first `k` of `recommended` against a non-empty `relevant` set.
+    fn score(recommended: &[u32], relevant: &FxHashSet<u32>, k: usize) -> UserMetrics {
+        let list = &recommended[..recommended.len().min(k)];
+        let (mut hits, mut dcg, mut ap) = (0usize, 0.0, 0.0);
+        for (i, item) in list.iter().enumerate() {
+            if relevant.contains(item) {
+                hits += 1;
+                dcg += 1.0 / (i as f64 + 2.0).log2();
+                ap += hits as f64 / (i + 1) as f64;
+            }
+        }
+        let ideal = relevant.len().min(k);
+        let idcg: f64 = (0..ideal).map(|i| 1.0 / (i as f64 + 2.0).log2()).sum();
+        UserMetrics {
+            precision: hits as f64 / k as f64,
+            recall: hits as f64 / relevant.len() as f64,
+            ndcg: dcg / idcg,
+            map: ap / ideal as f64,
+            hit: hits > 0,
+        }
+    }
+}
+
 /// Accumulates per-user metrics.
 #[derive(Debug, Clone)]
 pub struct MetricsAccumulator {
@@ -150,30 +190,24 @@ impl MetricsAccumulator {
         }
     }
 
-    /// Adds one user's ranked list against their relevant items.
-    pub fn add(&mut self, recommended: &[u32], relevant: &FxHashSet<u32>) {
+    /// Adds one user's ranked list against their relevant items, and
+    /// returns that user's metrics (`None` when `relevant` is empty: the
+    /// user is not counted).
+    pub fn add(&mut self, recommended: &[u32], relevant: &FxHashSet<u32>) -> Option<UserMetrics> {
         if relevant.is_empty() {
-            return;
+            return None;
         }
         let list = &recommended[..recommended.len().min(self.k)];
         self.seen.extend(list.iter().copied());
-        let (mut hits, mut dcg, mut ap) = (0usize, 0.0, 0.0);
-        for (i, item) in list.iter().enumerate() {
-            if relevant.contains(item) {
-                hits += 1;
-                dcg += 1.0 / (i as f64 + 2.0).log2();
-                ap += hits as f64 / (i + 1) as f64;
-            }
-        }
-        let ideal = relevant.len().min(self.k);
-        let idcg: f64 = (0..ideal).map(|i| 1.0 / (i as f64 + 2.0).log2()).sum();
+        let user = UserMetrics::score(list, relevant, self.k);
         let s = &mut self.sums;
         s.users += 1;
-        s.precision += hits as f64 / self.k as f64;
-        s.recall += hits as f64 / relevant.len() as f64;
-        s.ndcg += dcg / idcg;
-        s.map += ap / ideal as f64;
-        s.hit_rate += (hits > 0) as u8 as f64;
+        s.precision += user.precision;
+        s.recall += user.recall;
+        s.ndcg += user.ndcg;
+        s.map += user.map;
+        s.hit_rate += user.hit as u8 as f64;
+        Some(user)
     }
 
     /// Averages over the users added.
@@ -203,8 +237,24 @@ pub fn evaluate(
     train: &UserItems,
     test: &UserItems,
     query: &CheckedQuery,
-    mut progress: impl FnMut(usize, usize),
+    progress: impl FnMut(usize, usize),
 ) -> Result<Metrics> {
+    Ok(evaluate_users(recommender, train, test, query, progress)?.0)
+}
+
+/// As [`evaluate`], also returning each evaluated user's metrics, as
+/// `(user index, metrics)` in ascending user order: the per-user values
+/// that [`compare`] pairs across two recommenders.
+///
+/// # Errors
+/// [`Error::InvalidConfig`] for bad query options.
+pub fn evaluate_users(
+    recommender: &Recommender,
+    train: &UserItems,
+    test: &UserItems,
+    query: &CheckedQuery,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<(Metrics, Vec<(u32, UserMetrics)>)> {
     if query.k == 0 {
         return Err(Error::config("k", "must be ≥ 1 for evaluation, got 0"));
     }
@@ -212,6 +262,7 @@ pub fn evaluate(
     let users: Vec<usize> = (0..test.matrix.rows())
         .filter(|&u| test.matrix.row_len(u) > 0)
         .collect();
+    let mut per_user = Vec::with_capacity(users.len());
     for (n, &u) in users.iter().enumerate() {
         let half_life = recommender.half_life_days(query);
         let history = if u < train.matrix.rows() {
@@ -224,10 +275,12 @@ pub fn evaluate(
         let recs = recommender.recommend_history(&history, own, query)?;
         let items: Vec<u32> = recs.iter().map(|r| r.index).collect();
         let relevant: FxHashSet<u32> = test.matrix.row(u).0.iter().copied().collect();
-        acc.add(&items, &relevant);
+        if let Some(metrics) = acc.add(&items, &relevant) {
+            per_user.push((u as u32, metrics));
+        }
         progress(n + 1, users.len());
     }
-    Ok(acc.finish(recommender.catalogue().len()))
+    Ok((acc.finish(recommender.catalogue().len()), per_user))
 }
 
 #[cfg(test)]

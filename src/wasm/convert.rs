@@ -9,10 +9,16 @@ use crate::error::Error;
 /// A JavaScript `Error` with `name = "PocketrecError"` and a stable `code`
 /// property, so callers can branch on the kind of failure.
 pub fn js_error(error: &Error) -> JsValue {
-    let js = js_sys::Error::new(&error.to_string());
+    js_error_coded(&error.to_string(), error.code())
+}
+
+/// A `PocketrecError` with `message` and `code` (one of the shell's
+/// `ERROR_CODES`), for failures that are not a core [`Error`].
+pub fn js_error_coded(message: &str, code: &str) -> JsValue {
+    let js = js_sys::Error::new(message);
     js.set_name("PocketrecError");
     // Setting a property on a fresh Error object cannot fail.
-    let _ = js_sys::Reflect::set(&js, &"code".into(), &error.code().into());
+    let _ = js_sys::Reflect::set(&js, &"code".into(), &code.into());
     js.into()
 }
 

@@ -28,6 +28,39 @@ pub mod segment;
 
 use wasm_bindgen::prelude::*;
 
+/// The most bytes one [`random_bytes`] call gives (what one
+/// `crypto.getRandomValues` call may fill).
+#[cfg(any(feature = "wasm-recommend", feature = "wasm-query"))]
+pub const MAX_RANDOM_BYTES: usize = 65_536;
+
+/// `n` random bytes from the browser's cryptographic generator
+/// (`crypto.getRandomValues`, through getrandom's `wasm_js` backend), as a
+/// `Uint8Array`: the randomness the page must supply, e.g. for the shell's
+/// `Engine.variant` draws. The core never calls this: its randomness is
+/// seeded.
+///
+/// # Errors
+/// `invalid_value` for `n` outside 1 to [`MAX_RANDOM_BYTES`]; `internal`
+/// when the environment has no `crypto.getRandomValues`.
+#[cfg(any(feature = "wasm-recommend", feature = "wasm-query"))]
+#[wasm_bindgen(js_name = randomBytes)]
+pub fn random_bytes(n: usize) -> Result<Vec<u8>, JsValue> {
+    if !(1..=MAX_RANDOM_BYTES).contains(&n) {
+        return Err(convert::js_error(&crate::Error::InvalidValue {
+            path: "randomBytes(n)".into(),
+            message: format!("n must be from 1 to {MAX_RANDOM_BYTES}, got {n}"),
+        }));
+    }
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        convert::js_error_coded(
+            &format!("no source of random numbers (crypto.getRandomValues): {e}"),
+            "internal",
+        )
+    })?;
+    Ok(bytes)
+}
+
 /// Runs once when the module is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {

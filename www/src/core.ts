@@ -63,9 +63,17 @@ export type QueryRequest = "similar" | "recommend" | "popular" | "search" | "ite
 /** A model name as queries and `IndexSource.models` take it. */
 export type ModelName = NonNullable<QueryOptions["model"]>;
 
+/**
+ * `n` (1 to 65,536) bytes from the browser's cryptographic generator
+ * (`crypto.getRandomValues`, through getrandom in the wasm module); both
+ * recommendation modules export it (src/wasm/mod.rs).
+ */
+export type RandomBytes = (n: number) => Uint8Array;
+
 /** The recommendation module's exports the core needs. */
 export interface WasmExports {
   Engine: new (catalogue: string, config: unknown) => WasmEngine;
+  randomBytes: RandomBytes;
 }
 
 /** What a loaded shop asks of its wasm engine, however it was opened. */
@@ -77,6 +85,16 @@ type QueryEngine = Pick<WasmEngine, "itemCount" | "itemIds" | "items" | "similar
  */
 export interface IndexExports {
   Engine: { fromIndex(manifest: Uint8Array, files: Map<string, Uint8Array>, models?: readonly string[]): WasmIndexEngine };
+  randomBytes: RandomBytes;
+}
+
+/** `n` random bytes from `module` (see `RandomBytes`), errors as `PocketrecError`s. */
+export function randomBytesWith(module: { randomBytes: RandomBytes }, n: number): Uint8Array {
+  try {
+    return module.randomBytes(n);
+  } catch (e) {
+    throw wrap(e, "could not draw random bytes");
+  }
 }
 
 /** The forecasting module's exports (a separate wasm module, loaded only when a forecast is asked for). */

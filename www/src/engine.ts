@@ -7,10 +7,13 @@
  * traps is replaced (see `restarting`).
  */
 import { fetchIndexFiles, indexFolder, PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource, type IndexSource, type LogSource, type StockPlanProduct, type Segment, type SegmentOptions, type Segments, type StockPlan, type StockPlanOptions } from "./core.js";
+import { assignVariant, type Variants } from "./experiment.js";
+import { sharedHistory, type History } from "./history.js";
 import { wasmModules } from "./loader.js";
 import { ShopHost, type Answer, type Args, type Caller, type Method, type PortLike, type Reply, type RequestOf } from "./protocol.js";
 
 export { PocketrecError };
+export type { Variants };
 export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, IndexSource, ItemView, LogSource, StockPlanProduct, Progress, QueryOptions, Reason, Result, Segment, SegmentOptions, Segments, ShopSource, StockPlan, StockPlanOptions };
 
 /** @deprecated Use `Result`: every result carries its item's display fields. */
@@ -295,6 +298,28 @@ export class Engine {
   /** As `Forecaster.forecast`, in this engine's worker. */
   forecast(values: readonly number[] | Float64Array, options?: ForecastOptions): Promise<Forecast> {
     return forecastOn(this.backend, values, options);
+  }
+
+  /**
+   * This browser's variant of experiment `name`, one of `variants` (names,
+   * drawn uniformly, or name → weight). The first call draws it at random
+   * with the browser's cryptographic generator (through this engine's wasm
+   * module) and stores it with the shopper's history (`options.history`,
+   * default `sharedHistory()`); every later call, on this page or a later
+   * one, returns the same variant. `history.clear()` forgets it (the next
+   * call draws again). If `variants` no longer offers the stored variant
+   * (left out, or weight 0), a new one is drawn and stored; a change of
+   * weights alone never moves a shopper.
+   *
+   * pocketrec sends the assignment nowhere: read it into your own analytics.
+   *
+   * @throws PocketrecError `invalid_value` for a bad name or variants (an
+   * empty list, a name given twice, a weight below 0 or not finite, all
+   * weights 0; names are 1–100 characters, at most 100 variants);
+   * `limit_exceeded` past 100 experiments per browser.
+   */
+  variant(name: string, variants: Variants, options: { history?: History } = {}): Promise<string> {
+    return assignVariant(options.history ?? sharedHistory(), name, variants, (n) => this.backend.call("randomBytes", n));
   }
 
   /** Frees the wasm memory and stops the worker. */

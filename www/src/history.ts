@@ -10,6 +10,11 @@
  * `maxEvents` the oldest events go. When storage is full, the oldest half
  * is dropped and the write retried once; when storage is unavailable
  * (private mode, disabled), the history lives in memory for the page.
+ *
+ * The same value holds the shopper's experiment assignments
+ * (`Engine.variant`), as `"variants": {"<experiment>": "<variant>"}` (left
+ * out while there are none), so they are shown by `export()` and erased by
+ * `clear()` with the events.
  */
 
 /** Something the shopper did, as the engine's `recommend` takes it. */
@@ -61,7 +66,12 @@ export const HISTORY_VERSION = 1;
 interface Stored {
   v: number;
   events: HistoryEvent[];
+  /** Experiment name → assigned variant (`Engine.variant`); absent when empty. */
+  variants?: Record<string, string>;
 }
+
+/** The most experiment assignments kept per history (see `setVariant`). */
+export const MAX_VARIANTS = 100;
 
 function memoryStorage(): StorageLike {
   const values = new Map<string, string>();
@@ -117,6 +127,8 @@ export class History {
   private readonly report: (p: HistoryProblem) => void;
   private readonly now: () => number;
   private list: HistoryEvent[];
+  /** Experiment → variant, in the order assigned (read by `load`, so declared before it runs). */
+  private assigned = new Map<string, string>();
   private readonly listeners = new Set<(events: readonly HistoryEvent[]) => void>();
 
   constructor(options: HistoryOptions = {}) {
@@ -158,9 +170,34 @@ export class History {
     this.emit();
   }
 
-  /** Everything stored, as JSON text, for the shopper to see or keep. */
+  /** Everything stored (events and experiment assignments), as JSON text, for the shopper to see or keep. */
   export(): string {
-    return JSON.stringify({ v: HISTORY_VERSION, events: this.list } satisfies Stored, null, 2);
+    return JSON.stringify(this.stored(), null, 2);
+  }
+
+  /** The variant this browser was assigned in `experiment`, if any (see `Engine.variant`). */
+  variant(experiment: string): string | undefined {
+    return this.assigned.get(experiment);
+  }
+
+  /** Every experiment assignment, experiment → variant. */
+  variants(): Readonly<Record<string, string>> {
+    return Object.fromEntries(this.assigned);
+  }
+
+  /**
+   * Records that this browser is in `variant` of `experiment`, and saves
+   * (with the events, so `clear()` forgets it). Listeners are not called:
+   * the events did not change. At most `MAX_VARIANTS` experiments are kept;
+   * a new one past that throws a `RangeError` (an old assignment is never
+   * dropped, which would silently move a shopper to another variant).
+   */
+  setVariant(experiment: string, variant: string): void {
+    if (!this.assigned.has(experiment) && this.assigned.size >= MAX_VARIANTS) {
+      throw new RangeError(`pocketrec: at most ${MAX_VARIANTS} experiments are kept per history; "${experiment}" would be one more`);
+    }
+    this.assigned.set(experiment, variant);
+    this.save();
   }
 
   /** Keys of unreadable values set aside by this or an earlier page. */
@@ -181,6 +218,7 @@ export class History {
   clear(): void {
     for (const k of this.setAsideKeys()) this.storage.removeItem(k);
     this.list = [];
+    this.assigned = new Map();
     this.storage.removeItem(this.key);
     this.readOnly = false;
     this.emit();
@@ -196,7 +234,32 @@ export class History {
     for (const listener of this.listeners) listener(this.list);
   }
 
+  /** What is written: the events, and the assignments when there are any. */
+  private stored(): Stored {
+    const stored: Stored = { v: HISTORY_VERSION, events: this.list };
+    if (this.assigned.size) stored.variants = Object.fromEntries(this.assigned);
+    return stored;
+  }
+
+  /** A stored `variants` object's string entries; entries of another kind are skipped and reported. */
+  private readVariants(value: unknown): Map<string, string> {
+    const read = new Map<string, string>();
+    if (value === undefined) return read;
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      this.report({ kind: "corrupt", message: "pocketrec: the stored experiment assignments are not an object; they were skipped" });
+      return read;
+    }
+    const entries = Object.entries(value);
+    for (const [name, variant] of entries) {
+      if (typeof variant === "string" && read.size < MAX_VARIANTS) read.set(name, variant);
+    }
+    const skipped = entries.length - read.size;
+    if (skipped > 0) this.report({ kind: "corrupt", message: `pocketrec: ${skipped} unreadable experiment assignments were skipped` });
+    return read;
+  }
+
   private load(): HistoryEvent[] {
+    this.assigned = new Map();
     const raw = this.storage.getItem(this.key);
     if (raw === null) {
       return [];
@@ -216,12 +279,13 @@ export class History {
       return [];
     }
     const events = s.events.map(readEvent).filter((e): e is HistoryEvent => e !== undefined);
+    this.assigned = this.readVariants(s.variants);
     const dropped = s.events.length - events.length;
     if (dropped > 0) {
       this.report({ kind: "corrupt", message: `pocketrec: ${dropped} unreadable history events were skipped` });
     }
     const kept = events.slice(-this.maxEvents);
-    if (s.v < HISTORY_VERSION || dropped > 0) {
+    if (s.v < HISTORY_VERSION || dropped > 0 || this.assigned.size !== Object.keys(s.variants ?? {}).length) {
       this.list = kept;
       this.save();
     }
@@ -248,7 +312,7 @@ export class History {
     if (this.readOnly) {
       return;
     }
-    const write = () => this.storage.setItem(this.key, JSON.stringify({ v: HISTORY_VERSION, events: this.list } satisfies Stored));
+    const write = () => this.storage.setItem(this.key, JSON.stringify(this.stored()));
     try {
       write();
     } catch (e) {
@@ -265,4 +329,16 @@ export class History {
       }
     }
   }
+}
+
+const histories = new Map<string, History>();
+
+/** One `History` per storage key per page, shared by every element, the engine's `variant` and the page's code. */
+export function sharedHistory(key = "pocketrec:history"): History {
+  let history = histories.get(key);
+  if (!history) {
+    history = new History({ key });
+    histories.set(key, history);
+  }
+  return history;
 }

@@ -14,6 +14,7 @@
  * ```
  */
 export { Engine, Forecaster, PocketrecError } from "./engine.js";
+export type { Variants } from "./experiment.js";
 export type { EngineOptions, ErrorCode, Forecast, ForecastOptions, ForecasterOptions, HistoryEvent, ItemView, Progress, QueryOptions, Reason, Recommendation, Result, ShopSource, IndexSource, LogSource, StockPlanProduct, Segment, SegmentOptions, Segments, StockPlan, StockPlanOptions } from "./engine.js";
 export { ERROR_CODES } from "./error.js";
 export { wasmModules } from "./loader.js";

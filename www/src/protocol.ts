@@ -6,7 +6,7 @@
  * either a value or an error (message and stable code, since Error objects
  * lose their properties when posted). Progress goes out with id 0.
  */
-import { forecastWith, PocketrecError, segmentsWith, Shop, stockPlanWith, type Forecast, type ForecastOptions, type SegmentOptions, type Segments, type StockPlan, type StockPlanOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Result, type ShopSource } from "./core.js";
+import { forecastWith, PocketrecError, randomBytesWith, segmentsWith, Shop, stockPlanWith, type Forecast, type ForecastOptions, type SegmentOptions, type Segments, type StockPlan, type StockPlanOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Result, type ShopSource } from "./core.js";
 import type { ErrorCode } from "./error.js";
 import type { Modules } from "./loader.js";
 
@@ -33,6 +33,11 @@ export interface Requests {
   recommend: { args: [history: HistoryEvent[], options?: QueryOptions]; result: Result[] };
   popular: { args: [options?: QueryOptions]; result: Result[] };
   search: { args: [text: string, options?: QueryOptions]; result: Result[] };
+  /**
+   * `n` bytes from the browser's cryptographic generator, drawn by the wasm
+   * module the shop uses (the query module when none is loaded).
+   */
+  randomBytes: { args: [n: number]; result: Uint8Array };
   /** Needs no shop. */
   forecast: { args: [values: number[] | Float64Array, options?: ForecastOptions]; result: Forecast };
   /** Needs no shop: a reorder plan from an order log's text. */
@@ -85,15 +90,19 @@ type Handlers = { [M in Method]: (...args: Args<M>) => Answer<M> | Promise<Answe
  * answering from a broken module. */
 export class ShopHost implements Caller {
   private shop: Shop | undefined;
+  /** The module the loaded shop runs on: it also draws random bytes. */
+  private shopModule: () => Promise<{ randomBytes: (n: number) => Uint8Array }>;
   private crashed: PocketrecError | undefined;
   private readonly handlers: Handlers;
 
   /** `modules` are called on first use of each (see loader.ts); `fetchFn` replaces the global fetch. */
   constructor(modules: Modules, onProgress: (progress: Progress) => void, fetchFn?: typeof fetch) {
+    this.shopModule = modules.query;
     this.handlers = {
       load: async (source, files) => {
         this.shop?.free();
         this.shop = undefined;
+        this.shopModule = source.indexUrl !== undefined ? modules.query : modules.recommend;
         const options = { ...(fetchFn ? { fetch: fetchFn } : {}), onProgress };
         this.shop = source.indexUrl !== undefined ? await Shop.open(modules.query(), source, options, files) : await Shop.load(await modules.recommend(), source, options);
         return { items: this.shop.itemCount(), warnings: [...this.shop.warnings], problems: [...this.shop.problems] };
@@ -103,6 +112,7 @@ export class ShopHost implements Caller {
       recommend: (history, options) => this.loaded().recommend(history, options),
       popular: (options) => this.loaded().popular(options),
       search: (text, options) => this.loaded().search(text, options),
+      randomBytes: async (n) => randomBytesWith(await this.shopModule(), n),
       forecast: async (values, options) => forecastWith(await modules.forecast(), values, options),
       stockPlan: async (orders, options) => stockPlanWith(await modules.forecast(), orders, options),
       segmentCustomers: async (orders, options) => segmentsWith(await modules.forecast(), orders, options),

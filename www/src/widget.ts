@@ -27,6 +27,21 @@
  * | `href` | link template, `{id}` is replaced (URL-encoded) | the item's `url` field |
  * | `history-key` | localStorage key of the shopper's history | `pocketrec:history` |
  * | `no-worker` | boolean: run the engine on the main thread | off |
+ * | `experiment` | an A/B experiment's name: this browser gets one of `variants` (see below) | none |
+ * | `variants` | with `experiment`: JSON, variant name → the attributes it sets | |
+ *
+ * **Experiments.** `experiment="strip-test" variants='{"a": {}, "b": {"model": "item-knn", "k": 6}}'`
+ * puts this browser in one variant, drawn uniformly at random once
+ * (`Engine.variant`: the browser's cryptographic generator) and kept with
+ * the shopper's history (`history-key`), so it stays the same on every page
+ * and visit until the history is cleared ("forget me"), when it is drawn
+ * again. The variant's attributes (any above but `history-key`; booleans as
+ * `true`/`false`, e.g. another `index` built with another config) take the
+ * place of the element's own. A stored variant no longer in `variants` is
+ * drawn again. The element sets `data-variant="b"` and fires
+ * `pocketrec-variant` (`detail: {experiment, variant}`, bubbling) when the
+ * variant is first known. pocketrec sends nothing: a shop reads the variant into its
+ * own analytics, if it has any.
  *
  * Everything from the catalogue goes into the page as text (`textContent`)
  * or as a checked URL attribute, never as HTML; links from the catalogue
@@ -45,7 +60,7 @@
  */
 import { formatPrice, parseWeights, reasonText, safeUrl, type ItemView } from "./display.js";
 import { Engine, PocketrecError, type EngineOptions, type QueryOptions, type Result, type ShopSource } from "./engine.js";
-import { History } from "./history.js";
+import { sharedHistory, type History } from "./history.js";
 import { indexFolder, type ModelName } from "./core.js";
 
 const engines = new Map<string, Promise<Engine>>();
@@ -68,17 +83,7 @@ export function sharedEngine(options: ShopSource & Pick<EngineOptions, "worker">
   return engine;
 }
 
-const histories = new Map<string, History>();
-
-/** One `History` per storage key per page, shared by every element and the page's code. */
-export function sharedHistory(key = "pocketrec:history"): History {
-  let history = histories.get(key);
-  if (!history) {
-    history = new History({ key });
-    histories.set(key, history);
-  }
-  return history;
-}
+export { sharedHistory };
 
 const STYLE = `
 :host { display: block; font-family: var(--pocketrec-font, inherit); color: var(--pocketrec-text, inherit); }
@@ -150,8 +155,42 @@ export function itemCard(item: ItemView, options: { href?: string; reason?: stri
   return card;
 }
 
+/** A variant's attributes: a string or number, or a boolean attribute on (`true`) or off (`false`). */
+export type VariantAttributes = Readonly<Record<string, string | number | boolean>>;
+
+/** The attributes a variant may set: all but `history-key` (where assignments are kept) and the experiment's own. */
+const VARIANT_ATTRIBUTES = ["index", "link-base", "catalogue", "interactions", "config", "mode", "item", "k", "model", "weights", "diversity", "category", "in-stock-only", "heading", "href", "no-worker"] as const;
+
+/**
+ * Reads a `variants` attribute: a JSON object of variant name → the
+ * attributes that variant sets (`{"a": {}, "b": {"model": "item-knn"}}`).
+ *
+ * @throws PocketrecError (`invalid_value`) naming the variant and attribute, what arrived and what is accepted.
+ */
+export function parseVariants(experiment: string, text: string | null): Record<string, VariantAttributes> {
+  const bad = (message: string) => new PocketrecError(`experiment "${experiment}": ${message}`, "invalid_value");
+  if (text === null) throw bad(`needs a variants attribute: a JSON object of variant name → attributes, e.g. {"a": {}, "b": {"model": "item-knn"}}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw bad(`variants is not JSON (${e instanceof Error ? e.message : String(e)}); expected an object of variant name → attributes`);
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObject(parsed) || Object.keys(parsed).length === 0) throw bad(`variants must be a JSON object naming at least one variant, got ${text}`);
+  const allowed: readonly string[] = VARIANT_ATTRIBUTES;
+  for (const [name, attributes] of Object.entries(parsed)) {
+    if (!isObject(attributes)) throw bad(`variants.${name} must be an object of attributes, got ${JSON.stringify(attributes)}`);
+    for (const [attribute, value] of Object.entries(attributes)) {
+      if (!allowed.includes(attribute)) throw bad(`variants.${name}.${attribute} is not an attribute a variant may set; accepted: ${allowed.join(", ")}`);
+      if (!["string", "number", "boolean"].includes(typeof value)) throw bad(`variants.${name}.${attribute} must be a string, number or boolean, got ${JSON.stringify(value)}`);
+    }
+  }
+  return parsed as Record<string, VariantAttributes>;
+}
+
 export class PocketRecs extends HTMLElement {
-  static readonly observedAttributes = ["index", "link-base", "catalogue", "interactions", "config", "mode", "item", "k", "model", "weights", "diversity", "category", "in-stock-only", "heading", "href", "history-key", "no-worker"];
+  static readonly observedAttributes = [...VARIANT_ATTRIBUTES, "history-key", "experiment", "variants"];
 
   private readonly root: ShadowRoot;
   private readonly sectionNode: HTMLElement;
@@ -161,6 +200,8 @@ export class PocketRecs extends HTMLElement {
   private unsubscribe: (() => void) | undefined;
   private scheduled = false;
   private generation = 0;
+  /** The assigned variant's attributes (`experiment`), which take the place of the element's own. */
+  private overrides: VariantAttributes | undefined;
 
   constructor() {
     super();
@@ -207,25 +248,25 @@ export class PocketRecs extends HTMLElement {
   }
 
   private get mode(): "similar" | "personal" | "trending" {
-    const mode = this.getAttribute("mode") ?? (this.hasAttribute("item") ? "similar" : "personal");
+    const mode = this.attr("mode") ?? (this.flag("item") ? "similar" : "personal");
     if (mode === "similar" || mode === "personal" || mode === "trending") return mode;
     throw new PocketrecError(`mode "${mode}" is not one of similar, personal, trending`, "invalid_value");
   }
 
   private options(): QueryOptions {
-    const k = Number(this.getAttribute("k") ?? 4);
+    const k = Number(this.attr("k") ?? 4);
     if (!Number.isInteger(k) || k < 1 || k > 100) {
-      throw new PocketrecError(`k "${this.getAttribute("k")}" is not a whole number from 1 to 100`, "invalid_value");
+      throw new PocketrecError(`k "${this.attr("k")}" is not a whole number from 1 to 100`, "invalid_value");
     }
     const options: QueryOptions = { k };
-    const model = this.getAttribute("model");
+    const model = this.attr("model");
     if (model) options.model = model as NonNullable<QueryOptions["model"]>;
-    const weights = this.getAttribute("weights");
+    const weights = this.attr("weights");
     if (weights) options.weights = parseWeights(weights);
-    const diversity = this.getAttribute("diversity");
+    const diversity = this.attr("diversity");
     if (diversity !== null) options.diversity = Number(diversity);
-    const categories = (this.getAttribute("category") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-    const inStockOnly = this.hasAttribute("in-stock-only");
+    const categories = (this.attr("category") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const inStockOnly = this.flag("in-stock-only");
     if (categories.length || inStockOnly) options.filter = { ...(categories.length ? { categories } : {}), ...(inStockOnly ? { inStockOnly } : {}) };
     return options;
   }
@@ -234,7 +275,7 @@ export class PocketRecs extends HTMLElement {
     const options = this.options();
     switch (this.mode) {
       case "similar": {
-        const item = this.getAttribute("item");
+        const item = this.attr("item");
         if (!item) throw new PocketrecError(`mode "similar" needs an item attribute`, "invalid_value");
         return engine.similarItems(item, options);
       }
@@ -253,9 +294,60 @@ export class PocketRecs extends HTMLElement {
     return history;
   }
 
+  /** An attribute's value: the assigned variant's, else the element's. */
+  private attr(name: string): string | null {
+    const value = this.overrides && Object.hasOwn(this.overrides, name) ? this.overrides[name] : undefined;
+    if (value === undefined) return this.getAttribute(name);
+    return value === false ? null : value === true ? "" : String(value);
+  }
+
+  /** Whether a boolean attribute is on (in the assigned variant, else on the element). */
+  private flag(name: string): boolean {
+    return this.attr(name) !== null;
+  }
+
+  /**
+   * With an `experiment` attribute: this browser's variant (drawn once by
+   * `Engine.variant` and kept with the shopper's history), whose attributes
+   * then apply; `data-variant` names it, and `pocketrec-variant` fires when
+   * it is first known (or changes, after the history was cleared).
+   */
+  private async assign(): Promise<void> {
+    this.overrides = undefined;
+    const experiment = this.getAttribute("experiment");
+    if (experiment === null) {
+      delete this.dataset.variant;
+      return;
+    }
+    const variants = parseVariants(experiment, this.getAttribute("variants"));
+    const names = Object.keys(variants);
+    // Any of the shop's engines can draw: the element's own source, else the first variant's.
+    const own = this.source();
+    this.overrides = variants[names[0]!];
+    const source = own ?? this.source();
+    this.overrides = undefined;
+    if (!source) throw new PocketrecError("<pocket-recs> needs an index or catalogue attribute, on the element or in its variants", "invalid_value");
+    const engine = await sharedEngine({ ...source, ...(this.hasAttribute("no-worker") ? { worker: false } : {}) });
+    const variant = await engine.variant(experiment, names, { history: sharedHistory(this.getAttribute("history-key") ?? undefined) });
+    this.overrides = variants[variant];
+    if (this.dataset.variant !== variant) {
+      this.dataset.variant = variant;
+      // It bubbles (out of any shadow root too): one listener on `document` hears every strip.
+      this.dispatchEvent(new CustomEvent("pocketrec-variant", { detail: { experiment, variant }, bubbles: true, composed: true }));
+    }
+  }
+
   private async render(): Promise<void> {
     const generation = ++this.generation;
-    this.headingNode.textContent = this.getAttribute("heading") ?? "";
+    if (this.hasAttribute("experiment")) this.state("loading");
+    try {
+      await this.assign();
+    } catch (e) {
+      if (generation === this.generation) this.fail(e);
+      return;
+    }
+    if (generation !== this.generation) return; // a newer render is on its way
+    this.headingNode.textContent = this.attr("heading") ?? "";
     this.headingNode.hidden = !this.headingNode.textContent;
     if (this.headingNode.textContent) this.sectionNode.setAttribute("aria-labelledby", "heading");
     else this.sectionNode.removeAttribute("aria-labelledby");
@@ -270,7 +362,7 @@ export class PocketRecs extends HTMLElement {
     }
     this.state("loading");
     try {
-      const engine = await sharedEngine({ ...source, ...(this.hasAttribute("no-worker") ? { worker: false } : {}) });
+      const engine = await sharedEngine({ ...source, ...(this.flag("no-worker") ? { worker: false } : {}) });
       const started = performance.now();
       const { results, fallback } = await this.answer(engine);
       const ms = performance.now() - started;
@@ -289,25 +381,25 @@ export class PocketRecs extends HTMLElement {
    * fetches what it needs besides.
    */
   private models(): ModelName[] {
-    if (this.getAttribute("mode") === "trending") return ["popular"];
-    const model = (this.getAttribute("model") ?? "hybrid") as ModelName;
-    const diversity = Number(this.getAttribute("diversity") ?? 0);
+    if (this.attr("mode") === "trending") return ["popular"];
+    const model = (this.attr("model") ?? "hybrid") as ModelName;
+    const diversity = Number(this.attr("diversity") ?? 0);
     return diversity > 0 ? [model, "content", "item-knn"] : [model];
   }
 
   /** Where the shop's data lives: the `index` (and `link-base`) attributes, else `catalogue`, `interactions` and `config`. */
   private source(): ShopSource | undefined {
-    const indexUrl = this.getAttribute("index");
+    const indexUrl = this.attr("index");
     if (indexUrl) {
-      const linkBase = this.getAttribute("link-base");
+      const linkBase = this.attr("link-base");
       // A product strip's item: its id's bucket comes with the manifest.
-      const item = this.getAttribute("item");
+      const item = this.attr("item");
       return { indexUrl: indexFolder(indexUrl), ...(linkBase ? { linkBase } : {}), models: this.models(), ...(item ? { items: [item] } : {}) };
     }
-    const catalogueUrl = this.getAttribute("catalogue");
+    const catalogueUrl = this.attr("catalogue");
     if (!catalogueUrl) return undefined;
-    const interactionsUrl = this.getAttribute("interactions");
-    const configUrl = this.getAttribute("config");
+    const interactionsUrl = this.attr("interactions");
+    const configUrl = this.attr("config");
     return { catalogueUrl, ...(interactionsUrl ? { interactionsUrl } : {}), ...(configUrl ? { configUrl } : {}) };
   }
 
@@ -331,7 +423,7 @@ export class PocketRecs extends HTMLElement {
   }
 
   private show(results: Result[], fallback = false): void {
-    const template = this.getAttribute("href");
+    const template = this.attr("href");
     this.listNode.replaceChildren(
       ...results.map((r) =>
         itemCard(r.item, {

@@ -13,6 +13,7 @@ use pocketrec::index::{build, open, BuildOptions};
 use pocketrec::recommend::fit::Fitted;
 use pocketrec::recommend::{FitPlan, Model, Query};
 
+use crate::compare::eval_compare;
 use crate::fit::fit_models;
 use crate::inputs::*;
 use crate::tune::run_tune;
@@ -53,6 +54,15 @@ pub struct EvalArgs {
     /// Seed of the differential-privacy noise with --via-index.
     #[arg(long, default_value_t = 1)]
     pub noise_seed: u64,
+    /// Compare two configs, A and B (`--compare A.json,B.json`), on the
+    /// same split and one model (hybrid unless --models names another):
+    /// per-user differences B − A of NDCG@k and recall@k with a 95%
+    /// paired-bootstrap interval (seeded by --seed) and a verdict.
+    #[arg(long, value_delimiter = ',', conflicts_with = "config")]
+    pub compare: Option<Vec<PathBuf>>,
+    /// Bootstrap resamples of --compare (1 to 1,000,000).
+    #[arg(long, default_value_t = 2000, requires = "compare")]
+    pub bootstrap: usize,
 }
 
 /// What `eval` evaluates without `--models`, in table order.
@@ -68,6 +78,9 @@ const DEFAULT_MODELS: [Model; 8] = [
 ];
 
 pub fn eval(args: EvalArgs) -> Result<()> {
+    if let Some(files) = &args.compare {
+        return eval_compare(&args, files);
+    }
     let config = load_config(args.inputs.config.as_deref())?;
     let models: Vec<Model> = match &args.models {
         Some(names) => names.iter().map(|m| m.parse()).collect::<Result<_, _>>()?,
@@ -158,7 +171,7 @@ pub fn eval(args: EvalArgs) -> Result<()> {
 
 /// The training part built into a model index and opened again, in
 /// memory; the training histories aggregated as a live fit does.
-fn via_index(
+pub fn via_index(
     catalogue: pocketrec::data::catalogue::Catalogue,
     train: &pocketrec::data::interactions::Interactions,
     config: &pocketrec::config::CheckedConfig,

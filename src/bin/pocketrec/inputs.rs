@@ -137,7 +137,7 @@ pub struct SplitOptions {
     /// Share of each user's items held out.
     #[arg(long, default_value_t = 0.2)]
     pub test_fraction: f64,
-    /// Seed of the random split.
+    /// Seed of the random split (and of eval --compare's bootstrap).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
 }

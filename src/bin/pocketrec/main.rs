@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod build;
+mod compare;
 mod eval;
 mod fit;
 mod forecast;

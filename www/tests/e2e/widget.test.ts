@@ -158,4 +158,52 @@ describe("<pocket-recs>", () => {
     await page.waitForSelector("pocket-recs#x[data-state=error]");
     assert.match((await page.locator("pocket-recs#x [role=status]").textContent()) ?? "", /could not load model index manifest from .*\/site\/nowhere\/pocketrec-index\.json: HTTP 404/);
   });
+
+  it("puts the browser in one variant of an experiment, applies its attributes, keeps it across pages, and draws again after the history is cleared", async () => {
+    const strip = `<pocket-recs id="x" index="/demo/shop/index/" link-base="/demo/shop/" mode="trending" experiment="strip-test" variants='{"two": {"k": 2}, "three": {"k": 3, "heading": "Three"}}'></pocket-recs>`;
+    const watched = await site(strip);
+    const { page } = watched;
+    // Events heard by the page's own code (a shop's analytics), from the first page load on.
+    await watched.context.addInitScript(() => {
+      const seen: unknown[] = ((window as unknown as { seen: unknown[] }).seen = []);
+      document.addEventListener("pocketrec-variant", (e) => seen.push((e as CustomEvent).detail));
+    });
+    const ready = async () => {
+      await page.waitForSelector("pocket-recs#x[data-variant][data-state=ready]");
+      const variant = (await page.locator("pocket-recs#x").getAttribute("data-variant")) ?? "";
+      assert.ok(["two", "three"].includes(variant), variant);
+      assert.equal((await shown(page, "x")).length, variant === "two" ? 2 : 3, "the variant's k applies");
+      return variant;
+    };
+    const stored = () => page.evaluate(() => JSON.parse(localStorage.getItem("pocketrec:history") ?? "{}").variants);
+    const first = await ready();
+    assert.deepEqual(await stored(), { "strip-test": first }, "kept with the shopper's history");
+    for (let i = 0; i < 3; i++) {
+      await page.reload();
+      assert.equal(await ready(), first, "the same variant on every later page");
+      assert.deepEqual(await page.evaluate(() => (window as unknown as { seen: unknown[] }).seen), [{ experiment: "strip-test", variant: first }]);
+    }
+    // Whatever was stored is what shows; "forget me" erases it with the events.
+    const other = first === "two" ? "three" : "two";
+    await page.evaluate((v) => localStorage.setItem("pocketrec:history", JSON.stringify({ v: 1, events: [], variants: { "strip-test": v } })), other);
+    await page.reload();
+    assert.equal(await ready(), other);
+    // The page's own "forget me": the module's shared history, cleared (a variable URL keeps tsc from resolving it).
+    await page.evaluate(async (url) => ((await import(url)) as { sharedHistory(): { clear(): void } }).sharedHistory().clear(), "/pocketrec/pocketrec.js");
+    assert.equal(await page.evaluate(() => localStorage.getItem("pocketrec:history")), null);
+    await page.reload();
+    await ready();
+    assert.deepEqual(Object.keys(await stored()), ["strip-test"], "drawn again and stored");
+  });
+
+  it("says what is wrong with an experiment's variants", async () => {
+    const { page } = await site(
+      `<pocket-recs id="a" index="/demo/shop/index/" mode="trending" experiment="e"></pocket-recs>
+       <pocket-recs id="b" index="/demo/shop/index/" mode="trending" experiment="e" variants='{"x": {"colour": "red"}}'></pocket-recs>`,
+    );
+    for (const id of ["a", "b"]) await page.waitForSelector(`pocket-recs#${id}[data-state=error]`);
+    const status = (id: string) => page.locator(`pocket-recs#${id} [role=status]`).textContent();
+    assert.match((await status("a")) ?? "", /experiment "e": needs a variants attribute: a JSON object of variant name → attributes/);
+    assert.match((await status("b")) ?? "", /experiment "e": variants\.x\.colour is not an attribute a variant may set; accepted: index, /);
+  });
 });

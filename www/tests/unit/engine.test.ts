@@ -99,7 +99,7 @@ describe("Engine over the worker protocol", () => {
         throw new WebAssembly.RuntimeError("unreachable");
       }
     }
-    const host = new ShopHost({ recommend: async () => ({ Engine: Trapping }), query: loadQueryWasm, forecast: loadForecastWasm }, () => {}, fetchFn);
+    const host = new ShopHost({ recommend: async () => ({ Engine: Trapping, randomBytes: wasm.randomBytes }), query: loadQueryWasm, forecast: loadForecastWasm }, () => {}, fetchFn);
     await host.call("load", { catalogueUrl: "/shop/catalogue.json" });
     assert.equal((await host.call("popular", { k: 2 })).length, 2);
     const crashed = (e: unknown) => e instanceof PocketrecError && e.code === "crashed" && /^the engine stopped on an internal error \(unreachable\); reload the page/.test(e.message);
@@ -125,7 +125,7 @@ describe("Engine over the worker protocol", () => {
       }
       const channel = new MessageChannel();
       channels.push(channel);
-      serve(channel.port2 as unknown as PortLike, { recommend: async () => ({ Engine: Module }), query: loadQueryWasm, forecast: loadForecastWasm }, fetchFn);
+      serve(channel.port2 as unknown as PortLike, { recommend: async () => ({ Engine: Module, randomBytes: wasm.randomBytes }), query: loadQueryWasm, forecast: loadForecastWasm }, fetchFn);
       return channel.port1 as unknown as PortLike & { close(): void };
     };
     const history = [{ item: "tea-003" }];

@@ -69,7 +69,7 @@ class StandIn implements WasmEngine {
   }
 }
 
-const standIn: WasmExports = { Engine: StandIn };
+const standIn: WasmExports = { Engine: StandIn, randomBytes: (n) => new Uint8Array(n) };
 const flatForecast: ForecastExports = {
   forecast: (values, options) => ({ point: Array(options?.horizon ?? 12).fill(values[values.length - 1]), intervals: [], model: "Naive", seasonLength: 1 }),
   stockPlan: () => {
