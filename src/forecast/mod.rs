@@ -75,6 +75,7 @@ pub use batch::{fallback, forecast_or_fallback, forecast_series, SeriesForecast}
 use combo::combo;
 use intermittent::Method;
 pub use naive::{naive, seasonal_naive};
+pub use stats::Criteria;
 pub use types::{
     Combine, Forecast, ForecastOptions, Interval, ModelChoice, MAX_HORIZON, MAX_LEVELS,
     MAX_SIMULATIONS, MAX_VALUES, MIN_FIT,
@@ -190,6 +191,7 @@ fn run_model(
         intervals,
         model,
         season_length: m,
+        fit: None,
     };
     let intermittent = |method: Method| -> Result<Forecast> {
         if y.iter().any(|v| *v < 0.0) {
@@ -222,11 +224,15 @@ fn run_model(
         ModelChoice::Ets => Ok(match ets::auto(y, period) {
             Some(m) => {
                 let p = m.period;
-                done(
-                    m.forecast(horizon, levels, options.seed, options.simulations),
-                    m.spec.to_string(),
-                    p,
-                )
+                let fit = Criteria::new(m.log_lik, m.n, m.n_params);
+                Forecast {
+                    fit: Some(fit),
+                    ..done(
+                        m.forecast(horizon, levels, options.seed, options.simulations),
+                        m.spec.to_string(),
+                        p,
+                    )
+                }
             }
             None => done(naive(y, horizon, levels), "Naive".into(), 1),
         }),
@@ -237,13 +243,33 @@ fn run_model(
             }
             None => done(naive(y, horizon, levels), "Naive".into(), 1),
         }),
-        ModelChoice::Arima => Ok(match arima::auto(y, period) {
-            Some(m) => {
-                let p = if m.indices.is_some() { period } else { 1 };
-                done(m.forecast(horizon, levels), m.to_string(), p)
-            }
-            None => done(naive(y, horizon, levels), "Naive".into(), 1),
-        }),
+        ModelChoice::Arima => {
+            let adjustment = season::Adjustment::new(y, period);
+            let model = match options.order {
+                None => arima::auto_adjusted(&adjustment),
+                Some([p, d, q]) => {
+                    Some(arima::fit_chosen(&adjustment, p, d, q).ok_or_else(|| {
+                        Error::config(
+                            "order",
+                            format!(
+                                "ARIMA({p},{d},{q}) needs at least {} values, the series has {n}",
+                                arima::min_length(p, d, q)
+                            ),
+                        )
+                    })?)
+                }
+            };
+            Ok(match model {
+                Some(m) => {
+                    let p = if m.indices.is_some() { period } else { 1 };
+                    Forecast {
+                        fit: Some(m.criteria.clone()),
+                        ..done(m.forecast(horizon, levels), m.to_string(), p)
+                    }
+                }
+                None => done(naive(y, horizon, levels), "Naive".into(), 1),
+            })
+        }
         ModelChoice::Croston => intermittent(Method::Croston),
         ModelChoice::Sba => intermittent(Method::Sba),
         ModelChoice::Tsb => intermittent(Method::Tsb),
@@ -293,6 +319,7 @@ fn zero(horizon: usize, levels: &[f64]) -> Forecast {
             .collect(),
         model: "Zero".into(),
         season_length: 1,
+        fit: None,
     }
 }
 
