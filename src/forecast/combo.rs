@@ -185,3 +185,29 @@ fn ets_member(
     reseasonalise_forecast(&mut point, &mut intervals, indices, y.len());
     Some(((name, point, intervals), period))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_strong_season_brings_in_the_full_space_ets() {
+        // Monthly, a multiplicative season that grows with a trend, small
+        // deterministic noise: strongly seasonal.
+        let pattern = [0.7, 0.8, 1.0, 1.1, 1.3, 1.5, 1.6, 1.4, 1.1, 0.9, 0.8, 0.8];
+        let y: Vec<f64> = (0..96)
+            .map(|t| (100.0 + t as f64) * pattern[t % 12] + ((t * 37) % 7) as f64)
+            .collect();
+        assert!(strongly_seasonal(&y, 12));
+        let f = combo(&y, 12, 12, &ForecastOptions::default());
+        // ETS, Theta, ARIMA and the full-space ETS.
+        assert_eq!(f.model.matches("ETS(").count(), 2, "{}", f.model);
+        assert_eq!(f.season_length, 12);
+        // The season carries into the forecast: July above January.
+        assert!(f.point[6] > 1.8 * f.point[0], "{:?}", f.point);
+        // Without a season (period 1) the combination keeps three members.
+        assert!(!strongly_seasonal(&y, 1));
+        let plain = combo(&y, 12, 1, &ForecastOptions::default());
+        assert_eq!(plain.model.matches("ETS(").count(), 1, "{}", plain.model);
+    }
+}

@@ -416,6 +416,29 @@ pub fn detect_period(y: &[f64]) -> usize {
 mod tests {
     use super::*;
 
+    #[test]
+    fn seasonal_strength_is_one_for_a_pure_season_and_low_for_noise() {
+        // ln y = season exactly (plus a straight trend the 2×4 average
+        // removes): no remainder, F_S = 1.
+        let pattern = [1.3, 0.8, 1.1, 0.8];
+        let pure: Vec<f64> = (0..40)
+            .map(|t| (0.01 * t as f64).exp() * pattern[t % 4])
+            .collect();
+        assert!((seasonal_strength(&pure, 4) - 1.0).abs() < 1e-9);
+        // A pseudo-random walk has no season to speak of.
+        let mut v = 100.0;
+        let walk: Vec<f64> = (0..120)
+            .map(|t| {
+                v += ((t * 7919) % 13) as f64 - 6.0;
+                v
+            })
+            .collect();
+        assert!(seasonal_strength(&walk, 12) < 0.6);
+        // Too short (fewer than three seasons) or no period: 0.
+        assert_eq!(seasonal_strength(&pure[..11], 4), 0.0);
+        assert_eq!(seasonal_strength(&pure, 1), 0.0);
+    }
+
     fn seasonal(n: usize) -> Vec<f64> {
         let pattern = [1.2, 0.8, 1.0, 1.5, 0.5, 1.0];
         (0..n)

@@ -323,6 +323,7 @@ def print_report(results: dict, sets: list[str], args) -> None:
             )
     print()
     checks = []
+    info = []
 
     def row(name, method):
         for r in results[name]["results"]:
@@ -340,6 +341,11 @@ def print_report(results: dict, sets: list[str], args) -> None:
         theirs.append(e["owa"])
         checks.append((f"{name}: auto OWA {a['owa']:.3f} <= AutoETS OWA {e['owa']:.3f}", a["owa"] <= e["owa"]))
         cov = a["coverage95"]
+        if name in CLASSIC:
+            # One series of 12-13 test points: its coverage can only be k/h (11/12 = 0.917 or 1),
+            # so it is shown, not checked.
+            info.append(f"{name}: auto 95% coverage {cov:.3f} (one series; AutoETS {e['coverage95']:.3f})")
+            continue
         checks.append((f"{name}: auto 95% coverage {cov:.3f} in [0.90, 0.98]", 0.90 <= cov <= 0.98))
     if ours:
         mo, mt = sum(ours) / len(ours), sum(theirs) / len(theirs)
@@ -356,6 +362,8 @@ def print_report(results: dict, sets: list[str], args) -> None:
         best_rmse = min(p["rmse"] for p in peers)
         checks.append((f"{name}: auto MASE {a['mase']:.4f} <= best peer {best_mase:.4f}", a["mase"] <= best_mase))
         checks.append((f"{name}: auto RMSE {a['rmse']:.4f} <= best peer {best_rmse:.4f}", a["rmse"] <= best_rmse))
+    for text in info:
+        print(f"INFO  {text}")
     failed = 0
     for text, ok in checks:
         failed += not ok
