@@ -7,13 +7,23 @@
 //!
 //! * [`ets`]: exponential smoothing state-space models, selected by AICc;
 //! * [`theta`]: the Theta method (the M3/M4 benchmark);
-//! * [`arima`]: ARIMA(p, d, q) with small orders, selected by AICc;
+//! * [`arima`]: ARIMA(p, d, q) with small orders, selected by AICc, or of
+//!   an order the caller chose ([`ForecastOptions::order`]); `ets` and
+//!   `arima` forecasts carry their log-likelihood, AIC, AICc and BIC
+//!   ([`Forecast::fit`], [`Criteria`]);
 //! * a combination (median or mean) of the three, the default for regular
 //!   series (`auto`): on the M1, hospital and M4 weekly data it is more
 //!   accurate (OWA) than any one of them, and on the jewelry data the
 //!   median stays near the best member, Theta (1.077 against 1.065; ETS
-//!   1.63, ARIMA 1.18). See the benchmark in
-//!   `tests/benches/peer_statsforecast.py`;
+//!   1.63, ARIMA 1.18). Strongly seasonal series (seasonal strength > 0.6,
+//!   [`combo::strongly_seasonal`]) also get ETS over the full model space
+//!   with optimised seasonal states, averaged with the median: Theta and
+//!   ARIMA hold the season in fixed indices, and on long seasonal series
+//!   whose season moves that left `auto` behind statsforecast's AutoETS.
+//!   On the nine benchmark sets of 2026-12-02 (M1, hospital, M4 weekly,
+//!   jewelry, M3 quarterly, M4 monthly, three classic series) `auto`'s OWA
+//!   is below AutoETS's on each. See `tests/benches/peer_statsforecast.py`
+//!   and, for how the choices were made, `forecast_validation.py`;
 //! * [`season`]: seasonal adjustment for Theta and ARIMA (and for ETS when
 //!   the season is longer than its states can hold): classical
 //!   decomposition from three seasons of history, shrunken indices from
@@ -27,7 +37,8 @@
 //! [`metrics`] has the M4 accuracy measures, [`evaluate`] scores methods
 //! with them, [`input`] reads many series (JSON or CSV) and [`batch`]
 //! forecasts them with a fallback for bad ones; [`inventory`] turns a
-//! forecast into a reorder point. Everything is deterministic: the only
+//! forecast into a reorder point (the wasm `inventory` option and the
+//! CLI's `--lead-time`). Everything is deterministic: the only
 //! randomness (simulated intervals) comes from [`ForecastOptions::seed`].
 //!
 //! ```

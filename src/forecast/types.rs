@@ -34,7 +34,8 @@ pub enum ModelChoice {
     Ets,
     /// The Theta method.
     Theta,
-    /// ARIMA selected by AICc.
+    /// ARIMA selected by AICc, or of the order in
+    /// [`ForecastOptions::order`].
     Arima,
     /// Combination of ETS, Theta and ARIMA.
     Combo,
