@@ -394,3 +394,163 @@ fn forecast_eval_refuses_a_zero_horizon_no_series_and_null_test_values() {
         );
     }
 }
+
+/// Forecasts one series with extra flags; returns (success, first line or
+/// null, stderr).
+fn forecast_one(values: &[f64], horizon: &str, extra: &[&str]) -> (bool, Value, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.json");
+    let text = serde_json::json!({"series": [{"id": "s", "values": values}]});
+    std::fs::write(&input, text.to_string()).unwrap();
+    let mut args = vec![
+        "forecast",
+        "--input",
+        input.to_str().unwrap(),
+        "--horizon",
+        horizon,
+    ];
+    args.extend_from_slice(extra);
+    let o = run(&args);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let line = stdout
+        .lines()
+        .next()
+        .map_or(Value::Null, |l| serde_json::from_str(l).unwrap());
+    (
+        o.status.success(),
+        line,
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn arima_of_a_chosen_order_reports_its_criteria() {
+    let y: Vec<f64> = (0..60)
+        .map(|t| 100.0 + 2.0 * t as f64 + ((t * 7) % 5) as f64)
+        .collect();
+    let (ok, line, stderr) = forecast_one(
+        &y,
+        "6",
+        &["--model", "arima", "--order", "1,1,1", "--season", "1"],
+    );
+    assert!(ok, "{stderr}");
+    assert!(line["model"].as_str().unwrap().starts_with("ARIMA(1,1,1)"));
+    let fit = &line["fit"];
+    assert_eq!(fit["order"], serde_json::json!([1, 1, 1]));
+    // 60 values, one difference: 59; conditioning start 2: n = 57.
+    let (n, k) = (fit["n"].as_f64().unwrap(), fit["k"].as_f64().unwrap());
+    assert_eq!(n, 57.0);
+    let loglik = fit["loglik"].as_f64().unwrap();
+    let aic = fit["aic"].as_f64().unwrap();
+    assert!((aic - (-2.0 * loglik + 2.0 * k)).abs() < 1e-9);
+    let aicc = fit["aicc"].as_f64().unwrap();
+    assert!((aicc - (aic + 2.0 * k * (k + 1.0) / (n - k - 1.0))).abs() < 1e-9);
+    let bic = fit["bic"].as_f64().unwrap();
+    assert!((bic - (-2.0 * loglik + k * n.ln())).abs() < 1e-9);
+    // Every field the line had before is still there.
+    for key in ["id", "model", "point", "intervals"] {
+        assert!(line.get(key).is_some(), "{key}");
+    }
+    // The chosen ETS reports its criteria too; the combination does not.
+    let (_, ets, _) = forecast_one(&y, "6", &["--model", "ets"]);
+    assert!(ets["fit"]["aicc"].is_number() && ets["fit"].get("order").is_none());
+    let (_, auto, _) = forecast_one(&y, "6", &[]);
+    assert!(auto.get("fit").is_none());
+}
+
+#[test]
+fn bad_arima_orders_say_what_arrived_and_what_is_accepted() {
+    let y: Vec<f64> = (0..12).map(|t| 10.0 + t as f64).collect();
+    for (order, model, message) in [
+        ("1,1", "arima", "three whole numbers"),
+        ("-1,1,1", "arima", "three whole numbers"),
+        ("a,b,c", "arima", "three whole numbers"),
+        ("1,3,1", "arima", "d in 0..=2, got (1, 3, 1)"),
+        ("6,0,0", "arima", "p and q in 0..=5"),
+        ("1,1,1", "ets", "only to model arima, got model ets"),
+    ] {
+        let (ok, _, stderr) = forecast_one(&y, "3", &["--model", model, "--order", order]);
+        assert!(!ok, "{order}");
+        assert!(stderr.contains(message), "{order}: {stderr}");
+    }
+    // Too long for the series: that series falls back and says why.
+    let (ok, line, stderr) = forecast_one(
+        &y,
+        "3",
+        &["--model", "arima", "--order", "5,1,5", "--season", "1"],
+    );
+    assert!(ok, "{stderr}");
+    assert_eq!(line["model"], "Fallback(Naive)");
+    let error = line["error"].as_str().unwrap();
+    assert!(
+        error.contains("ARIMA(5,1,5) needs at least 21 values, the series has 12"),
+        "{error}"
+    );
+}
+
+#[test]
+fn lead_time_adds_the_reorder_plan_of_the_wasm_api() {
+    let y = vec![
+        10.0, 12.0, 9.0, 11.0, 10.0, 13.0, 9.0, 10.0, 11.0, 12.0, 10.0, 9.0,
+    ];
+    let (ok, line, stderr) = forecast_one(
+        &y,
+        "6",
+        &[
+            "--model",
+            "naive",
+            "--lead-time",
+            "3",
+            "--service-level",
+            "90",
+            "--stock",
+            "25",
+        ],
+    );
+    assert!(ok, "{stderr}");
+    let inv = &line["inventory"];
+    assert_eq!(inv["leadTime"], 3);
+    assert_eq!(inv["serviceLevel"], 90.0);
+    // Naive: 9 per period, so 27 over the lead time, and 25 in stock runs
+    // out in period 3.
+    assert!((inv["leadTimeDemand"].as_f64().unwrap() - 27.0).abs() < 1e-9);
+    assert_eq!(inv["stockoutPeriod"], 3);
+    let safety = inv["safetyStock"].as_f64().unwrap();
+    assert!(safety > 0.0);
+    assert!((inv["reorderPoint"].as_f64().unwrap() - 27.0 - safety).abs() < 1e-9);
+    // Without --stock the stock-out period is null; the default service
+    // level is 95, so the safety stock grows.
+    let (_, line95, _) = forecast_one(&y, "6", &["--model", "naive", "--lead-time", "3"]);
+    assert_eq!(line95["inventory"]["serviceLevel"], 95.0);
+    assert!(line95["inventory"]["stockoutPeriod"].is_null());
+    assert!(line95["inventory"]["safetyStock"].as_f64().unwrap() > safety);
+    // Without --lead-time there is no inventory object.
+    let (_, plain, _) = forecast_one(&y, "6", &["--model", "naive"]);
+    assert!(plain.get("inventory").is_none());
+}
+
+#[test]
+fn bad_inventory_options_are_refused_before_forecasting() {
+    let y = vec![10.0; 12];
+    for (extra, message) in [
+        (
+            &["--lead-time", "7"][..],
+            "--lead-time must be in 1..=6 (the forecast horizon), got 7",
+        ),
+        (&["--lead-time", "0"][..], "--lead-time must be in 1..=6"),
+        (
+            &["--lead-time", "2", "--service-level", "100"][..],
+            "--service-level must be a percentage in [50, 100), got 100",
+        ),
+        (
+            &["--lead-time", "2", "--stock", "-5"][..],
+            "--stock must be a finite number ≥ 0, got -5",
+        ),
+        (&["--stock", "5"][..], "need --lead-time"),
+    ] {
+        let (ok, line, stderr) = forecast_one(&y, "6", extra);
+        assert!(!ok, "{extra:?}");
+        assert!(line.is_null(), "{extra:?}: no line is written");
+        assert!(stderr.contains(message), "{extra:?}: {stderr}");
+    }
+}

@@ -283,6 +283,40 @@ fn forecast_gives_a_reorder_suggestion_on_request() {
 }
 
 #[wasm_bindgen_test]
+fn arima_of_a_chosen_order_carries_its_criteria() {
+    use pocketrec::wasm::forecast::forecast;
+    let values: Vec<f64> = (0..60)
+        .map(|t| 100.0 + 2.0 * t as f64 + ((t * 7) % 5) as f64)
+        .collect();
+    let options =
+        json(r#"{"horizon": 6, "seasonLength": 1, "model": "arima", "order": [1, 1, 1]}"#);
+    let result = forecast(typed_of(&values), options).unwrap();
+    let fit = get(&result, "fit");
+    let order: Vec<f64> = Array::from(&get(&fit, "order"))
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    assert_eq!(order, [1.0, 1.0, 1.0]);
+    let (loglik, k) = (
+        get(&fit, "loglik").as_f64().unwrap(),
+        get(&fit, "k").as_f64().unwrap(),
+    );
+    assert!((get(&fit, "aic").as_f64().unwrap() - (-2.0 * loglik + 2.0 * k)).abs() < 1e-9);
+    assert!(get(&fit, "bic").as_f64().is_some() && get(&fit, "aicc").as_f64().is_some());
+    let error = forecast(
+        typed_of(&values),
+        json(r#"{"model": "arima", "order": [1, 3, 1]}"#),
+    )
+    .unwrap_err();
+    assert_eq!(code(&error), "invalid_config");
+    assert!(
+        message(&error).contains("d in 0..=2, got (1, 3, 1)"),
+        "{}",
+        message(&error)
+    );
+}
+
+#[wasm_bindgen_test]
 fn forecast_errors_name_the_value_or_option() {
     use pocketrec::wasm::forecast::forecast;
     let cases: [(JsValue, &str, &str, &str); 5] = [

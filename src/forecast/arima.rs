@@ -8,9 +8,12 @@
 //! ```
 //!
 //! Coefficients minimise the conditional sum of squares (CSS) over
-//! t = 2, …, N − 1 for every order, so that all candidate orders are scored
-//! on the same observations; −2 log L = N′ ln(SSE/N′) + N′(1 + ln 2π) with
-//! N′ = N − 2, and AICc uses k = p + q + (1 with a constant) + 1. AR and MA
+//! t = s, …, N − 1 with s = max(2, p, q) (N the length of w), so that all
+//! the orders [`auto`] tries (p, q ≤ 2) are scored on the same
+//! observations; −2 log L = N′ ln(SSE/N′) + N′(1 + ln 2π) with N′ = N − s,
+//! and the criteria ([`Criteria`]: AIC, AICc, BIC) use n = N′ and
+//! k = p + q + (1 with a constant) + 1 (σ²). [`fit_chosen`] fits one order
+//! the caller chose, p, q ≤ [`MAX_ORDER`], d ≤ 2. AR and MA
 //! polynomials are parametrised by partial autocorrelations r = tanh(z)
 //! through the Durbin–Levinson recursion, so every trial point is stationary
 //! and invertible.
@@ -32,11 +35,16 @@ use std::fmt;
 use super::intervals::{normal_intervals, robust_variance};
 use super::optim::{minimize, NelderMead};
 use super::season::{reseasonalise, Adjustment};
-use super::stats::aicc;
+use super::stats::Criteria;
 use super::types::Interval;
 
-/// Conditioning start shared by all orders (the largest p considered).
+/// Conditioning start shared by the orders [`auto`] tries (their largest p
+/// and q); a chosen order above it starts at max(p, q).
 const START: usize = 2;
+
+/// Largest AR or MA order [`fit_chosen`] accepts (CSS by Nelder–Mead
+/// stays reliable up to about ten coefficients).
+pub const MAX_ORDER: usize = 5;
 
 /// A fitted ARIMA model.
 #[derive(Debug, Clone)]
@@ -56,8 +64,10 @@ pub struct ArimaModel {
     /// Innovation variance, SSE / (N′ − k + 1) with outlying residuals capped
     /// (see [`robust_variance`]).
     pub sigma2: f64,
-    /// Corrected AIC.
+    /// Corrected AIC (the selection criterion).
     pub aicc: f64,
+    /// Log-likelihood, AIC, AICc and BIC, with n and k and the order.
+    pub criteria: Criteria,
     /// Seasonal indices applied before fitting, if any.
     pub indices: Option<Vec<f64>>,
     /// The (adjusted) series.
@@ -139,12 +149,12 @@ pub fn choose_d(y: &[f64]) -> usize {
     2
 }
 
-/// CSS residuals of x given the coefficients; returns the SSE over t ≥ START.
-fn css(x: &[f64], ar: &[f64], ma: &[f64], resid: &mut Vec<f64>) -> f64 {
+/// CSS residuals of x given the coefficients; returns the SSE over t ≥ start.
+fn css(x: &[f64], ar: &[f64], ma: &[f64], start: usize, resid: &mut Vec<f64>) -> f64 {
     resid.clear();
     let mut sse = 0.0;
     for t in 0..x.len() {
-        if t < START {
+        if t < start {
             resid.push(0.0);
             continue;
         }
@@ -162,17 +172,28 @@ fn css(x: &[f64], ar: &[f64], ma: &[f64], resid: &mut Vec<f64>) -> f64 {
     sse
 }
 
-/// Fits ARIMA(p, d, q) (p, q ≤ 2) on y by CSS, with a constant when
-/// `constant` and d ≤ 1. Returns `None` when the series is too short
-/// (fewer than k + 4 usable differenced values).
+/// The fewest values [`fit_chosen`] can fit ARIMA(p, d, q) to: d lost to
+/// differencing, the conditioning start max(2, p, q), and k + 4 residuals
+/// (k = p + q + 1, plus the mean when d = 0; with d = 1 the drift is
+/// dropped when the series is too short for it).
+pub fn min_length(p: usize, d: usize, q: usize) -> usize {
+    let k = p + q + usize::from(d == 0) + 1;
+    d + START.max(p).max(q) + k + 4
+}
+
+/// Fits ARIMA(p, d, q) (p, q ≤ [`MAX_ORDER`], d ≤ 2) on y by CSS, with a
+/// constant when `constant` and d ≤ 1. Returns `None` when the order is
+/// out of range or the series too short (fewer than k + 4 usable
+/// differenced values).
 pub fn fit_order(y: &[f64], p: usize, d: usize, q: usize, constant: bool) -> Option<ArimaModel> {
-    if p > START || q > START {
+    if p > MAX_ORDER || q > MAX_ORDER || d > 2 {
         return None;
     }
+    let start = START.max(p).max(q);
     let w = difference(y, d);
     let constant = constant && d <= 1;
     let k = p + q + usize::from(constant) + 1;
-    if w.len() < START + k + 4 {
+    if w.len() < start + k + 4 {
         return None;
     }
     let mu = if constant {
@@ -194,7 +215,7 @@ pub fn fit_order(y: &[f64], p: usize, d: usize, q: usize, constant: bool) -> Opt
     let best = minimize(
         |z| {
             let (ar, ma) = coefficients(z);
-            css(&x, &ar, &ma, &mut resid)
+            css(&x, &ar, &ma, start, &mut resid)
         },
         &vec![0.1; dim],
         &vec![0.3; dim],
@@ -206,11 +227,13 @@ pub fn fit_order(y: &[f64], p: usize, d: usize, q: usize, constant: bool) -> Opt
         },
     );
     let (ar, ma) = coefficients(&best.x);
-    let sse = css(&x, &ar, &ma, &mut resid);
-    let n_eff = x.len() - START;
+    let sse = css(&x, &ar, &ma, start, &mut resid);
+    let n_eff = x.len() - start;
     let nf = n_eff as f64;
     let sigma2 = (sse / nf).max(1e-300);
     let n2ll = nf * sigma2.ln() + nf * (1.0 + (2.0 * std::f64::consts::PI).ln());
+    let mut criteria = Criteria::new(-0.5 * n2ll, n_eff, k);
+    criteria.order = Some([p, d, q]);
     Some(ArimaModel {
         p,
         d,
@@ -218,8 +241,9 @@ pub fn fit_order(y: &[f64], p: usize, d: usize, q: usize, constant: bool) -> Opt
         ar,
         ma,
         constant: mu,
-        sigma2: robust_variance(&resid[START..], k - 1),
-        aicc: aicc(n2ll, n_eff, k),
+        sigma2: robust_variance(&resid[start..], k - 1),
+        aicc: criteria.aicc,
+        criteria,
         indices: None,
         y: y.to_vec(),
         resid,
@@ -255,6 +279,28 @@ pub fn auto_adjusted(adjustment: &Adjustment) -> Option<ArimaModel> {
             }
         }
     }
+    best.map(|mut m| {
+        m.indices.clone_from(&adjustment.indices);
+        m
+    })
+}
+
+/// ARIMA(p, d, q) of an order the caller chose, fitted to the (seasonally
+/// adjusted) series: a constant for d = 0 (the mean), chosen by AICc for
+/// d = 1 (drift), none for d = 2, as [`auto`] does. `None` when the
+/// order is out of range or the series shorter than [`min_length`].
+pub fn fit_chosen(adjustment: &Adjustment, p: usize, d: usize, q: usize) -> Option<ArimaModel> {
+    let adjusted = &adjustment.adjusted;
+    let with = fit_order(adjusted, p, d, q, d <= 1);
+    let without = if d == 1 {
+        fit_order(adjusted, p, d, q, false)
+    } else {
+        None
+    };
+    let best = match (with, without) {
+        (Some(a), Some(b)) => Some(if b.aicc < a.aicc { b } else { a }),
+        (a, b) => a.or(b),
+    };
     best.map(|mut m| {
         m.indices.clone_from(&adjustment.indices);
         m
@@ -383,6 +429,31 @@ mod tests {
         assert!((p[9] - p[0] - 9.0).abs() < 3.0, "{p:?}");
         assert!(iv[1].upper[9] - iv[1].lower[9] > iv[1].upper[0] - iv[1].lower[0]);
         assert!(choose_d(&y) >= 1);
+    }
+
+    #[test]
+    fn criteria_of_a_chosen_order_follow_their_formulas() {
+        // ARIMA(1,0,0) with a mean on 400 values: the conditioning start is
+        // 2, so n = 398, and k = p + mean + σ² = 3.
+        let y = ar1(400);
+        let m = fit_chosen(&Adjustment::new(&y, 1), 1, 0, 0).unwrap();
+        let c = &m.criteria;
+        assert_eq!((c.n, c.k, c.order), (398, 3, Some([1, 0, 0])));
+        let n2ll = -2.0 * c.loglik;
+        assert!((c.aic - (n2ll + 6.0)).abs() < 1e-9);
+        assert!((c.aicc - (c.aic + 2.0 * 3.0 * 4.0 / (398.0 - 4.0))).abs() < 1e-9);
+        assert!((c.bic - (n2ll + 3.0 * 398f64.ln())).abs() < 1e-9);
+        assert_eq!(m.aicc, c.aicc);
+        // A higher order starts later: ARIMA(4,0,0) has n = 396.
+        let m4 = fit_chosen(&Adjustment::new(&y, 1), 4, 0, 0).unwrap();
+        assert_eq!((m4.criteria.n, m4.criteria.k), (396, 6));
+        assert!(fit_chosen(&Adjustment::new(&y, 1), MAX_ORDER + 1, 0, 0).is_none());
+        assert_eq!(min_length(1, 1, 1), 1 + 2 + 3 + 4);
+        assert!(fit_chosen(&Adjustment::new(&y[..9], 1), 1, 1, 1).is_none());
+        assert!(fit_chosen(&Adjustment::new(&y[..10], 1), 1, 1, 1).is_some());
+        assert_eq!(min_length(0, 0, 0), 2 + 2 + 4);
+        assert!(fit_chosen(&Adjustment::new(&y[..7], 1), 0, 0, 0).is_none());
+        assert!(fit_chosen(&Adjustment::new(&y[..8], 1), 0, 0, 0).is_some());
     }
 
     #[test]

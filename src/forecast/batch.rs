@@ -10,6 +10,8 @@
 use serde::{Serialize, Serializer};
 
 use super::input::InputSeries;
+use super::inventory::Inventory;
+use super::stats::Criteria;
 use super::types::{Forecast, ForecastOptions, Interval};
 use super::{forecast, intervals, naive};
 
@@ -23,26 +25,36 @@ pub struct SeriesForecast {
     pub forecast: Forecast,
     /// Why the series fell back, if it did.
     pub error: Option<String>,
+    /// The reorder suggestion, when one was asked for (set by the caller).
+    pub inventory: Option<Inventory>,
 }
 
 /// The JSON line of `pocketrec forecast`:
-/// `{"error"?, "id", "intervals": [{"level", "lower", "upper"}], "model", "point"}`,
-/// keys in this (alphabetical) order, the format the CLI has always written.
+/// `{"error"?, "fit"?, "id", "intervals": [{"level", "lower", "upper"}], "inventory"?, "model", "point"}`,
+/// keys in this (alphabetical) order, the format the CLI has always
+/// written (`fit` and `inventory` were added on 2026-12-02, present only
+/// when there is one).
 impl Serialize for SeriesForecast {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         #[derive(Serialize)]
         struct Line<'a> {
             #[serde(skip_serializing_if = "Option::is_none")]
             error: Option<&'a str>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            fit: Option<&'a Criteria>,
             id: &'a str,
             intervals: &'a [Interval],
+            #[serde(skip_serializing_if = "Option::is_none")]
+            inventory: Option<&'a Inventory>,
             model: &'a str,
             point: &'a [f64],
         }
         Line {
             error: self.error.as_deref(),
+            fit: self.forecast.fit.as_ref(),
             id: &self.id,
             intervals: &self.forecast.intervals,
+            inventory: self.inventory.as_ref(),
             model: &self.forecast.model,
             point: &self.forecast.point,
         }
@@ -69,6 +81,7 @@ pub fn forecast_series(
         id: series.id.clone(),
         forecast,
         error,
+        inventory: None,
     }
 }
 
@@ -112,6 +125,7 @@ pub fn fallback(values: &[f64], horizon: usize, levels: &[f64]) -> Forecast {
         intervals,
         model: model.to_string(),
         season_length: 1,
+        fit: None,
     };
     if finite.iter().all(|v| *v >= 0.0) {
         intervals::tidy(&f.point, &mut f.intervals, true);

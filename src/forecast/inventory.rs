@@ -94,6 +94,96 @@ pub fn lead_time_sd(forecast: &Forecast, lead_time: usize) -> Option<f64> {
     Some(var.sqrt())
 }
 
+/// A reorder request, as the wasm `inventory` option (camelCase) and the
+/// CLI's `--lead-time`, `--service-level` and `--stock` give it.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InventoryOptions {
+    /// Lead time in periods, 1..=horizon.
+    pub lead_time: usize,
+    /// Cycle service level in percent, [50, 100). Default 95.
+    #[serde(default = "default_service_level")]
+    pub service_level: f64,
+    /// Stock on hand (finite, ≥ 0), for [`stockout_period`]. Default none.
+    pub stock: Option<f64>,
+}
+
+/// The default cycle service level, 95%.
+pub const DEFAULT_SERVICE_LEVEL: f64 = 95.0;
+
+fn default_service_level() -> f64 {
+    DEFAULT_SERVICE_LEVEL
+}
+
+impl InventoryOptions {
+    /// Checks the request against a forecast of `horizon` steps with
+    /// intervals at `levels`, before any forecasting is done.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] naming the field: a lead time outside
+    /// 1..=horizon, a service level outside [50, 100), a stock that is
+    /// negative or not finite, or no interval levels to read σ from.
+    pub fn validate(&self, horizon: usize, levels: &[f64]) -> Result<()> {
+        if self.lead_time == 0 || self.lead_time > horizon {
+            return Err(Error::config(
+                "leadTime",
+                format!(
+                    "must be in 1..={horizon} (the forecast horizon), got {}",
+                    self.lead_time
+                ),
+            ));
+        }
+        if !(self.service_level.is_finite() && (50.0..100.0).contains(&self.service_level)) {
+            return Err(Error::config(
+                "serviceLevel",
+                format!(
+                    "must be a percentage in [50, 100), got {}",
+                    self.service_level
+                ),
+            ));
+        }
+        if let Some(stock) = self.stock.filter(|s| !(s.is_finite() && *s >= 0.0)) {
+            return Err(Error::config(
+                "stock",
+                format!("must be a finite number ≥ 0, got {stock}"),
+            ));
+        }
+        if levels.is_empty() {
+            return Err(Error::config(
+                "levels",
+                "a reorder plan reads σ from the intervals; ask for at least one level",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A reorder suggestion with the stock-out period: the `inventory` object
+/// of the wasm `forecast` result and of `pocketrec forecast` lines.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Inventory {
+    /// Reorder point and safety stock.
+    #[serde(flatten)]
+    pub plan: ReorderPlan,
+    /// First period (1-based) in which expected demand exceeds the stock;
+    /// `None` (null) when it lasts, or when no stock was given.
+    pub stockout_period: Option<usize>,
+}
+
+/// The reorder plan and stock-out period of a forecast.
+///
+/// # Errors
+/// As [`reorder_plan`].
+pub fn inventory(forecast: &Forecast, options: &InventoryOptions) -> Result<Inventory> {
+    Ok(Inventory {
+        plan: reorder_plan(forecast, options.lead_time, options.service_level)?,
+        stockout_period: options
+            .stock
+            .and_then(|stock| stockout_period(forecast, stock)),
+    })
+}
+
 /// The first period (1-based) in which cumulative expected demand exceeds
 /// `stock`; `None` when the stock lasts the whole horizon.
 pub fn stockout_period(forecast: &Forecast, stock: f64) -> Option<usize> {
@@ -123,6 +213,7 @@ mod tests {
             }],
             model: "test".into(),
             season_length: 1,
+            fit: None,
         }
     }
 
@@ -136,6 +227,47 @@ mod tests {
         assert!((plan.reorder_point - 49.869_12).abs() < 1e-4);
         assert!(reorder_plan(&flat(10.0, 3.0), 5, 95.0).is_err());
         assert!(reorder_plan(&flat(10.0, 3.0), 2, 100.0).is_err());
+    }
+
+    #[test]
+    fn options_are_checked_before_forecasting() {
+        let ok = InventoryOptions {
+            lead_time: 4,
+            service_level: 95.0,
+            stock: Some(25.0),
+        };
+        assert!(ok.validate(4, &[95.0]).is_ok());
+        let err = ok.validate(3, &[95.0]).unwrap_err().to_string();
+        assert!(
+            err.contains("leadTime") && err.contains("1..=3") && err.contains("got 4"),
+            "{err}"
+        );
+        let bad = InventoryOptions {
+            stock: Some(-1.0),
+            ..ok
+        };
+        assert!(bad
+            .validate(4, &[95.0])
+            .unwrap_err()
+            .to_string()
+            .contains("stock"));
+        let bad = InventoryOptions {
+            service_level: 40.0,
+            ..ok
+        };
+        assert!(bad
+            .validate(4, &[95.0])
+            .unwrap_err()
+            .to_string()
+            .contains("serviceLevel"));
+        assert!(ok
+            .validate(4, &[])
+            .unwrap_err()
+            .to_string()
+            .contains("levels"));
+        let inv = inventory(&flat(10.0, 3.0), &ok).unwrap();
+        assert_eq!(inv.stockout_period, Some(3));
+        assert_eq!(inv.plan, reorder_plan(&flat(10.0, 3.0), 4, 95.0).unwrap());
     }
 
     #[test]

@@ -126,6 +126,56 @@ fn centred_moving_average(y: &[f64], m: usize) -> Vec<Option<f64>> {
     out
 }
 
+/// Seasonal strength F_S = max(0, 1 − Var(R) / Var(S + R)) of a classical
+/// additive decomposition of ln y (of y when a value is ≤ 0): S the phase
+/// means of the series minus its centred 2×m moving-average trend, R what
+/// is left (Wang, Smith & Hyndman 2006, "Characteristic-based clustering
+/// for time series data"). 0 means no season, 1 a season with no noise
+/// around it. Needs m ≥ 2 and three seasons (n ≥ 3m); 0 otherwise.
+pub fn seasonal_strength(y: &[f64], m: usize) -> f64 {
+    let n = y.len();
+    if m < 2 || n < 3 * m {
+        return 0.0;
+    }
+    let x: Vec<f64> = if y.iter().all(|v| *v > 0.0) {
+        y.iter().map(|v| v.ln()).collect()
+    } else {
+        y.to_vec()
+    };
+    let trend = centred_moving_average(&x, m);
+    let detrended: Vec<(usize, f64)> = trend
+        .iter()
+        .enumerate()
+        .filter_map(|(t, tr)| tr.map(|tr| (t, x[t] - tr)))
+        .collect();
+    let mut sums = vec![0.0; m];
+    let mut counts = vec![0usize; m];
+    for &(t, d) in &detrended {
+        sums[t % m] += d;
+        counts[t % m] += 1;
+    }
+    if counts.contains(&0) {
+        return 0.0;
+    }
+    let means: Vec<f64> = sums
+        .iter()
+        .zip(&counts)
+        .map(|(s, &c)| s / c as f64)
+        .collect();
+    let centre = means.iter().sum::<f64>() / m as f64;
+    let variance = |v: &mut dyn Iterator<Item = f64>| -> f64 {
+        let v: Vec<f64> = v.collect();
+        let mean = v.iter().sum::<f64>() / v.len() as f64;
+        v.iter().map(|a| (a - mean).powi(2)).sum::<f64>() / v.len() as f64
+    };
+    let total = variance(&mut detrended.iter().map(|&(_, d)| d));
+    let remainder = variance(&mut detrended.iter().map(|&(t, d)| d - (means[t % m] - centre)));
+    if total <= 0.0 {
+        return 0.0;
+    }
+    (1.0 - remainder / total).max(0.0)
+}
+
 /// A seasonal adjustment of one series: the series to fit and the indices
 /// that put the season back. The combination computes it once and passes
 /// it to all its members (ETS, Theta, ARIMA).
@@ -365,6 +415,29 @@ pub fn detect_period(y: &[f64]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seasonal_strength_is_one_for_a_pure_season_and_low_for_noise() {
+        // ln y = season exactly (plus a straight trend the 2×4 average
+        // removes): no remainder, F_S = 1.
+        let pattern = [1.3, 0.8, 1.1, 0.8];
+        let pure: Vec<f64> = (0..40)
+            .map(|t| (0.01 * t as f64).exp() * pattern[t % 4])
+            .collect();
+        assert!((seasonal_strength(&pure, 4) - 1.0).abs() < 1e-9);
+        // A pseudo-random walk has no season to speak of.
+        let mut v = 100.0;
+        let walk: Vec<f64> = (0..120)
+            .map(|t| {
+                v += ((t * 7919) % 13) as f64 - 6.0;
+                v
+            })
+            .collect();
+        assert!(seasonal_strength(&walk, 12) < 0.6);
+        // Too short (fewer than three seasons) or no period: 0.
+        assert_eq!(seasonal_strength(&pure[..11], 4), 0.0);
+        assert_eq!(seasonal_strength(&pure, 1), 0.0);
+    }
 
     fn seasonal(n: usize) -> Vec<f64> {
         let pattern = [1.2, 0.8, 1.0, 1.5, 0.5, 1.0];

@@ -3,6 +3,52 @@
 //! model selection). They live here, below the models, so that no model
 //! module needs another.
 
+/// The information criteria of a fitted model, as `pocketrec forecast`
+/// and the wasm `forecast` report them (`"fit"`):
+///
+/// ```text
+/// AIC  = −2 log L + 2k
+/// AICc = AIC + 2k(k + 1)/(n − k − 1)      (+∞, written null, when n ≤ k + 1)
+/// BIC  = −2 log L + k ln n
+/// ```
+///
+/// with n the observations the likelihood is computed on and k the
+/// estimated parameters, σ² included (each model's docs say which).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Criteria {
+    /// Log-likelihood log L.
+    pub loglik: f64,
+    /// Akaike information criterion.
+    pub aic: f64,
+    /// AIC corrected for small samples.
+    pub aicc: f64,
+    /// Bayesian (Schwarz) information criterion.
+    pub bic: f64,
+    /// Observations n.
+    pub n: usize,
+    /// Estimated parameters k.
+    pub k: usize,
+    /// ARIMA (p, d, q); absent for other models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order: Option<[usize; 3]>,
+}
+
+impl Criteria {
+    /// The criteria from a log-likelihood, n and k (see the type's docs).
+    pub fn new(loglik: f64, n: usize, k: usize) -> Criteria {
+        let n2ll = -2.0 * loglik;
+        Criteria {
+            loglik,
+            aic: n2ll + 2.0 * k as f64,
+            aicc: aicc(n2ll, n, k),
+            bic: n2ll + k as f64 * (n as f64).ln(),
+            n,
+            k,
+            order: None,
+        }
+    }
+}
+
 /// AICc = −2 log L + 2k + 2k(k + 1)/(n − k − 1); +∞ when n ≤ k + 1.
 pub fn aicc(neg2_log_lik: f64, n: usize, k: usize) -> f64 {
     if n <= k + 1 {
@@ -41,6 +87,17 @@ mod tests {
         // y = 3 + 2x at x = 1, 2, 3.
         let (a, b) = least_squares_line(&[5.0, 7.0, 9.0], 1.0);
         assert!((a - 3.0).abs() < 1e-12 && (b - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn criteria_follow_their_formulas() {
+        // log L = −20, n = 10, k = 3: −2 log L = 40; AIC = 46;
+        // AICc = 46 + 2·3·4/6 = 50; BIC = 40 + 3 ln 10 = 46.907755….
+        let c = Criteria::new(-20.0, 10, 3);
+        assert_eq!(c.aic, 46.0);
+        assert!((c.aicc - 50.0).abs() < 1e-12);
+        assert!((c.bic - 46.907_755_278_982_14).abs() < 1e-12);
+        assert_eq!(Criteria::new(-20.0, 4, 3).aicc, f64::INFINITY);
     }
 
     #[test]

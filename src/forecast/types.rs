@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize, Serializer};
 
+use super::arima::MAX_ORDER;
+use super::stats::Criteria;
 use crate::error::{Error, Result};
 
 /// Longest horizon accepted.
@@ -32,7 +34,8 @@ pub enum ModelChoice {
     Ets,
     /// The Theta method.
     Theta,
-    /// ARIMA selected by AICc.
+    /// ARIMA selected by AICc, or of the order in
+    /// [`ForecastOptions::order`].
     Arima,
     /// Combination of ETS, Theta and ARIMA.
     Combo,
@@ -140,6 +143,11 @@ pub struct ForecastOptions {
     pub seed: u64,
     /// Sample paths for simulated intervals, 100–100 000. Default 1000.
     pub simulations: usize,
+    /// ARIMA order (p, d, q) for `model: arima`, instead of choosing one
+    /// by AICc: p, q in 0..=5, d in 0..=2. Seasonal series are adjusted
+    /// first as for `auto` (there are no seasonal ARIMA terms). Default
+    /// `None` (chosen). Only with `model: arima`.
+    pub order: Option<[usize; 3]>,
 }
 
 impl Default for ForecastOptions {
@@ -152,6 +160,7 @@ impl Default for ForecastOptions {
             non_negative: None,
             seed: 42,
             simulations: 1000,
+            order: None,
         }
     }
 }
@@ -204,6 +213,25 @@ impl ForecastOptions {
                 ),
             ));
         }
+        if let Some([p, d, q]) = self.order {
+            if self.model != ModelChoice::Arima {
+                return Err(Error::config(
+                    "order",
+                    format!(
+                        "applies only to model arima, got model {}",
+                        self.model.name()
+                    ),
+                ));
+            }
+            if p > MAX_ORDER || q > MAX_ORDER || d > 2 {
+                return Err(Error::config(
+                    "order",
+                    format!(
+                        "(p, d, q) must have p and q in 0..={MAX_ORDER} and d in 0..=2, got ({p}, {d}, {q})"
+                    ),
+                ));
+            }
+        }
         Ok(())
     }
 }
@@ -235,6 +263,11 @@ pub struct Forecast {
     pub model: String,
     /// Seasonal period used (1 when the forecast has no season).
     pub season_length: usize,
+    /// The fit's log-likelihood and information criteria, for the models
+    /// that have one likelihood: `ets` and `arima` (not the combination,
+    /// Theta or the simple methods). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fit: Option<Criteria>,
 }
 
 /// Writes a whole level as an integer (`95`), any other as a float (`99.5`).

@@ -1,13 +1,13 @@
 //! `forecast(values, options)`: the forecasting core for JavaScript, with
 //! an optional reorder suggestion for a shop owner.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::convert::{from_js, js_error, to_js};
 use crate::error::Error;
-use crate::forecast::inventory::{reorder_plan, stockout_period, ReorderPlan};
+use crate::forecast::inventory::{inventory as plan_inventory, Inventory, InventoryOptions};
 use crate::forecast::{forecast as run_forecast, Forecast, ForecastOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -30,8 +30,25 @@ export interface ForecastOptions {
     seed?: number;
     /** Sample paths for simulated intervals. Default 1000. */
     simulations?: number;
-    /** Ask for a reorder suggestion. */
+    /**
+     * ARIMA order [p, d, q] for `model: "arima"` instead of one chosen by AICc:
+     * p and q in 0..5, d in 0..2 (no seasonal terms: seasonal series are adjusted first).
+     * The result then carries `fit` (log-likelihood, AIC, AICc, BIC).
+     */
+    order?: [number, number, number];
+    /** Ask for a reorder suggestion: lead time in periods (1..horizon), service level in percent [50, 100) (default 95), stock on hand (≥ 0). */
     inventory?: { leadTime: number; serviceLevel?: number; stock?: number };
+}
+
+/**
+ * Log-likelihood and information criteria of an `ets` or `arima` fit:
+ * AIC = −2 log L + 2k, AICc = AIC + 2k(k+1)/(n−k−1) (null when n ≤ k+1), BIC = −2 log L + k ln n,
+ * with n the observations of the likelihood and k the estimated parameters (σ² included).
+ */
+export interface ForecastFit {
+    loglik: number; aic: number; aicc: number | null; bic: number; n: number; k: number;
+    /** ARIMA [p, d, q]. */
+    order?: [number, number, number];
 }
 
 /** A prediction interval at one level (percent). */
@@ -48,34 +65,14 @@ export interface Inventory {
 /** The result of `forecast`. */
 export interface Forecast {
     point: number[]; intervals: ForecastInterval[]; model: string; seasonLength: number;
+    /** Present for `model: "ets"` and `model: "arima"`. */
+    fit?: ForecastFit;
     inventory?: Inventory;
 }
 "#;
 
 /// The default horizon when none is given.
 const DEFAULT_HORIZON: usize = 12;
-
-/// The options that are not the core's [`ForecastOptions`].
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct InventoryOptions {
-    lead_time: usize,
-    #[serde(default = "default_service_level")]
-    service_level: f64,
-    stock: Option<f64>,
-}
-
-fn default_service_level() -> f64 {
-    95.0
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Inventory {
-    #[serde(flatten)]
-    plan: ReorderPlan,
-    stockout_period: Option<usize>,
-}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -98,11 +95,11 @@ pub fn forecast(
     let forecast = run_forecast(&values, horizon, &options).map_err(|e| js_error(&e))?;
     let inventory = match inventory {
         None => None,
-        Some(o) => Some(Inventory {
-            plan: reorder_plan(&forecast, o.lead_time, o.service_level)
-                .map_err(|e| js_error(&e))?,
-            stockout_period: o.stock.and_then(|stock| stockout_period(&forecast, stock)),
-        }),
+        Some(o) => {
+            o.validate(horizon, &options.levels)
+                .map_err(|e| js_error(&e))?;
+            Some(plan_inventory(&forecast, &o).map_err(|e| js_error(&e))?)
+        }
     };
     to_js(&Answer {
         forecast,

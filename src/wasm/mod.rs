@@ -22,9 +22,9 @@ pub mod engine;
 #[cfg(feature = "wasm-forecast")]
 pub mod forecast;
 #[cfg(feature = "wasm-forecast")]
-pub mod shop;
-#[cfg(feature = "wasm-forecast")]
 pub mod segment;
+#[cfg(feature = "wasm-forecast")]
+pub mod shop;
 
 use wasm_bindgen::prelude::*;
 

@@ -1,7 +1,10 @@
 //! `pocketrec forecast` and `pocketrec forecast-eval`.
 //!
 //! `forecast` reads many series and writes one JSON object per line:
-//! `{"id", "model", "point", "intervals": [{"level", "lower", "upper"}]}`.
+//! `{"id", "model", "point", "intervals": [{"level", "lower", "upper"}]}`,
+//! with `"fit"` (log-likelihood, AIC, AICc, BIC) for `--model ets` and
+//! `--model arima` (`--order p,d,q` fixes the ARIMA order), and
+//! `"inventory"` (the reorder plan of the wasm API) with `--lead-time`.
 //! A series that cannot be forecast (NaN or missing values, an option its
 //! model cannot meet) is reported on stderr with its id and still gets a
 //! line: the fallback forecast is the naive forecast of its finite values
@@ -26,6 +29,7 @@ use pocketrec::forecast::evaluate::{band95, Scores, Summary};
 use pocketrec::forecast::input::{
     check_size, read_eval_data, read_forecast_lines, read_series, utf8, Format,
 };
+use pocketrec::forecast::inventory::{inventory, InventoryOptions, DEFAULT_SERVICE_LEVEL};
 use pocketrec::forecast::{
     forecast_or_fallback, forecast_series, Combine, ForecastOptions, ModelChoice, MAX_HORIZON,
 };
@@ -58,6 +62,23 @@ pub struct ForecastArgs {
     /// Seed of simulated intervals.
     #[arg(long, default_value_t = 42)]
     seed: u64,
+    /// ARIMA order p,d,q for `--model arima` (p, q in 0..=5, d in 0..=2)
+    /// instead of one chosen by AICc; the line then reports the fit's
+    /// log-likelihood, AIC, AICc and BIC. Seasonal series are adjusted
+    /// first (there are no seasonal ARIMA terms, so no --seasonal-order).
+    #[arg(long, allow_hyphen_values = true)]
+    order: Option<String>,
+    /// Lead time in periods (1..=horizon): each line gains an `inventory`
+    /// object with the reorder point and safety stock, as the wasm API's.
+    #[arg(long)]
+    lead_time: Option<usize>,
+    /// Cycle service level in percent, [50, 100), for `--lead-time`.
+    #[arg(long)]
+    service_level: Option<f64>,
+    /// Stock on hand (≥ 0), for `--lead-time`: the inventory object then
+    /// names the first period in which expected demand exceeds it.
+    #[arg(long, allow_hyphen_values = true)]
+    stock: Option<f64>,
     /// The data are non-negative (sales): a negative value is then an error
     /// (its series falls back), and forecasts and bounds are clamped at 0.
     /// Without it, a series with no negative value is treated so anyway.
@@ -101,6 +122,51 @@ fn parse_combine(name: &str) -> Result<Combine> {
     }
 }
 
+/// `--order p,d,q` as three whole numbers; ranges are checked by
+/// `ForecastOptions::validate`.
+fn parse_order(text: &str) -> Result<[usize; 3]> {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    let numbers: Option<Vec<usize>> = parts.iter().map(|p| p.parse().ok()).collect();
+    match numbers.as_deref() {
+        Some(&[p, d, q]) => Ok([p, d, q]),
+        _ => bail!(
+            "--order takes three whole numbers p,d,q (p and q in 0..=5, d in 0..=2), e.g. 1,1,1; got {text:?}"
+        ),
+    }
+}
+
+/// The reorder request of `--lead-time`, `--service-level` and `--stock`,
+/// checked against the horizon and levels before any series is read.
+fn inventory_options(args: &ForecastArgs) -> Result<Option<InventoryOptions>> {
+    let Some(lead_time) = args.lead_time else {
+        if args.service_level.is_some() || args.stock.is_some() {
+            bail!("--service-level and --stock need --lead-time (the reorder plan's lead time in periods)");
+        }
+        return Ok(None);
+    };
+    let options = InventoryOptions {
+        lead_time,
+        service_level: args.service_level.unwrap_or(DEFAULT_SERVICE_LEVEL),
+        stock: args.stock,
+    };
+    options
+        .validate(args.horizon, &args.level)
+        .map_err(|e| match e {
+            // Name the flag, not the option's JSON key.
+            pocketrec::Error::InvalidConfig { field, message } => {
+                let flag = match field.as_str() {
+                    "leadTime" => "--lead-time",
+                    "serviceLevel" => "--service-level",
+                    "levels" => "--level",
+                    _ => "--stock",
+                };
+                anyhow::anyhow!("{flag} {message}")
+            }
+            other => other.into(),
+        })?;
+    Ok(Some(options))
+}
+
 fn source_name(path: &Path) -> String {
     path.display().to_string()
 }
@@ -115,6 +181,14 @@ fn read_input(path: &Path) -> Result<Vec<u8>> {
 }
 
 pub fn forecast_command(args: ForecastArgs) -> Result<()> {
+    let order = args.order.as_deref().map(parse_order).transpose()?;
+    if args.horizon == 0 || args.horizon > MAX_HORIZON {
+        bail!(
+            "--horizon must be in 1..={MAX_HORIZON}, got {}",
+            args.horizon
+        );
+    }
+    let reorder = inventory_options(&args)?;
     let bytes = read_input(&args.input)?;
     let format = if args
         .input
@@ -138,15 +212,10 @@ pub fn forecast_command(args: ForecastArgs) -> Result<()> {
         combine: parse_combine(&args.combine)?,
         seed: args.seed,
         non_negative: args.non_negative.then_some(true),
+        order,
         ..ForecastOptions::default()
     };
     options.validate()?;
-    if args.horizon == 0 || args.horizon > MAX_HORIZON {
-        bail!(
-            "--horizon must be in 1..={MAX_HORIZON}, got {}",
-            args.horizon
-        );
-    }
     let sink: Box<dyn Write> = match &args.out {
         Some(p) => Box::new(
             std::fs::File::create(p)
@@ -157,7 +226,12 @@ pub fn forecast_command(args: ForecastArgs) -> Result<()> {
     let mut out = BufWriter::new(sink);
     let mut failed = 0usize;
     for s in &series {
-        let line = forecast_series(s, args.horizon, &options);
+        let mut line = forecast_series(s, args.horizon, &options);
+        if let Some(r) = &reorder {
+            // Validated above, so only a forecast without intervals could
+            // fail here, and every forecast has the requested levels.
+            line.inventory = Some(inventory(&line.forecast, r)?);
+        }
         if let Some(e) = &line.error {
             failed += 1;
             eprintln!(
