@@ -28,14 +28,17 @@
 //! return of `|quantity|` units. Summing lines nets returns out of sales;
 //! [`ReadReport`] counts them.
 //!
+//! **Accounting adjustments** (invoices numbered `A…`, such as Online
+//! Retail's "Adjust bad debt" entries) and lines with a quantity of 0 sell
+//! nothing: they are skipped and counted in [`ReadReport::skipped`].
+//!
 //! **Bad lines** are errors with their line number: a quantity or price that
 //! is not a number, a negative price, a product the catalogue lacks (when
-//! one is given), a bad time. Real exports hold a few such lines (accounting
-//! adjustments with negative prices, postage codes missing from the
-//! catalogue); [`OrdersOptions::skip_bad_lines`] skips them instead and
-//! counts each kind with its first line in [`ReadReport::skipped`]. Lines
-//! with a quantity of 0 are skipped and counted. A log with no lines, or
-//! with nothing but returns, is an error.
+//! one is given), a bad time. Real exports may hold a few such lines
+//! (postage codes missing from the catalogue);
+//! [`OrdersOptions::skip_bad_lines`] skips them instead and counts each
+//! kind with its first line in [`ReadReport::skipped`]. A log with no
+//! lines, or with nothing but returns, is an error.
 
 use rustc_hash::FxHashMap;
 
@@ -210,6 +213,8 @@ struct Builder<'a> {
     invoices: u32,
     lines: Vec<OrderLine>,
     report: ReadReport,
+    /// The line being read, for skip counts.
+    line: u64,
 }
 
 impl<'a> Builder<'a> {
@@ -234,6 +239,7 @@ impl<'a> Builder<'a> {
             invoices: 0,
             lines: Vec::new(),
             report: ReadReport::default(),
+            line: 0,
         }
     }
 
@@ -245,15 +251,13 @@ impl<'a> Builder<'a> {
         columns: &Columns,
         line: u64,
     ) -> Result<()> {
+        self.line = line;
         match self.parse_line(record, columns) {
             Ok(Some(parsed)) => {
                 self.push(parsed);
                 Ok(())
             }
-            Ok(None) => {
-                self.skip("quantity 0", line, "a quantity of 0 sells nothing".into());
-                Ok(())
-            }
+            Ok(None) => Ok(()),
             Err((reason, message)) if self.options.skip_bad_lines => {
                 self.skip(reason, line, message);
                 Ok(())
@@ -266,14 +270,28 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// One line's fields, checked; `Ok(None)` for a quantity of 0; errors
-    /// carry a short reason (for the skip count) and a full message.
+    /// One line's fields, checked; `Ok(None)` for a line that is not a
+    /// sale or return (counted as skipped); errors carry a short reason (for
+    /// the skip count) and a full message.
     fn parse_line<'r>(
-        &self,
+        &mut self,
         record: &'r csv::StringRecord,
         columns: &Columns,
     ) -> std::result::Result<Option<Parsed<'r>>, (&'static str, String)> {
         let field = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("");
+        let invoice = field(columns.invoice);
+        // Tills number accounting entries ("Adjust bad debt") A…, as they
+        // number cancellations C…: bookkeeping, not goods sold.
+        if invoice.starts_with(['A', 'a']) {
+            self.skip_line(
+                "accounting adjustment",
+                format!(
+                    "invoice {:?} (A…) adjusts the books; it is not a sale or a return",
+                    shorten(invoice, 40)
+                ),
+            );
+            return Ok(None);
+        }
         let product = field(Some(columns.product));
         if product.is_empty() {
             return Err(("no product", "the product column is empty".into()));
@@ -300,8 +318,10 @@ impl<'a> Builder<'a> {
             q => number(q, "quantity").map_err(|m| ("bad quantity", m))?,
         };
         if quantity == 0.0 {
+            self.skip_line("quantity 0", "a quantity of 0 sells nothing".into());
             return Ok(None);
         }
+
         let unit_price = match field(columns.price) {
             "" => None,
             p => Some(number(p, "unit price").map_err(|m| ("bad unit price", m))?),
@@ -315,7 +335,6 @@ impl<'a> Builder<'a> {
                 ),
             ));
         }
-        let invoice = field(columns.invoice);
         let cancelled = invoice.starts_with(['C', 'c']);
         Ok(Some(Parsed {
             product,
@@ -396,6 +415,11 @@ impl<'a> Builder<'a> {
             categories: Vec::new(),
         });
         index
+    }
+
+    /// Counts the current line as skipped (not an error).
+    fn skip_line(&mut self, reason: &str, message: String) {
+        self.skip(reason, self.line, message);
     }
 
     fn skip(&mut self, reason: &str, line: u64, message: String) {
@@ -655,6 +679,22 @@ C536367,MUG,BLUE MUG,-1,2010-12-03 09:00:00,2.50,17850,United Kingdom
             bad_quantity.contains("quantity \"many\" is not a number"),
             "{bad_quantity}"
         );
+    }
+
+    #[test]
+    fn accounting_adjustments_are_skipped_and_counted_not_sold() {
+        // Online Retail's three "Adjust bad debt" lines: +11062.06 and twice
+        // −11062.06 on invoices A563185–7. Neither a sale nor an error.
+        let text = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice\n1,a,mug,2,2024-01-01,3\nA563185,B,Adjust bad debt,1,2024-01-02,11062.06\nA563186,B,Adjust bad debt,1,2024-01-02,-11062.06\n";
+        let orders = read(text).unwrap();
+        assert_eq!(orders.lines.len(), 1);
+        assert_eq!(orders.products.len(), 1);
+        assert_eq!(orders.report.skipped.len(), 1);
+        assert_eq!(orders.report.skipped[0].reason, "accounting adjustment");
+        assert_eq!(orders.report.skipped[0].lines, 2);
+        assert!(orders.report.skipped[0]
+            .first
+            .starts_with("line 3: invoice \"A563185\""));
     }
 
     #[test]

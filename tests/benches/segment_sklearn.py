@@ -35,7 +35,7 @@ def run_pocketrec(binary, data, k, seed, restarts):
         out = os.path.join(d, "segments.json")
         t = time.perf_counter()
         p = subprocess.run([binary, "segment", "--orders", data, "--k", str(k), "--seed", str(seed),
-                            "--restarts", str(restarts), "--skip-bad-lines", "--out", out],
+                            "--restarts", str(restarts), "--out", out],
                            capture_output=True, text=True)
         elapsed = time.perf_counter() - t
         if p.returncode != 0:

@@ -22,7 +22,7 @@ For each cut-off day C:
    sale price before C (sale revenue / sale units). Fill rate = 1 − units
    short / demand.
 
-The log's negative-price adjustment lines are skipped (--skip-bad-lines),
+The log's accounting-adjustment lines (invoices A...) are skipped and counted,
 here and in the reading of real demand. Prints one table. Python stdlib
 only.
 
@@ -63,7 +63,7 @@ def read_log(path):
                 price = float(row["UnitPrice"])
             except ValueError:
                 continue
-            if price < 0 or quantity == 0:
+            if price < 0 or quantity == 0 or row["InvoiceNo"].startswith(("A", "a")):
                 continue
             if row["InvoiceNo"].startswith(("C", "c")):
                 quantity = -abs(quantity)
@@ -76,7 +76,7 @@ def run_plan(binary, orders, cutoff, args, out_dir):
     command = [
         binary, "stock", "--orders", orders, "--as-of", str(cutoff),
         "--lead-time", str(args.lead_time), "--service-level", str(args.service_level),
-        "--period", args.period, "--out", out, "--skip-bad-lines",
+        "--period", args.period, "--out", out,
     ]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
