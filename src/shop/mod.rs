@@ -19,6 +19,7 @@
 //! browser hand it the file's text.
 
 pub mod classes;
+mod columns;
 pub mod kmeans;
 pub mod on_hand;
 pub mod orders;

@@ -42,6 +42,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::columns::Columns;
 use crate::data::catalogue::Catalogue;
 use crate::data::interactions::parse_timestamp;
 use crate::error::{shorten, Error, Result};
@@ -504,67 +505,6 @@ fn csv_error(e: &csv::Error, fallback_line: u64) -> Error {
     }
 }
 
-/// Positions of the recognised columns in the header.
-struct Columns {
-    product: usize,
-    time: usize,
-    quantity: Option<usize>,
-    price: Option<usize>,
-    customer: Option<usize>,
-    invoice: Option<usize>,
-    description: Option<usize>,
-}
-
-impl Columns {
-    const PRODUCT: &'static [&'static str] =
-        &["stockcode", "item", "itemid", "product", "productid", "sku"];
-    const TIME: &'static [&'static str] =
-        &["invoicedate", "timestamp", "time", "date", "datetime", "ts"];
-    const QUANTITY: &'static [&'static str] = &["quantity", "qty", "weight", "count", "units"];
-    const PRICE: &'static [&'static str] = &["unitprice", "price"];
-    const CUSTOMER: &'static [&'static str] =
-        &["customerid", "customer", "user", "userid", "client"];
-    const INVOICE: &'static [&'static str] = &["invoiceno", "invoice", "order", "orderid"];
-    const DESCRIPTION: &'static [&'static str] = &["description", "title", "name"];
-
-    fn find(header: &csv::StringRecord) -> Result<Columns> {
-        let names: Vec<String> = header
-            .iter()
-            .map(|h| {
-                h.chars()
-                    .filter(|c| *c != '_' && *c != ' ')
-                    .collect::<String>()
-                    .to_lowercase()
-            })
-            .collect();
-        let find = |accepted: &[&str]| {
-            accepted
-                .iter()
-                .find_map(|a| names.iter().position(|n| n == a))
-        };
-        let required = |accepted: &[&str], what: &str| {
-            find(accepted).ok_or_else(|| Error::Csv {
-                source_name: "orders".into(),
-                line: 1,
-                message: format!(
-                    "no {what} column in the header {:?}; accepted names: {}",
-                    shorten(&header.iter().collect::<Vec<_>>().join(","), 120),
-                    accepted.join(", ")
-                ),
-            })
-        };
-        Ok(Columns {
-            product: required(Self::PRODUCT, "product")?,
-            time: required(Self::TIME, "time")?,
-            quantity: find(Self::QUANTITY),
-            price: find(Self::PRICE),
-            customer: find(Self::CUSTOMER),
-            invoice: find(Self::INVOICE),
-            description: find(Self::DESCRIPTION),
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -590,10 +530,11 @@ C536367,MUG,BLUE MUG,-1,2010-12-03 09:00:00,2.50,17850,United Kingdom
         assert_eq!(orders.customers, ["17850"]);
         assert_eq!(orders.invoices, 3);
         assert_eq!(orders.lines.len(), 4);
-        assert_eq!(orders.report.sales, 3);
-        assert_eq!(orders.report.returns, 1);
-        assert_eq!(orders.report.returned_units, 1.0);
-        assert_eq!(orders.report.anonymous, 1);
+        let r = &orders.report;
+        assert_eq!(
+            (r.sales, r.returns, r.returned_units, r.anonymous),
+            (3, 1, 1.0, 1)
+        );
         let net_mug: f64 = orders
             .lines
             .iter()
@@ -689,9 +630,9 @@ C536367,MUG,BLUE MUG,-1,2010-12-03 09:00:00,2.50,17850,United Kingdom
         let orders = read(text).unwrap();
         assert_eq!(orders.lines.len(), 1);
         assert_eq!(orders.products.len(), 1);
-        assert_eq!(orders.report.skipped.len(), 1);
-        assert_eq!(orders.report.skipped[0].reason, "accounting adjustment");
-        assert_eq!(orders.report.skipped[0].lines, 2);
+        let skipped = &orders.report.skipped;
+        assert_eq!((skipped.len(), skipped[0].lines), (1, 2));
+        assert_eq!(skipped[0].reason, "accounting adjustment");
         assert!(orders.report.skipped[0]
             .first
             .starts_with("line 3: invoice \"A563185\""));
