@@ -55,12 +55,7 @@ pub fn reorder_plan(
             format!("must be in 1..={horizon} (the forecast horizon), got {lead_time}"),
         ));
     }
-    if !(service_level.is_finite() && (50.0..100.0).contains(&service_level)) {
-        return Err(Error::config(
-            "serviceLevel",
-            format!("must be a percentage in [50, 100), got {service_level}"),
-        ));
-    }
+    check_service_level(service_level)?;
     let sd = lead_time_sd(forecast, lead_time).ok_or_else(|| {
         Error::config(
             "levels",
@@ -76,6 +71,21 @@ pub fn reorder_plan(
         safety_stock: safety,
         reorder_point: demand + safety,
     })
+}
+
+/// Checks a cycle service level in percent: finite, in [50, 100).
+///
+/// # Errors
+/// [`Error::InvalidConfig`] for `serviceLevel`, with the value.
+pub fn check_service_level(service_level: f64) -> Result<()> {
+    if service_level.is_finite() && (50.0..100.0).contains(&service_level) {
+        Ok(())
+    } else {
+        Err(Error::config(
+            "serviceLevel",
+            format!("must be a percentage in [50, 100), got {service_level}"),
+        ))
+    }
 }
 
 /// σ_L, the standard deviation of demand over the first `lead_time`
@@ -133,15 +143,7 @@ impl InventoryOptions {
                 ),
             ));
         }
-        if !(self.service_level.is_finite() && (50.0..100.0).contains(&self.service_level)) {
-            return Err(Error::config(
-                "serviceLevel",
-                format!(
-                    "must be a percentage in [50, 100), got {}",
-                    self.service_level
-                ),
-            ));
-        }
+        check_service_level(self.service_level)?;
         if let Some(stock) = self.stock.filter(|s| !(s.is_finite() && *s >= 0.0)) {
             return Err(Error::config(
                 "stock",

@@ -47,7 +47,7 @@ use serde::Serialize;
 
 use crate::error::{Error, Result};
 use crate::forecast::intervals::{normal_cdf, z_for_level};
-use crate::forecast::inventory::{lead_time_sd, reorder_plan};
+use crate::forecast::inventory::{check_service_level, lead_time_sd, reorder_plan};
 use crate::forecast::{forecast_or_fallback, ForecastOptions, ModelChoice};
 
 use super::classes::{self, Abc, Xyz};
@@ -102,15 +102,7 @@ impl PlanOptions {
                 ),
             ));
         }
-        if !(self.service_level.is_finite() && (50.0..100.0).contains(&self.service_level)) {
-            return Err(Error::config(
-                "serviceLevel",
-                format!(
-                    "must be a percentage in [50, 100), got {}",
-                    self.service_level
-                ),
-            ));
-        }
+        check_service_level(self.service_level)?;
         if !(self.level.is_finite() && self.level > 0.0 && self.level < 100.0) {
             return Err(Error::config(
                 "level",

@@ -6,8 +6,7 @@ use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{js_error, options_from_js, to_js};
-use crate::data::catalogue::Catalogue;
-use crate::shop::orders::{Orders, OrdersOptions};
+use super::shop::read_orders;
 use crate::shop::segment::{segment, KChoice, SegmentOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -87,20 +86,7 @@ pub fn segment_customers(
     #[wasm_bindgen(unchecked_param_type = "SegmentOptions | undefined")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let o: Options = options_from_js(options, "options")?;
-    let catalogue = o
-        .catalog_json
-        .as_deref()
-        .map(|text| Catalogue::from_json(text, &Default::default()))
-        .transpose()
-        .map_err(|e| js_error(&e))?;
-    let orders = Orders::from_csv(
-        orders_csv,
-        catalogue.as_ref(),
-        &OrdersOptions {
-            skip_bad_lines: o.skip_bad_lines,
-        },
-    )
-    .map_err(|e| js_error(&e))?;
+    let orders = read_orders(orders_csv, o.catalog_json.as_deref(), o.skip_bad_lines)?;
     let core = SegmentOptions {
         k: o.k,
         seed: o.seed,

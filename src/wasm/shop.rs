@@ -130,20 +130,7 @@ pub fn stock_plan(
             .map_err(|e| js_error(&e))?,
     };
     plan_options.validate().map_err(|e| js_error(&e))?;
-    let catalogue = o
-        .catalog_json
-        .as_deref()
-        .map(|text| Catalogue::from_json(text, &Default::default()))
-        .transpose()
-        .map_err(|e| js_error(&e))?;
-    let orders = Orders::from_csv(
-        orders_csv,
-        catalogue.as_ref(),
-        &OrdersOptions {
-            skip_bad_lines: o.skip_bad_lines,
-        },
-    )
-    .map_err(|e| js_error(&e))?;
+    let orders = read_orders(orders_csv, o.catalog_json.as_deref(), o.skip_bad_lines)?;
     let stock = o
         .stock_csv
         .as_deref()
@@ -152,4 +139,23 @@ pub fn stock_plan(
         .map_err(|e| js_error(&e))?;
     let result = plan(&orders, stock.as_deref(), &plan_options).map_err(|e| js_error(&e))?;
     to_js(&result)
+}
+
+/// An order log read with an optional catalogue (JSON text): what
+/// `stockPlan` and `segmentCustomers` both start from.
+pub(super) fn read_orders(
+    orders_csv: &str,
+    catalog_json: Option<&str>,
+    skip_bad_lines: bool,
+) -> Result<Orders, JsValue> {
+    let catalogue = catalog_json
+        .map(|text| Catalogue::from_json(text, &Default::default()))
+        .transpose()
+        .map_err(|e| js_error(&e))?;
+    Orders::from_csv(
+        orders_csv,
+        catalogue.as_ref(),
+        &OrdersOptions { skip_bad_lines },
+    )
+    .map_err(|e| js_error(&e))
 }
