@@ -7,7 +7,7 @@
  * file the owner drops on it. The file is read by the browser and goes
  * nowhere: there is no upload, and the page fetches nothing for it.
  */
-import { forecastChart, type Forecaster, type StockPlanProduct, type Segments, type StockPlan, type StockPlanOptions } from "../index.js";
+import { forecastChart, ticks, type Forecaster, type StockPlanProduct, type Segments, type StockPlan, type StockPlanOptions } from "../index.js";
 import { generateOrders, type Product } from "./generate.js";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -309,6 +309,7 @@ function scatter(result: Segments): SVGSVGElement {
   add("line", { x1: left, y1: height - bottom, x2: width - 16, y2: height - bottom, class: "axis", stroke: "#888" });
   add("line", { x1: left, y1: 16, x2: left, y2: height - bottom, class: "axis", stroke: "#888" });
   add("text", { x: (width + left) / 2, y: height - 8, "text-anchor": "middle", "font-size": 12 }, "days since the last order");
+  for (const days of ticks(0, maxRecency, 6).filter((d) => d <= maxRecency)) add("text", { x: x(days), y: height - bottom + 16, "text-anchor": "middle", "font-size": 11 }, units.format(days));
   for (let p = 0; p <= Math.floor(maxSpend); p++) add("text", { x: left - 6, y: y(10 ** p - 1) + 4, "text-anchor": "end", "font-size": 11 }, money.format(10 ** p));
   for (const c of result.customers) add("circle", { cx: x(c.recency).toFixed(1), cy: y(c.monetary).toFixed(1), r: 2.5, class: `dot seg-${c.segment % 8}` });
   return svg;
