@@ -248,6 +248,16 @@ describe("demo shop", () => {
     await page.waitForFunction(() => /my-orders\.csv/.test(document.getElementById("orders-source")?.textContent ?? "") && document.querySelectorAll("#plan tbody tr").length === 3);
     assert.deepEqual((await page.locator("#plan tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-id")))).sort(), ["CUP", "MUG", "POT"]);
     assert.equal(current?.requests.length, before, "nothing fetched for the owner's file");
+    // Dropped on the page, the same file gives the same plan.
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], "dropped.csv", { type: "text/csv" }));
+      return transfer;
+    }, csv);
+    await page.dispatchEvent("#orders-drop", "drop", { dataTransfer });
+    await page.waitForFunction(() => /dropped\.csv/.test(document.getElementById("orders-source")?.textContent ?? ""));
+    assert.equal(await page.locator("#plan tbody tr").count(), 3);
+    assert.ok((await page.locator("#segments tbody tr").count()) >= 1);
     // A log of nothing but returns is a clear error, and the last plan stays.
     await page.locator('#desk input[name="file"]').setInputFiles({ name: "returns.csv", mimeType: "text/csv", buffer: Buffer.from("InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice\nC1,MUG,-1,2026-01-05,2.5\n") });
     await page.waitForSelector("#desk-error:not([hidden])");
