@@ -23,7 +23,7 @@
 //!    each for a mean at least [`NAME_THRESHOLD`] (0.5 sd) from the
 //!    average: recency low → "recent", high → "lapsed"; frequency high →
 //!    "loyal", low → "one-off"; monetary high → "big spenders", low →
-//!    "small spenders", else "buyers" ("recent loyal big spenders",
+//!    "small spenders", else "buyers"; near average on all three, "typical buyers" ("recent loyal big spenders",
 //!    "lapsed one-off small spenders"). A name already taken gets " (2)",
 //!    " (3)", … in segment order.
 
@@ -518,7 +518,7 @@ pub fn name(z: [f64; 3]) -> String {
             mid
         }
     };
-    [
+    let name = [
         word(z[0], "recent", "lapsed", ""),
         word(z[1], "one-off", "loyal", ""),
         word(z[2], "small spenders", "big spenders", "buyers"),
@@ -526,7 +526,13 @@ pub fn name(z: [f64; 3]) -> String {
     .into_iter()
     .filter(|w| !w.is_empty())
     .collect::<Vec<_>>()
-    .join(" ")
+    .join(" ");
+    // Near the average on all three: say so, rather than a bare "buyers".
+    if name == "buyers" {
+        "typical buyers".to_string()
+    } else {
+        name
+    }
 }
 
 /// `YYYY-MM-DD` of a day count.
@@ -600,7 +606,7 @@ mod tests {
             names,
             [
                 "recent loyal big spenders",
-                "buyers",
+                "typical buyers",
                 "lapsed one-off small spenders"
             ]
         );
@@ -632,7 +638,7 @@ mod tests {
     fn names_have_words_only_past_the_threshold_and_stay_unique() {
         assert_eq!(name([-1.0, 1.0, 1.0]), "recent loyal big spenders");
         assert_eq!(name([1.0, -0.6, -0.5]), "lapsed one-off small spenders");
-        assert_eq!(name([0.4, 0.0, -0.2]), "buyers");
+        assert_eq!(name([0.4, 0.0, -0.2]), "typical buyers");
         let s = run(KChoice::Fixed(9));
         let mut names: Vec<&str> = s.segments.iter().map(|g| g.name.as_str()).collect();
         names.sort_unstable();
