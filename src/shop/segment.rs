@@ -23,8 +23,9 @@
 //!    each for a mean at least [`NAME_THRESHOLD`] (0.5 sd) from the
 //!    average: recency low → "recent", high → "lapsed"; frequency high →
 //!    "loyal", low → "one-off"; monetary high → "big spenders", low →
-//!    "small spenders", else "buyers"; near average on all three, "typical buyers" ("recent loyal big spenders",
-//!    "lapsed one-off small spenders"). A name already taken gets " (2)",
+//!    "small spenders", else "buyers"; "typical buyers" when near the
+//!    average on all three ("recent loyal big spenders", "lapsed one-off
+//!    small spenders"). A name already taken gets " (2)",
 //!    " (3)", … in segment order.
 
 use std::ops::RangeInclusive;
