@@ -135,10 +135,10 @@
 //!
 //! | feature | default | what it turns on | targets |
 //! |---|---|---|---|
-//! | `cli` | yes | the `pocketrec` command-line tool (`src/bin/pocketrec/`: recommend, similar, search, eval, split, tune, build, forecast, forecast-eval) and its dependencies (clap, indicatif, anyhow, flate2, getrandom) | native, and wasm32-wasip1 (the npm package's `npx pocketrec`) |
+//! | `cli` | yes | the `pocketrec` command-line tool (`src/bin/pocketrec/`: recommend, similar, search, eval, split, tune, build, forecast, forecast-eval, stock, segment) and its dependencies (clap, indicatif, anyhow, flate2, getrandom) | native, and wasm32-wasip1 (the npm package's `npx pocketrec`) |
 //! | `wasm-recommend` | yes | the browser's recommendation module (`src/wasm/engine.rs`): fits a catalogue and its log in the page, or opens a model index | wasm32 only |
 //! | `wasm-query` | no | the browser's query module: the same engine for a model index only, without the fitting code and the CSV and catalogue readers | wasm32 only |
-//! | `wasm-forecast` | yes | the shop owner's forecasting module (`src/wasm/forecast.rs`) | wasm32 only |
+//! | `wasm-forecast` | yes | the shop owner's module: forecasts (`src/wasm/forecast.rs`), the reorder plan of an order log (`src/wasm/shop.rs`) and customer segments (`src/wasm/segment.rs`) | wasm32 only |
 //!
 //! The library itself (every module above) needs no feature. The three
 //! `wasm-*` features only select what `src/wasm/` compiles, and that
