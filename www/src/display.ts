@@ -155,3 +155,27 @@ export function safeUrl(url: string | undefined, base: string): string | undefin
     return undefined;
   }
 }
+
+/**
+ * `k` of `results` (most popular first), taking each category's best in
+ * turn: the first of every category, in the order they appear, then the
+ * second of every category, and so on. A personal strip's cold start
+ * (`<pocket-recs cold-start="explore">`) shows this sample of the shop.
+ */
+export function byCategoryInTurn(results: readonly Result[], k: number): Result[] {
+  const groups = new Map<string, Result[]>();
+  for (const r of results) {
+    const key = r.item.category ?? "";
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  const out: Result[] = [];
+  for (let round = 0; out.length < k && out.length < results.length; round++) {
+    for (const group of groups.values()) {
+      const next = group[round];
+      if (next && out.length < k) out.push(next);
+    }
+  }
+  return out;
+}

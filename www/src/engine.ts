@@ -8,12 +8,13 @@
  */
 import { fetchIndexFiles, indexFolder, PocketrecError, RELOAD_HINT, type ErrorCode, type Forecast, type ForecastOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Reason, type Result, type ShopSource, type IndexSource, type LogSource, type StockPlanProduct, type Segment, type SegmentOptions, type Segments, type StockPlan, type StockPlanOptions } from "./core.js";
 import { assignVariant, type Variants } from "./experiment.js";
+import { FetchLog, type Fetched } from "./fetches.js";
 import { sharedHistory, type History } from "./history.js";
 import { wasmModules } from "./loader.js";
 import { ShopHost, type Answer, type Args, type Caller, type Method, type PortLike, type Reply, type RequestOf } from "./protocol.js";
 
 export { PocketrecError };
-export type { Variants };
+export type { Fetched, Variants };
 export type { ErrorCode, Forecast, ForecastOptions, HistoryEvent, IndexSource, ItemView, LogSource, StockPlanProduct, Progress, QueryOptions, Reason, Result, Segment, SegmentOptions, Segments, ShopSource, StockPlan, StockPlanOptions };
 
 /** @deprecated Use `Result`: every result carries its item's display fields. */
@@ -41,8 +42,14 @@ interface Backend extends Caller {
   close(): void;
 }
 
+/** Where a backend reports what is not a reply: loading progress, and the files its worker fetched. */
+interface Reports {
+  progress: (p: Progress) => void;
+  fetched: (files: Fetched[]) => void;
+}
+
 /** A backend over a message port. */
-function portBackend(port: Port, onProgress: (p: Progress) => void): Backend {
+function portBackend(port: Port, reports: Reports): Backend {
   let next = 1;
   const pending = new Map<number, { resolve: (value: Answer<Method>) => void; reject: (e: unknown) => void }>();
   let failed: PocketrecError | undefined;
@@ -60,7 +67,11 @@ function portBackend(port: Port, onProgress: (p: Progress) => void): Backend {
     // The host at the other end posts only `Reply`s.
     const reply = event.data as Reply;
     if ("progress" in reply) {
-      onProgress(reply.progress);
+      reports.progress(reply.progress);
+      return;
+    }
+    if ("fetched" in reply) {
+      reports.fetched(reply.fetched);
       return;
     }
     const waiting = pending.get(reply.id);
@@ -128,9 +139,13 @@ function restarting(make: () => Backend, shop: ShopSource | undefined): Backend 
   };
 }
 
-/** A backend running the wasm modules in this thread. It cannot replace a trapped module: it refuses requests afterwards. */
-function local(onProgress: (p: Progress) => void): Backend {
-  const host = new ShopHost(wasmModules, onProgress);
+/**
+ * A backend running the wasm modules in this thread. It cannot replace a
+ * trapped module: it refuses requests afterwards. Its fetches are the
+ * page's own (in the page's resource timing), so it reports none.
+ */
+function local(reports: Reports): Backend {
+  const host = new ShopHost(wasmModules, reports.progress);
   return {
     call: (method, ...args) => host.call(method, ...args),
     close: () => void host.call("free").catch(() => {}),
@@ -141,15 +156,15 @@ function local(onProgress: (p: Progress) => void): Backend {
  * The backend for `create`: a worker (replaced when its module traps) or,
  * without workers, this thread. `shop` is loaded again in a replacement.
  */
-function backendFor(worker: boolean | undefined, onProgress: (p: Progress) => void, shop: ShopSource | undefined): Backend {
-  if (worker === false || typeof Worker === "undefined") return local(onProgress);
+function backendFor(worker: boolean | undefined, reports: Reports, shop: ShopSource | undefined): Backend {
+  if (worker === false || typeof Worker === "undefined") return local(reports);
   try {
     // `restarting` makes its first worker now, so a worker that cannot be
     // made at all (a CSP that allows neither the module's origin nor blob:
     // workers) throws here, and the engine runs in this thread instead.
-    return restarting(() => portBackend(engineWorker(), onProgress), shop);
+    return restarting(() => portBackend(engineWorker(), reports), shop);
   } catch {
-    return local(onProgress);
+    return local(reports);
   }
 }
 
@@ -176,8 +191,8 @@ function engineWorker(): Worker {
  * The backend for `connect`: over `port`, or over ports that `open` opens,
  * another one when the module behind the current one traps.
  */
-function connected(port: Port | (() => Port), onProgress: (p: Progress) => void, shop: ShopSource | undefined): Backend {
-  return typeof port === "function" ? restarting(() => portBackend(port(), onProgress), shop) : portBackend(port, onProgress);
+function connected(port: Port | (() => Port), reports: Reports, shop: ShopSource | undefined): Backend {
+  return typeof port === "function" ? restarting(() => portBackend(port(), reports), shop) : portBackend(port, reports);
 }
 
 /** Resolves a URL against the page, as a worker would not. */
@@ -213,6 +228,7 @@ function forecastOn(backend: Caller, values: readonly number[] | Float64Array, o
 export class Engine {
   private constructor(
     private readonly backend: Backend,
+    private readonly log: FetchLog,
     /** Number of catalogue items. */
     readonly itemCount: number,
     /** Notes about interaction rows that were skipped. */
@@ -234,12 +250,13 @@ export class Engine {
    */
   static create(options: EngineOptions): Promise<Engine> {
     const source = shopSource(options);
-    const backend = backendFor(options.worker, options.onProgress ?? (() => {}), source);
+    const log = new FetchLog();
+    const backend = backendFor(options.worker, { progress: options.onProgress ?? (() => {}), fetched: log.add }, source);
     // An index's files are fetched here while the worker starts (~150 ms of
     // spawning and loading its script), then posted with the load. If this
     // fetch fails, the worker fetches again and reports the error itself.
     const files = source.indexUrl !== undefined ? fetchIndexFiles(source).catch(() => undefined) : undefined;
-    return Engine.start(backend, source, files);
+    return Engine.start(backend, log, source, files);
   }
 
   /**
@@ -257,13 +274,14 @@ export class Engine {
    */
   static connect(port: Port | (() => Port), options: EngineOptions): Promise<Engine> {
     const source = shopSource(options);
-    return Engine.start(connected(port, options.onProgress ?? (() => {}), source), source);
+    const log = new FetchLog();
+    return Engine.start(connected(port, { progress: options.onProgress ?? (() => {}), fetched: log.add }, source), log, source);
   }
 
-  private static async start(backend: Backend, source: ShopSource, prefetched?: Promise<IndexFiles | undefined>): Promise<Engine> {
+  private static async start(backend: Backend, log: FetchLog, source: ShopSource, prefetched?: Promise<IndexFiles | undefined>): Promise<Engine> {
     try {
       const loaded = await backend.call("load", source, await prefetched);
-      return new Engine(backend, loaded.items, loaded.warnings, loaded.problems);
+      return new Engine(backend, log, loaded.items, loaded.warnings, loaded.problems);
     } catch (e) {
       backend.close();
       throw e;
@@ -301,6 +319,24 @@ export class Engine {
   }
 
   /**
+   * The files this engine's worker fetched so far (the wasm module and its
+   * glue, the catalogue, the model index's files…), oldest first, from the
+   * worker's resource timing: a page's own timing leaves them out. With
+   * the main-thread fallback the engine's fetches are the page's own, in
+   * its `performance` timeline, and this is empty. The manifest and the
+   * first shards of a model index are fetched by the page while the worker
+   * starts (`Engine.create`), so they too are in the page's timeline.
+   */
+  fetched(): Fetched[] {
+    return this.log.all();
+  }
+
+  /** Calls `listener` with the files the engine's worker fetches from now on; returns the unsubscribe function. */
+  onFetch(listener: (files: readonly Fetched[]) => void): () => void {
+    return this.log.subscribe(listener);
+  }
+
+  /**
    * This browser's variant of experiment `name`, one of `variants` (names,
    * drawn uniformly, or name → weight). The first call draws it at random
    * with the browser's cryptographic generator (through this engine's wasm
@@ -334,16 +370,21 @@ export class Engine {
  * traps is replaced, as with `Engine`.
  */
 export class Forecaster {
-  private constructor(private readonly backend: Backend) {}
+  private constructor(
+    private readonly backend: Backend,
+    private readonly log: FetchLog,
+  ) {}
 
   /** A forecaster in a worker when possible, else in this thread. */
   static async create(options: ForecasterOptions = {}): Promise<Forecaster> {
-    return new Forecaster(backendFor(options.worker, () => {}, undefined));
+    const log = new FetchLog();
+    return new Forecaster(backendFor(options.worker, { progress: () => {}, fetched: log.add }, undefined), log);
   }
 
   /** A forecaster served over a port, or over ports `open` opens (see `Engine.connect`); for tests and custom hosts. */
   static connect(port: Port | (() => Port)): Forecaster {
-    return new Forecaster(connected(port, () => {}, undefined));
+    const log = new FetchLog();
+    return new Forecaster(connected(port, { progress: () => {}, fetched: log.add }, undefined), log);
   }
 
   /**
@@ -372,6 +413,16 @@ export class Forecaster {
    */
   segmentCustomers(orders: string, options?: SegmentOptions): Promise<Segments> {
     return this.backend.call("segmentCustomers", orders, options);
+  }
+
+  /** The files this forecaster's worker fetched so far (see `Engine.fetched`). */
+  fetched(): Fetched[] {
+    return this.log.all();
+  }
+
+  /** Calls `listener` with the files the forecaster's worker fetches from now on; returns the unsubscribe function. */
+  onFetch(listener: (files: readonly Fetched[]) => void): () => void {
+    return this.log.subscribe(listener);
   }
 
   /** Stops the worker. */

@@ -15,12 +15,15 @@
  */
 export { Engine, Forecaster, PocketrecError } from "./engine.js";
 export type { Variants } from "./experiment.js";
+export { fetchedOf } from "./fetches.js";
+export type { Fetched } from "./fetches.js";
 export type { EngineOptions, ErrorCode, Forecast, ForecastOptions, ForecasterOptions, HistoryEvent, ItemView, Progress, QueryOptions, Reason, Recommendation, Result, ShopSource, IndexSource, LogSource, StockPlanProduct, Segment, SegmentOptions, Segments, StockPlan, StockPlanOptions } from "./engine.js";
 export { ERROR_CODES } from "./error.js";
 export { wasmModules } from "./loader.js";
 export { History } from "./history.js";
 export type { HistoryOptions, HistoryProblem } from "./history.js";
-export { formatPrice, parseWeights, reasonText, safeUrl } from "./display.js";
+export { byCategoryInTurn, formatPrice, parseWeights, reasonText, safeUrl } from "./display.js";
 export { PocketRecs, definePocketRecs, itemCard, sharedEngine, sharedHistory } from "./widget.js";
+export { PocketPlayground, definePocketPlayground } from "./playground.js";
 export { forecastChart, ticks } from "./chart.js";
 export type { ChartOptions } from "./chart.js";

@@ -4,10 +4,12 @@
  * result, and both sides are checked against it: the page's `call` and the
  * host's handlers. Requests carry an id; replies carry the same id and
  * either a value or an error (message and stable code, since Error objects
- * lose their properties when posted). Progress goes out with id 0.
+ * lose their properties when posted). Progress, and the files the worker
+ * fetched, go out with id 0.
  */
 import { forecastWith, PocketrecError, randomBytesWith, segmentsWith, Shop, stockPlanWith, type Forecast, type ForecastOptions, type SegmentOptions, type Segments, type StockPlan, type StockPlanOptions, type HistoryEvent, type IndexFiles, type ItemView, type Progress, type QueryOptions, type Result, type ShopSource } from "./core.js";
 import type { ErrorCode } from "./error.js";
+import { observeFetches, type Fetched } from "./fetches.js";
 import type { Modules } from "./loader.js";
 
 /** What `load` answers. */
@@ -65,7 +67,9 @@ export type Request = { [M in Method]: RequestOf<M> }[Method];
 export type Reply =
   | { id: number; ok: true; value: Answer<Method> }
   | { id: number; ok: false; error: { message: string; code: ErrorCode } }
-  | { id: 0; progress: Progress };
+  | { id: 0; progress: Progress }
+  /** Files the worker fetched (its resource timing), posted as they complete. */
+  | { id: 0; fetched: Fetched[] };
 
 /** Something that answers the protocol's requests: a worker's port, or a host in this thread. */
 export interface Caller {
@@ -145,6 +149,7 @@ export class ShopHost implements Caller {
  * `fetchFn` replaces the global fetch (tests, custom hosts). */
 export function serve(port: PortLike, modules: Modules, fetchFn?: typeof fetch): void {
   const host = new ShopHost(modules, (progress) => port.postMessage({ id: 0, progress } satisfies Reply), fetchFn);
+  observeFetches((fetched) => port.postMessage({ id: 0, fetched } satisfies Reply));
   port.onmessage = (event: MessageEvent) => {
     // The page's `Caller` posts only `Request`s.
     const request = event.data as Request;

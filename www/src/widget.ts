@@ -25,10 +25,22 @@
  * | `in-stock-only` | boolean: hide items out of stock | off |
  * | `heading` | the strip's heading text | none |
  * | `href` | link template, `{id}` is replaced (URL-encoded) | the item's `url` field |
+ * | `cold-start` | `personal` with no history yet: `explore`, `message`, `popular` or `hide` (see below) | `explore` |
+ * | `cold-start-text` | the text `cold-start="message"` shows | "Browse a few products and this row follows you." |
  * | `history-key` | localStorage key of the shopper's history | `pocketrec:history` |
  * | `no-worker` | boolean: run the engine on the main thread | off |
  * | `experiment` | an A/B experiment's name: this browser gets one of `variants` (see below) | none |
  * | `variants` | with `experiment`: JSON, variant name → the attributes it sets | |
+ *
+ * **A new visitor.** A `personal` strip has no history to follow on a
+ * shopper's first visit. `cold-start` says what it shows until there is
+ * one: `explore` (the default) the most popular item of each category in
+ * turn, a sample of the shop that differs from a `trending` strip beside
+ * it; `message` no cards, only `cold-start-text`, saying how the row will
+ * work; `popular` the most popular items (the same as `trending`); `hide`
+ * nothing at all (the element is not displayed). The element sets
+ * `data-cold-start` to the behaviour while it shows a cold start, and
+ * switches to personal results as soon as the history has an event.
  *
  * **Experiments.** `experiment="strip-test" variants='{"a": {}, "b": {"model": "item-knn", "k": 6}}'`
  * puts this browser in one variant, drawn uniformly at random once
@@ -58,7 +70,7 @@
  * `--pocketrec-card-width`, `--pocketrec-text`, `--pocketrec-muted`,
  * `--pocketrec-font`) or `::part(card | link | image | title | price | stock | reason | heading | list | status)`.
  */
-import { formatPrice, parseWeights, reasonText, safeUrl, type ItemView } from "./display.js";
+import { byCategoryInTurn, formatPrice, parseWeights, reasonText, safeUrl, type ItemView } from "./display.js";
 import { Engine, PocketrecError, type EngineOptions, type QueryOptions, type Result, type ShopSource } from "./engine.js";
 import { sharedHistory, type History } from "./history.js";
 import { indexFolder, type ModelName } from "./core.js";
@@ -87,7 +99,7 @@ export { sharedHistory };
 
 const STYLE = `
 :host { display: block; font-family: var(--pocketrec-font, inherit); color: var(--pocketrec-text, inherit); }
-:host([hidden]) { display: none; }
+:host([hidden]), :host([data-cold-start="hide"]) { display: none; }
 h2 { font-size: 1.1em; margin: 0 0 .5em; }
 ul { list-style: none; margin: 0; padding: 0; display: grid; gap: var(--pocketrec-gap, 12px);
   grid-template-columns: repeat(auto-fill, minmax(var(--pocketrec-card-width, 160px), 1fr)); }
@@ -102,19 +114,21 @@ a:hover .title, a:focus-visible .title { text-decoration: underline; }
 .status:empty { display: none; }
 `;
 
-let sheet: CSSStyleSheet | undefined;
-function styles(root: ShadowRoot): void {
+const sheets = new Map<string, CSSStyleSheet>();
+/** Styles a shadow root with `css` (one constructed sheet per text, shared by every element of a kind). */
+export function adoptStyles(root: ShadowRoot, css: string): void {
   // A constructed sheet: no inline <style>, so a strict style-src CSP is fine too.
   if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
-    sheet ??= (() => {
-      const s = new CSSStyleSheet();
-      s.replaceSync(STYLE);
-      return s;
-    })();
+    let sheet = sheets.get(css);
+    if (!sheet) {
+      sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      sheets.set(css, sheet);
+    }
     root.adoptedStyleSheets = [sheet];
   } else {
     const style = document.createElement("style");
-    style.textContent = STYLE;
+    style.textContent = css;
     root.append(style);
   }
 }
@@ -159,7 +173,7 @@ export function itemCard(item: ItemView, options: { href?: string; reason?: stri
 export type VariantAttributes = Readonly<Record<string, string | number | boolean>>;
 
 /** The attributes a variant may set: all but `history-key` (where assignments are kept) and the experiment's own. */
-const VARIANT_ATTRIBUTES = ["index", "link-base", "catalogue", "interactions", "config", "mode", "item", "k", "model", "weights", "diversity", "category", "in-stock-only", "heading", "href", "no-worker"] as const;
+const VARIANT_ATTRIBUTES = ["index", "link-base", "catalogue", "interactions", "config", "mode", "item", "k", "model", "weights", "diversity", "category", "in-stock-only", "heading", "href", "no-worker", "cold-start", "cold-start-text"] as const;
 
 /**
  * Reads a `variants` attribute: a JSON object of variant name → the
@@ -189,6 +203,13 @@ export function parseVariants(experiment: string, text: string | null): Record<s
   return parsed as Record<string, VariantAttributes>;
 }
 
+/** What a personal strip shows before there is any history (`cold-start`). */
+const COLD_STARTS = ["explore", "message", "popular", "hide"] as const;
+type ColdStart = (typeof COLD_STARTS)[number];
+
+/** How many popular items `explore` picks its sample from. */
+const EXPLORE_POOL = 100;
+
 export class PocketRecs extends HTMLElement {
   static readonly observedAttributes = [...VARIANT_ATTRIBUTES, "history-key", "experiment", "variants"];
 
@@ -206,7 +227,7 @@ export class PocketRecs extends HTMLElement {
   constructor() {
     super();
     this.root = this.attachShadow({ mode: "open" });
-    styles(this.root);
+    adoptStyles(this.root, STYLE);
     const section = (this.sectionNode = element("section", "section"));
     this.headingNode = element("h2", "heading");
     this.headingNode.id = "heading";
@@ -283,6 +304,26 @@ export class PocketRecs extends HTMLElement {
         return engine.popular(options);
       case "personal":
         return engine.recommend(this.history().events(), options);
+    }
+  }
+
+  /** What `cold-start` asks for: `explore`, `message`, `popular` or `hide`. */
+  private get coldStartMode(): ColdStart {
+    const mode = this.attr("cold-start") ?? "explore";
+    if ((COLD_STARTS as readonly string[]).includes(mode)) return mode as ColdStart;
+    throw new PocketrecError(`cold-start "${mode}" is not one of ${COLD_STARTS.join(", ")}`, "invalid_value");
+  }
+
+  /** A personal strip's results before the shopper has any history (see `cold-start`). */
+  private async coldStart(engine: Engine, mode: ColdStart, options: QueryOptions): Promise<Result[]> {
+    switch (mode) {
+      case "message":
+      case "hide":
+        return [];
+      case "popular":
+        return engine.recommend([], options);
+      case "explore":
+        return byCategoryInTurn(await engine.popular({ ...options, model: "popular", k: EXPLORE_POOL }), options.k ?? 4);
     }
   }
 
@@ -364,10 +405,10 @@ export class PocketRecs extends HTMLElement {
     try {
       const engine = await sharedEngine({ ...source, ...(this.flag("no-worker") ? { worker: false } : {}) });
       const started = performance.now();
-      const { results, fallback } = await this.answer(engine);
+      const { results, fallback, cold } = await this.answer(engine);
       const ms = performance.now() - started;
       if (generation !== this.generation) return; // a newer render is on its way
-      this.show(results, fallback);
+      this.show(results, fallback, cold);
       this.dispatchEvent(new CustomEvent("pocketrec-results", { detail: { results, ms, fallback } }));
     } catch (e) {
       if (generation === this.generation) this.fail(e);
@@ -407,7 +448,11 @@ export class PocketRecs extends HTMLElement {
    * The strip's results; trending instead when the engine lost a model
    * from its index and the query then failed or found nothing.
    */
-  private async answer(engine: Engine): Promise<{ results: Result[]; fallback: boolean }> {
+  private async answer(engine: Engine): Promise<{ results: Result[]; fallback: boolean; cold?: ColdStart }> {
+    if (this.mode === "personal" && !this.history().events().length) {
+      const cold = this.coldStartMode;
+      return { results: await this.coldStart(engine, cold, this.options()), fallback: false, cold };
+    }
     const trending = this.mode === "trending";
     let lost = trending ? "" : engine.problems.join("; ");
     try {
@@ -422,7 +467,7 @@ export class PocketRecs extends HTMLElement {
     return { results: await engine.popular({ ...this.options(), model: "popular" }), fallback: true };
   }
 
-  private show(results: Result[], fallback = false): void {
+  private show(results: Result[], fallback = false, cold?: ColdStart): void {
     const template = this.attr("href");
     this.listNode.replaceChildren(
       ...results.map((r) =>
@@ -432,7 +477,10 @@ export class PocketRecs extends HTMLElement {
         }),
       ),
     );
-    this.statusNode.textContent = !results.length ? "Nothing to recommend yet." : fallback ? "Showing trending items." : "";
+    const message = cold === "message" ? (this.attr("cold-start-text") ?? "Browse a few products and this row follows you.") : "Nothing to recommend yet.";
+    this.statusNode.textContent = !results.length ? message : fallback ? "Showing trending items." : "";
+    if (cold) this.dataset.coldStart = cold;
+    else delete this.dataset.coldStart;
     if (fallback) this.dataset.fallback = "trending";
     else delete this.dataset.fallback;
     this.state(results.length ? "ready" : "empty");

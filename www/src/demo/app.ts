@@ -6,7 +6,7 @@
  * `../index.js` to `../pocketrec/pocketrec.js`, so page and widgets share
  * one engine and one history).
  */
-import { Forecaster, forecastChart, formatPrice, itemCard, reasonText, sharedEngine, sharedHistory, type Engine, type Forecast, type ForecastOptions, type QueryOptions, type Result, type ShopSource } from "../index.js";
+import { fetchedOf, Forecaster, forecastChart, formatPrice, itemCard, reasonText, sharedEngine, sharedHistory, type Engine, type Fetched, type Forecast, type ForecastOptions, type QueryOptions, type Result, type ShopSource } from "../index.js";
 import type { Product, SalesHistory } from "./generate.js";
 import { ownerDesk } from "./owner.js";
 
@@ -98,7 +98,8 @@ function reportEngine(): void {
 // --- Shop: grid, search, strips -------------------------------------------
 
 async function shopPage(): Promise<void> {
-  $("#strips").append(strip({ id: "for-you", mode: "personal", heading: "Recommended for you" }), strip({ id: "trending", mode: "trending", heading: "Trending" }));
+  // A new visitor's personal row says how it will work rather than repeat the trending row.
+  $("#strips").append(strip({ id: "for-you", mode: "personal", heading: "Recommended for you", "cold-start": "message" }), strip({ id: "trending", mode: "trending", heading: "Trending" }));
   wireSearch();
   const items = await catalogue();
   const departments = [...new Set(items.map((p) => p.category))];
@@ -236,11 +237,61 @@ function privacyPage(): void {
   $("#forget").addEventListener("click", () => {
     history.clear();
   });
-  const list = $("#requests");
-  const add = (name: string) => list.append(text("li", name));
-  add(location.href);
-  for (const entry of performance.getEntriesByType("resource")) add(entry.name);
-  new PerformanceObserver((entries) => entries.getEntries().forEach((e) => add(e.name))).observe({ type: "resource" });
+  fetchedFiles();
+}
+
+/** A row of "What this page fetched": a file, who fetched it, its size and when. */
+interface FileRow extends Fetched {
+  by: "page" | "engine";
+}
+
+const bytesFormat = new Intl.NumberFormat(undefined, { maximumFractionDigits: 1 });
+function size(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${bytesFormat.format(bytes / 1024)} kB` : `${bytesFormat.format(bytes / 1024 / 1024)} MB`;
+}
+
+/**
+ * Lists every file the page loaded: the document and its resources (the
+ * page's resource timing) and what the engine's worker fetched
+ * (`Engine.fetched`, which the page's timing leaves out), kept up to date
+ * as either fetches more.
+ */
+function fetchedFiles(): void {
+  const rows: FileRow[] = [];
+  const render = () => {
+    rows.sort((a, b) => a.at - b.at);
+    const here = location.origin;
+    const short = (url: string) => (url.startsWith(`${here}/`) ? url.slice(here.length) : url);
+    $("#requests tbody").replaceChildren(
+      ...rows.map((r) => {
+        const row = document.createElement("tr");
+        row.dataset.url = r.url;
+        row.dataset.by = r.by;
+        row.append(text("td", short(r.url), "mono"), text("td", r.by === "page" ? "this page" : "the engine's worker"), text("td", size(r.bytes)), text("td", `${Math.max(0, Math.round(r.at - performance.timeOrigin))} ms`));
+        return row;
+      }),
+    );
+    const total = rows.reduce((sum, r) => sum + r.bytes, 0);
+    const foreign = rows.filter((r) => !r.url.startsWith(`${here}/`)).length;
+    $("#requests-summary").textContent = `${rows.length} files, ${size(total)} in all; ${foreign ? `${foreign} from other sites` : `all from this site (${here})`}.`;
+  };
+  const add = (files: readonly Fetched[], by: FileRow["by"]) => {
+    rows.push(...files.map((f) => ({ ...f, by })));
+    render();
+  };
+  const navigation = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+  add([{ url: location.href, bytes: navigation?.encodedBodySize ?? 0, transferred: navigation?.transferSize ?? 0, at: performance.timeOrigin, ms: navigation?.duration ?? 0 }], "page");
+  const fromPage = (entries: PerformanceEntryList) =>
+    add(
+      entries.map((e) => fetchedOf(e as PerformanceResourceTiming, performance.timeOrigin)),
+      "page",
+    );
+  // Buffered: the files loaded before this ran come first, then each new one.
+  new PerformanceObserver((entries) => fromPage(entries.getEntries())).observe({ type: "resource", buffered: true });
+  void engine().then((e) => {
+    add(e.fetched(), "engine");
+    e.onFetch((files) => add(files, "engine"));
+  });
 }
 
 // --- Playground --------------------------------------------------------------
@@ -448,6 +499,8 @@ const pages: Record<string, () => void | Promise<void>> = {
   privacy: privacyPage,
   playground: () => Promise.all([playgroundPage(), playgroundForecast()]).then(() => {}),
   owner: ownerPage,
+  // The docs page is its <pocket-playground> elements: nothing more to start.
+  docs: () => {},
 };
 const page = pages[document.body.dataset.page ?? ""];
 if (document.body.dataset.page !== "owner") reportEngine();

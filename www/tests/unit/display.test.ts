@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatPrice, parseWeights, reasonText, resolveView, safeUrl } from "../../src/display.js";
+import { byCategoryInTurn, formatPrice, parseWeights, reasonText, resolveView, safeUrl, type Result } from "../../src/display.js";
+import { fetchedOf, FetchLog } from "../../src/fetches.js";
 import { PocketrecError } from "../../src/error.js";
 
 describe("display fields", () => {
@@ -63,5 +64,42 @@ describe("widget attributes", () => {
     for (const bad of ["javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<b>", "vbscript:x", undefined, ""]) {
       assert.equal(safeUrl(bad, base), undefined, String(bad));
     }
+  });
+});
+
+describe("a new visitor's sample of the shop", () => {
+  const result = (id: string, category?: string): Result => ({ id, score: 1, reasons: [{ kind: "popular" }], item: { id, title: id, ...(category ? { category } : {}) } });
+  const popular = [result("t1", "tea"), result("t2", "tea"), result("a1", "audio"), result("t3", "tea"), result("k1", "kitchen"), result("a2", "audio"), result("x")];
+
+  it("takes each category's most popular item in turn, in order of first appearance", () => {
+    assert.deepEqual(byCategoryInTurn(popular, 4).map((r) => r.id), ["t1", "a1", "k1", "x"]);
+    assert.deepEqual(byCategoryInTurn(popular, 6).map((r) => r.id), ["t1", "a1", "k1", "x", "t2", "a2"]);
+  });
+
+  it("differs from the plain popular list, and gives everything when k is larger", () => {
+    assert.notDeepEqual(byCategoryInTurn(popular, 4).map((r) => r.id), popular.slice(0, 4).map((r) => r.id));
+    assert.deepEqual(byCategoryInTurn(popular, 50).map((r) => r.id).sort(), popular.map((r) => r.id).sort());
+    assert.deepEqual(byCategoryInTurn([], 3), []);
+  });
+});
+
+describe("files the engine's worker fetched", () => {
+  it("turns resource timing entries into files with bytes and a wall-clock start", () => {
+    const entry = { name: "https://shop.example/pocketrec/pocketrec_query_bg.wasm", startTime: 12.5, duration: 40, encodedBodySize: 177_501, transferSize: 177_800 };
+    assert.deepEqual(fetchedOf(entry, 1_000_000), { url: entry.name, bytes: 177_501, transferred: 177_800, at: 1_000_012.5, ms: 40 });
+    assert.deepEqual(fetchedOf({ name: "x", startTime: 0, duration: 0 }, 5), { url: "x", bytes: 0, transferred: 0, at: 5, ms: 0 });
+  });
+
+  it("keeps every reported file in order and tells listeners about new ones only", () => {
+    const log = new FetchLog();
+    const file = (url: string) => ({ url, bytes: 1, transferred: 1, at: 0, ms: 0 });
+    log.add([file("a")]);
+    const heard: string[] = [];
+    const stop = log.subscribe((files) => heard.push(...files.map((f) => f.url)));
+    log.add([file("b"), file("c")]);
+    stop();
+    log.add([file("d")]);
+    assert.deepEqual(log.all().map((f) => f.url), ["a", "b", "c", "d"]);
+    assert.deepEqual(heard, ["b", "c"]);
   });
 });

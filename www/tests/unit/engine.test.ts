@@ -58,6 +58,26 @@ describe("Engine over the worker protocol", () => {
     }
   });
 
+  it("hands out the files the worker reports it fetched, to late and live listeners", async () => {
+    const { engine, channel } = await connected({ catalogueUrl: "/shop/catalogue.json" });
+    try {
+      const file = (url: string) => ({ url, bytes: 10, transferred: 12, at: 1, ms: 2 });
+      // What serve() posts from the worker's resource timing.
+      channel.port2.postMessage({ id: 0, fetched: [file("/pocketrec/worker.js"), file("/shop/catalogue.json")] });
+      await new Promise((done) => setTimeout(done, 20));
+      assert.deepEqual(engine.fetched().map((f) => f.url), ["/pocketrec/worker.js", "/shop/catalogue.json"]);
+      const heard: string[] = [];
+      engine.onFetch((files) => heard.push(...files.map((f) => f.url)));
+      channel.port2.postMessage({ id: 0, fetched: [file("/shop/index/popular-0123456789abcdef.bin")] });
+      await new Promise((done) => setTimeout(done, 20));
+      assert.deepEqual(heard, ["/shop/index/popular-0123456789abcdef.bin"]);
+      assert.equal(engine.fetched().length, 3);
+    } finally {
+      engine.dispose();
+      channel.port2.close();
+    }
+  });
+
   it("rejects with PocketrecErrors that keep their code across the channel", async () => {
     await assert.rejects(connected({ catalogueUrl: "/nope.json" }), (e: unknown) => e instanceof PocketrecError && e.code === "load_failed" && e.message === "could not load catalogue from /nope.json: HTTP 404 Not Found");
     const { engine, channel } = await connected({ catalogueUrl: "/shop/catalogue.json" });
