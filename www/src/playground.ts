@@ -286,7 +286,7 @@ export class PocketPlayground extends HTMLElement {
     };
   }
 
-  private events(query: Query): HistoryEvent[] {
+  private events(query: Query): readonly HistoryEvent[] {
     if (query.history) return query.history;
     const history = sharedHistory(this.getAttribute("history-key") ?? undefined);
     this.unsubscribe ??= history.subscribe(() => this.schedule(false));

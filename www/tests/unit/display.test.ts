@@ -68,7 +68,7 @@ describe("widget attributes", () => {
 });
 
 describe("a new visitor's sample of the shop", () => {
-  const result = (id: string, category?: string): Result => ({ id, score: 1, reasons: [{ kind: "popular" }], item: { id, title: id, ...(category ? { category } : {}) } });
+  const result = (id: string, category?: string): Result => ({ id, score: 1, reasons: [{ kind: "popular", score: 1 }], item: { id, title: id, ...(category ? { category } : {}) } });
   const popular = [result("t1", "tea"), result("t2", "tea"), result("a1", "audio"), result("t3", "tea"), result("k1", "kitchen"), result("a2", "audio"), result("x")];
 
   it("takes each category's most popular item in turn, in order of first appearance", () => {
