@@ -160,7 +160,7 @@ export function safeUrl(url: string | undefined, base: string): string | undefin
  * `k` of `results` (most popular first), taking each category's best in
  * turn: the first of every category, in the order they appear, then the
  * second of every category, and so on. A personal strip's cold start
- * (`<pocket-recs cold-start="explore">`) shows this sample of the shop.
+ * (`<pocket-recs cold-start="explore">`) shows such a sample of the shop.
  */
 export function byCategoryInTurn(results: readonly Result[], k: number): Result[] {
   const groups = new Map<string, Result[]>();

@@ -49,7 +49,7 @@ const STYLE = `
 :host([hidden]) { display: none; }
 h3 { font-size: 1em; margin: 0 0 .5em; }
 form { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: end; margin: 0 0 8px; }
-label { display: flex; flex-direction: column; gap: 2px; font-size: .85em; }
+.knob { display: flex; flex-direction: column; gap: 2px; font-size: .85em; }
 select, input { font: inherit; }
 input[type=range] { width: 8em; }
 :focus-visible { outline: 2px solid var(--pocketrec-accent, #1a4fb8); outline-offset: 2px; }
@@ -70,6 +70,8 @@ type Ask = (typeof ASKS)[number];
 const KNOBS = ["model", "k", "diversity", "item", "text"] as const;
 type Knob = (typeof KNOBS)[number];
 const DEFAULT_MODELS = "hybrid,content,item-knn,sequential,popular";
+/** Reasons shown per result. */
+const MAX_REASONS = 3;
 
 /** A comma-separated attribute as a list (blanks dropped). */
 function list(value: string | null): string[] {
@@ -111,7 +113,11 @@ export function widgetCode(query: Query, source: ShopSource): string | undefined
   attributes.push(["k", String(query.options.k ?? 4)]);
   if (query.options.diversity) attributes.push(["diversity", String(query.options.diversity)]);
   const quote = (v: string) => v.replaceAll("&", "&amp;").replaceAll('"', "&quot;");
-  return `<pocket-recs ${attributes.map(([name, value]) => `${name}="${quote(value)}"`).join(" ")}></pocket-recs>`;
+  const written = attributes.map(([name, value]) => `${name}="${quote(value)}"`);
+  // Two attributes a line after the first two, so the tag reads without scrolling.
+  const lines = [written.slice(0, 2).join(" ")];
+  for (let i = 2; i < written.length; i += 3) lines.push(written.slice(i, i + 3).join(" "));
+  return `<pocket-recs ${lines.join("\n             ")}></pocket-recs>`;
 }
 
 function node<K extends keyof HTMLElementTagNameMap>(tag: K, part: string, text?: string): HTMLElementTagNameMap[K] {
@@ -219,7 +225,8 @@ export class PocketPlayground extends HTMLElement {
     this.formNode.setAttribute("aria-label", "Query options");
   }
 
-  private async knob(knob: Knob, engine: Engine): Promise<HTMLLabelElement> {
+  /** A knob's control with its label: the control inside its label, or a slider beside its label and value. */
+  private async knob(knob: Knob, engine: Engine): Promise<HTMLElement> {
     const label = node("label", "knob");
     switch (knob) {
       case "model": {
@@ -236,12 +243,19 @@ export class PocketPlayground extends HTMLElement {
         const output = document.createElement("output");
         const [min, max, step, fallback] = knob === "k" ? ["1", "20", "1", "5"] : ["0", "1", "0.1", "0"];
         Object.assign(input, { type: "range", name: knob, min, max, step, value: this.getAttribute(knob) ?? fallback });
+        input.id = `knob-${knob}`;
         output.textContent = input.value;
+        output.htmlFor.add(input.id);
         input.addEventListener("input", () => (output.textContent = input.value));
-        const caption = document.createElement("span");
-        caption.append(knob === "k" ? "Results " : "Diversity ", output);
-        label.append(caption, input);
-        break;
+        // An <output> is labelable too: inside the label it would take the label from the slider.
+        const caption = document.createElement("label");
+        caption.htmlFor = input.id;
+        caption.textContent = knob === "k" ? "Results" : "Diversity";
+        const line = document.createElement("span");
+        line.append(caption, " ", output);
+        const box = node("div", "knob");
+        box.append(line, input);
+        return box;
       }
       case "item": {
         const select = document.createElement("select");
@@ -351,7 +365,9 @@ export class PocketPlayground extends HTMLElement {
     const title = href ? node("a", "link", r.item.title) : node("span", "title", r.item.title);
     if (href) (title as HTMLAnchorElement).href = href;
     li.append(title, " ", node("span", "score", `score ${r.score.toFixed(3)}`));
-    if (r.reasons.length) li.append(document.createElement("br"), node("span", "reason", r.reasons.map(reasonText).join("; ")));
+    // The strongest three reasons: a hybrid result can have a reason per history item.
+    const reasons = r.reasons.slice(0, MAX_REASONS).map(reasonText).join("; ") + (r.reasons.length > MAX_REASONS ? "; …" : "");
+    if (reasons) li.append(document.createElement("br"), node("span", "reason", reasons));
     return li;
   }
 

@@ -34,9 +34,9 @@
  *
  * **A new visitor.** A `personal` strip has no history to follow on a
  * shopper's first visit. `cold-start` says what it shows until there is
- * one: `explore` (the default) the most popular item of each category in
- * turn, a sample of the shop that differs from a `trending` strip beside
- * it; `message` no cards, only `cold-start-text`, saying how the row will
+ * one: `explore` (the default) a sample of the shop past its `k` most
+ * popular items (what a `trending` strip of the same size shows): the
+ * best remaining item of each category in turn; `message` no cards, only `cold-start-text`, saying how the row will
  * work; `popular` the most popular items (the same as `trending`); `hide`
  * nothing at all (the element is not displayed). The element sets
  * `data-cold-start` to the behaviour while it shows a cold start, and
@@ -207,7 +207,7 @@ export function parseVariants(experiment: string, text: string | null): Record<s
 const COLD_STARTS = ["explore", "message", "popular", "hide"] as const;
 type ColdStart = (typeof COLD_STARTS)[number];
 
-/** How many popular items `explore` picks its sample from. */
+/** How many popular items past the top `k` `explore` picks its sample from. */
 const EXPLORE_POOL = 100;
 
 export class PocketRecs extends HTMLElement {
@@ -322,8 +322,11 @@ export class PocketRecs extends HTMLElement {
         return [];
       case "popular":
         return engine.recommend([], options);
-      case "explore":
-        return byCategoryInTurn(await engine.popular({ ...options, model: "popular", k: EXPLORE_POOL }), options.k ?? 4);
+      case "explore": {
+        // Past the k most popular (what a trending strip of this size shows), each category's best in turn.
+        const k = options.k ?? 4;
+        return byCategoryInTurn((await engine.popular({ ...options, model: "popular", k: k + EXPLORE_POOL })).slice(k), k);
+      }
     }
   }
 

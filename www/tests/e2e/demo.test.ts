@@ -41,15 +41,18 @@ describe("demo shop", () => {
     await page.goto(`${session.origin}/demo/`);
     await page.waitForSelector("#grid li");
     assert.equal(await page.locator("#grid li").count(), 320);
-    const forYou = await shown(page, "for-you");
-    assert.equal(forYou.length, 6);
-    assert.deepEqual(forYou, await shown(page, "trending"), "an empty history gets what is trending");
+    const trending = await shown(page, "trending");
+    assert.equal(trending.length, 6);
+    // A new visitor: the personal row says how it will work instead of repeating the trending row.
+    assert.deepEqual(await shown(page, "for-you"), []);
+    assert.equal(await page.locator("pocket-recs#for-you").getAttribute("data-cold-start"), "message");
+    assert.match((await page.locator("pocket-recs#for-you .status").textContent()) ?? "", /Browse a few products and this row follows you/);
     assert.equal(page.workers().length, 1, "one worker, shared by both strips");
     // Accessible cards: a list of links named by the product title.
-    const card = page.locator("pocket-recs#for-you li").first();
+    const card = page.locator("pocket-recs#trending li").first();
     const title = await card.locator(".title").textContent();
     assert.ok(title && title.length > 3);
-    assert.equal(await card.getByRole("link").getAttribute("href"), `product.html?id=${encodeURIComponent(forYou[0] ?? "")}`);
+    assert.equal(await card.getByRole("link").getAttribute("href"), `product.html?id=${encodeURIComponent(trending[0] ?? "")}`);
     await page.waitForFunction(() => document.getElementById("engine-status")?.textContent?.startsWith("Engine ready: 320 products"));
     assert.ok(!current?.requests.some((url) => url.includes("pocketrec_forecast")), "a shop page never loads the forecaster");
     // Served from the model index, with the query module (no fitting code).
@@ -143,7 +146,8 @@ describe("demo shop", () => {
       if (m.type() === "warning") warnings.push(m.text());
     });
     await page.goto(`${session.origin}/demo/`);
-    assert.equal((await shown(page, "for-you")).length, 6);
+    assert.equal((await shown(page, "trending")).length, 6);
+    assert.equal(await page.locator("pocket-recs#for-you").getAttribute("data-cold-start"), "message", "the set-aside history counts as none");
     assert.ok(warnings.some((w) => w.includes("not valid JSON") && w.includes("set-aside")), warnings.join("\n"));
     await page.goto(`${session.origin}/demo/privacy.html`);
     const aside = await page.locator("#set-aside pre").allTextContents();

@@ -118,10 +118,54 @@ describe("<pocket-recs>", () => {
     assert.equal((await shown(page, "t")).length, 2);
     assert.equal(page.workers().length, 1, "one engine for the index, however its URL is written");
     const image = await page.locator("pocket-recs#s li img").first().getAttribute("src");
-    assert.match(image ?? "", /\/demo\/shop\/img\/\w+\.svg$/, "images resolve against link-base");
+    assert.match(image ?? "", /\/demo\/shop\/img\/[\w-]+\.svg$/, "images resolve against link-base");
     const data = requests.filter((u) => u.includes("/demo/shop/") && !u.includes("/demo/shop/img/"));
     assert.ok(data.length > 1 && data.every((u) => /\/demo\/shop\/index\/(pocketrec-index\.json|[a-z-]+-[0-9a-f]{16}\.bin)$/.test(u)), data.join());
     assert.ok(requests.some((u) => u.endsWith("/pocketrec_query_bg.wasm")) && !requests.some((u) => u.endsWith("/pocketrec_bg.wasm")), "the query module, not the fitting one");
+  });
+
+  it("shows a new visitor's personal strip as cold-start asks, then follows the history", async () => {
+    const index = `index="/demo/shop/index/" link-base="/demo/shop/" k="6"`;
+    const { page } = await site(
+      `<pocket-recs id="t" ${index} mode="trending"></pocket-recs>
+       <pocket-recs id="e" ${index} mode="personal"></pocket-recs>
+       <pocket-recs id="m" ${index} mode="personal" cold-start="message" cold-start-text="Look around first."></pocket-recs>
+       <pocket-recs id="p" ${index} mode="personal" cold-start="popular"></pocket-recs>
+       <pocket-recs id="h" ${index} mode="personal" cold-start="hide" heading="For you"></pocket-recs>
+       <pocket-recs id="bad" ${index} mode="personal" cold-start="sometimes"></pocket-recs>`,
+    );
+    const trending = await shown(page, "t");
+    const explore = await shown(page, "e");
+    const cold = (id: string) => page.locator(`pocket-recs#${id}`).getAttribute("data-cold-start");
+    assert.equal(await cold("e"), "explore", "explore is the default");
+    assert.equal(explore.length, 6);
+    assert.deepEqual(explore.filter((id) => trending.includes(id)), [], `a sample of the shop past the trending row: ${explore.join()} / ${trending.join()}`);
+    assert.equal(new Set(explore.map((id) => id.split("-")[0])).size, 6, `one per department: ${explore.join()}`);
+    // Each is its department's most popular item past the trending ones.
+    const popular = await page.evaluate(async () => {
+      const module = "/pocketrec/pocketrec.js";
+      const { sharedEngine } = (await import(module)) as typeof import("../../src/index.js");
+      const engine = await sharedEngine({ indexUrl: "/demo/shop/index/", linkBase: "/demo/shop/" });
+      return (await engine.popular({ k: 100, model: "popular" })).map((r) => r.id);
+    });
+    const department = (id: string) => id.split("-")[0];
+    for (const id of explore) assert.equal(popular.find((p) => !trending.includes(p) && department(p) === department(id)), id);
+    assert.deepEqual(await shown(page, "m"), []);
+    assert.equal(await page.locator("pocket-recs#m .status").textContent(), "Look around first.");
+    assert.deepEqual(await shown(page, "p"), trending, "popular: what an empty history gets, the trending row");
+    await page.waitForSelector("pocket-recs#h[data-state=empty]", { state: "attached" });
+    assert.equal(await page.locator("pocket-recs#h").isVisible(), false, "hide: not displayed at all");
+    await page.waitForSelector("pocket-recs#bad[data-state=error]");
+    assert.match((await page.locator("pocket-recs#bad .status").textContent()) ?? "", /cold-start "sometimes" is not one of explore, message, popular, hide/);
+
+    // The first event of the history: every personal strip turns personal.
+    await page.evaluate(() => {
+      localStorage.setItem("pocketrec:history", JSON.stringify({ v: 1, events: [{ item: "outdoor-001", event: "view" }] }));
+      window.dispatchEvent(new StorageEvent("storage", { key: "pocketrec:history", storageArea: localStorage }));
+    });
+    await page.waitForFunction(() => ["e", "m", "p", "h"].every((id) => document.querySelector(`pocket-recs#${id}`)?.getAttribute("data-state") === "ready" && !document.querySelector(`pocket-recs#${id}`)?.hasAttribute("data-cold-start")));
+    assert.equal(await page.locator("pocket-recs#h").isVisible(), true);
+    assert.equal((await shown(page, "h")).length, 6);
   });
 
   it("falls back to trending when a shard of the index is corrupt, and says so", async () => {
