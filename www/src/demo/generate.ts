@@ -4,6 +4,10 @@
  * so the same seed always gives the same shop (tests and screenshots rely
  * on it). No third-party data is used.
  *
+ * Products: 8 departments of 5 types each (headphones, teapot, chef
+ * knife…); a product's adjectives and tags are its type's, its colour one
+ * of eight, and pictures.ts draws its picture from type, colour and brand.
+ *
  * Sessions: each shopper favours one or two departments, browses mostly
  * there, sometimes follows a product with its natural companion (teapot →
  * tea, headphones → case), and carts or buys a share of what they view.

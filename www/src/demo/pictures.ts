@@ -122,12 +122,12 @@ const DRAW: Record<string, (c: Paint) => string> = {
     `${band(c, "M48 24q12-14 24 0", 3)}<rect x="28" y="22" width="64" height="78" rx="20"/><path d="M30 48q30 12 60 0" fill="none" stroke="${c.s}" stroke-width="2"/><rect x="38" y="62" width="44" height="30" rx="8" fill="${c.d}"/><rect x="44" y="52" width="8" height="14" rx="2" ${DARK}/><rect x="68" y="52" width="8" height="14" rx="2" ${DARK}/>`,
   "trekking poles": (c) =>
     [
-      [40, -12],
-      [80, 12],
+      { x: 40, tilt: -12 },
+      { x: 80, tilt: 12 },
     ]
       .map(
-        ([x, a]) =>
-          `<g transform="rotate(${a} ${x} 60)"><path d="M${x} 40v62" stroke="#7b838d" stroke-width="4"/><ellipse cx="${x}" cy="90" rx="9" ry="3" ${DARK}/><rect x="${(x as number) - 6}" y="12" width="12" height="30" rx="6"/><path d="M${(x as number) - 6} 16q-10 10 0 18" fill="none" stroke="${c.s}" stroke-width="2"/></g>`,
+        ({ x, tilt }) =>
+          `<g transform="rotate(${tilt} ${x} 60)"><path d="M${x} 40v62" stroke="#7b838d" stroke-width="4"/><ellipse cx="${x}" cy="90" rx="9" ry="3" ${DARK}/><rect x="${x - 6}" y="12" width="12" height="30" rx="6"/><path d="M${x - 6} 16q-10 10 0 18" fill="none" stroke="${c.s}" stroke-width="2"/></g>`,
       )
       .join(""),
   // books: the colour is the cover's
@@ -145,12 +145,13 @@ const DRAW: Record<string, (c: Paint) => string> = {
       .map((x) => `<path d="M${x + 10} 36l10 6v36l-10 6-10-6V42z"/><path d="M${x + 6} 48h8M${x + 6} 72h8" stroke="${c.d}" stroke-width="3"/>`)
       .join("")}`,
   "resistance bands": (c) =>
+    // Three loops, lighter as they go down: the set's strengths.
     [
-      [44, "1"],
-      [60, ".75"],
-      [76, ".5"],
+      { y: 44, opacity: "1" },
+      { y: 60, opacity: ".75" },
+      { y: 76, opacity: ".5" },
     ]
-      .map(([y, o]) => `<ellipse cx="60" cy="${y}" rx="38" ry="11" fill="none" stroke-width="11"/><ellipse cx="60" cy="${y}" rx="38" ry="11" fill="none" stroke="${c.f}" stroke-width="6" stroke-opacity="${o}"/>`)
+      .map(({ y, opacity }) => `<ellipse cx="60" cy="${y}" rx="38" ry="11" fill="none" stroke-width="11"/><ellipse cx="60" cy="${y}" rx="38" ry="11" fill="none" stroke="${c.f}" stroke-width="6" stroke-opacity="${opacity}"/>`)
       .join(""),
   "foam roller": (c) =>
     `<rect x="36" y="24" width="48" height="72" rx="4"/><ellipse cx="60" cy="96" rx="24" ry="6"/><ellipse cx="60" cy="24" rx="24" ry="7" fill="${c.d}"/><ellipse cx="60" cy="24" rx="9" ry="3" fill="${c.s}"/><path d="M44 40v8M56 40v8M68 40v8M80 40v8M50 56v8M62 56v8M74 56v8M44 72v8M56 72v8M68 72v8M80 72v8" stroke="${c.s}" stroke-width="3"/>`,
