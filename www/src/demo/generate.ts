@@ -113,7 +113,7 @@ const DEPARTMENTS: Department[] = [
       { noun: "green tea", count: "mass", colourOn: "tin", adjectives: ["sencha", "jasmine", "first-flush", "everyday", "gunpowder", "mint", "spring", "premium"], tags: ["organic", "loose leaf", "fair trade", "gift", "100 g"], chinese: ["绿茶", "龙井绿茶"] },
       { noun: "oolong tea", count: "mass", colourOn: "tin", adjectives: ["roasted", "milk", "high-mountain", "everyday", "premium", "Tieguanyin", "honey", "classic"], tags: ["organic", "loose leaf", "fair trade", "gift", "rolled leaf"], chinese: ["乌龙茶", "铁观音乌龙茶"] },
       { noun: "teapot", adjectives: ["everyday", "classic", "round", "Japanese", "small", "large", "glazed", "two-cup"], tags: ["ceramic", "gift", "infuser", "dishwasher safe", "heat resistant"], chinese: ["紫砂茶壶", "陶瓷茶壶"] },
-      { noun: "tea cups", count: "set", adjectives: ["handleless", "stackable", "classic", "glazed", "small", "everyday", "matching", "large"], tags: ["ceramic", "gift", "dishwasher safe", "set of four", "microwave safe"], chinese: ["陶瓷茶杯", "功夫茶杯"] },
+      { noun: "tea cups", count: "set", adjectives: ["tall", "stackable", "classic", "glazed", "small", "everyday", "matching", "large"], tags: ["ceramic", "gift", "dishwasher safe", "set of four", "microwave safe"], chinese: ["陶瓷茶杯", "功夫茶杯"] },
       { noun: "tea strainer", adjectives: ["fine-mesh", "folding", "classic", "compact", "everyday", "over-cup", "travel", "deluxe"], tags: ["stainless steel", "dishwasher safe", "loose leaf", "gift", "reusable"], chinese: ["不锈钢茶滤"] },
     ],
     brands: ["Leafy", "Jade Hill", "Kettle & Co"],
@@ -136,10 +136,10 @@ const DEPARTMENTS: Department[] = [
   {
     name: "home",
     types: [
-      { noun: "desk lamp", adjectives: ["adjustable", "LED", "classic", "compact", "architect", "minimalist", "industrial", "clip-on"], tags: ["dimmable", "warm light", "USB charging", "energy saving", "touch switch"] },
-      { noun: "floor lamp", adjectives: ["arc", "tripod", "reading", "classic", "minimalist", "industrial", "slim", "tall"], tags: ["dimmable", "warm light", "foot switch", "energy saving", "linen shade"] },
+      { noun: "desk lamp", adjectives: ["adjustable", "LED", "classic", "compact", "architect", "minimalist", "industrial", "swing-arm"], tags: ["dimmable", "warm light", "USB charging", "energy saving", "touch switch"] },
+      { noun: "floor lamp", adjectives: ["modern", "Scandinavian", "reading", "classic", "minimalist", "industrial", "slim", "tall"], tags: ["dimmable", "warm light", "foot switch", "energy saving", "linen shade"] },
       { noun: "throw blanket", adjectives: ["chunky knit", "waffle", "oversized", "cosy", "classic", "herringbone", "soft", "lightweight"], tags: ["wool", "handmade", "machine washable", "fringed", "gift"] },
-      { noun: "cushion", adjectives: ["square", "velvet", "round", "oversized", "classic", "embroidered", "soft", "boho"], tags: ["feather filled", "removable cover", "machine washable", "handmade", "cosy"] },
+      { noun: "cushion", adjectives: ["square", "velvet", "scatter", "oversized", "classic", "embroidered", "soft", "boho"], tags: ["feather filled", "removable cover", "machine washable", "handmade", "cosy"] },
       { noun: "wall clock", adjectives: ["silent", "round", "minimalist", "classic", "oversized", "industrial", "retro", "kitchen"], tags: ["silent movement", "battery powered", "large numbers", "handmade", "easy to read"] },
     ],
     brands: ["Lumo", "Nest", "Hygge"],
@@ -176,7 +176,7 @@ const DEPARTMENTS: Department[] = [
     name: "fitness",
     types: [
       { noun: "yoga mat", adjectives: ["6 mm", "travel", "extra-long", "classic", "cushioned", "everyday", "grippy", "wide"], tags: ["non-slip", "eco", "home workout", "carry strap", "beginner"] },
-      { noun: "dumbbells", count: "pair", adjectives: ["2 kg", "5 kg", "8 kg", "hex", "neoprene", "classic", "compact", "round"], tags: ["home workout", "non-slip grip", "beginner", "rubber coated", "strength"] },
+      { noun: "dumbbells", count: "pair", adjectives: ["2 kg", "5 kg", "8 kg", "hex", "neoprene", "classic", "compact", "coated"], tags: ["home workout", "non-slip grip", "beginner", "rubber coated", "strength"] },
       { noun: "resistance bands", count: "set", adjectives: ["loop", "fabric", "long", "light", "heavy", "classic", "mini", "pilates"], tags: ["home workout", "beginner", "five levels", "carry bag", "eco"] },
       { noun: "foam roller", adjectives: ["textured", "smooth", "firm", "soft", "short", "classic", "vibrating", "everyday"], tags: ["recovery", "home workout", "eco", "beginner", "high density"] },
       { noun: "skipping rope", adjectives: ["speed", "weighted", "beaded", "adjustable", "classic", "tangle-free", "everyday", "boxing"], tags: ["home workout", "ball bearings", "beginner", "foam handles", "cardio"] },
