@@ -10,9 +10,10 @@
 //                     command-line tool for `npx pocketrec`)
 //   dist/pocketrec/   the same module files, served beside the demo
 //   dist/demo/        the demo shop: pages, app.js, shop/ (generated
-//                     catalogue and images, and shop/index/: the model
-//                     index `pocketrec build` writes from the generated log;
-//                     the log itself is never published)
+//                     catalogue, img/ with a picture per product, and
+//                     shop/index/: the model index `pocketrec build`
+//                     writes from the generated log; the log itself is
+//                     never published)
 //   dist/bench/       a 10k-item generated shop for the browser benchmark,
 //                     as a raw log and as an index, to compare the two paths
 //   dist/index.html   a link to the demo
@@ -92,10 +93,12 @@ for (const file of readdirSync(join(www, "demo"))) {
   writeFileSync(join(dist, "demo", file), layout.replace(/\{\{(\w+)\}\}/g, (_, key) => fill[key]));
 }
 
-// The generated data: the demo shop and the 10k-item benchmark shop.
-const generator = join(www, "build/generate.mjs");
-await esbuild.build({ ...common, minify: false, sourcemap: false, platform: "node", entryPoints: [join(www, "src/demo/generate.ts")], outfile: generator });
-const { generateShop, generateSales, departmentImage, DEPARTMENT_NAMES } = await import(pathToFileURL(generator).href);
+// The generated data: the demo shop and the 10k-item benchmark shop, and
+// their pictures (drawn by pictures.ts).
+const generated = join(www, "build/generated");
+await esbuild.build({ ...common, minify: false, sourcemap: false, platform: "node", entryPoints: [join(www, "src/demo/generate.ts"), join(www, "src/demo/pictures.ts")], outdir: generated, outExtension: { ".js": ".mjs" } });
+const { generateShop, generateSales } = await import(pathToFileURL(join(generated, "generate.mjs")).href);
+const { pictureFiles } = await import(pathToFileURL(join(generated, "pictures.mjs")).href);
 // The native CLI writes the model indexes: the same `pocketrec build` a
 // shop runs. A debug build: it compiles in a fraction of a release build's
 // time, and these shops are small.
@@ -112,7 +115,7 @@ const work = join(www, "build/shops");
 function writeShop(dir, name, shop, { publishLog = false } = {}) {
   mkdirSync(join(dir, "img"), { recursive: true });
   writeFileSync(join(dir, "catalogue.json"), JSON.stringify(shop.catalogue, null, 1));
-  for (const image of DEPARTMENT_NAMES) writeFileSync(join(dir, "img", `${image}.svg`), departmentImage(image));
+  for (const [path, svg] of pictureFiles(shop.catalogue.items)) writeFileSync(join(dir, path), svg);
   mkdirSync(work, { recursive: true });
   const log = join(work, `${name}-interactions.csv`);
   writeFileSync(log, shop.interactions);
@@ -126,7 +129,8 @@ function writeShop(dir, name, shop, { publishLog = false } = {}) {
 const demo = generateShop();
 const demoIndex = writeShop(join(dist, "demo/shop"), "demo", demo);
 writeFileSync(join(dist, "demo/shop/sales.json"), JSON.stringify(generateSales(demo)));
-const big = generateShop({ perDepartment: 1250, shoppers: 5000 });
+// One picture per type and colour (320 files), not one per product (10,000).
+const big = generateShop({ perDepartment: 1250, shoppers: 5000, pictures: "type" });
 writeShop(join(dist, "bench/shop"), "bench", big, { publishLog: true });
 // The browser benchmark's page (tests/benches/browser.mjs drives it).
 await esbuild.build({ ...common, entryPoints: { bench: join(www, "src/demo/bench.ts") }, plugins: [publicModule], outdir: join(dist, "bench") });

@@ -4,6 +4,10 @@
  * so the same seed always gives the same shop (tests and screenshots rely
  * on it). No third-party data is used.
  *
+ * Products: 8 departments of 5 types each (headphones, teapot, chef
+ * knife…); a product's adjectives and tags are its type's, its colour one
+ * of eight, and pictures.ts draws its picture from type, colour and brand.
+ *
  * Sessions: each shopper favours one or two departments, browses mostly
  * there, sometimes follows a product with its natural companion (teapot →
  * tea, headphones → case), and carts or buys a share of what they view.
@@ -23,7 +27,7 @@ export interface Product {
   /** ISO 4217 code; the widget formats prices with it. */
   currency: string;
   inStock: boolean;
-  /** Picture, relative to the catalogue: `img/<department>.svg` (see `departmentImage`). */
+  /** Picture, relative to the catalogue: `img/<id>.svg`, or `img/<type>-<colour>.svg` for a shop with one picture per type and colour (see `DemoOptions.pictures` and pictures.ts). */
   image: string;
 }
 
@@ -42,6 +46,12 @@ export interface DemoOptions {
   shoppers?: number;
   /** Time of the first event, seconds since 1970. Default 2026-09-01. */
   start?: number;
+  /**
+   * Which picture each product points at: `product` (default), its own
+   * `img/<id>.svg`; `type`, one shared per type and colour,
+   * `img/<type>-<colour>.svg` (320 files at most, for a big shop).
+   */
+  pictures?: "product" | "type";
 }
 
 /** mulberry32: a small, well-known 32-bit generator; plenty for demo data. */
@@ -56,72 +66,284 @@ function rng(seed: number): () => number {
   };
 }
 
+/**
+ * A product type, the noun of its products' titles. Its adjectives and tags
+ * are written for it, so none contradicts the noun (no "caffeine free"
+ * teapot) and no two of its tags contradict each other.
+ */
+export interface ProductType {
+  noun: string;
+  /** How a description counts it: `one` ("an everyday teapot", the default), `pair` ("a pair of …"), `set` ("a set of …") or `mass` (no article: "jasmine green tea"). */
+  count?: "one" | "pair" | "set" | "mass";
+  adjectives: readonly string[];
+  tags: readonly string[];
+  /** Chinese names, used for a share of the products (see `isChinese`). */
+  chinese?: readonly string[];
+  /** The part the colour is, when it is not the whole thing: "tin" (a red tin of tea), "cover" (a book). */
+  colourOn?: string;
+}
+
 interface Department {
   name: string;
-  nouns: string[];
-  brands: string[];
-  tags: string[];
+  /** Five types, in a fixed order: product i of a department is a `types[i % 5]`. */
+  types: readonly ProductType[];
+  brands: readonly string[];
   price: [number, number];
-  /** Chinese names, used for a share of the products. */
-  chinese?: string[];
-  /** Nouns with a natural companion in another department. */
+  /** Nouns with a natural companion in another type (of any department). */
   companions?: Record<string, string>;
 }
 
 const DEPARTMENTS: Department[] = [
-  { name: "audio", nouns: ["headphones", "earbuds", "speaker", "headphone case", "turntable"], brands: ["Sonic", "Aurel", "Basso"], tags: ["wireless", "bluetooth", "noise cancelling", "portable", "hi-fi"], price: [19, 349], chinese: ["无线蓝牙耳机", "蓝牙音箱", "降噪耳机"], companions: { headphones: "headphone case" } },
-  { name: "tea", nouns: ["green tea", "oolong tea", "teapot", "tea cups", "tea strainer"], brands: ["Leafy", "Jade Hill", "Kettle & Co"], tags: ["organic", "loose leaf", "ceramic", "gift", "caffeine free"], price: [4, 89], chinese: ["绿茶", "乌龙茶", "陶瓷茶杯", "紫砂茶壶"], companions: { teapot: "tea cups", "green tea": "teapot" } },
-  { name: "kitchen", nouns: ["chef knife", "cutting board", "frying pan", "saucepan", "spatula"], brands: ["Forge", "Cucina", "Oak & Iron"], tags: ["stainless steel", "non-stick", "wooden", "dishwasher safe", "professional"], price: [9, 199], companions: { "chef knife": "cutting board", "frying pan": "spatula" } },
-  { name: "home", nouns: ["desk lamp", "floor lamp", "throw blanket", "cushion", "wall clock"], brands: ["Lumo", "Nest", "Hygge"], tags: ["lighting", "cosy", "wool", "minimalist", "handmade"], price: [15, 249], companions: { cushion: "throw blanket" } },
-  { name: "outdoor", nouns: ["hiking boots", "rain jacket", "water bottle", "backpack", "trekking poles"], brands: ["Summit", "Trailhead", "Nordwind"], tags: ["waterproof", "lightweight", "durable", "recycled", "camping"], price: [12, 299], companions: { "hiking boots": "trekking poles", backpack: "water bottle" } },
-  { name: "books", nouns: ["cookbook", "travel guide", "novel", "field guide", "notebook"], brands: ["Inkwell", "Paper Crane", "Atlas"], tags: ["paperback", "hardcover", "illustrated", "bestseller", "gift"], price: [6, 45], companions: { cookbook: "notebook" } },
-  { name: "fitness", nouns: ["yoga mat", "dumbbells", "resistance bands", "foam roller", "skipping rope"], brands: ["Core", "Pulse", "Zen Motion"], tags: ["home workout", "non-slip", "adjustable", "eco", "beginner"], price: [8, 159], companions: { "yoga mat": "foam roller" } },
-  { name: "stationery", nouns: ["fountain pen", "ink bottle", "sketchbook", "pencil set", "desk organiser"], brands: ["Quill", "Graphite", "Studio"], tags: ["refillable", "artist", "recycled paper", "gift", "office"], price: [3, 120], companions: { "fountain pen": "ink bottle" } },
+  {
+    name: "audio",
+    types: [
+      { noun: "headphones", count: "pair", adjectives: ["over-ear", "studio", "foldable", "everyday", "classic", "premium", "lightweight", "retro"], tags: ["wireless", "bluetooth", "noise cancelling", "hi-fi", "long battery life"], chinese: ["无线蓝牙耳机", "降噪耳机"] },
+      { noun: "earbuds", count: "pair", adjectives: ["true wireless", "sport", "compact", "everyday", "premium", "in-ear", "classic", "mini"], tags: ["wireless", "bluetooth", "noise cancelling", "sweat resistant", "charging case"], chinese: ["蓝牙耳塞", "真无线蓝牙耳机"] },
+      { noun: "speaker", adjectives: ["portable", "compact", "outdoor", "bookshelf", "smart", "mini", "everyday", "retro"], tags: ["bluetooth", "wireless", "waterproof", "hi-fi", "long battery life"], chinese: ["蓝牙音箱", "便携蓝牙音箱"] },
+      { noun: "headphone case", adjectives: ["hard-shell", "zip", "travel", "slim", "padded", "compact", "everyday", "classic"], tags: ["protective", "zip pocket", "water resistant", "lightweight", "portable"], chinese: ["耳机收纳包"] },
+      { noun: "turntable", adjectives: ["belt-drive", "direct-drive", "retro", "compact", "classic", "premium", "two-speed", "entry-level"], tags: ["vinyl", "hi-fi", "bluetooth", "built-in preamp", "USB"], chinese: ["黑胶唱片机"] },
+    ],
+    brands: ["Sonic", "Aurel", "Basso"],
+    price: [19, 349],
+    companions: { headphones: "headphone case" },
+  },
+  {
+    name: "tea",
+    types: [
+      { noun: "green tea", count: "mass", colourOn: "tin", adjectives: ["sencha", "jasmine", "first-flush", "everyday", "gunpowder", "mint", "spring", "premium"], tags: ["organic", "loose leaf", "fair trade", "gift", "100 g"], chinese: ["绿茶", "龙井绿茶"] },
+      { noun: "oolong tea", count: "mass", colourOn: "tin", adjectives: ["roasted", "milk", "high-mountain", "everyday", "premium", "Tieguanyin", "honey", "classic"], tags: ["organic", "loose leaf", "fair trade", "gift", "rolled leaf"], chinese: ["乌龙茶", "铁观音乌龙茶"] },
+      { noun: "teapot", adjectives: ["everyday", "classic", "round", "Japanese", "small", "large", "glazed", "two-cup"], tags: ["ceramic", "gift", "infuser", "dishwasher safe", "heat resistant"], chinese: ["紫砂茶壶", "陶瓷茶壶"] },
+      { noun: "tea cups", count: "set", adjectives: ["tall", "stackable", "classic", "glazed", "small", "everyday", "matching", "large"], tags: ["ceramic", "gift", "dishwasher safe", "set of four", "microwave safe"], chinese: ["陶瓷茶杯", "功夫茶杯"] },
+      { noun: "tea strainer", adjectives: ["fine-mesh", "folding", "classic", "compact", "everyday", "over-cup", "travel", "deluxe"], tags: ["stainless steel", "dishwasher safe", "loose leaf", "gift", "reusable"], chinese: ["不锈钢茶滤"] },
+    ],
+    brands: ["Leafy", "Jade Hill", "Kettle & Co"],
+    price: [4, 89],
+    companions: { teapot: "tea cups", "green tea": "teapot" },
+  },
+  {
+    name: "kitchen",
+    types: [
+      { noun: "chef knife", adjectives: ["20 cm", "Japanese", "forged", "classic", "professional", "everyday", "balanced", "full-tang"], tags: ["high-carbon steel", "razor sharp", "gift box", "hand wash", "ergonomic handle"] },
+      { noun: "cutting board", adjectives: ["large", "end-grain", "reversible", "compact", "classic", "everyday", "thick", "serving"], tags: ["juice groove", "non-slip", "dishwasher safe", "knife friendly", "hanging hole"] },
+      { noun: "frying pan", adjectives: ["24 cm", "28 cm", "deep", "classic", "everyday", "professional", "induction", "lightweight"], tags: ["non-stick", "induction ready", "oven safe", "dishwasher safe", "PFAS free"] },
+      { noun: "saucepan", adjectives: ["16 cm", "20 cm", "classic", "everyday", "professional", "small", "lidded", "heavy"], tags: ["enamelled", "induction ready", "oven safe", "pouring lip", "glass lid"] },
+      { noun: "spatula", adjectives: ["slotted", "flexible", "fish", "wide", "classic", "everyday", "angled", "mini"], tags: ["heat resistant", "non-scratch", "dishwasher safe", "silicone", "one piece"] },
+    ],
+    brands: ["Forge", "Cucina", "Oak & Iron"],
+    price: [9, 199],
+    companions: { "chef knife": "cutting board", "frying pan": "spatula" },
+  },
+  {
+    name: "home",
+    types: [
+      { noun: "desk lamp", adjectives: ["adjustable", "LED", "classic", "compact", "architect", "minimalist", "industrial", "swing-arm"], tags: ["dimmable", "warm light", "USB charging", "energy saving", "touch switch"] },
+      { noun: "floor lamp", adjectives: ["modern", "Scandinavian", "reading", "classic", "minimalist", "industrial", "slim", "tall"], tags: ["dimmable", "warm light", "foot switch", "energy saving", "linen shade"] },
+      { noun: "throw blanket", adjectives: ["chunky knit", "waffle", "oversized", "cosy", "classic", "herringbone", "soft", "lightweight"], tags: ["wool", "handmade", "machine washable", "fringed", "gift"] },
+      { noun: "cushion", adjectives: ["square", "velvet", "scatter", "oversized", "classic", "embroidered", "soft", "boho"], tags: ["feather filled", "removable cover", "machine washable", "handmade", "cosy"] },
+      { noun: "wall clock", adjectives: ["silent", "round", "minimalist", "classic", "oversized", "industrial", "retro", "kitchen"], tags: ["silent movement", "battery powered", "large numbers", "handmade", "easy to read"] },
+    ],
+    brands: ["Lumo", "Nest", "Hygge"],
+    price: [15, 249],
+    companions: { cushion: "throw blanket" },
+  },
+  {
+    name: "outdoor",
+    types: [
+      { noun: "hiking boots", count: "pair", adjectives: ["mid-cut", "lightweight", "leather", "all-season", "trail", "classic", "winter", "approach"], tags: ["waterproof", "breathable", "grippy sole", "durable", "ankle support"] },
+      { noun: "rain jacket", adjectives: ["packable", "lightweight", "hooded", "three-layer", "classic", "hardshell", "everyday", "long"], tags: ["waterproof", "breathable", "recycled", "taped seams", "windproof"] },
+      { noun: "water bottle", adjectives: ["insulated", "750 ml", "1 litre", "wide-mouth", "classic", "everyday", "sport", "slim"], tags: ["BPA free", "leak-proof", "stainless steel", "keeps drinks cold", "recycled"] },
+      { noun: "backpack", adjectives: ["25 litre", "hiking", "everyday", "classic", "roll-top", "ultralight", "35 litre", "commuter"], tags: ["water resistant", "padded straps", "recycled", "laptop sleeve", "rain cover"] },
+      { noun: "trekking poles", count: "pair", adjectives: ["folding", "carbon", "telescopic", "aluminium", "classic", "compact", "all-season", "trail"], tags: ["lightweight", "cork grips", "adjustable", "shock absorbing", "durable"] },
+    ],
+    brands: ["Summit", "Trailhead", "Nordwind"],
+    price: [12, 299],
+    companions: { "hiking boots": "trekking poles", backpack: "water bottle" },
+  },
+  {
+    name: "books",
+    types: [
+      { noun: "cookbook", colourOn: "cover", adjectives: ["vegetarian", "baking", "weeknight", "Italian", "one-pot", "family", "seasonal", "street food"], tags: ["hardcover", "illustrated", "bestseller", "gift", "step by step"] },
+      { noun: "travel guide", colourOn: "cover", adjectives: ["pocket", "city", "walking", "island", "mountain", "weekend", "rail", "coastal"], tags: ["paperback", "maps", "updated edition", "bestseller", "illustrated"] },
+      { noun: "novel", colourOn: "cover", adjectives: ["crime", "historical", "debut", "literary", "mystery", "award-winning", "epic", "comic"], tags: ["paperback", "bestseller", "gift", "book club pick", "large print"] },
+      { noun: "field guide", colourOn: "cover", adjectives: ["bird", "tree", "wildflower", "mushroom", "insect", "seashore", "night sky", "pocket"], tags: ["illustrated", "paperback", "waterproof cover", "gift", "maps"] },
+      { noun: "notebook", colourOn: "cover", adjectives: ["dotted", "lined", "plain", "squared", "pocket", "A5", "weekly", "bullet"], tags: ["recycled paper", "lay-flat", "numbered pages", "gift", "elastic closure"] },
+    ],
+    brands: ["Inkwell", "Paper Crane", "Atlas"],
+    price: [6, 45],
+    companions: { cookbook: "notebook" },
+  },
+  {
+    name: "fitness",
+    types: [
+      { noun: "yoga mat", adjectives: ["6 mm", "travel", "extra-long", "classic", "cushioned", "everyday", "grippy", "wide"], tags: ["non-slip", "eco", "home workout", "carry strap", "beginner"] },
+      { noun: "dumbbells", count: "pair", adjectives: ["2 kg", "5 kg", "8 kg", "hex", "neoprene", "classic", "compact", "coated"], tags: ["home workout", "non-slip grip", "beginner", "rubber coated", "strength"] },
+      { noun: "resistance bands", count: "set", adjectives: ["loop", "fabric", "long", "light", "heavy", "classic", "mini", "pilates"], tags: ["home workout", "beginner", "five levels", "carry bag", "eco"] },
+      { noun: "foam roller", adjectives: ["textured", "smooth", "firm", "soft", "short", "classic", "vibrating", "everyday"], tags: ["recovery", "home workout", "eco", "beginner", "high density"] },
+      { noun: "skipping rope", adjectives: ["speed", "weighted", "beaded", "adjustable", "classic", "tangle-free", "everyday", "boxing"], tags: ["home workout", "ball bearings", "beginner", "foam handles", "cardio"] },
+    ],
+    brands: ["Core", "Pulse", "Zen Motion"],
+    price: [8, 159],
+    companions: { "yoga mat": "foam roller" },
+  },
+  {
+    name: "stationery",
+    types: [
+      { noun: "fountain pen", adjectives: ["fine-nib", "medium-nib", "classic", "pocket", "demonstrator", "everyday", "calligraphy", "italic-nib"], tags: ["refillable", "gift", "converter included", "office", "smooth nib"] },
+      { noun: "ink bottle", adjectives: ["50 ml", "30 ml", "classic", "archival", "shimmer", "quick-dry", "everyday", "calligraphy"], tags: ["water based", "gift", "artist", "waterproof", "fountain pen safe"] },
+      { noun: "sketchbook", colourOn: "cover", adjectives: ["A4", "A5", "square", "spiral", "pocket", "landscape", "mixed media", "classic"], tags: ["artist", "recycled paper", "heavyweight paper", "acid free", "gift"] },
+      { noun: "pencil set", colourOn: "tin", adjectives: ["soft-lead", "colouring", "sketching", "watercolour", "classic", "HB", "drawing", "travel"], tags: ["artist", "gift", "pre-sharpened", "tin case", "office"] },
+      { noun: "desk organiser", adjectives: ["three-tier", "rotating", "compact", "classic", "minimalist", "mesh", "modular", "drawer"], tags: ["office", "recycled", "five compartments", "non-slip base", "gift"] },
+    ],
+    brands: ["Quill", "Graphite", "Studio"],
+    price: [3, 120],
+    companions: { "fountain pen": "ink bottle" },
+  },
 ];
 
-const COLOURS = ["black", "white", "blue", "green", "red", "grey", "sand", "olive"];
-const ADJECTIVES = ["classic", "compact", "premium", "everyday", "travel", "deluxe", "essential", "pro"];
+/** The colours a product comes in; one of them is always among its tags. */
+export const COLOURS: readonly string[] = ["black", "white", "blue", "green", "red", "grey", "sand", "olive"];
 
 function pick<T>(r: () => number, list: readonly T[]): T {
   return list[Math.floor(r() * list.length)] as T;
 }
 
-function products(r: () => number, perDepartment: number): Product[] {
-  const out: Product[] = [];
-  for (const d of DEPARTMENTS) {
-    for (let i = 0; i < perDepartment; i++) {
-      const noun = d.nouns[i % d.nouns.length] as string;
-      const brand = pick(r, d.brands);
-      const colour = pick(r, COLOURS);
-      const adjective = pick(r, ADJECTIVES);
-      const chinese = d.chinese && i % 5 === 4 ? pick(r, d.chinese) : undefined;
-      const title = chinese ? `${chinese} ${brand}` : `${brand} ${adjective} ${noun}, ${colour}`;
-      const tags = [...new Set([pick(r, d.tags), pick(r, d.tags), colour])];
-      const [lo, hi] = d.price;
-      // Log-uniform prices, rounded to .99 or .49.
-      const price = Math.max(1, Math.round(Math.exp(Math.log(lo) + r() * (Math.log(hi) - Math.log(lo))))) - (r() < 0.5 ? 0.01 : 0.51);
-      out.push({
-        id: `${d.name}-${String(i + 1).padStart(3, "0")}`,
-        title,
-        description: `A ${adjective} ${noun} by ${brand} in ${colour}. ${tags.slice(0, 2).join(", ")}; part of our ${d.name} range.`,
-        category: d.name,
-        brand,
-        tags,
-        price: Math.round(price * 100) / 100,
-        currency: "EUR",
-        inStock: r() > 0.1,
-        image: `img/${d.name}.svg`,
-      });
+/**
+ * The phrase with its indefinite article, by how it sounds: "an everyday",
+ * "an olive", "an LED", "an 8 kg", "an A5", "an hour"; but "a USB",
+ * "a one-pot", "a unique", "a 20 cm".
+ */
+export function withArticle(phrase: string): string {
+  const an = /^[A-Z](?:[A-Z\d]|\b)/.test(phrase)
+    ? /^[AEFHILMNORSX]/.test(phrase) // spelt out: "an L-E-D", "a U-S-B"
+    : /^\d/.test(phrase)
+      ? /^(?:8|1[18](?!\d))/.test(phrase) // "eight", "eleven", "eighteen"
+      : /^(?:hour|honest|honou?r|heir)/i.test(phrase) || (/^[aeiou]/i.test(phrase) && !/^(?:one|once|uni|use|usu|uti|eu|ur[ai])/i.test(phrase));
+  return `${an ? "an" : "a"} ${phrase}`;
+}
+
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** "An everyday teapot", "A pair of trail hiking boots", "Jasmine green tea". */
+function described(type: ProductType, adjective: string): string {
+  const phrase = `${adjective} ${type.noun}`;
+  switch (type.count ?? "one") {
+    case "pair":
+      return `A pair of ${phrase}`;
+    case "set":
+      return `A set of ${phrase}`;
+    case "mass":
+      return capitalise(phrase);
+    default:
+      return capitalise(withArticle(phrase));
+  }
+}
+
+/**
+ * Whether product `i` of a department is named in Chinese: one in five,
+ * rotating over the five types so each type gets its share (a Chinese title
+ * names the product's own type, so it matches its picture).
+ */
+function isChinese(i: number): boolean {
+  return (i + Math.floor(i / 5)) % 5 === 4;
+}
+
+/** A product's type, colour and brand, as the generator chose them (and as its picture shows them). */
+export interface ProductKind {
+  department: string;
+  type: ProductType;
+  colour: string;
+  brand: string;
+  /** The brand's place among its department's three (its badge's shape). */
+  brandIndex: number;
+}
+
+/**
+ * What a generated product is, read back from its fields: the type from
+ * its number (product i of a department is a `types[i % 5]`), the colour
+ * from its tags. Undefined for a product the generator did not make.
+ */
+export function productKind(product: Product): ProductKind | undefined {
+  const d = DEPARTMENTS.find((x) => x.name === product.category);
+  const number = /-(\d+)$/.exec(product.id);
+  const colour = product.tags.find((t) => COLOURS.includes(t));
+  if (!d || !number || !colour) return undefined;
+  const type = d.types[(Number(number[1]) - 1) % d.types.length] as ProductType;
+  return { department: d.name, type, colour, brand: product.brand, brandIndex: Math.max(0, d.brands.indexOf(product.brand)) };
+}
+
+/** Every product type, department by department, in catalogue order. */
+export const PRODUCT_TYPES: readonly ProductType[] = DEPARTMENTS.flatMap((d) => d.types);
+
+/**
+ * Draws one product's fields. The random numbers drawn per product are
+ * the same as before types had their own words (brand, colour, adjective,
+ * a Chinese name for one in five, two tags, price, stock), so the rest of
+ * the seeded stream is unchanged. `taken` holds the type, brand and colour
+ * of the products so far: a repeat steps to the next free colour, so in a
+ * shop of up to 24 products per type no two share a picture.
+ */
+function product(r: () => number, d: Department, i: number, taken: Set<string>, pictures: DemoOptions["pictures"]): Product {
+  const type = d.types[i % d.types.length] as ProductType;
+  const id = `${d.name}-${String(i + 1).padStart(3, "0")}`;
+  const brand = pick(r, d.brands);
+  const first = Math.floor(r() * COLOURS.length);
+  let colour = COLOURS[first] as string;
+  for (let step = 0; step < COLOURS.length; step++) {
+    const candidate = COLOURS[(first + step) % COLOURS.length] as string;
+    if (!taken.has(`${type.noun}/${brand}/${candidate}`)) {
+      colour = candidate;
+      break;
     }
   }
-  return out;
+  taken.add(`${type.noun}/${brand}/${colour}`);
+  const adjective = pick(r, type.adjectives);
+  const chinese = type.chinese && isChinese(i) ? pick(r, type.chinese) : undefined;
+  const colourName = type.colourOn ? `${colour} ${type.colourOn}` : colour;
+  const title = chinese ? `${chinese} ${brand}` : `${brand} ${adjective} ${type.noun}, ${colourName}`;
+  const tags = [...new Set([pick(r, type.tags), pick(r, type.tags), colour])];
+  const [lo, hi] = d.price;
+  // Log-uniform prices, rounded to .99 or .49.
+  const price = Math.max(1, Math.round(Math.exp(Math.log(lo) + r() * (Math.log(hi) - Math.log(lo))))) - (r() < 0.5 ? 0.01 : 0.51);
+  const where = type.colourOn ? `, ${type.colourOn === "cover" ? "with" : "in"} ${withArticle(colourName)}` : ` in ${colour}`;
+  const features = tags.filter((t) => t !== colour);
+  return {
+    id,
+    title,
+    description: `${described(type, adjective)} by ${brand}${where}. ${capitalise(features.join(", "))}; from our ${d.name} range.`,
+    category: d.name,
+    brand,
+    tags,
+    price: Math.round(price * 100) / 100,
+    currency: "EUR",
+    inStock: r() > 0.1,
+    image: pictures === "type" ? `img/${pictureName(type.noun, colour)}.svg` : `img/${id}.svg`,
+  };
+}
+
+/** The file name (no extension) of a type's picture in a colour: `hiking-boots-red`. */
+export function pictureName(noun: string, colour: string): string {
+  return `${noun.replaceAll(" ", "-")}-${colour}`;
+}
+
+function products(r: () => number, perDepartment: number, pictures: DemoOptions["pictures"]): { items: Product[]; nouns: Map<string, string> } {
+  const items: Product[] = [];
+  const nouns = new Map<string, string>();
+  const taken = new Set<string>();
+  for (const d of DEPARTMENTS) {
+    for (let i = 0; i < perDepartment; i++) {
+      const p = product(r, d, i, taken, pictures);
+      items.push(p);
+      nouns.set(p.id, (d.types[i % d.types.length] as ProductType).noun);
+    }
+  }
+  return { items, nouns };
 }
 
 /** Generates the demo shop. */
 export function generateShop(options: DemoOptions = {}): DemoShop {
   const r = rng(options.seed ?? 7);
   const perDepartment = options.perDepartment ?? 40;
-  const items = products(r, perDepartment);
+  const { items, nouns } = products(r, perDepartment, options.pictures ?? "product");
   const byDepartment = new Map<string, Product[]>();
   for (const p of items) byDepartment.set(p.category, [...(byDepartment.get(p.category) ?? []), p]);
   // Popularity within a department: earlier products are likelier (Zipf-like).
@@ -129,13 +351,17 @@ export function generateShop(options: DemoOptions = {}): DemoShop {
     const list = byDepartment.get(dept) ?? [];
     return list[Math.floor(list.length * Math.pow(r(), 2))] as Product;
   };
+  // Companions by type, so a product with a Chinese title has them too.
+  const byNoun = new Map<string, Product[]>();
+  for (const p of items) {
+    const noun = nouns.get(p.id) as string;
+    byNoun.set(noun, [...(byNoun.get(noun) ?? []), p]);
+  }
   const companionOf = (p: Product) => {
     const d = DEPARTMENTS.find((x) => x.name === p.category);
-    const noun = d?.nouns.find((n) => p.title.includes(n));
-    const wanted = noun ? d?.companions?.[noun] : undefined;
-    if (!wanted) return undefined;
-    const matches = items.filter((q) => q.title.includes(wanted));
-    return matches.length ? pick(r, matches) : undefined;
+    const wanted = d?.companions?.[nouns.get(p.id) as string];
+    const matches = wanted ? byNoun.get(wanted) : undefined;
+    return matches?.length ? pick(r, matches) : undefined;
   };
   const lines = ["user,item,event,timestamp"];
   let clock = options.start ?? 1_788_220_800; // 2026-09-01T00:00:00Z
@@ -165,19 +391,6 @@ export function generateShop(options: DemoOptions = {}): DemoShop {
 
 /** The departments' names, in catalogue order. */
 export const DEPARTMENT_NAMES: readonly string[] = DEPARTMENTS.map((d) => d.name);
-
-/** A department's picture: an SVG drawn here (a tinted tile with its initial), no third-party art. */
-export function departmentImage(name: string): string {
-  const index = Math.max(0, DEPARTMENT_NAMES.indexOf(name));
-  const hue = Math.round((index * 360) / DEPARTMENT_NAMES.length);
-  const letter = (name[0] ?? "?").toUpperCase();
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 120 120" role="img" aria-label="${name}">
-<rect width="120" height="120" rx="12" fill="hsl(${hue} 60% 88%)"/>
-<circle cx="60" cy="60" r="38" fill="hsl(${hue} 55% 62%)"/>
-<text x="60" y="75" font-family="sans-serif" font-size="44" font-weight="700" text-anchor="middle" fill="#fff">${letter}</text>
-</svg>
-`;
-}
 
 /** A product's monthly unit sales, for the shop-owner page. */
 export interface SalesSeries {
