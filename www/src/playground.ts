@@ -146,6 +146,8 @@ export class PocketPlayground extends HTMLElement {
     this.statusNode.setAttribute("role", "status");
     // The code block scrolls sideways on a phone: focusable, so a keyboard can scroll it.
     this.codeNode.tabIndex = 0;
+    // A pre has no role that may carry a name; a group may (a region would add a landmark per example).
+    this.codeNode.setAttribute("role", "group");
     this.codeNode.setAttribute("aria-label", "The query as code");
     this.formNode.addEventListener("input", () => this.schedule(false));
     this.formNode.addEventListener("change", () => this.schedule(false));
@@ -216,6 +218,8 @@ export class PocketPlayground extends HTMLElement {
     for (const knob of this.knobs()) controls.push(await this.knob(knob, engine));
     this.formNode.replaceChildren(...controls);
     this.formNode.hidden = controls.length === 0;
+    // A group, not a form landmark: a page of examples would list one landmark per example, all alike.
+    this.formNode.setAttribute("role", "group");
     this.formNode.setAttribute("aria-label", "Query options");
   }
 
