@@ -218,9 +218,8 @@ export class PocketPlayground extends HTMLElement {
     for (const knob of this.knobs()) controls.push(await this.knob(knob, engine));
     this.formNode.replaceChildren(...controls);
     this.formNode.hidden = controls.length === 0;
-    // A group, not a form landmark: a page of examples would list one landmark per example, all alike.
-    this.formNode.setAttribute("role", "group");
-    this.formNode.setAttribute("aria-label", "Query options");
+    // No name: a named form is a landmark, and a page of examples would list one per example, all
+    // alike ("Query options"). The section, named by the heading, holds the knobs; each has its label.
   }
 
   private async knob(knob: Knob, engine: Engine): Promise<HTMLLabelElement> {

@@ -120,6 +120,17 @@ describe("accessibility (axe-core)", () => {
     }
   });
 
+  it("every page reflows at 320 CSS pixels wide: nothing scrolls sideways but the boxes meant to (WCAG 1.4.10)", async () => {
+    const { page } = await fresh();
+    await page.setViewportSize({ width: 320, height: 640 });
+    for (const { path, ready } of pages) {
+      await page.goto(`${session.origin}/demo/${path}`);
+      await rendered(page, ready);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(wide <= 320, `${path} is ${wide} px wide at 320`);
+    }
+  });
+
   it("the shop and a product page with a visitor's history (warm strips) have no violations", async () => {
     const { page } = await fresh();
     await page.goto(`${session.origin}/demo/product.html?id=outdoor-001`);
