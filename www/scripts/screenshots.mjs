@@ -6,9 +6,11 @@
 //
 // The pages are the ones the accessibility tests check
 // (tests/e2e/pages.json); each is shot once it has rendered: its `ready`
-// selectors exist and no widget is loading. The demo's data is seeded, so
-// the pictures change only when the pages do, except for figures that time
-// the engine: those are covered with a neutral placeholder (see STEADY).
+// selectors exist and no widget is loading. The demo's data is seeded and
+// the figures that time the engine show "… ms" (see STEADY), so the
+// pictures change only when the pages do.
+// Chinese text (the search box's hint, the playground) needs a CJK font
+// installed (Debian: fonts-wqy-microhei or fonts-noto-cjk), else it shows as boxes.
 import { mkdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,13 +43,26 @@ async function rendered(page, ready) {
     return !busy(document) && widgets.every((w) => w.dataset.state && w.dataset.state !== "loading" && !(w.shadowRoot && busy(w.shadowRoot)));
   }, undefined, { timeout: 30_000 });
   await page.waitForLoadState("networkidle");
+  // Every picture in view has arrived and is decoded (lazy ones below the fold never load, and need not).
+  await page.waitForFunction(() => {
+    const images = [document, ...[...document.querySelectorAll("*")].flatMap((e) => (e.shadowRoot ? [e.shadowRoot] : []))].flatMap((root) => [...root.querySelectorAll("img")]);
+    const inView = images.filter((img) => {
+      const box = img.getBoundingClientRect();
+      return box.bottom > 0 && box.top < innerHeight && box.width > 0;
+    });
+    return inView.every((img) => img.complete && img.naturalWidth > 0);
+  }, undefined, { timeout: 30_000 });
+  // decode() of a lazy image that never loads would never settle: only the loaded ones.
+  await page.evaluate(() => Promise.all([...document.images].filter((img) => img.complete).map((img) => img.decode().catch(() => undefined))));
   await page.evaluate((selectors) => {
     const steady = (root) => {
       const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) node.textContent = node.textContent.replace(/\d+(\.\d+)? ms\b/g, "… ms");
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) node.textContent = node.textContent.replace(/\d[\d.,\u00a0\u202f]* ms\b/g, "… ms");
     };
     for (const element of document.querySelectorAll(selectors.join(","))) steady(element.shadowRoot ?? element);
   }, STEADY);
+  // Two frames, so the last layout (lazy pictures, the replaced text) is painted before the shot.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
 }
 
 async function main() {
