@@ -152,6 +152,8 @@ export class PocketPlayground extends HTMLElement {
     this.statusNode.setAttribute("role", "status");
     // The code block scrolls sideways on a phone: focusable, so a keyboard can scroll it.
     this.codeNode.tabIndex = 0;
+    // A pre has no role that may carry a name; a group may (a region would add a landmark per example).
+    this.codeNode.setAttribute("role", "group");
     this.codeNode.setAttribute("aria-label", "The query as code");
     this.formNode.addEventListener("input", () => this.schedule(false));
     this.formNode.addEventListener("change", () => this.schedule(false));
@@ -222,7 +224,8 @@ export class PocketPlayground extends HTMLElement {
     for (const knob of this.knobs()) controls.push(await this.knob(knob, engine));
     this.formNode.replaceChildren(...controls);
     this.formNode.hidden = controls.length === 0;
-    this.formNode.setAttribute("aria-label", "Query options");
+    // No name: a named form is a landmark, and a page of examples would list one per example, all
+    // alike ("Query options"). The section, named by the heading, holds the knobs; each has its label.
   }
 
   /** A knob's control with its label: the control inside its label, or a slider beside its label and value. */

@@ -108,10 +108,12 @@ li { display: flex; flex-direction: column; gap: 4px; padding: 8px; background: 
 img { width: 100%; aspect-ratio: 1; object-fit: cover; border-radius: calc(var(--pocketrec-radius, 8px) / 2); background: #f4f4f4; }
 a { color: var(--pocketrec-accent, inherit); text-decoration: none; display: flex; flex-direction: column; gap: 4px; }
 a:hover .title, a:focus-visible .title { text-decoration: underline; }
+/* The card's link gets a ring in its own colour, so it shows on whatever background the site gives. */
+a:focus-visible { outline: 2px solid currentColor; outline-offset: 2px; border-radius: 2px; }
 .title { font-weight: 600; line-height: 1.25; }
 .price { font-variant-numeric: tabular-nums; }
 .reason, .stock, .status { color: var(--pocketrec-muted, #666); font-size: .85em; }
-.status:empty { display: none; }
+.status:empty, ul[hidden] { display: none; }
 `;
 
 const sheets = new Map<string, CSSStyleSheet>();
@@ -492,6 +494,8 @@ export class PocketRecs extends HTMLElement {
   private state(state: "loading" | "ready" | "empty" | "error"): void {
     this.dataset.state = state;
     this.sectionNode.setAttribute("aria-busy", String(state === "loading"));
+    // An empty list is hidden: a screen reader would announce "list, 0 items" before the status says why.
+    this.listNode.hidden = !this.listNode.childElementCount;
     if (state === "loading" && !this.listNode.childElementCount) this.statusNode.textContent = "Loading recommendations…";
   }
 
