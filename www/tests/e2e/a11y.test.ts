@@ -11,10 +11,10 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { after, afterEach, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import type { Result as AxeResult, NodeResult } from "axe-core";
-import { open, start, type Session, type Watched } from "./browser.js";
+import { suite, type Watched } from "./browser.js";
 
 /** The demo's pages: one list, shared with scripts/screenshots.mjs. */
 interface DemoPage {
@@ -28,29 +28,8 @@ const { pages } = JSON.parse(readFileSync("tests/e2e/pages.json", "utf8")) as { 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"];
 const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-let session: Session;
-let current: Watched | undefined;
-before(async () => {
-  session = await start();
-});
-after(async () => {
-  await session.close();
-});
-
 /** Every test ends without console errors (CSP violations among them) and without dialogs. */
-afterEach(async () => {
-  if (!current) return;
-  const { errors, dialogs, context } = current;
-  current = undefined;
-  await context.close();
-  assert.deepEqual(errors, [], "console errors");
-  assert.deepEqual(dialogs, [], "dialogs");
-});
-
-async function fresh(): Promise<Watched> {
-  current = await open(session);
-  return current;
-}
+const { origin, fresh } = suite();
 
 /** Waits until `ready` selectors exist and no widget is loading or busy. */
 async function rendered(page: Page, ready: readonly string[]): Promise<void> {
@@ -104,7 +83,7 @@ describe("accessibility (axe-core)", () => {
   for (const { name, path, ready } of pages) {
     it(`${name} (${path}) has no violations`, async () => {
       const { page } = await fresh();
-      await page.goto(`${session.origin}/demo/${path}`);
+      await page.goto(`${origin()}/demo/${path}`);
       await rendered(page, ready);
       await assertAccessible(page, path);
     });
@@ -114,7 +93,7 @@ describe("accessibility (axe-core)", () => {
     const { page } = await fresh();
     await page.emulateMedia({ colorScheme: "dark" });
     for (const { path, ready } of pages) {
-      await page.goto(`${session.origin}/demo/${path}`);
+      await page.goto(`${origin()}/demo/${path}`);
       await rendered(page, ready);
       assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).colorScheme), "light", "form controls stay light too");
       await assertAccessible(page, `${path} (dark preference)`);
@@ -125,7 +104,7 @@ describe("accessibility (axe-core)", () => {
     const { page } = await fresh();
     await page.setViewportSize({ width: 320, height: 640 });
     for (const { path, ready } of pages) {
-      await page.goto(`${session.origin}/demo/${path}`);
+      await page.goto(`${origin()}/demo/${path}`);
       await rendered(page, ready);
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(wide <= 320, `${path} is ${wide} px wide at 320`);
@@ -134,12 +113,12 @@ describe("accessibility (axe-core)", () => {
 
   it("the shop and a product page with a visitor's history (warm strips) have no violations", async () => {
     const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/product.html?id=outdoor-001`);
+    await page.goto(`${origin()}/demo/product.html?id=outdoor-001`);
     await rendered(page, ["pocket-recs#for-you li"]);
     await page.reload();
     await rendered(page, ["pocket-recs#for-you li"]);
     await assertAccessible(page, "product.html with a history");
-    await page.goto(`${session.origin}/demo/index.html`);
+    await page.goto(`${origin()}/demo/index.html`);
     await rendered(page, ["#grid li", "pocket-recs#for-you li"]);
     await assertAccessible(page, "index.html with a history");
   });
@@ -153,7 +132,7 @@ describe("accessibility (axe-core)", () => {
       <pocket-recs id="error" index="/site/nowhere/" mode="trending" heading="Popular"></pocket-recs>
       <pocket-recs id="empty" index="/demo/shop/index/" link-base="/demo/shop/" mode="personal" cold-start="message" heading="For you"></pocket-recs>
       <pocket-recs id="none" index="/demo/shop/index/" link-base="/demo/shop/" mode="trending" category="no-such-category"></pocket-recs></main>`;
-    await watched.context.route(`${session.origin}/site/**`, (route) =>
+    await watched.context.route(`${origin()}/site/**`, (route) =>
       new URL(route.request().url()).pathname === "/site/index.html"
         ? route.fulfill({
             contentType: "text/html",
@@ -163,7 +142,7 @@ describe("accessibility (axe-core)", () => {
         : route.fulfill({ status: 404, body: "not found" }),
     );
     const { page } = watched;
-    await page.goto(`${session.origin}/site/index.html`);
+    await page.goto(`${origin()}/site/index.html`);
     await rendered(page, ["pocket-recs#ready li", "pocket-recs#bare li", "pocket-recs#error[data-state=error]", "pocket-recs#empty[data-state=empty]", "pocket-recs#none[data-state=empty]"]);
     // The index that is not there is a console error the test expects; nothing else is.
     watched.errors.splice(0, watched.errors.length, ...watched.errors.filter((e) => !/404|nowhere/.test(e)));
@@ -238,7 +217,7 @@ function parts(stops: readonly Focus[]): string[] {
 describe("keyboard", () => {
   it("the shop: skip link first, then the brand and nav, search, the strips' cards, the departments, the grid; focus always visible", async () => {
     const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/index.html`);
+    await page.goto(`${origin()}/demo/index.html`);
     await rendered(page, pages.find((p) => p.name === "shop")?.ready ?? []);
     const stops = await tabUntil(page, (f) => f.where === "ul#grid.grid");
     assert.deepEqual(parts(stops), ["a.skip", "a.brand", "nav", "input#q", "form#search.search", "pocket-recs#trending", "div#departments.chips", "ul#grid.grid"]);
@@ -262,7 +241,7 @@ describe("keyboard", () => {
 
   it("the owner's page: the plan's sort buttons are reached by Tab and sort with Enter and Space", async () => {
     const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/owner.html`);
+    await page.goto(`${origin()}/demo/owner.html`);
     await rendered(page, pages.find((p) => p.name === "owner")?.ready ?? []);
     const stops = await tabUntil(page, (f) => f.path === "button.sort" && f.name.startsWith("revenue"), 120);
     assertVisible(stops);
@@ -277,7 +256,7 @@ describe("keyboard", () => {
 
   it("the playground's knobs: every control in order by Tab, and the keyboard changes the query", async () => {
     const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/playground.html`);
+    await page.goto(`${origin()}/demo/playground.html`);
     await rendered(page, pages.find((p) => p.name === "playground")?.ready ?? []);
     const stops = await tabUntil(page, (f) => f.control === "maxPrice");
     const knobs = stops.filter((f) => f.where === "form#knobs.knobs").map((f) => f.control);
@@ -291,7 +270,7 @@ describe("keyboard", () => {
 
   it("the docs' <pocket-playground> knobs: reached by Tab inside the element, and they change its list", async () => {
     const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/docs.html`);
+    await page.goto(`${origin()}/demo/docs.html`);
     await rendered(page, pages.find((p) => p.name === "docs")?.ready ?? []);
     const stops = await tabUntil(page, (f) => f.path.startsWith("pocket-playground") && f.control === "k");
     const inside = stops.filter((f) => f.path.startsWith("pocket-playground"));

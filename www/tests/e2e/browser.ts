@@ -8,6 +8,8 @@
 import { createServer, type Server } from "node:http";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import assert from "node:assert/strict";
+import { after, afterEach, before } from "node:test";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import sirv from "sirv";
 
@@ -103,4 +105,48 @@ export async function changed(page: Page, id: string, before: readonly string[])
     { timeout: 15_000 },
   );
   return shown(page, id);
+}
+
+/** No console errors (CSP violations among them) and no dialogs (script run from data). */
+export function clean(watched: Watched): void {
+  assert.deepEqual(watched.errors, [], "console errors");
+  assert.deepEqual(watched.dialogs, [], "dialogs (script ran from data?)");
+}
+
+/** Nothing was fetched from another origin than `origin` (data: URLs aside). */
+export function stayedHome(watched: Watched, origin: string): void {
+  const foreign = watched.requests.filter((url) => !url.startsWith(`${origin}/`) && !url.startsWith("data:"));
+  assert.deepEqual(foreign, [], "requests that left the page's origin");
+}
+
+/**
+ * The hooks every end-to-end file shares: one server and Chromium for the
+ * file, and a fresh watched page per test (`fresh()`), whose context is
+ * closed after the test before `check` asserts on what was watched
+ * (default: `clean`). `origin()` is the server's origin.
+ */
+export function suite(check: (watched: Watched, origin: string) => void = clean): { origin: () => string; fresh: () => Promise<Watched> } {
+  let session: Session | undefined;
+  let current: Watched | undefined;
+  const started = (): Session => {
+    if (!session) throw new Error("the suite's browser is not started yet");
+    return session;
+  };
+  before(async () => {
+    session = await start();
+  });
+  after(async () => {
+    await session?.close();
+  });
+  afterEach(async () => {
+    const watched = current;
+    current = undefined;
+    if (!watched) return;
+    await watched.context.close();
+    check(watched, started().origin);
+  });
+  return {
+    origin: () => started().origin,
+    fresh: async () => (current = await open(started())),
+  };
 }

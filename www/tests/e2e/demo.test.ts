@@ -4,41 +4,22 @@
  * from catalogue text, requests to other origins).
  */
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, it } from "node:test";
-import { changed, open, shown, start, type Session, type Watched } from "./browser.js";
+import { describe, it } from "node:test";
+import { changed, clean, shown, stayedHome, suite } from "./browser.js";
 
-let session: Session;
-let current: Watched | undefined;
-before(async () => {
-  session = await start();
-});
-after(async () => {
-  await session.close();
-});
-
-async function fresh(): Promise<Watched> {
-  current = await open(session);
-  return current;
-}
-
-/** Every test ends clean: no console errors, no dialogs, nothing fetched from elsewhere. */
-afterEach(async () => {
-  if (!current) return;
-  const { errors, requests, dialogs, context } = current;
-  current = undefined;
-  await context.close();
-  assert.deepEqual(errors, [], "console errors");
-  assert.deepEqual(dialogs, [], "dialogs (script ran from data?)");
-  const foreign = requests.filter((url) => !url.startsWith(`${session.origin}/`) && !url.startsWith("data:"));
-  assert.deepEqual(foreign, [], "requests that left the page's origin");
+/** Every test ends clean: no console errors, no dialogs, nothing fetched from elsewhere, the wasm fetched, no log. */
+const { origin, fresh } = suite((watched, origin) => {
+  clean(watched);
+  stayedHome(watched, origin);
+  const { requests } = watched;
   assert.ok(requests.some((url) => /\/pocketrec(_forecast|_query)?_bg\.wasm$/.test(url)), "a wasm module was fetched");
   assert.ok(!requests.some((url) => /interactions|\.csv/.test(url)), "the shop publishes no interaction log, and no page asks for one");
 });
 
 describe("demo shop", () => {
   it("shows the grid and the strips, with the engine in a Web Worker", async () => {
-    const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/`);
+    const { page, requests } = await fresh();
+    await page.goto(`${origin()}/demo/`);
     await page.waitForSelector("#grid li");
     assert.equal(await page.locator("#grid li").count(), 320);
     const trending = await shown(page, "trending");
@@ -54,18 +35,18 @@ describe("demo shop", () => {
     assert.ok(title && title.length > 3);
     assert.equal(await card.getByRole("link").getAttribute("href"), `product.html?id=${encodeURIComponent(trending[0] ?? "")}`);
     await page.waitForFunction(() => document.getElementById("engine-status")?.textContent?.startsWith("Engine ready: 320 products"));
-    assert.ok(!current?.requests.some((url) => url.includes("pocketrec_forecast")), "a shop page never loads the forecaster");
+    assert.ok(!requests.some((url) => url.includes("pocketrec_forecast")), "a shop page never loads the forecaster");
     // Served from the model index, with the query module (no fitting code).
-    const wasm = (current?.requests ?? []).filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
+    const wasm = requests.filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
     assert.deepEqual(wasm, ["pocketrec_query_bg.wasm"]);
-    const data = (current?.requests ?? []).filter((url) => url.includes("/shop/") && !url.includes("/img/"));
-    assert.ok(data.includes(`${session.origin}/demo/shop/index/pocketrec-index.json`), data.join());
+    const data = requests.filter((url) => url.includes("/shop/") && !url.includes("/img/"));
+    assert.ok(data.includes(`${origin()}/demo/shop/index/pocketrec-index.json`), data.join());
     assert.ok(data.every((url) => url.endsWith("/shop/catalogue.json") || /\/shop\/index\/(pocketrec-index\.json|[a-z-]+-[0-9a-f]{16}\.bin)$/.test(url)), `only the shop's catalogue and index files: ${data.join()}`);
   });
 
   it("opens a product and shows similar items and what customers also bought", async () => {
     const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/`);
+    await page.goto(`${origin()}/demo/`);
     await page.locator('#grid li[data-id="tea-003"] a').click();
     await page.waitForURL(/product\.html\?id=tea-003$/);
     assert.match((await page.locator("#product h1").textContent()) ?? "", /teapot/i);
@@ -82,11 +63,11 @@ describe("demo shop", () => {
 
   it("follows the shopper: three products change 'recommended for you', a reload keeps them, forget me clears them", async () => {
     const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/`);
+    await page.goto(`${origin()}/demo/`);
     const cold = await shown(page, "for-you");
     const seen: string[][] = [];
     for (const id of ["outdoor-001", "outdoor-004", "outdoor-005"]) {
-      await page.goto(`${session.origin}/demo/product.html?id=${id}`);
+      await page.goto(`${origin()}/demo/product.html?id=${id}`);
       seen.push(await shown(page, "for-you"));
     }
     const warm = seen.at(-1) ?? [];
@@ -105,7 +86,7 @@ describe("demo shop", () => {
     const reloaded = await shown(page, "for-you");
     assert.notDeepEqual(reloaded, cold, "the history survived the reload");
     assert.ok(reloaded.filter((id) => id.startsWith("outdoor-")).length >= 3, `still follows the history: ${reloaded.join()}`);
-    await page.goto(`${session.origin}/demo/privacy.html`);
+    await page.goto(`${origin()}/demo/privacy.html`);
     const stored = JSON.parse((await page.locator("#stored").textContent()) ?? "") as { v: number; events: { item: string; event: string }[] };
     assert.equal(stored.v, 1);
     assert.deepEqual(
@@ -115,13 +96,13 @@ describe("demo shop", () => {
     await page.getByRole("button", { name: "Forget me" }).click();
     await page.waitForFunction(() => document.getElementById("stored-summary")?.textContent?.startsWith("Nothing is stored"));
     assert.equal(await page.evaluate(() => localStorage.getItem("pocketrec:history")), null);
-    await page.goto(`${session.origin}/demo/`);
+    await page.goto(`${origin()}/demo/`);
     assert.deepEqual(await shown(page, "for-you"), cold, "after forget me, back to the cold start");
   });
 
   it("updates a personal strip live when the history changes on the same page", async () => {
     const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/product.html?id=books-002`);
+    await page.goto(`${origin()}/demo/product.html?id=books-002`);
     const before = await shown(page, "for-you");
     await page.evaluate(() => {
       // Another part of the page records events through the shared history.
@@ -145,18 +126,18 @@ describe("demo shop", () => {
     page.on("console", (m) => {
       if (m.type() === "warning") warnings.push(m.text());
     });
-    await page.goto(`${session.origin}/demo/`);
+    await page.goto(`${origin()}/demo/`);
     assert.equal((await shown(page, "trending")).length, 6);
     assert.equal(await page.locator("pocket-recs#for-you").getAttribute("data-cold-start"), "message", "the set-aside history counts as none");
     assert.ok(warnings.some((w) => w.includes("not valid JSON") && w.includes("set-aside")), warnings.join("\n"));
-    await page.goto(`${session.origin}/demo/privacy.html`);
+    await page.goto(`${origin()}/demo/privacy.html`);
     const aside = await page.locator("#set-aside pre").allTextContents();
     assert.deepEqual(aside, ["{not json"], "the old value is kept and shown");
   });
 
   it("changes playground results live and times each query", async () => {
     const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/playground.html`);
+    await page.goto(`${origin()}/demo/playground.html`);
     await page.waitForSelector("#results tbody tr");
     assert.match((await page.locator("#timing").textContent()) ?? "", /^8 results in \d+\.\d\d ms$/);
     const first = await page.locator("#results tbody tr td:nth-child(2)").allTextContents();
@@ -170,8 +151,8 @@ describe("demo shop", () => {
   });
 
   it("shows the shop owner a forecast chart with nested bands and a reorder suggestion", async () => {
-    const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/owner.html`);
+    const { page, requests } = await fresh();
+    await page.goto(`${origin()}/demo/owner.html`);
     await page.waitForFunction(() => document.querySelectorAll("#forecast-table tbody tr").length === 12);
     assert.match((await page.locator("#forecast-summary").textContent()) ?? "", /, season 12; forecast in \d+\.\d ms/);
     assert.equal(await page.locator("#chart svg polygon.band-80").count(), 1);
@@ -186,7 +167,7 @@ describe("demo shop", () => {
       assert.ok(0 <= lo95! && lo95! <= lo80! && lo80! <= point! && point! <= hi80! && hi80! <= hi95!, JSON.stringify(rows));
     }
     assert.match((await page.locator("#reorder").textContent()) ?? "", /reorder when stock on hand and on order falls to \d+ units/);
-    const wasm = (current?.requests ?? []).filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
+    const wasm = requests.filter((url) => url.endsWith(".wasm")).map((url) => url.split("/").pop());
     assert.deepEqual(wasm, ["pocketrec_forecast_bg.wasm"], "the owner's page loads only the forecaster");
 
     // A slow mover gets an intermittent-demand model; the horizon follows the form.
@@ -198,8 +179,8 @@ describe("demo shop", () => {
   });
 
   it("makes the owner a reorder plan and customer segments in the page, from the demo's orders or a dropped file", async () => {
-    const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/owner.html`);
+    const { page, requests } = await fresh();
+    await page.goto(`${origin()}/demo/owner.html`);
     await page.waitForSelector("#plan tbody tr");
     await page.waitForSelector("#segments tbody tr");
     assert.match((await page.locator("#orders-source").textContent()) ?? "", /the demo shop's made-up orders .* not uploaded/);
@@ -240,7 +221,7 @@ describe("demo shop", () => {
     await page.waitForFunction(() => document.querySelectorAll("#segments tbody tr").length === 3);
 
     // The owner's own file, chosen (as a drop would give it): read in the page, nothing fetched for it.
-    const before = current?.requests.length ?? 0;
+    const before = requests.length;
     let csv = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n";
     for (let week = 0; week < 20; week++) {
       for (const [customer, product, quantity] of [["ann", "MUG", 3], ["bob", "MUG", 1], ["cat", "POT", 1], ["dan", "CUP", 2 + (week % 3)]] as const) {
@@ -251,7 +232,7 @@ describe("demo shop", () => {
     await page.locator('#desk input[name="file"]').setInputFiles({ name: "my-orders.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
     await page.waitForFunction(() => /my-orders\.csv/.test(document.getElementById("orders-source")?.textContent ?? "") && document.querySelectorAll("#plan tbody tr").length === 3);
     assert.deepEqual((await page.locator("#plan tbody tr").evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-id")))).sort(), ["CUP", "MUG", "POT"]);
-    assert.equal(current?.requests.length, before, "nothing fetched for the owner's file");
+    assert.equal(requests.length, before, "nothing fetched for the owner's file");
     // Dropped on the page, the same file gives the same plan.
     const dataTransfer = await page.evaluateHandle((text) => {
       const transfer = new DataTransfer();
@@ -271,7 +252,7 @@ describe("demo shop", () => {
 
   it("forecasts a pasted series in the playground, and says which entry is not a number", async () => {
     const { page } = await fresh();
-    await page.goto(`${session.origin}/demo/playground.html`);
+    await page.goto(`${origin()}/demo/playground.html`);
     await page.waitForFunction(() => /^.+, season \d+: next \d+/.test(document.getElementById("fc-status")?.textContent ?? ""));
     assert.equal(await page.locator("#fc-chart svg polygon.band").count(), 2);
     await page.locator("#fc-values").fill("1, 2, x, 4");

@@ -5,35 +5,12 @@
  * their knobs (by keyboard too) and show their query as code.
  */
 import assert from "node:assert/strict";
-import { after, afterEach, before, describe, it } from "node:test";
-import { open, start, type Session, type Watched } from "./browser.js";
+import { describe, it } from "node:test";
+import { clean, stayedHome, suite, type Watched } from "./browser.js";
 
-let session: Session;
-let current: Watched | undefined;
-before(async () => {
-  session = await start();
-});
-after(async () => {
-  await session.close();
-});
-
-async function fresh(): Promise<Watched> {
-  current = await open(session);
-  return current;
-}
-
-afterEach(async () => {
-  if (!current) return;
-  const { errors, requests, dialogs, context } = current;
-  current = undefined;
-  await context.close();
-  assert.deepEqual(errors, [], "console errors (CSP violations among them)");
-  assert.deepEqual(dialogs, []);
-  assert.deepEqual(
-    requests.filter((url) => !url.startsWith(`${session.origin}/`) && !url.startsWith("data:")),
-    [],
-    "requests that left the page's origin",
-  );
+const { origin, fresh } = suite((watched, origin) => {
+  clean(watched);
+  stayedHome(watched, origin);
 });
 
 /** The rows of "What this page fetched": URL, who fetched it, size text. */
@@ -45,10 +22,10 @@ describe("Your data", () => {
   it("lists every file the page and the engine's worker fetched, with sizes, as Chromium saw them", async () => {
     const watched = await fresh();
     const { page } = watched;
-    await page.goto(`${session.origin}/demo/privacy.html`);
+    await page.goto(`${origin()}/demo/privacy.html`);
     await page.waitForFunction(() => document.getElementById("engine-status")?.textContent?.startsWith("Engine ready"));
     // The icon is the browser's own fetch, outside any page's resource timing: the layout has none to fetch.
-    const seen = () => [...new Set(watched.requests.filter((u) => u.startsWith(`${session.origin}/`)))];
+    const seen = () => [...new Set(watched.requests.filter((u) => u.startsWith(`${origin()}/`)))];
     try {
       await page.waitForFunction((urls) => urls.every((u) => document.querySelector(`#requests tr[data-url="${CSS.escape(u)}"]`)), seen(), { timeout: 10_000 });
     } catch {
@@ -63,7 +40,7 @@ describe("Your data", () => {
     assert.ok(rows.some((r) => r.by === "page" && r.url.endsWith("/demo/privacy.html")), "the page itself");
     for (const row of rows) assert.match(row.size, /^[\d.,]+ (B|kB|MB)$/, `${row.url} has a size`);
     assert.ok(rows.filter((r) => r.url.endsWith(".wasm")).every((r) => !/^0 B$/.test(r.size)), "sizes are real");
-    assert.deepEqual(rows.map((r) => r.url).filter((u) => !u.startsWith(`${session.origin}/`)), [], "nothing from elsewhere is listed");
+    assert.deepEqual(rows.map((r) => r.url).filter((u) => !u.startsWith(`${origin()}/`)), [], "nothing from elsewhere is listed");
     assert.match((await page.locator("#requests-summary").textContent()) ?? "", new RegExp(`^${rows.length} files, .+ in all; all from this site`));
     // Nothing listed that Chromium did not fetch.
     const fetched = new Set(seen());
@@ -73,7 +50,7 @@ describe("Your data", () => {
 
 /** The docs page's examples, once every one has answered. */
 async function docs(watched: Watched): Promise<void> {
-  await watched.page.goto(`${session.origin}/demo/docs.html`);
+  await watched.page.goto(`${origin()}/demo/docs.html`);
   await watched.page.waitForFunction(() => {
     const all = [...document.querySelectorAll("pocket-playground")];
     return all.length > 0 && all.every((e) => e.getAttribute("data-state") === "ready");

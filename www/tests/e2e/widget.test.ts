@@ -4,24 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { after, afterEach, before, describe, it } from "node:test";
-import { open, shown, start, type Session, type Watched } from "./browser.js";
+import { describe, it } from "node:test";
+import { shown, suite, type Watched } from "./browser.js";
 
-let session: Session;
-let current: Watched | undefined;
-before(async () => {
-  session = await start();
-});
-after(async () => {
-  await session.close();
-});
-afterEach(async () => {
-  if (!current) return;
-  const { context, dialogs, requests } = current;
-  current = undefined;
-  await context.close();
-  assert.deepEqual(dialogs, [], "no script ran from catalogue text");
-  assert.deepEqual(requests.filter((u) => !u.startsWith(`${session.origin}/`)), [], "nothing left the origin");
+const { origin, fresh } = suite((watched, origin) => {
+  assert.deepEqual(watched.dialogs, [], "no script ran from catalogue text");
+  assert.deepEqual(watched.requests.filter((u) => !u.startsWith(`${origin}/`)), [], "nothing left the origin");
 });
 
 const CSP = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; connect-src 'self'; worker-src 'self'`;
@@ -29,21 +17,21 @@ const XSS = "<img src=x onerror=alert(1)>";
 
 /** A page of a static site at /site/, with the given body, served over the real dist. */
 async function site(body: string, files: Record<string, string> = {}): Promise<Watched> {
-  const watched = (current = await open(session));
+  const watched = await fresh();
   const pages: Record<string, string> = {
     "/site/index.html": `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>site</title><link rel="icon" href="data:,">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <script type="module" src="/pocketrec/pocketrec.js"></script></head><body>${body}</body></html>`,
     ...files,
   };
-  await watched.context.route(`${session.origin}/site/**`, (route) => {
+  await watched.context.route(`${origin()}/site/**`, (route) => {
     const path = new URL(route.request().url()).pathname;
     const content = pages[path];
     return content === undefined
       ? route.fulfill({ status: 404, body: "not found" })
       : route.fulfill({ body: content, contentType: path.endsWith(".html") ? "text/html" : "application/json" });
   });
-  await watched.page.goto(`${session.origin}/site/index.html`);
+  await watched.page.goto(`${origin()}/site/index.html`);
   return watched;
 }
 
@@ -68,7 +56,7 @@ describe("<pocket-recs>", () => {
     assert.equal(await card.locator("img").count(), 0, "nor an image");
     // The quote in the second image URL stayed inside the attribute.
     const src = await page.locator("pocket-recs#t li[data-id=b] img").getAttribute("src");
-    assert.equal(src, `${session.origin}/site/x.png%22%20onerror=%22alert(5)`);
+    assert.equal(src, `${origin()}/site/x.png%22%20onerror=%22alert(5)`);
     await page.waitForTimeout(200);
     assert.deepEqual(errors.filter((e) => !e.includes("x.png")), []);
   });
@@ -170,14 +158,14 @@ describe("<pocket-recs>", () => {
   });
 
   it("falls back to trending when a shard of the index is corrupt, and says so", async () => {
-    const watched = (current = await open(session));
-    await watched.context.route(`${session.origin}/demo/shop/index/item-knn-*.bin`, async (route) => {
+    const watched = await fresh();
+    await watched.context.route(`${origin()}/demo/shop/index/item-knn-*.bin`, async (route) => {
       const response = await route.fetch();
       const body = Buffer.from(await response.body());
       body[body.length - 1] = (body[body.length - 1] ?? 0) ^ 0xff;
       await route.fulfill({ response, body });
     });
-    await watched.context.route(`${session.origin}/site/index.html`, (route) =>
+    await watched.context.route(`${origin()}/site/index.html`, (route) =>
       route.fulfill({
         contentType: "text/html",
         body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>site</title><link rel="icon" href="data:,">
@@ -190,7 +178,7 @@ describe("<pocket-recs>", () => {
     watched.page.on("console", (m) => {
       if (m.type() === "warning") warnings.push(m.text());
     });
-    await watched.page.goto(`${session.origin}/site/index.html`);
+    await watched.page.goto(`${origin()}/site/index.html`);
     const { page } = watched;
     assert.deepEqual(await shown(page, "s"), await shown(page, "t"), "the similar strip shows trending");
     assert.equal(await page.locator("pocket-recs#s").getAttribute("data-fallback"), "trending");
