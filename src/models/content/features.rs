@@ -58,15 +58,21 @@ struct Block<'a> {
 
 impl Block<'_> {
     fn feature(&mut self, value: &str) -> u32 {
-        if let Some(&id) = self.vocab.get(value) {
+        self.feature_shown_as(value, value)
+    }
+
+    /// The feature for `key`; a new one is shown as `display` (a category
+    /// value matches case-folded, but reads as the catalogue first spelled it).
+    fn feature_shown_as(&mut self, key: &str, display: &str) -> u32 {
+        if let Some(&id) = self.vocab.get(key) {
             return id;
         }
         let id = self.features.len() as u32;
         self.features.push(Feature {
             field: self.field,
-            value: value.to_string(),
+            value: display.to_string(),
         });
-        self.vocab.insert(value.to_string(), id);
+        self.vocab.insert(key.to_string(), id);
         id
     }
 }
@@ -142,7 +148,7 @@ fn categorical_counts(values: &[Vec<String>], block: &mut Block) -> Vec<Vec<(u32
         .map(|item| {
             let mut feats: Vec<u32> = item
                 .iter()
-                .map(|v| block.feature(fold_case(v, &mut folded)))
+                .map(|v| block.feature_shown_as(fold_case(v, &mut folded), v))
                 .collect();
             feats.sort_unstable();
             feats.dedup();
@@ -153,7 +159,7 @@ fn categorical_counts(values: &[Vec<String>], block: &mut Block) -> Vec<Vec<(u32
 
 /// `value.to_lowercase()`, written into `buffer` without an allocation
 /// per value when it is ASCII (where both fold the same).
-fn fold_case<'b>(value: &str, buffer: &'b mut String) -> &'b str {
+pub(super) fn fold_case<'b>(value: &str, buffer: &'b mut String) -> &'b str {
     if value.is_ascii() {
         buffer.clear();
         buffer.push_str(value);
@@ -353,5 +359,46 @@ fn text_weight(tf: u32, idf: f32, len: u32, avgdl: f32, config: &ContentConfig) 
             idf * tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len as f32 / avgdl))
         }
         TextWeighting::TfIdf => (1.0 + tf.ln()) * idf,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ContentConfig, ContentModel};
+    use crate::data::catalogue::{Catalogue, CatalogueConfig};
+
+    fn close(a: f32, b: f32) -> bool {
+        (a - b).abs() < 1e-5
+    }
+
+    fn model(json: &str, config: &ContentConfig) -> ContentModel {
+        ContentModel::fit(
+            &Catalogue::from_json(json, &CatalogueConfig::default()).unwrap(),
+            config,
+        )
+    }
+
+    #[test]
+    fn category_values_match_case_folded_and_read_as_first_spelled() {
+        let m = model(
+            r#"[{"id": 0, "brand": "Jade Hill"}, {"id": 1, "brand": "JADE HILL"}, {"id": 2, "brand": "Leafy"}]"#,
+            &ContentConfig::default(),
+        );
+        // One feature for both spellings: items 0 and 1 are the same by brand.
+        assert!(close(m.similarity(0, 1), 1.0), "{}", m.similarity(0, 1));
+        let brands: Vec<&str> = m.features().iter().map(|f| f.value.as_str()).collect();
+        assert_eq!(brands, ["Jade Hill", "Leafy"]);
+        // Explanations read as the catalogue first spelled the value.
+        let (f, w) = m.vector(0);
+        let query: Vec<(u32, f32)> = f.iter().copied().zip(w.iter().copied()).collect();
+        let why = m.explain(&query, 1, 3);
+        assert_eq!(
+            why.iter().map(|s| s.value.as_str()).collect::<Vec<_>>(),
+            ["Jade Hill"]
+        );
+        // Search matches the value in any case.
+        let mut out = vec![0.0; 3];
+        m.score_query(&m.text_query("jade hill"), &mut out);
+        assert!(out[0] > 0.0 && out[1] > 0.0 && out[2] == 0.0, "{out:?}");
     }
 }

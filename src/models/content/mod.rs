@@ -119,7 +119,9 @@ impl ContentConfig {
 pub struct Feature {
     /// Index of the catalogue field.
     pub field: u16,
-    /// The token, the category value, or the numeric range (`"9.5–12"`).
+    /// The token, the category value (as the catalogue first spelled it:
+    /// values that differ only in case are one feature), or the numeric
+    /// range (`"9.5–12"`).
     pub value: String,
 }
 
@@ -259,13 +261,16 @@ impl ContentModel {
         let postings = vectors.transpose();
         let (field_names, field_roles): (Vec<String>, Vec<Role>) = fields.into_iter().unzip();
         let mut lookup: FxHashMap<String, Vec<u32>> = FxHashMap::default();
+        let mut folded = String::new();
         for (id, feature) in features.iter().enumerate() {
-            if field_roles[feature.field as usize] != Role::Numeric {
-                lookup
-                    .entry(feature.value.clone())
-                    .or_default()
-                    .push(id as u32);
-            }
+            // A category value is kept as the catalogue spelled it ("Jade
+            // Hill"), for explanations; it matches case-folded.
+            let key = match field_roles[feature.field as usize] {
+                Role::Numeric => continue,
+                Role::Categorical => features::fold_case(&feature.value, &mut folded),
+                _ => feature.value.as_str(),
+            };
+            lookup.entry(key.to_string()).or_default().push(id as u32);
         }
         ContentModel {
             vectors,
