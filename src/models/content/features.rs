@@ -364,19 +364,8 @@ fn text_weight(tf: u32, idf: f32, len: u32, avgdl: f32, config: &ContentConfig) 
 
 #[cfg(test)]
 mod tests {
-    use super::super::{ContentConfig, ContentModel};
-    use crate::data::catalogue::{Catalogue, CatalogueConfig};
-
-    fn close(a: f32, b: f32) -> bool {
-        (a - b).abs() < 1e-5
-    }
-
-    fn model(json: &str, config: &ContentConfig) -> ContentModel {
-        ContentModel::fit(
-            &Catalogue::from_json(json, &CatalogueConfig::default()).unwrap(),
-            config,
-        )
-    }
+    use super::super::tests::{close, model};
+    use super::super::ContentConfig;
 
     #[test]
     fn category_values_match_case_folded_and_read_as_first_spelled() {

@@ -507,11 +507,11 @@ mod tests {
     use super::*;
     use crate::data::catalogue::CatalogueConfig;
 
-    fn close(a: f32, b: f32) -> bool {
+    pub(super) fn close(a: f32, b: f32) -> bool {
         (a - b).abs() < 1e-5
     }
 
-    fn model(json: &str, config: &ContentConfig) -> ContentModel {
+    pub(super) fn model(json: &str, config: &ContentConfig) -> ContentModel {
         ContentModel::fit(
             &Catalogue::from_json(json, &CatalogueConfig::default()).unwrap(),
             config,
